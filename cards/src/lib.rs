@@ -1,0 +1,24 @@
+//! Standpunt's game: decks, the room state machine, the protocol and what each participant may
+//! see.
+//!
+//! Architecture Invariant: this crate does no I/O, reads no clock and uses no global
+//! randomness. The shell passes time and an rng in and does all talking to the world; the same
+//! code runs in the server and, compiled to wasm32, in the browser.
+
+pub mod deck;
+pub mod event;
+pub mod library;
+pub mod protocol;
+mod random;
+pub mod rejection;
+pub mod room;
+pub mod text;
+pub mod view;
+
+pub use deck::{CardId, RoleCard, StatementCard};
+pub use event::{Actor, Answer, Command, Event, Position, RoomCode, SeatId, Setup};
+pub use library::Library;
+pub use rejection::Rejection;
+pub use room::{Context, Room};
+pub use text::{Lang, Text};
+pub use view::{Identity, Update, View};

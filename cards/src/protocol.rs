@@ -1,0 +1,222 @@
+//! The messages on the wire between the browser and the server: JSON text frames, tagged by
+//! `type`. PROTOCOL.md documents each with an example, and a test parses every example.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::deck::CardId;
+use crate::event::{Answer, Command};
+use crate::rejection::Rejection;
+use crate::text::Text;
+use crate::view::{Identity, Update, View};
+
+/// Bumped when a message changes shape; sent in `hello` and echoed in `welcome`.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// What a client sends. Each message may carry a client-chosen `id` (see [`Request`]), echoed
+/// in the `ack` or `error` that answers it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ClientMsg {
+    /// The first message on every connection: who you are in this room.
+    Hello {
+        protocol: u32,
+        join: Join,
+    },
+    Start,
+    Play {
+        card: CardId,
+    },
+    Answer(Answer),
+    Reveal,
+    Next,
+}
+
+impl ClientMsg {
+    /// Every `type` a client may send, for decoding errors and the protocol document's test.
+    pub const TYPES: &'static [&'static str] =
+        &["hello", "start", "play", "answer", "reveal", "next"];
+
+    /// The room command this message asks for; `None` for `hello`, which the shell handles.
+    pub fn into_command(self) -> Option<Command> {
+        match self {
+            ClientMsg::Hello { .. } => None,
+            ClientMsg::Start => Some(Command::Start),
+            ClientMsg::Play { card } => Some(Command::Play { card }),
+            ClientMsg::Answer(answer) => Some(Command::Answer(answer)),
+            ClientMsg::Reveal => Some(Command::Reveal),
+            ClientMsg::Next => Some(Command::Next),
+        }
+    }
+}
+
+/// How a connection takes its place in a room.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "as", rename_all = "snake_case")]
+pub enum Join {
+    /// Steer the room with the token `POST /api/rooms` returned.
+    Trainer { token: String },
+    /// Take a new seat under this name.
+    Player { name: String },
+    /// Take back your seat with the token `welcome` gave you.
+    Seat { token: String },
+    /// Watch without a seat (the projector).
+    Observer,
+}
+
+/// A client message with its optional `id`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    pub id: Option<u64>,
+    pub msg: ClientMsg,
+}
+
+/// A message that could not be understood, with the `id` it carried if that much was readable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Undecodable {
+    pub id: Option<u64>,
+    pub rejection: Rejection,
+}
+
+impl Request {
+    /// Decodes one text frame. Never panics, whatever the input.
+    pub fn decode(frame: &str) -> Result<Request, Undecodable> {
+        let value: Value = serde_json::from_str(frame).map_err(|_| Undecodable {
+            id: None,
+            rejection: Rejection::BadJson,
+        })?;
+        let id = value.get("id").and_then(Value::as_u64);
+        let fail = |rejection| Undecodable { id, rejection };
+        match value.get("type").and_then(Value::as_str) {
+            Some(kind) if ClientMsg::TYPES.contains(&kind) => {}
+            _ => return Err(fail(Rejection::UnknownType)),
+        }
+        let msg = ClientMsg::deserialize(value)
+            .map_err(|error| fail(Rejection::BadMessage(error.to_string())))?;
+        Ok(Request { id, msg })
+    }
+
+    pub fn encode(&self) -> String {
+        let mut value = serde_json::to_value(&self.msg).expect("client messages always serialise");
+        if let (Some(id), Value::Object(fields)) = (self.id, &mut value) {
+            fields.insert("id".to_owned(), Value::from(id));
+        }
+        value.to_string()
+    }
+}
+
+/// What the server sends.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerMsg {
+    /// The answer to `hello`: who you are and everything you may see, as of event `seq`.
+    Welcome {
+        id: Option<u64>,
+        protocol: u32,
+        /// Only for a new seat: keep it to take the seat back after a dropped connection.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        seat_token: Option<String>,
+        seq: u64,
+        view: View,
+    },
+    /// Changes to your view, up to and including event `seq`.
+    Update { seq: u64, updates: Vec<Update> },
+    /// Your command was accepted and its effects have been sent.
+    Ack { id: Option<u64> },
+    /// Your message was refused; nothing changed.
+    Error {
+        id: Option<u64>,
+        code: String,
+        message: Text,
+    },
+}
+
+impl ServerMsg {
+    pub const TYPES: &'static [&'static str] = &["welcome", "update", "ack", "error"];
+
+    pub fn error(id: Option<u64>, rejection: &Rejection) -> ServerMsg {
+        ServerMsg::Error {
+            id,
+            code: rejection.code().to_owned(),
+            message: rejection.message(),
+        }
+    }
+
+    pub fn encode(&self) -> String {
+        serde_json::to_string(self).expect("server messages always serialise")
+    }
+}
+
+impl Identity {
+    /// Whether this participant may steer the room.
+    pub fn is_trainer(&self) -> bool {
+        matches!(self, Identity::Trainer)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::Position;
+
+    fn rejected(frame: &str) -> (Option<u64>, &'static str) {
+        let error = Request::decode(frame).expect_err("should be refused");
+        (error.id, error.rejection.code())
+    }
+
+    #[test]
+    fn an_answer_decodes_with_its_id() {
+        let request =
+            Request::decode(r#"{"type":"answer","id":7,"position":4,"argument":"Omdat."}"#)
+                .expect("valid");
+        assert_eq!(request.id, Some(7));
+        let ClientMsg::Answer(answer) = request.msg else {
+            panic!("expected an answer")
+        };
+        assert_eq!(answer.position, Position::Scale(4));
+        assert_eq!(answer.argument.as_deref(), Some("Omdat."));
+    }
+
+    #[test]
+    fn pass_is_an_answer() {
+        let request = Request::decode(r#"{"type":"answer","position":"pass"}"#).expect("valid");
+        assert_eq!(
+            request.msg,
+            ClientMsg::Answer(Answer {
+                position: Position::Pass,
+                argument: None,
+                definition: None
+            })
+        );
+    }
+
+    #[test]
+    fn bad_frames_are_refused_with_a_stable_code() {
+        assert_eq!(rejected("not json"), (None, "bad_json"));
+        assert_eq!(
+            rejected(r#"{"id":3,"type":"shout"}"#),
+            (Some(3), "unknown_type")
+        );
+        assert_eq!(rejected(r#"{"id":4}"#), (Some(4), "unknown_type"));
+        assert_eq!(
+            rejected(r#"{"id":5,"type":"answer","position":9}"#),
+            (Some(5), "bad_message")
+        );
+        assert_eq!(
+            rejected(r#"{"id":6,"type":"play"}"#),
+            (Some(6), "bad_message")
+        );
+        assert_eq!(rejected("[1,2]"), (None, "unknown_type"));
+    }
+
+    #[test]
+    fn a_request_round_trips() {
+        let request = Request {
+            id: Some(9),
+            msg: ClientMsg::Play {
+                card: CardId("regie-1".to_owned()),
+            },
+        };
+        assert_eq!(Request::decode(&request.encode()), Ok(request));
+    }
+}

@@ -1,0 +1,165 @@
+//! Why a command or a message was refused: a stable code for programs, a sentence for people.
+
+use crate::text::Text;
+
+/// Every reason Standpunt refuses input. The `code` strings are part of the protocol and never
+/// change meaning; PROTOCOL.md lists them.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Rejection {
+    #[error("the message is not valid JSON")]
+    BadJson,
+    #[error("unknown message type")]
+    UnknownType,
+    #[error("malformed message: {0}")]
+    BadMessage(String),
+    #[error("unsupported protocol version")]
+    UnsupportedProtocol,
+    #[error("no room with this code")]
+    UnknownRoom,
+    #[error("unknown or expired token")]
+    BadToken,
+    #[error("say hello first")]
+    NotJoined,
+    #[error("already joined")]
+    AlreadyJoined,
+    #[error("only a trainer may do this")]
+    NotTrainer,
+    #[error("only a player may do this")]
+    NotAPlayer,
+    #[error("it is not your turn")]
+    NotYourTurn,
+    #[error("not possible at this point of the game")]
+    WrongPhase,
+    #[error("that card is not in your hand")]
+    NotInHand,
+    #[error("the name is empty")]
+    NameEmpty,
+    #[error("the name is too long")]
+    NameTooLong,
+    #[error("the name is taken")]
+    NameTaken,
+    #[error("a text is too long")]
+    TextTooLong { field: &'static str, max: usize },
+    #[error("the room is full")]
+    RoomFull,
+    #[error("the session has ended")]
+    RoomEnded,
+    #[error("too few players to start")]
+    TooFewPlayers { min: usize },
+    #[error("this statement names no term to define")]
+    NoTermToDefine,
+}
+
+impl Rejection {
+    /// The stable, snake_case code sent on the wire.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Rejection::BadJson => "bad_json",
+            Rejection::UnknownType => "unknown_type",
+            Rejection::BadMessage(_) => "bad_message",
+            Rejection::UnsupportedProtocol => "unsupported_protocol",
+            Rejection::UnknownRoom => "unknown_room",
+            Rejection::BadToken => "bad_token",
+            Rejection::NotJoined => "not_joined",
+            Rejection::AlreadyJoined => "already_joined",
+            Rejection::NotTrainer => "not_trainer",
+            Rejection::NotAPlayer => "not_a_player",
+            Rejection::NotYourTurn => "not_your_turn",
+            Rejection::WrongPhase => "wrong_phase",
+            Rejection::NotInHand => "not_in_hand",
+            Rejection::NameEmpty => "name_empty",
+            Rejection::NameTooLong => "name_too_long",
+            Rejection::NameTaken => "name_taken",
+            Rejection::TextTooLong { .. } => "text_too_long",
+            Rejection::RoomFull => "room_full",
+            Rejection::RoomEnded => "room_ended",
+            Rejection::TooFewPlayers { .. } => "too_few_players",
+            Rejection::NoTermToDefine => "no_term_to_define",
+        }
+    }
+
+    /// What the person who sent it reads.
+    pub fn message(&self) -> Text {
+        match self {
+            Rejection::BadJson => Text::new(
+                "Het bericht is geen geldige JSON.",
+                "The message is not valid JSON.",
+            ),
+            Rejection::UnknownType => Text::new(
+                "Onbekend berichttype; zie PROTOCOL.md.",
+                "Unknown message type; see PROTOCOL.md.",
+            ),
+            Rejection::BadMessage(detail) => Text::new(
+                format!("Het bericht klopt niet: {detail}."),
+                format!("The message is malformed: {detail}."),
+            ),
+            Rejection::UnsupportedProtocol => Text::new(
+                "Deze versie van de app past niet bij de server; laad de pagina opnieuw.",
+                "This version of the app does not match the server; reload the page.",
+            ),
+            Rejection::UnknownRoom => Text::new(
+                "Er is geen sessie met deze code. Controleer de code.",
+                "There is no session with this code. Check the code.",
+            ),
+            Rejection::BadToken => Text::new(
+                "Deze toegang is onbekend of verlopen.",
+                "This access key is unknown or has expired.",
+            ),
+            Rejection::NotJoined => Text::new(
+                "Meld je eerst aan bij de sessie.",
+                "Join the session first.",
+            ),
+            Rejection::AlreadyJoined => Text::new("Je doet al mee.", "You have already joined."),
+            Rejection::NotTrainer => Text::new(
+                "Alleen de trainer kan dit doen.",
+                "Only the trainer can do this.",
+            ),
+            Rejection::NotAPlayer => Text::new(
+                "Alleen spelers kunnen dit doen.",
+                "Only players can do this.",
+            ),
+            Rejection::NotYourTurn => {
+                Text::new("Je bent nu niet aan de beurt.", "It is not your turn.")
+            }
+            Rejection::WrongPhase => Text::new(
+                "Dat kan nu niet in dit deel van het spel.",
+                "That is not possible at this point of the game.",
+            ),
+            Rejection::NotInHand => Text::new(
+                "Die kaart heb je niet in je hand.",
+                "That card is not in your hand.",
+            ),
+            Rejection::NameEmpty => Text::new("Vul een naam in.", "Enter a name."),
+            Rejection::NameTooLong => Text::new(
+                format!(
+                    "Een naam is hoogstens {} tekens.",
+                    crate::room::MAX_NAME_CHARS
+                ),
+                format!(
+                    "A name is at most {} characters.",
+                    crate::room::MAX_NAME_CHARS
+                ),
+            ),
+            Rejection::NameTaken => Text::new(
+                "Die naam is al in gebruik in deze sessie; kies een andere.",
+                "That name is already used in this session; choose another.",
+            ),
+            Rejection::TextTooLong { field, max } => Text::new(
+                format!("De tekst bij '{field}' is te lang: hoogstens {max} tekens."),
+                format!("The text in '{field}' is too long: at most {max} characters."),
+            ),
+            Rejection::RoomFull => Text::new("Deze sessie is vol.", "This session is full."),
+            Rejection::RoomEnded => {
+                Text::new("Deze sessie is afgelopen.", "This session has ended.")
+            }
+            Rejection::TooFewPlayers { min } => Text::new(
+                format!("Er zijn minstens {min} spelers nodig om te beginnen."),
+                format!("At least {min} players are needed to start."),
+            ),
+            Rejection::NoTermToDefine => Text::new(
+                "Deze stelling noemt geen begrip om te omschrijven.",
+                "This statement names no term to define.",
+            ),
+        }
+    }
+}
