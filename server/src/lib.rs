@@ -1,1 +1,37 @@
-//! placeholder
+//! The Standpunt server: a thin tokio shell around the `cards` core.
+//!
+//! One port serves the browser client (`/`), the websocket (`/ws?room=CODE`), room creation
+//! (`POST /api/rooms`), the deck list (`/api/decks`) and a health check (`/healthz`). Each room
+//! runs in its own task; connection tasks only do I/O.
+
+mod config;
+mod connection;
+mod http;
+mod room_task;
+mod rooms;
+mod token;
+
+use std::future::Future;
+use std::sync::Arc;
+
+pub use config::{Config, Limits};
+use tokio::net::TcpListener;
+
+/// Serves until `shutdown` completes.
+pub async fn run(
+    listener: TcpListener,
+    config: Config,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    std::fs::create_dir_all(&config.data_dir)?;
+    let state = Arc::new(http::AppState {
+        rooms: rooms::Rooms::new(config.limits.room_queue),
+        library: config.library,
+        client_dir: config.client_dir,
+        limits: config.limits,
+    });
+    axum::serve(listener, http::router(state))
+        .with_graceful_shutdown(shutdown)
+        .await?;
+    Ok(())
+}

@@ -1,1 +1,269 @@
+//! What the end-to-end tests share: a real server on a free port, websocket clients that keep
+//! their view with the browser's reducer, and a little HTTP.
 
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use cards::protocol::{ClientMsg, Join, PROTOCOL_VERSION, Request, ServerMsg};
+use cards::{Identity, View};
+use futures_util::{SinkExt, StreamExt};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::oneshot;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+/// A test fails with a message instead of hanging when an expected frame never comes.
+const PATIENCE: Duration = Duration::from_secs(30);
+
+/// The real server on 127.0.0.1, port 0, with its own data folder; shut down on drop.
+pub struct TestServer {
+    pub addr: SocketAddr,
+    pub data_dir: PathBuf,
+    shutdown: Option<oneshot::Sender<()>>,
+}
+
+impl TestServer {
+    pub async fn start() -> TestServer {
+        TestServer::start_with(|_| {}).await
+    }
+
+    pub async fn start_with(adjust: impl FnOnce(&mut server::Config)) -> TestServer {
+        let data_dir = scratch_dir("server");
+        let mut config = server::Config::new(data_dir.clone());
+        adjust(&mut config);
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind a free port");
+        let addr = listener.local_addr().expect("local address");
+        let (shutdown, stopped) = oneshot::channel::<()>();
+        tokio::spawn(async move {
+            let stop = async move {
+                let _ = stopped.await;
+            };
+            server::run(listener, config, stop)
+                .await
+                .expect("server runs");
+        });
+        TestServer {
+            addr,
+            data_dir,
+            shutdown: Some(shutdown),
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Creates a room with the built-in decks, as the trainer's home page does.
+    pub async fn create_room(&self) -> (String, String) {
+        let body = r#"{"statement_deck":"containerbegrippen","role_deck":"keukentafel"}"#;
+        let (status, reply) = http(self.addr, "POST", "/api/rooms", Some(body)).await;
+        assert_eq!(status, 201, "room created: {reply}");
+        let reply: serde_json::Value = serde_json::from_str(&reply).expect("json reply");
+        (
+            reply["code"].as_str().expect("code").to_owned(),
+            reply["trainer_token"].as_str().expect("token").to_owned(),
+        )
+    }
+
+    pub async fn connect(&self, room: &str) -> TestClient {
+        let url = format!("ws://{}/ws?room={room}", self.addr);
+        let (socket, _) = tokio_tungstenite::connect_async(url)
+            .await
+            .expect("websocket connects");
+        TestClient {
+            socket,
+            next_id: 1,
+            frames: Vec::new(),
+            view: None,
+            seat_token: None,
+        }
+    }
+
+    pub async fn trainer(&self, room: &str, token: &str) -> TestClient {
+        let mut client = self.connect(room).await;
+        client
+            .hello(Join::Trainer {
+                token: token.to_owned(),
+            })
+            .await
+            .expect("trainer joins");
+        client
+    }
+
+    pub async fn player(&self, room: &str, name: &str) -> TestClient {
+        let mut client = self.connect(room).await;
+        client
+            .hello(Join::Player {
+                name: name.to_owned(),
+            })
+            .await
+            .expect("player joins");
+        client
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        let _ = std::fs::remove_dir_all(&self.data_dir);
+    }
+}
+
+/// A participant over a real websocket, keeping its view with the browser's reducer.
+pub struct TestClient {
+    socket: WebSocketStream<MaybeTlsStream<TcpStream>>,
+    next_id: u64,
+    /// Every text frame received, raw, for checks on what crossed the wire.
+    pub frames: Vec<String>,
+    pub view: Option<View>,
+    pub seat_token: Option<String>,
+}
+
+/// A refusal as the server sent it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused {
+    pub code: String,
+    pub message: String,
+}
+
+impl TestClient {
+    pub async fn hello(&mut self, join: Join) -> Result<(), Refused> {
+        self.request(ClientMsg::Hello {
+            protocol: PROTOCOL_VERSION,
+            join,
+        })
+        .await
+    }
+
+    /// Sends a message and reads until its `ack`, `welcome` or `error`, folding in updates.
+    pub async fn request(&mut self, msg: ClientMsg) -> Result<(), Refused> {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send_raw(&Request { id: Some(id), msg }.encode()).await;
+        loop {
+            match self.recv().await {
+                ServerMsg::Ack { id: Some(acked) }
+                | ServerMsg::Welcome {
+                    id: Some(acked), ..
+                } if acked == id => {
+                    return Ok(());
+                }
+                ServerMsg::Error {
+                    id: Some(failed),
+                    code,
+                    message,
+                } if failed == id => {
+                    return Err(Refused {
+                        code,
+                        message: message.nl,
+                    });
+                }
+                _ => {}
+            }
+        }
+    }
+
+    pub async fn send_raw(&mut self, text: &str) {
+        self.socket
+            .send(Message::text(text))
+            .await
+            .expect("send a frame");
+    }
+
+    /// The next message from the server; updates are folded into the view.
+    pub async fn recv(&mut self) -> ServerMsg {
+        loop {
+            let frame = tokio::time::timeout(PATIENCE, self.socket.next())
+                .await
+                .expect("the server sent nothing within the patience limit")
+                .expect("the connection is open")
+                .expect("a frame arrives");
+            let Message::Text(text) = frame else { continue };
+            self.frames.push(text.to_string());
+            let msg: ServerMsg =
+                serde_json::from_str(&text).expect("the server sends valid messages");
+            match &msg {
+                ServerMsg::Welcome {
+                    view, seat_token, ..
+                } => {
+                    self.view = Some(view.clone());
+                    if seat_token.is_some() {
+                        self.seat_token.clone_from(seat_token);
+                    }
+                }
+                ServerMsg::Update { updates, .. } => {
+                    let view = self.view.as_mut().expect("updates come after the welcome");
+                    updates.iter().for_each(|update| view.apply(update));
+                }
+                _ => {}
+            }
+            return msg;
+        }
+    }
+
+    /// Reads until the view satisfies `done`.
+    pub async fn until(&mut self, done: impl Fn(&View) -> bool) -> &View {
+        while !self.view.as_ref().is_some_and(&done) {
+            self.recv().await;
+        }
+        self.view.as_ref().expect("a view")
+    }
+
+    pub fn view(&self) -> &View {
+        self.view.as_ref().expect("joined")
+    }
+
+    pub fn me(&self) -> Identity {
+        self.view().you
+    }
+}
+
+/// One HTTP/1.1 request with `Connection: close`; returns the status and the body.
+pub async fn http(addr: SocketAddr, method: &str, path: &str, body: Option<&str>) -> (u16, String) {
+    let mut stream = TcpStream::connect(addr).await.expect("connect");
+    let body = body.unwrap_or("");
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream
+        .write_all(request.as_bytes())
+        .await
+        .expect("write request");
+    let mut response = Vec::new();
+    stream
+        .read_to_end(&mut response)
+        .await
+        .expect("read response");
+    let response = String::from_utf8_lossy(&response);
+    let status = response
+        .split(' ')
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .expect("a status line");
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, body)| body.to_owned())
+        .unwrap_or_default();
+    (status, body)
+}
+
+/// A fresh folder under the system's temp dir.
+pub fn scratch_dir(purpose: &str) -> PathBuf {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "standpunt-test-{purpose}-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create scratch dir");
+    dir
+}

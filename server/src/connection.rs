@@ -1,0 +1,131 @@
+//! One websocket connection: decode what the client sends, pass it to its room, and write what
+//! the room sends back. Nothing here knows a game rule.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use axum::extract::ws::{Message, Utf8Bytes, WebSocket};
+use cards::Rejection;
+use cards::protocol::{ClientMsg, Request, ServerMsg};
+use futures_util::{SinkExt, StreamExt};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::room_task::{ConnId, Outbox, Released, RoomHandle, RoomMsg};
+
+static NEXT_CONN: AtomicU64 = AtomicU64::new(1);
+
+/// Serves one connection until the client leaves, the socket fails, or the room lets go.
+pub async fn serve(socket: WebSocket, room: Option<RoomHandle>, outbound_queue: usize) {
+    let conn = NEXT_CONN.fetch_add(1, Ordering::Relaxed);
+    let (mut sink, mut stream) = socket.split();
+    let (outbox, mut frames) = mpsc::channel::<Utf8Bytes>(outbound_queue);
+
+    let writer = async move {
+        while let Some(frame) = frames.recv().await {
+            if sink.send(Message::Text(frame)).await.is_err() {
+                break;
+            }
+        }
+        let _ = sink.close().await;
+    };
+
+    let reader = async {
+        let mut session = Session {
+            conn,
+            room: room.clone(),
+            outbox: outbox.clone(),
+            released: None,
+        };
+        loop {
+            let message = tokio::select! {
+                message = stream.next() => message,
+                _ = wait_released(&mut session.released) => break,
+            };
+            let text = match message {
+                Some(Ok(Message::Text(text))) => text,
+                Some(Ok(Message::Binary(_))) => {
+                    session.reply(ServerMsg::error(None, &Rejection::BadJson));
+                    continue;
+                }
+                Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
+                Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,
+            };
+            if !session.receive(text.as_str()).await {
+                break;
+            }
+        }
+        session.released.is_some()
+    };
+
+    let joined = tokio::select! {
+        joined = reader => joined,
+        () = writer => true,
+    };
+    if let (true, Some(room)) = (joined, room) {
+        let _ = room.send(RoomMsg::Gone { conn }).await;
+    }
+}
+
+struct Session {
+    conn: ConnId,
+    room: Option<RoomHandle>,
+    outbox: Outbox,
+    /// Present once the room has seated this connection.
+    released: Option<Released>,
+}
+
+impl Session {
+    /// Handles one text frame; `false` ends the connection.
+    async fn receive(&mut self, text: &str) -> bool {
+        let Request { id, msg } = match Request::decode(text) {
+            Ok(request) => request,
+            Err(undecodable) => {
+                return self.reply(ServerMsg::error(undecodable.id, &undecodable.rejection));
+            }
+        };
+        let Some(room) = self.room.clone() else {
+            return self.reply(ServerMsg::error(id, &Rejection::UnknownRoom));
+        };
+        let msg = match (msg, self.released.is_some()) {
+            (ClientMsg::Hello { protocol, join }, false) => {
+                let (joined, seated) = oneshot::channel();
+                let hello = RoomMsg::Hello {
+                    conn: self.conn,
+                    id,
+                    protocol,
+                    join,
+                    outbox: self.outbox.clone(),
+                    joined,
+                };
+                if room.send(hello).await.is_err() {
+                    return false;
+                }
+                // The room drops `joined` when it refuses; it has sent the error itself.
+                self.released = seated.await.ok();
+                return true;
+            }
+            (_, false) => return self.reply(ServerMsg::error(id, &Rejection::NotJoined)),
+            (msg, true) => msg,
+        };
+        room.send(RoomMsg::Request {
+            conn: self.conn,
+            id,
+            msg,
+        })
+        .await
+        .is_ok()
+    }
+
+    /// Answers the client directly; `false` if its queue is full.
+    fn reply(&self, msg: ServerMsg) -> bool {
+        self.outbox.try_send(Utf8Bytes::from(msg.encode())).is_ok()
+    }
+}
+
+async fn wait_released(released: &mut Option<Released>) {
+    match released {
+        Some(released) => {
+            let _ = released.await;
+        }
+        None => std::future::pending().await,
+    }
+}

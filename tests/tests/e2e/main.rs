@@ -1,0 +1,6 @@
+//! The end-to-end tests: one binary, the real server, real clients.
+
+mod browser;
+mod errors;
+mod protocol_doc;
+mod round;
