@@ -1,1 +1,166 @@
-fn main() {}
+//! `cargo xtask run | test | client`: everything a fresh machine needs, installed on demand.
+//!
+//! - `run [-- SERVER ARGS]`: builds the browser client in release and starts the server with
+//!   its embedded defaults (SQLite store in ./standpunt-data, built-in decks).
+//! - `test`: the same set-up plus Chromium and ChromeDriver, then every test.
+//! - `client`: only builds the browser client into target/client.
+
+use std::env;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+type Result<T = ()> = std::result::Result<T, String>;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("run") => run(&args[1..]),
+        Some("test") => test(&args[1..]),
+        Some("client") => build_client().map(|_| ()),
+        _ => Err("usage: cargo xtask run [-- server arguments] | test [-- test filter] | client".to_owned()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: &[String]) -> Result {
+    let client = build_client()?;
+    let passthrough = args.iter().skip_while(|arg| *arg == "--");
+    let mut cargo = cargo();
+    cargo.args(["run", "--release", "--package", "server", "--bin", "standpunt", "--", "--client"]).arg(&client).args(passthrough);
+    status(&mut cargo)
+}
+
+fn test(args: &[String]) -> Result {
+    ensure_browser()?;
+    let client = build_client()?;
+    step("checking that the core builds for wasm32");
+    status(cargo().args(["build", "--package", "cards", "--target", "wasm32-unknown-unknown"]))?;
+    step("running every test");
+    let mut cargo = cargo();
+    cargo.args(["test", "--workspace", "--exclude", "client-wasm"]).env("STANDPUNT_CLIENT_DIR", &client);
+    if !args.is_empty() {
+        cargo.arg("--").args(args.iter().skip_while(|arg| *arg == "--"));
+    }
+    status(&mut cargo)
+}
+
+/// Builds the Leptos client for wasm32 and runs wasm-bindgen; returns the folder to serve.
+fn build_client() -> Result<PathBuf> {
+    ensure_wasm_target()?;
+    let bindgen = ensure_wasm_bindgen()?;
+    step("building the browser client (release)");
+    status(cargo().args(["build", "--package", "client-wasm", "--target", "wasm32-unknown-unknown", "--profile", "wasm-release"]))?;
+    let target = target_dir();
+    let wasm = target.join("wasm32-unknown-unknown/wasm-release/client-wasm.wasm");
+    let out = target.join("client");
+    let _ = std::fs::remove_dir_all(&out);
+    status(
+        Command::new(bindgen)
+            .args(["--target", "web", "--no-typescript", "--out-name", "standpunt", "--out-dir"])
+            .arg(&out)
+            .arg(&wasm),
+    )?;
+    for file in ["index.html", "style.css"] {
+        let from = root().join("client-wasm").join(file);
+        std::fs::copy(&from, out.join(file)).map_err(|error| format!("cannot copy {}: {error}", from.display()))?;
+    }
+    Ok(out)
+}
+
+fn ensure_wasm_target() -> Result {
+    let installed = output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
+    if installed.lines().any(|line| line.trim() == "wasm32-unknown-unknown") {
+        return Ok(());
+    }
+    step("installing the wasm32 target");
+    status(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
+}
+
+/// wasm-bindgen's CLI must match the library version Cargo.lock pins, to the patch.
+fn ensure_wasm_bindgen() -> Result<PathBuf> {
+    let wanted = locked_version("wasm-bindgen")?;
+    let installed = output(Command::new("wasm-bindgen").arg("--version")).unwrap_or_default();
+    if installed.split_whitespace().nth(1) != Some(wanted.as_str()) {
+        step(&format!("installing wasm-bindgen-cli {wanted} (once per machine, a few minutes)"));
+        status(cargo().args(["install", "wasm-bindgen-cli", "--version", &wanted]))?;
+    }
+    Ok(PathBuf::from("wasm-bindgen"))
+}
+
+fn locked_version(package: &str) -> Result<String> {
+    let lock = std::fs::read_to_string(root().join("Cargo.lock")).map_err(|error| format!("cannot read Cargo.lock: {error}"))?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line == format!("name = \"{package}\"") {
+            let version = lines.next().and_then(|line| line.strip_prefix("version = \""));
+            if let Some(version) = version.and_then(|rest| rest.strip_suffix('"')) {
+                return Ok(version.to_owned());
+            }
+        }
+    }
+    Err(format!("Cargo.lock pins no version of {package}"))
+}
+
+/// Chromium and ChromeDriver from Debian's packages. apt can fail once while it upgrades
+/// parts of the system, so a failed install is tried a second time.
+fn ensure_browser() -> Result {
+    if which("chromium") && which("chromedriver") {
+        return Ok(());
+    }
+    step("installing Chromium and ChromeDriver (Debian packages)");
+    let install = || {
+        status(Command::new("apt-get").arg("update"))?;
+        status(Command::new("apt-get").args(["install", "-y", "--no-install-recommends", "chromium", "chromium-driver"]).env("DEBIAN_FRONTEND", "noninteractive"))
+    };
+    install().or_else(|first| {
+        eprintln!("xtask: apt failed ({first}); trying once more");
+        install()
+    })?;
+    if which("chromium") && which("chromedriver") {
+        Ok(())
+    } else {
+        Err("Chromium or ChromeDriver is still missing after apt-get install".to_owned())
+    }
+}
+
+fn which(program: &str) -> bool {
+    env::var_os("PATH").is_some_and(|paths| env::split_paths(&paths).any(|dir| dir.join(program).is_file()))
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+}
+
+fn target_dir() -> PathBuf {
+    env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root().join("target"))
+}
+
+fn cargo() -> Command {
+    let mut command = Command::new(env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    command.current_dir(root());
+    command
+}
+
+fn step(what: &str) {
+    eprintln!("==> {what}");
+}
+
+fn status(command: &mut Command) -> Result {
+    let shown = format!("{command:?}");
+    match command.status() {
+        Ok(exit) if exit.success() => Ok(()),
+        Ok(exit) => Err(format!("{shown} failed ({exit})")),
+        Err(error) => Err(format!("cannot run {shown}: {error}")),
+    }
+}
+
+fn output(command: &mut Command) -> Option<String> {
+    let output = command.output().ok()?;
+    output.status.success().then(|| String::from_utf8_lossy(&output.stdout).into_owned())
+}

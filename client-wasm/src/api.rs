@@ -1,0 +1,65 @@
+//! The two HTTP calls the client makes: the deck list, and creating a room.
+
+use cards::Text;
+use serde::Deserialize;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Request, RequestInit, Response};
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct DeckSummary {
+    pub id: String,
+    pub title: Text,
+    pub cards: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct DeckList {
+    pub statements: Vec<DeckSummary>,
+    pub roles: Vec<DeckSummary>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct RoomCreated {
+    pub code: String,
+    pub trainer_token: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct ApiError {
+    message: Text,
+}
+
+pub async fn decks() -> Result<DeckList, Text> {
+    let body = fetch("GET", "/api/decks", None).await?;
+    serde_json::from_str(&body).map_err(|_| unreachable_server())
+}
+
+pub async fn create_room(statement_deck: &str, role_deck: &str) -> Result<RoomCreated, Text> {
+    let request = serde_json::json!({ "statement_deck": statement_deck, "role_deck": role_deck });
+    let body = fetch("POST", "/api/rooms", Some(request.to_string())).await?;
+    serde_json::from_str(&body).map_err(|_| {
+        serde_json::from_str::<ApiError>(&body).map(|error| error.message).unwrap_or_else(|_| unreachable_server())
+    })
+}
+
+fn unreachable_server() -> Text {
+    Text::new("De server is niet bereikbaar. Probeer het zo opnieuw.", "The server cannot be reached. Try again shortly.")
+}
+
+async fn fetch(method: &str, path: &str, body: Option<String>) -> Result<String, Text> {
+    let init = RequestInit::new();
+    init.set_method(method);
+    if let Some(body) = &body {
+        init.set_body(&wasm_bindgen::JsValue::from_str(body));
+    }
+    let request = Request::new_with_str_and_init(path, &init).map_err(|_| unreachable_server())?;
+    if body.is_some() {
+        let _ = request.headers().set("Content-Type", "application/json");
+    }
+    let window = web_sys::window().ok_or_else(unreachable_server)?;
+    let response = JsFuture::from(window.fetch_with_request(&request)).await.map_err(|_| unreachable_server())?;
+    let response: Response = response.dyn_into().map_err(|_| unreachable_server())?;
+    let text = JsFuture::from(response.text().map_err(|_| unreachable_server())?).await.map_err(|_| unreachable_server())?;
+    text.as_string().ok_or_else(unreachable_server)
+}

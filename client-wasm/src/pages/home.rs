@@ -1,0 +1,133 @@
+//! The home page: a trainer opens a session, a participant joins one with its code.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_navigate;
+
+use crate::api;
+use crate::i18n::T;
+use crate::storage;
+
+#[component]
+pub fn Home() -> impl IntoView {
+    view! {
+        <header class="masthead">
+            <h1>{T.app_name}</h1>
+            <p>{T.tagline}</p>
+        </header>
+        <div class="columns">
+            <JoinForm />
+            <CreateForm />
+        </div>
+    }
+}
+
+#[component]
+fn JoinForm() -> impl IntoView {
+    let navigate = use_navigate();
+    let code = RwSignal::new(String::new());
+    let name = RwSignal::new(storage::name().unwrap_or_default());
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let typed = code.get_untracked();
+        let Some(room) = cards::RoomCode::parse(&typed) else { return };
+        let name = name.get_untracked().trim().to_owned();
+        storage::set_name(&name);
+        storage::set_pending_join(room.as_str(), &name);
+        navigate(&format!("/play/{room}"), Default::default());
+    };
+    let valid = move || cards::RoomCode::parse(&code.get()).is_some() && !name.get().trim().is_empty();
+    view! {
+        <form class="panel" on:submit=submit>
+            <h2>{T.join_title}</h2>
+            <p class="hint">{T.join_hint}</p>
+            <label for="join-code">{T.room_code}</label>
+            <input
+                id="join-code"
+                class="code-input"
+                autocomplete="off"
+                autocapitalize="characters"
+                maxlength="9"
+                prop:value=move || code.get()
+                on:input=move |ev| code.set(event_target_value(&ev))
+            />
+            <label for="join-name">{T.your_name}</label>
+            <input
+                id="join-name"
+                autocomplete="nickname"
+                maxlength="40"
+                prop:value=move || name.get()
+                on:input=move |ev| name.set(event_target_value(&ev))
+            />
+            <button type="submit" id="join-submit" class="primary" disabled=move || !valid()>{T.join}</button>
+        </form>
+    }
+}
+
+#[component]
+fn CreateForm() -> impl IntoView {
+    let navigate = use_navigate();
+    let decks = LocalResource::new(api::decks);
+    let statement_deck = RwSignal::new(String::new());
+    let role_deck = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let navigate = navigate.clone();
+        busy.set(true);
+        spawn_local(async move {
+            match api::create_room(&statement_deck.get_untracked(), &role_deck.get_untracked()).await {
+                Ok(created) => {
+                    storage::set_trainer_token(&created.code, &created.trainer_token);
+                    navigate(&format!("/trainer/{}", created.code), Default::default());
+                }
+                Err(message) => {
+                    problem.set(Some(message.nl));
+                    busy.set(false);
+                }
+            }
+        });
+    };
+
+    let choices = move || {
+        decks.get().map(|result| match result {
+            Err(message) => view! { <p class="problem">{message.nl}</p> }.into_any(),
+            Ok(list) => {
+                if let Some(first) = list.statements.first() {
+                    statement_deck.update(|chosen| chosen.is_empty().then(|| *chosen = first.id.clone()).unwrap_or(()));
+                }
+                if let Some(first) = list.roles.first() {
+                    role_deck.update(|chosen| chosen.is_empty().then(|| *chosen = first.id.clone()).unwrap_or(()));
+                }
+                let option = |deck: &api::DeckSummary| {
+                    view! { <option value=deck.id.clone()>{format!("{} ({})", deck.title.nl, deck.cards)}</option> }
+                };
+                view! {
+                    <label for="statement-deck">{T.statement_deck}</label>
+                    <select id="statement-deck" on:change=move |ev| statement_deck.set(event_target_value(&ev))>
+                        {list.statements.iter().map(option).collect_view()}
+                    </select>
+                    <label for="role-deck">{T.role_deck}</label>
+                    <select id="role-deck" on:change=move |ev| role_deck.set(event_target_value(&ev))>
+                        {list.roles.iter().map(option).collect_view()}
+                    </select>
+                }
+                .into_any()
+            }
+        })
+    };
+
+    view! {
+        <form class="panel" on:submit=submit>
+            <h2>{T.new_session}</h2>
+            <p class="hint">{T.new_session_hint}</p>
+            <Suspense fallback=|| view! { <p class="muted">{T.loading}</p> }>{choices}</Suspense>
+            {move || problem.get().map(|text| view! { <p class="problem">{text}</p> })}
+            <button type="submit" id="create-room" class="primary" disabled=move || busy.get() || statement_deck.get().is_empty()>
+                {T.create_room}
+            </button>
+        </form>
+    }
+}

@@ -1,0 +1,5 @@
+//! One module per route.
+
+pub mod home;
+pub mod play;
+pub mod trainer;

@@ -1,0 +1,102 @@
+//! A participant's screen: their role card, the statement on the table, the answer form,
+//! then everyone's answers.
+
+use cards::RoomCode;
+use cards::protocol::Join;
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use crate::components::{AnswerForm, Hand, RevealView, RoleCardView, Roster, Stage, StatementView, StatusLine, reader_name, stage_memo};
+use crate::i18n::T;
+use crate::session::Session;
+use crate::storage;
+
+#[component]
+pub fn Play() -> impl IntoView {
+    let params = use_params_map();
+    let code = params.with_untracked(|params| params.get("code")).and_then(|code| RoomCode::parse(&code));
+    let Some(code) = code else {
+        return view! { <p class="notice">{T.not_found}" "<a href="/">{T.to_home}</a></p> }.into_any();
+    };
+    let code = code.to_string();
+    let credential = storage::seat_token(&code)
+        .map(|token| Join::Seat { token })
+        .or_else(|| storage::take_pending_join(&code).map(|name| Join::Player { name }));
+    let session = Session::open(code.clone(), credential);
+    let stage = stage_memo(session);
+
+    let my_role = move || {
+        session.view.with(|view| {
+            let view = view.as_ref()?;
+            view.seat(view.my_seat()?)?.role.clone()
+        })
+    };
+    let my_seat = move || session.view.with(|view| view.as_ref().and_then(|view| view.my_seat()));
+
+    let body = move || match stage.get() {
+        Stage::NotJoined => view! { <NameForm session=session /> }.into_any(),
+        Stage::Lobby => view! {
+            <p class="notice">{T.waiting_for_start}</p>
+            <Roster session=session />
+        }
+        .into_any(),
+        Stage::Choosing { reader } if my_seat() == Some(reader) => view! {
+            <p class="notice turn-notice" role="status">{T.your_turn_choose}</p>
+            <Hand session=session />
+        }
+        .into_any(),
+        Stage::Choosing { reader } => view! {
+            <p class="notice">{reader_name(session, reader)}" "{T.reader_is_choosing}</p>
+            <Roster session=session />
+        }
+        .into_any(),
+        Stage::Answering { statement } => view! {
+            <StatementView statement=statement.clone() />
+            <AnswerForm session=session statement=statement />
+            <Roster session=session />
+        }
+        .into_any(),
+        Stage::Revealed { statement } => view! {
+            <StatementView statement=statement />
+            <RevealView session=session />
+        }
+        .into_any(),
+        Stage::Ended => view! { <p class="notice">{T.ended}</p> }.into_any(),
+    };
+
+    view! {
+        <header class="bar">
+            <a href="/" class="brand">{T.app_name}</a>
+            <span class="room-code">{T.session}" "{code}</span>
+        </header>
+        <StatusLine session=session />
+        {move || my_role().map(|role| view! { <RoleCardView role=role label=T.your_role /> })}
+        {body}
+    }
+    .into_any()
+}
+
+/// Asked when this browser has no seat in the room yet.
+#[component]
+fn NameForm(session: Session) -> impl IntoView {
+    let name = RwSignal::new(storage::name().unwrap_or_default());
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let chosen = name.get_untracked().trim().to_owned();
+        storage::set_name(&chosen);
+        session.join(Join::Player { name: chosen });
+    };
+    view! {
+        <form class="panel" on:submit=submit>
+            <label for="join-name">{T.your_name}</label>
+            <input
+                id="join-name"
+                autocomplete="nickname"
+                maxlength="40"
+                prop:value=move || name.get()
+                on:input=move |ev| name.set(event_target_value(&ev))
+            />
+            <button type="submit" id="join-submit" class="primary" disabled=move || name.get().trim().is_empty()>{T.join}</button>
+        </form>
+    }
+}

@@ -1,0 +1,176 @@
+//! The one websocket a page holds: it says hello with the remembered credential, keeps the
+//! latest view with the core's reducer, and reconnects by itself when the connection drops.
+
+use std::time::Duration;
+
+use cards::protocol::{ClientMsg, Join, PROTOCOL_VERSION, Request, ServerMsg};
+use cards::{Text, View};
+use leptos::prelude::*;
+use send_wrapper::SendWrapper;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::Closure;
+use web_sys::{CloseEvent, MessageEvent, WebSocket};
+
+use crate::storage;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Link {
+    Connecting,
+    Open,
+    /// Dropped; a new attempt is scheduled.
+    Lost,
+}
+
+/// A refusal from the server, as the person should read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub code: String,
+    pub message: Text,
+}
+
+/// A page's connection to its room. Cheap to copy into closures.
+#[derive(Clone, Copy)]
+pub struct Session {
+    code: StoredValue<String>,
+    pub view: RwSignal<Option<View>>,
+    pub link: RwSignal<Link>,
+    pub problem: RwSignal<Option<Problem>>,
+    /// How to say hello again after a reconnect; `None` until the person has chosen.
+    credential: StoredValue<Option<Join>>,
+    socket: StoredValue<Option<SendWrapper<WebSocket>>>,
+    next_id: StoredValue<u64>,
+    attempts: StoredValue<u32>,
+}
+
+impl Session {
+    /// Opens the connection to room `code`, saying hello with `credential` if there is one.
+    pub fn open(code: String, credential: Option<Join>) -> Session {
+        let session = Session {
+            code: StoredValue::new(code),
+            view: RwSignal::new(None),
+            link: RwSignal::new(Link::Connecting),
+            problem: RwSignal::new(None),
+            credential: StoredValue::new(credential),
+            socket: StoredValue::new(None),
+            next_id: StoredValue::new(1),
+            attempts: StoredValue::new(0),
+        };
+        session.connect();
+        on_cleanup(move || session.close());
+        session
+    }
+
+    /// Takes a place in the room, now if the socket is open, or as soon as it is.
+    pub fn join(&self, join: Join) {
+        self.credential.set_value(Some(join));
+        self.problem.set(None);
+        if self.link.get_untracked() == Link::Open {
+            self.hello();
+        }
+    }
+
+    /// Sends a command; the answer arrives as updates, an `ack` or an `error`.
+    pub fn send(&self, msg: ClientMsg) {
+        self.problem.set(None);
+        let id = self.next_id.get_value();
+        self.next_id.set_value(id + 1);
+        let frame = Request { id: Some(id), msg }.encode();
+        self.socket.with_value(|socket| {
+            if let Some(socket) = socket {
+                let _ = socket.send_with_str(&frame);
+            }
+        });
+    }
+
+    fn hello(&self) {
+        if let Some(join) = self.credential.get_value() {
+            self.send(ClientMsg::Hello { protocol: PROTOCOL_VERSION, join });
+        }
+    }
+
+    fn connect(&self) {
+        let Some(window) = web_sys::window() else { return };
+        let location = window.location();
+        let scheme = if location.protocol().as_deref() == Ok("https:") { "wss" } else { "ws" };
+        let host = location.host().unwrap_or_default();
+        let url = format!("{scheme}://{host}/ws?room={}", self.code.get_value());
+        let Ok(socket) = WebSocket::new(&url) else {
+            self.schedule_reconnect();
+            return;
+        };
+        self.link.set(Link::Connecting);
+
+        let session = *self;
+        let on_open = Closure::<dyn FnMut()>::new(move || {
+            session.link.set(Link::Open);
+            session.attempts.set_value(0);
+            session.hello();
+        });
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            if let Some(text) = event.data().as_string() {
+                session.receive(&text);
+            }
+        });
+        let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |_event: CloseEvent| {
+            session.socket.set_value(None);
+            session.schedule_reconnect();
+        });
+        socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        // The handlers live as long as the socket; the page holds one socket at a time.
+        on_open.forget();
+        on_message.forget();
+        on_close.forget();
+        self.socket.set_value(Some(SendWrapper::new(socket)));
+    }
+
+    fn receive(&self, text: &str) {
+        let Ok(msg) = serde_json::from_str::<ServerMsg>(text) else { return };
+        match msg {
+            ServerMsg::Welcome { seat_token, view, .. } => {
+                if let Some(token) = seat_token {
+                    let code = self.code.get_value();
+                    storage::set_seat_token(&code, &token);
+                    self.credential.set_value(Some(Join::Seat { token }));
+                }
+                self.view.set(Some(view));
+            }
+            ServerMsg::Update { updates, .. } => self.view.update(|view| {
+                if let Some(view) = view {
+                    updates.iter().for_each(|update| view.apply(update));
+                }
+            }),
+            ServerMsg::Ack { .. } => {}
+            ServerMsg::Error { code, message, .. } => {
+                if self.view.get_untracked().is_none() {
+                    // The hello was refused: the remembered credential is no good.
+                    if matches!(self.credential.get_value(), Some(Join::Seat { .. })) {
+                        storage::forget_seat_token(&self.code.get_value());
+                    }
+                    self.credential.set_value(None);
+                }
+                self.problem.set(Some(Problem { code, message }));
+            }
+        }
+    }
+
+    /// Tries again after 0.5, 1, 2, 4 … seconds, at most every 10 seconds.
+    fn schedule_reconnect(&self) {
+        self.link.set(Link::Lost);
+        let attempt = self.attempts.get_value();
+        self.attempts.set_value(attempt + 1);
+        let delay = Duration::from_millis((500u64 << attempt.min(5)).min(10_000));
+        let session = *self;
+        set_timeout(move || session.connect(), delay);
+    }
+
+    fn close(&self) {
+        self.socket.with_value(|socket| {
+            if let Some(socket) = socket {
+                socket.set_onclose(None);
+                let _ = socket.close();
+            }
+        });
+    }
+}

@@ -1,0 +1,66 @@
+//! What the browser remembers between visits: the name last used, and the tokens that give a
+//! trainer their room and a player their seat back.
+
+fn local() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+fn session() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok().flatten()
+}
+
+fn get(store: Option<web_sys::Storage>, key: &str) -> Option<String> {
+    store?.get_item(key).ok().flatten().filter(|value| !value.is_empty())
+}
+
+fn set(store: Option<web_sys::Storage>, key: &str, value: &str) {
+    if let Some(store) = store {
+        let _ = store.set_item(key, value);
+    }
+}
+
+fn remove(store: Option<web_sys::Storage>, key: &str) {
+    if let Some(store) = store {
+        let _ = store.remove_item(key);
+    }
+}
+
+pub fn name() -> Option<String> {
+    get(local(), "standpunt.name")
+}
+
+pub fn set_name(name: &str) {
+    set(local(), "standpunt.name", name);
+}
+
+pub fn trainer_token(code: &str) -> Option<String> {
+    get(local(), &format!("standpunt.trainer.{code}"))
+}
+
+pub fn set_trainer_token(code: &str, token: &str) {
+    set(local(), &format!("standpunt.trainer.{code}"), token);
+}
+
+pub fn seat_token(code: &str) -> Option<String> {
+    get(local(), &format!("standpunt.seat.{code}"))
+}
+
+pub fn set_seat_token(code: &str, token: &str) {
+    set(local(), &format!("standpunt.seat.{code}"), token);
+}
+
+pub fn forget_seat_token(code: &str) {
+    remove(local(), &format!("standpunt.seat.{code}"));
+}
+
+/// The name typed on the home page, handed to the play page once.
+pub fn take_pending_join(code: &str) -> Option<String> {
+    let key = format!("standpunt.join.{code}");
+    let name = get(session(), &key);
+    remove(session(), &key);
+    name
+}
+
+pub fn set_pending_join(code: &str, name: &str) {
+    set(session(), &format!("standpunt.join.{code}"), name);
+}
