@@ -84,14 +84,23 @@ impl Session {
 
     fn hello(&self) {
         if let Some(join) = self.credential.get_value() {
-            self.send(ClientMsg::Hello { protocol: PROTOCOL_VERSION, join });
+            self.send(ClientMsg::Hello {
+                protocol: PROTOCOL_VERSION,
+                join,
+            });
         }
     }
 
     fn connect(&self) {
-        let Some(window) = web_sys::window() else { return };
+        let Some(window) = web_sys::window() else {
+            return;
+        };
         let location = window.location();
-        let scheme = if location.protocol().as_deref() == Ok("https:") { "wss" } else { "ws" };
+        let scheme = if location.protocol().as_deref() == Ok("https:") {
+            "wss"
+        } else {
+            "ws"
+        };
         let host = location.host().unwrap_or_default();
         let url = format!("{scheme}://{host}/ws?room={}", self.code.get_value());
         let Ok(socket) = WebSocket::new(&url) else {
@@ -126,9 +135,13 @@ impl Session {
     }
 
     fn receive(&self, text: &str) {
-        let Ok(msg) = serde_json::from_str::<ServerMsg>(text) else { return };
+        let Ok(msg) = serde_json::from_str::<ServerMsg>(text) else {
+            return;
+        };
         match msg {
-            ServerMsg::Welcome { seat_token, view, .. } => {
+            ServerMsg::Welcome {
+                seat_token, view, ..
+            } => {
                 if let Some(token) = seat_token {
                     let code = self.code.get_value();
                     storage::set_seat_token(&code, &token);

@@ -1,6 +1,8 @@
 //! What the end-to-end tests share: a real server on a free port, websocket clients that keep
 //! their view with the browser's reducer, and a little HTTP.
 
+pub mod browser;
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;

@@ -30,13 +30,16 @@ fn JoinForm() -> impl IntoView {
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         let typed = code.get_untracked();
-        let Some(room) = cards::RoomCode::parse(&typed) else { return };
+        let Some(room) = cards::RoomCode::parse(&typed) else {
+            return;
+        };
         let name = name.get_untracked().trim().to_owned();
         storage::set_name(&name);
         storage::set_pending_join(room.as_str(), &name);
         navigate(&format!("/play/{room}"), Default::default());
     };
-    let valid = move || cards::RoomCode::parse(&code.get()).is_some() && !name.get().trim().is_empty();
+    let valid =
+        move || cards::RoomCode::parse(&code.get()).is_some() && !name.get().trim().is_empty();
     view! {
         <form class="panel" on:submit=submit>
             <h2>{T.join_title}</h2>
@@ -78,7 +81,9 @@ fn CreateForm() -> impl IntoView {
         let navigate = navigate.clone();
         busy.set(true);
         spawn_local(async move {
-            match api::create_room(&statement_deck.get_untracked(), &role_deck.get_untracked()).await {
+            match api::create_room(&statement_deck.get_untracked(), &role_deck.get_untracked())
+                .await
+            {
                 Ok(created) => {
                     storage::set_trainer_token(&created.code, &created.trainer_token);
                     navigate(&format!("/trainer/{}", created.code), Default::default());

@@ -1,0 +1,166 @@
+//! Real Chromium, driven over WebDriver: one ChromeDriver process, one browser session per
+//! person, each with its own fresh profile.
+
+use std::path::PathBuf;
+use std::process::Stdio;
+
+use fantoccini::wd::Capabilities;
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+use crate::scratch_dir;
+
+/// A running ChromeDriver; killed on drop.
+pub struct Driver {
+    url: String,
+    _process: Child,
+}
+
+impl Driver {
+    /// Starts ChromeDriver on a free port and waits until it says it is ready.
+    pub async fn start() -> Driver {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|listener| listener.local_addr())
+            .expect("a free port")
+            .port();
+        let mut process = Command::new(program("CHROMEDRIVER", "chromedriver"))
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("ChromeDriver starts (cargo xtask test installs it)");
+        let stdout = process.stdout.take().expect("piped stdout");
+        let mut lines = BufReader::new(stdout).lines();
+        while let Some(line) = lines.next_line().await.expect("read ChromeDriver's output") {
+            if line.contains("started successfully") {
+                break;
+            }
+        }
+        // Keep draining its output so ChromeDriver never blocks on a full pipe.
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        Driver {
+            url: format!("http://127.0.0.1:{port}"),
+            _process: process,
+        }
+    }
+
+    /// A new browser window with its own profile, `width` × `height` CSS pixels.
+    pub async fn browser(&self, width: u32, height: u32) -> Client {
+        let profile = scratch_dir("chromium-profile");
+        let args = vec![
+            "--headless=new".to_owned(),
+            "--no-sandbox".to_owned(),
+            "--disable-gpu".to_owned(),
+            "--disable-dev-shm-usage".to_owned(),
+            "--disable-background-networking".to_owned(),
+            "--disable-component-update".to_owned(),
+            "--disable-sync".to_owned(),
+            "--no-first-run".to_owned(),
+            format!("--user-data-dir={}", profile.display()),
+            format!("--window-size={width},{height}"),
+        ];
+        // Headless windows have a minimum width, so a phone is emulated rather than sized.
+        let metrics = serde_json::json!({ "width": width, "height": height, "pixelRatio": 1.0 });
+        let mut options =
+            serde_json::json!({ "binary": program("CHROMIUM", "chromium"), "args": args });
+        if width < 600 {
+            options["mobileEmulation"] = serde_json::json!({ "deviceMetrics": metrics });
+        }
+        let mut capabilities = Capabilities::new();
+        capabilities.insert("goog:chromeOptions".to_owned(), options);
+        ClientBuilder::new(HttpConnector::new())
+            .capabilities(capabilities)
+            .connect(&self.url)
+            .await
+            .expect("a Chromium session")
+    }
+}
+
+/// The program named by `variable`, or the full path of `default` on the PATH (ChromeDriver
+/// wants a path, not a name, for the browser).
+fn program(variable: &str, default: &str) -> String {
+    if let Ok(chosen) = std::env::var(variable) {
+        return chosen;
+    }
+    let paths = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&paths)
+        .map(|dir| dir.join(default))
+        .find(|candidate| candidate.is_file())
+        .map_or_else(|| default.to_owned(), |found| found.display().to_string())
+}
+
+/// The built client to serve; `cargo xtask test` builds it and says where.
+pub fn client_dir() -> PathBuf {
+    let dir = std::env::var_os("STANDPUNT_CLIENT_DIR")
+        .map(PathBuf::from)
+        .expect("STANDPUNT_CLIENT_DIR is not set: run the browser tests with `cargo xtask test`, which builds the client");
+    assert!(
+        dir.join("index.html").is_file(),
+        "no built client in {}: run `cargo xtask test`",
+        dir.display()
+    );
+    dir
+}
+
+/// Where screenshots are kept as artefacts: target/screenshots.
+pub fn screenshot_dir() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/screenshots");
+    std::fs::create_dir_all(&dir).expect("create the screenshot folder");
+    dir
+}
+
+/// Waits for the element, then clicks it.
+pub async fn click(browser: &Client, css: &str) {
+    let element = browser
+        .wait()
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|error| panic!("no {css}: {error}"));
+    element
+        .click()
+        .await
+        .unwrap_or_else(|error| panic!("cannot click {css}: {error}"));
+}
+
+/// Waits for the element, then types into it.
+pub async fn type_into(browser: &Client, css: &str, text: &str) {
+    let element = browser
+        .wait()
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|error| panic!("no {css}: {error}"));
+    element
+        .send_keys(text)
+        .await
+        .unwrap_or_else(|error| panic!("cannot type into {css}: {error}"));
+}
+
+/// Waits until something matches the XPath (for example an element showing a text), and
+/// returns its text.
+/// When nothing comes, the page is saved as `failure.png` and `failure.html` beside the
+/// screenshots, so the failure can be seen.
+pub async fn wait_for(browser: &Client, xpath: &str) -> String {
+    match browser.wait().for_element(Locator::XPath(xpath)).await {
+        Ok(element) => element.text().await.expect("element text"),
+        Err(error) => {
+            let evidence = screenshot(browser, "failure").await;
+            let source = browser.source().await.unwrap_or_default();
+            std::fs::write(evidence.with_extension("html"), source).expect("save the page source");
+            panic!(
+                "nothing matches {xpath}: {error}; see {}",
+                evidence.display()
+            )
+        }
+    }
+}
+
+/// Saves a PNG of what the browser shows now.
+pub async fn screenshot(browser: &Client, name: &str) -> PathBuf {
+    let png = browser.screenshot().await.expect("a screenshot");
+    let path = screenshot_dir().join(format!("{name}.png"));
+    std::fs::write(&path, png).expect("save the screenshot");
+    path
+}
