@@ -48,6 +48,8 @@ pub enum Rejection {
     TooFewPlayers { min: usize },
     #[error("this statement names no term to define")]
     NoTermToDefine,
+    #[error("the event store is unavailable")]
+    StoreUnavailable,
 }
 
 impl Rejection {
@@ -75,6 +77,7 @@ impl Rejection {
             Rejection::RoomEnded => "room_ended",
             Rejection::TooFewPlayers { .. } => "too_few_players",
             Rejection::NoTermToDefine => "no_term_to_define",
+            Rejection::StoreUnavailable => "store_unavailable",
         }
     }
 
@@ -159,6 +162,10 @@ impl Rejection {
             Rejection::NoTermToDefine => Text::new(
                 "Deze stelling noemt geen begrip om te omschrijven.",
                 "This statement names no term to define.",
+            ),
+            Rejection::StoreUnavailable => Text::new(
+                "De server kan dit nu niet opslaan; er is niets veranderd. Probeer het zo opnieuw.",
+                "The server cannot save this right now; nothing changed. Try again shortly.",
             ),
         }
     }

@@ -25,6 +25,8 @@ pub struct Limits {
     pub outbound_queue: usize,
     /// Messages waiting for one room task.
     pub room_queue: usize,
+    /// Appends waiting for the event store's writer; they are committed together.
+    pub store_queue: usize,
 }
 
 impl Default for Limits {
@@ -33,6 +35,7 @@ impl Default for Limits {
             max_message_bytes: 16 * 1024,
             outbound_queue: 256,
             room_queue: 1024,
+            store_queue: 4096,
         }
     }
 }

@@ -159,12 +159,22 @@ async fn create_room(
         statements: statements.clone(),
         roles: roles.clone(),
     };
-    let created = state.rooms.create(setup);
-    let body = RoomCreated {
-        code: created.code.to_string(),
-        trainer_token: created.trainer_token.to_hex(),
-    };
-    (StatusCode::CREATED, Json(body)).into_response()
+    match state.rooms.create(setup).await {
+        Ok(created) => {
+            let body = RoomCreated {
+                code: created.code.to_string(),
+                trainer_token: created.trainer_token.to_hex(),
+            };
+            (StatusCode::CREATED, Json(body)).into_response()
+        }
+        Err(rejection) => {
+            let body = ApiError {
+                code: rejection.code(),
+                message: rejection.message(),
+            };
+            (StatusCode::SERVICE_UNAVAILABLE, Json(body)).into_response()
+        }
+    }
 }
 
 /// Serves the built client. Paths without a file extension are the client's own routes

@@ -9,12 +9,14 @@ mod connection;
 mod http;
 mod room_task;
 mod rooms;
+mod store;
 mod token;
 
 use std::future::Future;
 use std::sync::Arc;
 
 pub use config::{Config, Limits};
+pub use store::Sqlite;
 use tokio::net::TcpListener;
 
 /// Serves until `shutdown` completes.
@@ -23,9 +25,12 @@ pub async fn run(
     config: Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    std::fs::create_dir_all(&config.data_dir)?;
+    let store = store::Store::start(
+        store::Sqlite::open(&config.data_dir)?,
+        config.limits.store_queue,
+    );
     let state = Arc::new(http::AppState {
-        rooms: rooms::Rooms::new(config.limits.room_queue),
+        rooms: rooms::Rooms::new(store, config.limits.room_queue),
         library: config.library,
         client_dir: config.client_dir,
         limits: config.limits,

@@ -3,6 +3,7 @@
 //!
 //! Connections talk to it through a cloneable [`RoomHandle`]. Because one task does everything
 //! for its room, a participant's welcome and the updates that follow it can never cross.
+//! Accepted events are durable in the store before anyone hears of them (write-ahead).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -16,6 +17,7 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 use tokio::sync::{mpsc, oneshot};
 
+use crate::store::{Record, Store};
 use crate::token::Token;
 
 /// Identifies one websocket connection for the lifetime of the process.
@@ -55,6 +57,12 @@ pub struct RoomHandle {
 }
 
 impl RoomHandle {
+    /// A handle to no room, holding a code while its room is being stored.
+    pub fn closed() -> RoomHandle {
+        let (tx, _) = mpsc::channel(1);
+        RoomHandle { tx }
+    }
+
     /// Sends a message, waiting while the room's queue is full. Fails only if the room is gone.
     pub async fn send(&self, msg: RoomMsg) -> Result<(), RoomGone> {
         self.tx.send(msg).await.map_err(|_| RoomGone)
@@ -65,8 +73,37 @@ impl RoomHandle {
 #[error("the room has closed")]
 pub struct RoomGone;
 
-/// Starts the task for a new room and returns its handle.
-pub fn spawn(code: RoomCode, setup: Setup, trainer_token: Token, queue: usize) -> RoomHandle {
+/// The milliseconds since the Unix epoch that the core and the store are given.
+pub fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |since| {
+            u64::try_from(since.as_millis()).unwrap_or(u64::MAX)
+        })
+}
+
+/// Persists a new room's `Created` event, then starts its task.
+pub async fn open(
+    code: RoomCode,
+    setup: Setup,
+    trainer_token: Token,
+    store: Store,
+    queue: usize,
+) -> Result<RoomHandle, Rejection> {
+    let created = Event::Created {
+        code: code.clone(),
+        setup: Box::new(setup.clone()),
+    };
+    let record = Record {
+        room: code.clone(),
+        seq: 1,
+        at: now_ms(),
+        event: created,
+    };
+    store
+        .append(vec![record])
+        .await
+        .map_err(|_| Rejection::StoreUnavailable)?;
     let (tx, rx) = mpsc::channel(queue);
     let actor = RoomActor {
         room: Room::new(code, setup),
@@ -74,10 +111,12 @@ pub fn spawn(code: RoomCode, setup: Setup, trainer_token: Token, queue: usize) -
         trainer_token,
         seat_tokens: HashMap::new(),
         conns: HashMap::new(),
+        too_slow: Vec::new(),
+        store,
         rng: StdRng::from_os_rng(),
     };
     tokio::spawn(actor.run(rx));
-    RoomHandle { tx }
+    Ok(RoomHandle { tx })
 }
 
 struct Conn {
@@ -94,6 +133,9 @@ struct RoomActor {
     trainer_token: Token,
     seat_tokens: HashMap<SeatId, Token>,
     conns: HashMap<ConnId, Conn>,
+    /// Connections whose queue overflowed, to be released once the current message is done.
+    too_slow: Vec<ConnId>,
+    store: Store,
     rng: StdRng,
 }
 
@@ -108,35 +150,37 @@ impl RoomActor {
                     join,
                     outbox,
                     joined,
-                } => {
-                    match self.hello(conn, id, protocol, join) {
-                        Ok((identity, welcome)) => {
-                            let (hold, released) = oneshot::channel();
-                            // A fresh connection's queue has room for its welcome.
-                            let _ = outbox.try_send(welcome);
-                            self.conns.insert(
-                                conn,
-                                Conn {
-                                    identity,
-                                    outbox,
-                                    _hold: hold,
-                                },
-                            );
-                            let _ = joined.send(released);
-                        }
-                        Err(rejection) => {
-                            let _ = outbox.try_send(encode(&ServerMsg::error(id, &rejection)));
-                        }
+                } => match self.hello(conn, id, protocol, join).await {
+                    Ok((identity, welcome)) => {
+                        let (hold, released) = oneshot::channel();
+                        // A fresh connection's queue has room for its welcome.
+                        let _ = outbox.try_send(welcome);
+                        self.conns.insert(
+                            conn,
+                            Conn {
+                                identity,
+                                outbox,
+                                _hold: hold,
+                            },
+                        );
+                        let _ = joined.send(released);
                     }
-                }
-                RoomMsg::Request { conn, id, msg } => self.request(conn, id, msg),
-                RoomMsg::Gone { conn } => self.release(conn),
+                    Err(rejection) => {
+                        let _ = outbox.try_send(encode(&ServerMsg::error(id, &rejection)));
+                    }
+                },
+                RoomMsg::Request { conn, id, msg } => self.request(conn, id, msg).await,
+                RoomMsg::Gone { conn } => self.release(conn).await,
+            }
+            while let Some(conn) = self.too_slow.pop() {
+                tracing::info!(room = %self.room.code(), conn, "dropping a connection that does not keep up");
+                self.release(conn).await;
             }
         }
     }
 
     /// Seats a new connection. On success returns who it is and its welcome frame.
-    fn hello(
+    async fn hello(
         &mut self,
         conn: ConnId,
         id: Option<u64>,
@@ -156,14 +200,13 @@ impl RoomActor {
             Join::Observer => Identity::Observer,
             Join::Player { name } => {
                 let events = self.decide(Actor::Guest, Command::Join { name })?;
-                let Some(Event::Joined { seat, .. }) = events.first() else {
+                let Some(&Event::Joined { seat, .. }) = events.first() else {
                     unreachable!("a join starts with Joined");
                 };
-                let seat = *seat;
+                self.commit(events).await?;
                 let token = Token::generate(&mut self.rng);
                 seat_token = Some(token.to_hex());
                 self.seat_tokens.insert(seat, token);
-                self.commit(events);
                 Identity::Player { seat }
             }
             Join::Seat { token } => {
@@ -174,15 +217,8 @@ impl RoomActor {
                     .map(|(seat, _)| *seat);
                 let seat = seat.ok_or(Rejection::BadToken)?;
                 // A second connection with the same token replaces the first.
-                let previous: Vec<ConnId> = self
-                    .conns
-                    .iter()
-                    .filter(|(_, known)| known.identity == Identity::Player { seat })
-                    .map(|(conn, _)| *conn)
-                    .collect();
-                for conn in previous {
-                    self.conns.remove(&conn);
-                }
+                self.conns
+                    .retain(|_, known| known.identity != Identity::Player { seat });
                 let events = self.decide(
                     Actor::Server,
                     Command::SetPresence {
@@ -190,72 +226,84 @@ impl RoomActor {
                         connected: true,
                     },
                 )?;
-                self.commit(events);
+                self.commit(events).await?;
                 Identity::Player { seat }
             }
         };
+        let view = self.room.view(identity);
         let welcome = ServerMsg::Welcome {
             id,
             protocol: PROTOCOL_VERSION,
             seat_token,
             seq: self.seq,
-            view: self.room.view(identity),
+            view,
         };
         tracing::info!(room = %self.room.code(), conn, ?identity, "joined");
         Ok((identity, encode(&welcome)))
     }
 
-    fn request(&mut self, conn: ConnId, id: Option<u64>, msg: ClientMsg) {
+    async fn request(&mut self, conn: ConnId, id: Option<u64>, msg: ClientMsg) {
         let Some(identity) = self.conns.get(&conn).map(|known| known.identity) else {
             return;
         };
-        let reply = match msg {
-            ClientMsg::Hello { .. } => Err(Rejection::AlreadyJoined),
-            msg => {
-                let command = msg.into_command().expect("only hello has no command");
+        let outcome = match msg.into_command() {
+            None => Err(Rejection::AlreadyJoined),
+            Some(command) => {
                 let actor = match identity {
                     Identity::Trainer => Actor::Trainer,
                     Identity::Player { seat } => Actor::Player(seat),
                     Identity::Observer => Actor::Guest,
                 };
-                self.decide(actor, command)
-                    .map(|events| self.commit(events))
+                match self.decide(actor, command) {
+                    Ok(events) => self.commit(events).await,
+                    Err(rejection) => Err(rejection),
+                }
             }
         };
-        let answer = match reply {
+        let answer = match outcome {
             Ok(()) => ServerMsg::Ack { id },
             Err(rejection) => ServerMsg::error(id, &rejection),
         };
-        if let Some(known) = self.conns.get(&conn) {
-            if known.outbox.try_send(encode(&answer)).is_err() {
-                self.release(conn);
-            }
-        }
+        self.send_to(conn, encode(&answer));
     }
 
     fn decide(&mut self, actor: Actor, command: Command) -> Result<Vec<Event>, Rejection> {
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |since| since.as_millis() as u64);
         self.room.handle(
             actor,
             command,
             &mut Context {
-                now,
+                now: now_ms(),
                 rng: &mut self.rng,
             },
         )
     }
 
-    /// Applies accepted events and tells everyone what they may see of them.
-    fn commit(&mut self, events: Vec<Event>) {
+    /// Makes accepted events durable, applies them, and tells everyone what they may see.
+    /// If the store fails nothing is applied or sent: the command is refused as a whole.
+    async fn commit(&mut self, events: Vec<Event>) -> Result<(), Rejection> {
         if events.is_empty() {
-            return;
+            return Ok(());
         }
+        let at = now_ms();
+        let records = (self.seq + 1..).zip(&events).map(|(seq, event)| Record {
+            room: self.room.code().clone(),
+            seq,
+            at,
+            event: event.clone(),
+        });
+        if let Err(error) = self.store.append(records.collect()).await {
+            tracing::error!(room = %self.room.code(), %error, "events not stored; command refused");
+            return Err(Rejection::StoreUnavailable);
+        }
+        self.broadcast(&events);
+        Ok(())
+    }
+
+    fn broadcast(&mut self, events: &[Event]) {
         let private: BTreeSet<SeatId> = events.iter().filter_map(Event::private_to).collect();
         let mut everyone: Vec<Update> = Vec::new();
         let mut personal: BTreeMap<SeatId, Vec<Update>> = BTreeMap::new();
-        for event in &events {
+        for event in events {
             self.room.apply(event);
             self.seq += 1;
             everyone.extend(self.room.updates(event, Audience::Everyone));
@@ -266,6 +314,7 @@ impl RoomActor {
                     .extend(self.room.updates(event, Audience::Seat(seat)));
             }
         }
+        // One serialisation for everybody; only seats with something private get their own.
         let shared = encode(&ServerMsg::Update {
             seq: self.seq,
             updates: everyone,
@@ -282,43 +331,54 @@ impl RoomActor {
                 )
             })
             .collect();
-        let mut too_slow = Vec::new();
-        for (conn, known) in &self.conns {
-            let frame = match known.identity {
-                Identity::Player { seat } => personal.get(&seat).unwrap_or(&shared),
-                _ => &shared,
-            };
-            if known.outbox.try_send(frame.clone()).is_err() {
-                too_slow.push(*conn);
-            }
+        let recipients: Vec<(ConnId, Utf8Bytes)> = self
+            .conns
+            .iter()
+            .map(|(conn, known)| {
+                let frame = match known.identity {
+                    Identity::Player { seat } => personal.get(&seat).unwrap_or(&shared),
+                    _ => &shared,
+                };
+                (*conn, frame.clone())
+            })
+            .collect();
+        for (conn, frame) in recipients {
+            self.send_to(conn, frame);
         }
-        for conn in too_slow {
-            tracing::info!(room = %self.room.code(), conn, "dropping a connection that does not keep up");
-            self.release(conn);
+    }
+
+    /// Queues a frame; a connection whose queue is full is released after this message.
+    fn send_to(&mut self, conn: ConnId, frame: Utf8Bytes) {
+        if let Some(known) = self.conns.get(&conn)
+            && known.outbox.try_send(frame).is_err()
+        {
+            self.too_slow.push(conn);
         }
     }
 
     /// Forgets a connection; its seat goes on hold when it was the seat's last connection.
-    fn release(&mut self, conn: ConnId) {
+    async fn release(&mut self, conn: ConnId) {
         let Some(gone) = self.conns.remove(&conn) else {
             return;
         };
-        if let Identity::Player { seat } = gone.identity {
-            let still_here = self
-                .conns
-                .values()
-                .any(|known| known.identity == gone.identity);
-            if !still_here {
-                if let Ok(events) = self.decide(
-                    Actor::Server,
-                    Command::SetPresence {
-                        seat,
-                        connected: false,
-                    },
-                ) {
-                    self.commit(events);
-                }
-            }
+        let Identity::Player { seat } = gone.identity else {
+            return;
+        };
+        if self
+            .conns
+            .values()
+            .any(|known| known.identity == gone.identity)
+        {
+            return;
+        }
+        if let Ok(events) = self.decide(
+            Actor::Server,
+            Command::SetPresence {
+                seat,
+                connected: false,
+            },
+        ) {
+            let _ = self.commit(events).await;
         }
     }
 }

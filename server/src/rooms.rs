@@ -2,19 +2,21 @@
 
 use std::sync::Mutex;
 
-use cards::RoomCode;
 use cards::event::Setup;
+use cards::{Rejection, RoomCode};
 use dashmap::DashMap;
 use dashmap::mapref::entry::Entry;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
 use crate::room_task::{self, RoomHandle};
+use crate::store::Store;
 use crate::token::Token;
 
 pub struct Rooms {
     open: DashMap<RoomCode, RoomHandle>,
     rng: Mutex<StdRng>,
+    store: Store,
     room_queue: usize,
 }
 
@@ -25,16 +27,45 @@ pub struct Created {
 }
 
 impl Rooms {
-    pub fn new(room_queue: usize) -> Rooms {
+    pub fn new(store: Store, room_queue: usize) -> Rooms {
         Rooms {
             open: DashMap::new(),
             rng: Mutex::new(StdRng::from_os_rng()),
+            store,
             room_queue,
         }
     }
 
-    /// Opens a room under a fresh code and starts its task.
-    pub fn create(&self, setup: Setup) -> Created {
+    /// Opens a room under a fresh code: its `Created` event is stored, then its task starts.
+    pub async fn create(&self, setup: Setup) -> Result<Created, Rejection> {
+        let (code, trainer_token) = self.reserve_code();
+        let opened = room_task::open(
+            code.clone(),
+            setup,
+            trainer_token.clone(),
+            self.store.clone(),
+            self.room_queue,
+        )
+        .await;
+        match opened {
+            Ok(handle) => {
+                self.open.insert(code.clone(), handle);
+                tracing::info!(room = %code, "room opened");
+                Ok(Created {
+                    code,
+                    trainer_token,
+                })
+            }
+            Err(rejection) => {
+                self.open.remove(&code);
+                Err(rejection)
+            }
+        }
+    }
+
+    /// Picks an unused code and holds it with a closed handle while the room is stored, so two
+    /// rooms never race for one code.
+    fn reserve_code(&self) -> (RoomCode, Token) {
         let mut rng = self
             .rng
             .lock()
@@ -43,17 +74,8 @@ impl Rooms {
         loop {
             let code = RoomCode::generate(&mut *rng);
             if let Entry::Vacant(slot) = self.open.entry(code.clone()) {
-                slot.insert(room_task::spawn(
-                    code.clone(),
-                    setup,
-                    trainer_token.clone(),
-                    self.room_queue,
-                ));
-                tracing::info!(room = %code, "room opened");
-                return Created {
-                    code,
-                    trainer_token,
-                };
+                slot.insert(RoomHandle::closed());
+                return (code, trainer_token);
             }
         }
     }

@@ -269,3 +269,20 @@ pub fn scratch_dir(purpose: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).expect("create scratch dir");
     dir
 }
+
+/// The kinds of the events a room has stored, in order, read from the server's SQLite file.
+pub fn stored_event_kinds(data_dir: &std::path::Path, room: &str) -> Vec<(u64, String)> {
+    let db = rusqlite::Connection::open_with_flags(
+        data_dir.join(server::Sqlite::FILE),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )
+    .expect("open the event store");
+    let mut select = db
+        .prepare("SELECT seq, kind FROM events WHERE room = ?1 ORDER BY seq")
+        .expect("prepare");
+    select
+        .query_map([room], |row| Ok((row.get(0)?, row.get(1)?)))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows")
+}
