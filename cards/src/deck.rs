@@ -147,10 +147,9 @@ impl Problem {
 
     pub fn message(&self) -> Text {
         match self {
-            Problem::Syntax(detail) => Text::new(
-                format!("geen geldige TOML: {detail}"),
-                format!("not valid TOML: {detail}"),
-            ),
+            Problem::Syntax(detail) => {
+                Text::new(format!("geen geldige TOML: {detail}"), format!("not valid TOML: {detail}"))
+            }
             Problem::Missing => Text::new("dit veld ontbreekt", "this field is missing"),
             Problem::Empty => Text::new("dit veld is leeg", "this field is empty"),
             Problem::TooLong { max, len } => Text::new(
@@ -162,12 +161,8 @@ impl Problem {
                 format!("this id is already used on line {first_line}"),
             ),
             Problem::BadId => Text::new(
-                format!(
-                    "een id bestaat uit kleine letters, cijfers en '-', hoogstens {MAX_ID_CHARS} tekens"
-                ),
-                format!(
-                    "an id is lowercase letters, digits and '-', at most {MAX_ID_CHARS} characters"
-                ),
+                format!("een id bestaat uit kleine letters, cijfers en '-', hoogstens {MAX_ID_CHARS} tekens"),
+                format!("an id is lowercase letters, digits and '-', at most {MAX_ID_CHARS} characters"),
             ),
             Problem::UnknownKind(kind) => Text::new(
                 format!("onbekende soort '{kind}': kies \"statements\" of \"roles\""),
@@ -185,10 +180,7 @@ impl Problem {
                 format!("dit veld hoort niet in een deck van soort \"{kind}\""),
                 format!("this field does not belong in a deck of kind \"{kind}\""),
             ),
-            Problem::NoCards => Text::new(
-                "het deck heeft geen kaarten ([[card]])",
-                "the deck has no cards ([[card]])",
-            ),
+            Problem::NoCards => Text::new("het deck heeft geen kaarten ([[card]])", "the deck has no cards ([[card]])"),
         }
     }
 }
@@ -199,11 +191,7 @@ impl fmt::Display for DeckError {
         if self.field.is_empty() {
             write!(f, "{}:{}: {}", self.file, self.line, message.nl)
         } else {
-            write!(
-                f,
-                "{}:{}: {}: {}",
-                self.file, self.line, self.field, message.nl
-            )
+            write!(f, "{}:{}: {}: {}", self.file, self.line, self.field, message.nl)
         }
     }
 }
@@ -255,11 +243,7 @@ struct RawText {
 
 /// Parses and validates one deck file. `file` only names the file in error messages.
 pub fn parse_deck(file: &str, source: &str) -> Result<AnyDeck, DeckErrors> {
-    let mut check = Checker {
-        file,
-        source,
-        errors: Vec::new(),
-    };
+    let mut check = Checker { file, source, errors: Vec::new() };
     let raw: RawDeck = match toml::from_str(source) {
         Ok(raw) => raw,
         Err(error) => {
@@ -289,21 +273,12 @@ struct Checker<'a> {
 impl Checker<'_> {
     fn line(&self, offset: usize) -> usize {
         let end = offset.min(self.source.len());
-        self.source.as_bytes()[..end]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count()
-            + 1
+        self.source.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
     }
 
     fn report(&mut self, span: Range<usize>, field: &str, problem: Problem) {
         let line = self.line(span.start);
-        self.errors.push(DeckError {
-            file: self.file.to_owned(),
-            line,
-            field: field.to_owned(),
-            problem,
-        });
+        self.errors.push(DeckError { file: self.file.to_owned(), line, field: field.to_owned(), problem });
     }
 
     fn deck(&mut self, raw: RawDeck) -> Option<AnyDeck> {
@@ -334,38 +309,18 @@ impl Checker<'_> {
                 let line = self.line(card_id.span().start);
                 let first = *seen.entry(card_id.get_ref().clone()).or_insert(line);
                 if first != line {
-                    self.report(
-                        card_id.span(),
-                        "card.id",
-                        Problem::DuplicateId { first_line: first },
-                    );
+                    self.report(card_id.span(), "card.id", Problem::DuplicateId { first_line: first });
                 }
             }
         }
         match kind? {
             false => {
-                let cards: Vec<_> = raw
-                    .card
-                    .into_iter()
-                    .filter_map(|card| self.statement(card))
-                    .collect();
-                Some(AnyDeck::Statements(Deck {
-                    id: id?.0,
-                    title: title?,
-                    cards,
-                }))
+                let cards: Vec<_> = raw.card.into_iter().filter_map(|card| self.statement(card)).collect();
+                Some(AnyDeck::Statements(Deck { id: id?.0, title: title?, cards }))
             }
             true => {
-                let cards: Vec<_> = raw
-                    .card
-                    .into_iter()
-                    .filter_map(|card| self.role(card))
-                    .collect();
-                Some(AnyDeck::Roles(Deck {
-                    id: id?.0,
-                    title: title?,
-                    cards,
-                }))
+                let cards: Vec<_> = raw.card.into_iter().filter_map(|card| self.role(card)).collect();
+                Some(AnyDeck::Roles(Deck { id: id?.0, title: title?, cards }))
             }
         }
     }
@@ -388,10 +343,7 @@ impl Checker<'_> {
         for term in card.terms.map(Spanned::into_inner).unwrap_or_default() {
             let valid = !term.get_ref().is_empty()
                 && term.get_ref().chars().count() <= MAX_TERM_CHARS
-                && term
-                    .get_ref()
-                    .chars()
-                    .all(|c| c.is_lowercase() || c == ' ' || c == '-');
+                && term.get_ref().chars().all(|c| c.is_lowercase() || c == ' ' || c == '-');
             if valid {
                 terms.push(term.into_inner());
             } else {
@@ -399,16 +351,8 @@ impl Checker<'_> {
                 self.report(term.span(), "card.terms", problem);
             }
         }
-        let theme = card
-            .theme
-            .map(Spanned::into_inner)
-            .filter(|theme| !theme.trim().is_empty());
-        Some(StatementCard {
-            id: id?,
-            text: text?,
-            terms,
-            theme,
-        })
+        let theme = card.theme.map(Spanned::into_inner).filter(|theme| !theme.trim().is_empty());
+        Some(StatementCard { id: id?, text: text?, terms, theme })
     }
 
     fn role(&mut self, card: Spanned<RawCard>) -> Option<RoleCard> {
@@ -425,12 +369,7 @@ impl Checker<'_> {
         }
         let id = self.id(card.id, span.clone(), "card.id");
         let name = self.text(card.name, span.clone(), "card.name", MAX_ROLE_NAME_CHARS);
-        let perspective = self.text(
-            card.perspective,
-            span.clone(),
-            "card.perspective",
-            MAX_PERSPECTIVE_CHARS,
-        );
+        let perspective = self.text(card.perspective, span.clone(), "card.perspective", MAX_PERSPECTIVE_CHARS);
         let group = match card.group {
             Some(group) if group.get_ref().trim().is_empty() => {
                 self.report(group.span(), "card.group", Problem::Empty);
@@ -442,20 +381,10 @@ impl Checker<'_> {
                 None
             }
         };
-        Some(RoleCard {
-            id: id?,
-            name: name?,
-            group: group?,
-            perspective: perspective?,
-        })
+        Some(RoleCard { id: id?, name: name?, group: group?, perspective: perspective? })
     }
 
-    fn id(
-        &mut self,
-        id: Option<Spanned<String>>,
-        parent: Range<usize>,
-        field: &str,
-    ) -> Option<CardId> {
+    fn id(&mut self, id: Option<Spanned<String>>, parent: Range<usize>, field: &str) -> Option<CardId> {
         let Some(id) = id else {
             self.report(parent, field, Problem::Missing);
             return None;
@@ -463,9 +392,7 @@ impl Checker<'_> {
         let value = id.get_ref();
         let valid = !value.is_empty()
             && value.len() <= MAX_ID_CHARS
-            && value
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+            && value.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
         if !valid {
             self.report(id.span(), field, Problem::BadId);
             return None;
@@ -473,13 +400,7 @@ impl Checker<'_> {
         Some(CardId(id.into_inner()))
     }
 
-    fn text(
-        &mut self,
-        text: Option<Spanned<RawText>>,
-        parent: Range<usize>,
-        field: &str,
-        max: usize,
-    ) -> Option<Text> {
+    fn text(&mut self, text: Option<Spanned<RawText>>, parent: Range<usize>, field: &str, max: usize) -> Option<Text> {
         let Some(text) = text else {
             self.report(parent, &format!("{field}.nl"), Problem::Missing);
             return None;
@@ -500,13 +421,7 @@ impl Checker<'_> {
         Some(Text { nl: nl?, en: en? })
     }
 
-    fn line_of_text(
-        &mut self,
-        text: Spanned<String>,
-        field: &str,
-        max: usize,
-        required: bool,
-    ) -> Option<String> {
+    fn line_of_text(&mut self, text: Spanned<String>, field: &str, max: usize, required: bool) -> Option<String> {
         let value = text.get_ref().trim();
         let len = value.chars().count();
         if required && value.is_empty() {
@@ -582,29 +497,24 @@ id = "Hoofdletter"
 
     #[test]
     fn a_typo_in_a_field_name_is_a_syntax_error_on_its_line() {
-        let source = "id = \"demo\"\nkind = \"statements\"\ntitle.nl = \"Demo\"\n[[card]]\nid = \"a\"\ntxet.nl = \"x\"\n";
+        let source =
+            "id = \"demo\"\nkind = \"statements\"\ntitle.nl = \"Demo\"\n[[card]]\nid = \"a\"\ntxet.nl = \"x\"\n";
         let result = errors(source);
-        assert!(
-            result.starts_with("test.toml:6: geen geldige TOML: unknown field `txet`"),
-            "{result}"
-        );
+        assert!(result.starts_with("test.toml:6: geen geldige TOML: unknown field `txet`"), "{result}");
     }
 
     #[test]
     fn an_unknown_kind_is_named() {
-        let source = "id = \"demo\"\nkind = \"stellingen\"\ntitle.nl = \"Demo\"\n[[card]]\nid = \"a\"\ntext.nl = \"x\"\n";
-        expect_test::expect![[
-            r#"test.toml:2: kind: onbekende soort 'stellingen': kies "statements" of "roles""#
-        ]]
-        .assert_eq(&errors(source));
+        let source =
+            "id = \"demo\"\nkind = \"stellingen\"\ntitle.nl = \"Demo\"\n[[card]]\nid = \"a\"\ntext.nl = \"x\"\n";
+        expect_test::expect![[r#"test.toml:2: kind: onbekende soort 'stellingen': kies "statements" of "roles""#]]
+            .assert_eq(&errors(source));
     }
 
     #[test]
     fn role_fields_do_not_belong_in_a_statement_deck() {
         let source = "id = \"demo\"\nkind = \"statements\"\ntitle.nl = \"Demo\"\n[[card]]\nid = \"a\"\ntext.nl = \"x\"\ngroup = \"gezin\"\n";
-        expect_test::expect![[
-            r#"test.toml:4: card.group: dit veld hoort niet in een deck van soort "statements""#
-        ]]
-        .assert_eq(&errors(source));
+        expect_test::expect![[r#"test.toml:4: card.group: dit veld hoort niet in een deck van soort "statements""#]]
+            .assert_eq(&errors(source));
     }
 }

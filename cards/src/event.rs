@@ -26,19 +26,15 @@ impl RoomCode {
 
     pub fn generate(rng: &mut dyn RngCore) -> RoomCode {
         let len = u32::try_from(Self::ALPHABET.len()).unwrap_or(u32::MAX);
-        let code = (0..Self::LEN)
-            .map(|_| char::from(Self::ALPHABET[crate::random::below(rng, len) as usize]))
-            .collect();
+        let code =
+            (0..Self::LEN).map(|_| char::from(Self::ALPHABET[crate::random::below(rng, len) as usize])).collect();
         RoomCode(code)
     }
 
     /// Accepts what people type: lowercase, spaces and dashes are forgiven.
     pub fn parse(input: &str) -> Option<RoomCode> {
-        let code: String = input
-            .chars()
-            .filter(|c| !c.is_whitespace() && *c != '-')
-            .map(|c| c.to_ascii_uppercase())
-            .collect();
+        let code: String =
+            input.chars().filter(|c| !c.is_whitespace() && *c != '-').map(|c| c.to_ascii_uppercase()).collect();
         let valid = code.len() == Self::LEN && code.bytes().all(|b| Self::ALPHABET.contains(&b));
         valid.then_some(RoomCode(code))
     }
@@ -92,9 +88,7 @@ impl TryFrom<WirePosition> for Position {
 
     fn try_from(wire: WirePosition) -> Result<Position, String> {
         match wire {
-            WirePosition::Scale(n) if (Position::MIN..=Position::MAX).contains(&n) => {
-                Ok(Position::Scale(n))
-            }
+            WirePosition::Scale(n) if (Position::MIN..=Position::MAX).contains(&n) => Ok(Position::Scale(n)),
             WirePosition::Word(word) if word == "pass" => Ok(Position::Pass),
             _ => Err("position must be 1 to 5 or \"pass\"".to_owned()),
         }
@@ -227,9 +221,7 @@ impl Event {
     /// broadcast with everybody else.
     pub fn private_to(&self) -> Option<SeatId> {
         match self {
-            Event::Dealt { seat, .. }
-            | Event::Played { seat, .. }
-            | Event::Answered { seat, .. } => Some(*seat),
+            Event::Dealt { seat, .. } | Event::Played { seat, .. } | Event::Answered { seat, .. } => Some(*seat),
             _ => None,
         }
     }

@@ -5,14 +5,8 @@ use crate::deck::{AnyDeck, DeckErrors, RoleDeck, StatementDeck, parse_deck};
 
 /// The built-in deck files, compiled in so a fresh binary needs no files beside it.
 const BUILT_IN: &[(&str, &str)] = &[
-    (
-        "containerbegrippen.toml",
-        include_str!("../decks/containerbegrippen.toml"),
-    ),
-    (
-        "keukentafel.toml",
-        include_str!("../decks/keukentafel.toml"),
-    ),
+    ("containerbegrippen.toml", include_str!("../decks/containerbegrippen.toml")),
+    ("keukentafel.toml", include_str!("../decks/keukentafel.toml")),
 ];
 
 /// The statement decks and role decks a room can be created from.
@@ -28,8 +22,7 @@ impl Library {
     pub fn built_in() -> Library {
         let mut library = Library::default();
         for (file, source) in BUILT_IN {
-            let deck = parse_deck(file, source)
-                .unwrap_or_else(|errors| panic!("built-in deck is invalid:\n{errors}"));
+            let deck = parse_deck(file, source).unwrap_or_else(|errors| panic!("built-in deck is invalid:\n{errors}"));
             library.add(deck);
         }
         library
@@ -71,15 +64,7 @@ mod tests {
     #[test]
     fn every_built_in_deck_loads() {
         let library = Library::built_in();
-        assert!(
-            library
-                .statement_deck("containerbegrippen")
-                .is_some_and(|deck| deck.cards.len() >= 10)
-        );
-        assert!(
-            library
-                .role_deck("keukentafel")
-                .is_some_and(|deck| deck.cards.len() >= 8)
-        );
+        assert!(library.statement_deck("containerbegrippen").is_some_and(|deck| deck.cards.len() >= 10));
+        assert!(library.role_deck("keukentafel").is_some_and(|deck| deck.cards.len() >= 8));
     }
 }

@@ -34,8 +34,7 @@ pub enum ClientMsg {
 
 impl ClientMsg {
     /// Every `type` a client may send, for decoding errors and the protocol document's test.
-    pub const TYPES: &'static [&'static str] =
-        &["hello", "start", "play", "answer", "reveal", "next"];
+    pub const TYPES: &'static [&'static str] = &["hello", "start", "play", "answer", "reveal", "next"];
 
     /// The room command this message asks for; `None` for `hello`, which the shell handles.
     pub fn into_command(self) -> Option<Command> {
@@ -81,18 +80,15 @@ pub struct Undecodable {
 impl Request {
     /// Decodes one text frame. Never panics, whatever the input.
     pub fn decode(frame: &str) -> Result<Request, Undecodable> {
-        let value: Value = serde_json::from_str(frame).map_err(|_| Undecodable {
-            id: None,
-            rejection: Rejection::BadJson,
-        })?;
+        let value: Value =
+            serde_json::from_str(frame).map_err(|_| Undecodable { id: None, rejection: Rejection::BadJson })?;
         let id = value.get("id").and_then(Value::as_u64);
         let fail = |rejection| Undecodable { id, rejection };
         match value.get("type").and_then(Value::as_str) {
             Some(kind) if ClientMsg::TYPES.contains(&kind) => {}
             _ => return Err(fail(Rejection::UnknownType)),
         }
-        let msg = ClientMsg::deserialize(value)
-            .map_err(|error| fail(Rejection::BadMessage(error.to_string())))?;
+        let msg = ClientMsg::deserialize(value).map_err(|error| fail(Rejection::BadMessage(error.to_string())))?;
         Ok(Request { id, msg })
     }
 
@@ -117,29 +113,21 @@ pub enum ServerMsg {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         seat_token: Option<String>,
         seq: u64,
-        view: View,
+        view: Box<View>,
     },
     /// Changes to your view, up to and including event `seq`.
     Update { seq: u64, updates: Vec<Update> },
     /// Your command was accepted and its effects have been sent.
     Ack { id: Option<u64> },
     /// Your message was refused; nothing changed.
-    Error {
-        id: Option<u64>,
-        code: String,
-        message: Text,
-    },
+    Error { id: Option<u64>, code: String, message: Text },
 }
 
 impl ServerMsg {
     pub const TYPES: &'static [&'static str] = &["welcome", "update", "ack", "error"];
 
     pub fn error(id: Option<u64>, rejection: &Rejection) -> ServerMsg {
-        ServerMsg::Error {
-            id,
-            code: rejection.code().to_owned(),
-            message: rejection.message(),
-        }
+        ServerMsg::Error { id, code: rejection.code().to_owned(), message: rejection.message() }
     }
 
     pub fn encode(&self) -> String {
@@ -166,13 +154,9 @@ mod tests {
 
     #[test]
     fn an_answer_decodes_with_its_id() {
-        let request =
-            Request::decode(r#"{"type":"answer","id":7,"position":4,"argument":"Omdat."}"#)
-                .expect("valid");
+        let request = Request::decode(r#"{"type":"answer","id":7,"position":4,"argument":"Omdat."}"#).expect("valid");
         assert_eq!(request.id, Some(7));
-        let ClientMsg::Answer(answer) = request.msg else {
-            panic!("expected an answer")
-        };
+        let ClientMsg::Answer(answer) = request.msg else { panic!("expected an answer") };
         assert_eq!(answer.position, Position::Scale(4));
         assert_eq!(answer.argument.as_deref(), Some("Omdat."));
     }
@@ -182,41 +166,23 @@ mod tests {
         let request = Request::decode(r#"{"type":"answer","position":"pass"}"#).expect("valid");
         assert_eq!(
             request.msg,
-            ClientMsg::Answer(Answer {
-                position: Position::Pass,
-                argument: None,
-                definition: None
-            })
+            ClientMsg::Answer(Answer { position: Position::Pass, argument: None, definition: None })
         );
     }
 
     #[test]
     fn bad_frames_are_refused_with_a_stable_code() {
         assert_eq!(rejected("not json"), (None, "bad_json"));
-        assert_eq!(
-            rejected(r#"{"id":3,"type":"shout"}"#),
-            (Some(3), "unknown_type")
-        );
+        assert_eq!(rejected(r#"{"id":3,"type":"shout"}"#), (Some(3), "unknown_type"));
         assert_eq!(rejected(r#"{"id":4}"#), (Some(4), "unknown_type"));
-        assert_eq!(
-            rejected(r#"{"id":5,"type":"answer","position":9}"#),
-            (Some(5), "bad_message")
-        );
-        assert_eq!(
-            rejected(r#"{"id":6,"type":"play"}"#),
-            (Some(6), "bad_message")
-        );
+        assert_eq!(rejected(r#"{"id":5,"type":"answer","position":9}"#), (Some(5), "bad_message"));
+        assert_eq!(rejected(r#"{"id":6,"type":"play"}"#), (Some(6), "bad_message"));
         assert_eq!(rejected("[1,2]"), (None, "unknown_type"));
     }
 
     #[test]
     fn a_request_round_trips() {
-        let request = Request {
-            id: Some(9),
-            msg: ClientMsg::Play {
-                card: CardId("regie-1".to_owned()),
-            },
-        };
+        let request = Request { id: Some(9), msg: ClientMsg::Play { card: CardId("regie-1".to_owned()) } };
         assert_eq!(Request::decode(&request.encode()), Ok(request));
     }
 }

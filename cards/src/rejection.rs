@@ -84,18 +84,13 @@ impl Rejection {
     /// What the person who sent it reads.
     pub fn message(&self) -> Text {
         match self {
-            Rejection::BadJson => Text::new(
-                "Het bericht is geen geldige JSON.",
-                "The message is not valid JSON.",
-            ),
-            Rejection::UnknownType => Text::new(
-                "Onbekend berichttype; zie PROTOCOL.md.",
-                "Unknown message type; see PROTOCOL.md.",
-            ),
-            Rejection::BadMessage(detail) => Text::new(
-                format!("Het bericht klopt niet: {detail}."),
-                format!("The message is malformed: {detail}."),
-            ),
+            Rejection::BadJson => Text::new("Het bericht is geen geldige JSON.", "The message is not valid JSON."),
+            Rejection::UnknownType => {
+                Text::new("Onbekend berichttype; zie PROTOCOL.md.", "Unknown message type; see PROTOCOL.md.")
+            }
+            Rejection::BadMessage(detail) => {
+                Text::new(format!("Het bericht klopt niet: {detail}."), format!("The message is malformed: {detail}."))
+            }
             Rejection::UnsupportedProtocol => Text::new(
                 "Deze versie van de app past niet bij de server; laad de pagina opnieuw.",
                 "This version of the app does not match the server; reload the page.",
@@ -104,44 +99,23 @@ impl Rejection {
                 "Er is geen sessie met deze code. Controleer de code.",
                 "There is no session with this code. Check the code.",
             ),
-            Rejection::BadToken => Text::new(
-                "Deze toegang is onbekend of verlopen.",
-                "This access key is unknown or has expired.",
-            ),
-            Rejection::NotJoined => Text::new(
-                "Meld je eerst aan bij de sessie.",
-                "Join the session first.",
-            ),
-            Rejection::AlreadyJoined => Text::new("Je doet al mee.", "You have already joined."),
-            Rejection::NotTrainer => Text::new(
-                "Alleen de trainer kan dit doen.",
-                "Only the trainer can do this.",
-            ),
-            Rejection::NotAPlayer => Text::new(
-                "Alleen spelers kunnen dit doen.",
-                "Only players can do this.",
-            ),
-            Rejection::NotYourTurn => {
-                Text::new("Je bent nu niet aan de beurt.", "It is not your turn.")
+            Rejection::BadToken => {
+                Text::new("Deze toegang is onbekend of verlopen.", "This access key is unknown or has expired.")
             }
+            Rejection::NotJoined => Text::new("Meld je eerst aan bij de sessie.", "Join the session first."),
+            Rejection::AlreadyJoined => Text::new("Je doet al mee.", "You have already joined."),
+            Rejection::NotTrainer => Text::new("Alleen de trainer kan dit doen.", "Only the trainer can do this."),
+            Rejection::NotAPlayer => Text::new("Alleen spelers kunnen dit doen.", "Only players can do this."),
+            Rejection::NotYourTurn => Text::new("Je bent nu niet aan de beurt.", "It is not your turn."),
             Rejection::WrongPhase => Text::new(
                 "Dat kan nu niet in dit deel van het spel.",
                 "That is not possible at this point of the game.",
             ),
-            Rejection::NotInHand => Text::new(
-                "Die kaart heb je niet in je hand.",
-                "That card is not in your hand.",
-            ),
+            Rejection::NotInHand => Text::new("Die kaart heb je niet in je hand.", "That card is not in your hand."),
             Rejection::NameEmpty => Text::new("Vul een naam in.", "Enter a name."),
             Rejection::NameTooLong => Text::new(
-                format!(
-                    "Een naam is hoogstens {} tekens.",
-                    crate::room::MAX_NAME_CHARS
-                ),
-                format!(
-                    "A name is at most {} characters.",
-                    crate::room::MAX_NAME_CHARS
-                ),
+                format!("Een naam is hoogstens {} tekens.", crate::room::MAX_NAME_CHARS),
+                format!("A name is at most {} characters.", crate::room::MAX_NAME_CHARS),
             ),
             Rejection::NameTaken => Text::new(
                 "Die naam is al in gebruik in deze sessie; kies een andere.",
@@ -152,9 +126,7 @@ impl Rejection {
                 format!("The text in '{field}' is too long: at most {max} characters."),
             ),
             Rejection::RoomFull => Text::new("Deze sessie is vol.", "This session is full."),
-            Rejection::RoomEnded => {
-                Text::new("Deze sessie is afgelopen.", "This session has ended.")
-            }
+            Rejection::RoomEnded => Text::new("Deze sessie is afgelopen.", "This session has ended."),
             Rejection::TooFewPlayers { min } => Text::new(
                 format!("Er zijn minstens {min} spelers nodig om te beginnen."),
                 format!("At least {min} players are needed to start."),

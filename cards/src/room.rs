@@ -9,9 +9,7 @@ use std::collections::{BTreeMap, VecDeque};
 use rand_core::RngCore;
 
 use crate::deck::CardId;
-use crate::event::{
-    Actor, Answer, Command, EndReason, Event, RevealCause, RoomCode, SeatId, Setup,
-};
+use crate::event::{Actor, Answer, Command, EndReason, Event, RevealCause, RoomCode, SeatId, Setup};
 use crate::random::shuffle;
 use crate::rejection::Rejection;
 
@@ -107,10 +105,7 @@ impl Room {
     }
 
     pub fn seats(&self) -> impl Iterator<Item = (SeatId, &Seat)> {
-        self.seats
-            .iter()
-            .enumerate()
-            .map(|(i, seat)| (seat_id(i), seat))
+        self.seats.iter().enumerate().map(|(i, seat)| (seat_id(i), seat))
     }
 
     pub fn seat(&self, seat: SeatId) -> Option<&Seat> {
@@ -126,12 +121,7 @@ impl Room {
     }
 
     /// Decides what `command` from `actor` means now. Never changes the room.
-    pub fn handle(
-        &self,
-        actor: Actor,
-        command: Command,
-        ctx: &mut Context<'_>,
-    ) -> Result<Vec<Event>, Rejection> {
+    pub fn handle(&self, actor: Actor, command: Command, ctx: &mut Context<'_>) -> Result<Vec<Event>, Rejection> {
         match command {
             Command::Join { name } => self.join(actor, &name),
             Command::Start => self.start(actor, ctx.rng),
@@ -157,11 +147,7 @@ impl Room {
         if name.chars().count() > MAX_NAME_CHARS {
             return Err(Rejection::NameTooLong);
         }
-        if self
-            .seats
-            .iter()
-            .any(|seat| seat.name.to_lowercase() == name.to_lowercase())
-        {
+        if self.seats.iter().any(|seat| seat.name.to_lowercase() == name.to_lowercase()) {
             return Err(Rejection::NameTaken);
         }
         if self.seats.len() >= usize::from(self.setup.max_players) {
@@ -183,20 +169,8 @@ impl Room {
         if self.seats.len() < MIN_PLAYERS {
             return Err(Rejection::TooFewPlayers { min: MIN_PLAYERS });
         }
-        let mut pile: Vec<CardId> = self
-            .setup
-            .statements
-            .cards
-            .iter()
-            .map(|card| card.id.clone())
-            .collect();
-        let mut roles: Vec<CardId> = self
-            .setup
-            .roles
-            .cards
-            .iter()
-            .map(|card| card.id.clone())
-            .collect();
+        let mut pile: Vec<CardId> = self.setup.statements.cards.iter().map(|card| card.id.clone()).collect();
+        let mut roles: Vec<CardId> = self.setup.roles.cards.iter().map(|card| card.id.clone()).collect();
         shuffle(&mut pile, rng);
         shuffle(&mut roles, rng);
 
@@ -212,9 +186,7 @@ impl Room {
         }
         match scratch.first_reader_from(0) {
             Some(reader) => events.push(Event::TurnStarted { turn: 1, reader }),
-            None => events.push(Event::Ended {
-                reason: EndReason::DeckExhausted,
-            }),
+            None => events.push(Event::Ended { reason: EndReason::DeckExhausted }),
         }
         Ok(events)
     }
@@ -233,11 +205,7 @@ impl Room {
         if !self.seats[usize::from(seat.0)].hand.contains(&card) {
             return Err(Rejection::NotInHand);
         }
-        Ok(vec![Event::Played {
-            seat,
-            card,
-            drew: self.pile.front().cloned(),
-        }])
+        Ok(vec![Event::Played { seat, card, drew: self.pile.front().cloned() }])
     }
 
     fn answer(&self, actor: Actor, answer: Answer) -> Result<Vec<Event>, Rejection> {
@@ -250,24 +218,14 @@ impl Room {
         };
         let argument = clean_optional(answer.argument, "argument", MAX_ARGUMENT_CHARS)?;
         let definition = clean_optional(answer.definition, "definition", MAX_DEFINITION_CHARS)?;
-        let names_a_term = self
-            .setup
-            .statements
-            .card(statement)
-            .is_some_and(|card| !card.terms.is_empty());
+        let names_a_term = self.setup.statements.card(statement).is_some_and(|card| !card.terms.is_empty());
         if definition.is_some() && !names_a_term {
             return Err(Rejection::NoTermToDefine);
         }
-        let answer = Answer {
-            position: answer.position,
-            argument,
-            definition,
-        };
+        let answer = Answer { position: answer.position, argument, definition };
         let mut events = vec![Event::Answered { seat, answer }];
         if self.everyone_present_answered(turn, Some(seat)) {
-            events.push(Event::Revealed {
-                cause: RevealCause::AllAnswered,
-            });
+            events.push(Event::Revealed { cause: RevealCause::AllAnswered });
         }
         Ok(events)
     }
@@ -275,9 +233,7 @@ impl Room {
     fn reveal(&self, actor: Actor) -> Result<Vec<Event>, Rejection> {
         self.require_trainer(actor)?;
         match &self.phase {
-            Phase::Turn(turn) if turn.is_answering() => Ok(vec![Event::Revealed {
-                cause: RevealCause::Trainer,
-            }]),
+            Phase::Turn(turn) if turn.is_answering() => Ok(vec![Event::Revealed { cause: RevealCause::Trainer }]),
             _ => Err(Rejection::WrongPhase),
         }
     }
@@ -294,22 +250,12 @@ impl Room {
         }
         let after = usize::from(turn.reader.0) + 1;
         Ok(vec![match self.first_reader_from(after) {
-            Some(reader) => Event::TurnStarted {
-                turn: turn.number + 1,
-                reader,
-            },
-            None => Event::Ended {
-                reason: EndReason::DeckExhausted,
-            },
+            Some(reader) => Event::TurnStarted { turn: turn.number + 1, reader },
+            None => Event::Ended { reason: EndReason::DeckExhausted },
         }])
     }
 
-    fn set_presence(
-        &self,
-        actor: Actor,
-        seat: SeatId,
-        connected: bool,
-    ) -> Result<Vec<Event>, Rejection> {
+    fn set_presence(&self, actor: Actor, seat: SeatId, connected: bool) -> Result<Vec<Event>, Rejection> {
         if actor != Actor::Server {
             return Err(Rejection::NotTrainer);
         }
@@ -325,9 +271,7 @@ impl Room {
                 && turn.is_answering()
                 && self.everyone_present_answered_without(turn, seat)
             {
-                events.push(Event::Revealed {
-                    cause: RevealCause::AllAnswered,
-                });
+                events.push(Event::Revealed { cause: RevealCause::AllAnswered });
             }
         }
         Ok(events)
@@ -338,12 +282,7 @@ impl Room {
         match event {
             Event::Created { .. } => {}
             Event::Joined { name, .. } => {
-                self.seats.push(Seat {
-                    name: name.clone(),
-                    role: None,
-                    hand: Vec::new(),
-                    connected: true,
-                });
+                self.seats.push(Seat { name: name.clone(), role: None, hand: Vec::new(), connected: true });
             }
             Event::Started { pile, roles } => {
                 self.pile = pile.iter().cloned().collect();
@@ -401,10 +340,7 @@ impl Room {
 
     /// A role and a hand for one seat, taken from the front of `pile`.
     fn deal<'a>(&self, seat: SeatId, pile: impl Iterator<Item = &'a CardId>) -> Event {
-        let hand = pile
-            .take(usize::from(self.setup.hand_size))
-            .cloned()
-            .collect();
+        let hand = pile.take(usize::from(self.setup.hand_size)).cloned().collect();
         let role = self.role_order[self.roles_dealt % self.role_order.len()].clone();
         Event::Dealt { seat, role, hand }
     }
@@ -426,9 +362,7 @@ impl Room {
     }
 
     fn everyone_present_answered_without(&self, turn: &Turn, leaving: SeatId) -> bool {
-        self.seats()
-            .filter(|(id, seat)| seat.connected && *id != leaving)
-            .all(|(id, _)| turn.answers.contains_key(&id))
+        self.seats().filter(|(id, seat)| seat.connected && *id != leaving).all(|(id, _)| turn.answers.contains_key(&id))
     }
 
     fn require_trainer(&self, actor: Actor) -> Result<(), Rejection> {
@@ -452,22 +386,12 @@ fn seat_id(index: usize) -> SeatId {
 
 /// Trims and removes control characters, so names and texts render the same everywhere.
 pub fn clean_text(text: &str) -> String {
-    let cleaned: String = text
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
+    let cleaned: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
     cleaned.trim().to_owned()
 }
 
-fn clean_optional(
-    text: Option<String>,
-    field: &'static str,
-    max: usize,
-) -> Result<Option<String>, Rejection> {
-    let Some(text) = text
-        .map(|text| clean_text(&text))
-        .filter(|text| !text.is_empty())
-    else {
+fn clean_optional(text: Option<String>, field: &'static str, max: usize) -> Result<Option<String>, Rejection> {
+    let Some(text) = text.map(|text| clean_text(&text)).filter(|text| !text.is_empty()) else {
         return Ok(None);
     };
     if text.chars().count() > max {

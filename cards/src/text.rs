@@ -22,10 +22,7 @@ pub enum Lang {
 
 impl Text {
     pub fn new(nl: impl Into<String>, en: impl Into<String>) -> Text {
-        Text {
-            nl: nl.into(),
-            en: en.into(),
-        }
+        Text { nl: nl.into(), en: en.into() }
     }
 
     pub fn get(&self, lang: Lang) -> &str {

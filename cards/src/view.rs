@@ -44,7 +44,7 @@ pub struct SeatView {
 #[serde(tag = "phase", rename_all = "snake_case")]
 pub enum PhaseView {
     Lobby,
-    Turn(TurnView),
+    Turn(Box<TurnView>),
     Ended { reason: EndReason },
 }
 
@@ -116,6 +116,22 @@ pub enum Update {
     },
 }
 
+impl Update {
+    /// Every `kind` an update can have, for the protocol document's test.
+    pub const KINDS: &'static [&'static str] = &[
+        "joined",
+        "role_dealt",
+        "hand",
+        "turn_started",
+        "played",
+        "answered",
+        "your_answer",
+        "revealed",
+        "presence",
+        "ended",
+    ];
+}
+
 /// Whom a projection is for: everybody, or the one seat an event is private to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Audience {
@@ -135,79 +151,50 @@ impl Room {
             .map(|(seat, state)| SeatView {
                 seat,
                 name: state.name.clone(),
-                role: state
-                    .role
-                    .as_ref()
-                    .and_then(|role| self.setup().roles.card(role))
-                    .cloned(),
+                role: state.role.as_ref().and_then(|role| self.setup().roles.card(role)).cloned(),
                 connected: state.connected,
             })
             .collect();
-        let hand = own_seat
-            .and_then(|seat| self.seat(seat))
-            .map(|seat| self.statements(&seat.hand))
-            .unwrap_or_default();
+        let hand =
+            own_seat.and_then(|seat| self.seat(seat)).map(|seat| self.statements(&seat.hand)).unwrap_or_default();
         let phase = match self.phase() {
             Phase::Lobby => PhaseView::Lobby,
             Phase::Ended(reason) => PhaseView::Ended { reason: *reason },
-            Phase::Turn(turn) => PhaseView::Turn(TurnView {
+            Phase::Turn(turn) => PhaseView::Turn(Box::new(TurnView {
                 number: turn.number,
                 reader: turn.reader,
-                statement: turn
-                    .statement
-                    .as_ref()
-                    .and_then(|id| self.setup().statements.card(id))
-                    .cloned(),
+                statement: turn.statement.as_ref().and_then(|id| self.setup().statements.card(id)).cloned(),
                 answered: turn.answers.keys().copied().collect(),
                 mine: own_seat.and_then(|seat| turn.answers.get(&seat)).cloned(),
                 reveal: turn.revealed.map(|cause| self.revealed_answers(cause)),
-            }),
+            })),
         };
-        View {
-            code: self.code().clone(),
-            you,
-            seats,
-            hand,
-            phase,
-        }
+        View { code: self.code().clone(), you, seats, hand, phase }
     }
 
     /// What `audience` learns from `event`, which has just been applied to this room.
     pub fn updates(&self, event: &Event, audience: Audience) -> Vec<Update> {
         let private = matches!(audience, Audience::Seat(seat) if event.private_to() == Some(seat));
         let own_hand = |seat: SeatId| Update::Hand {
-            cards: self
-                .seat(seat)
-                .map(|state| self.statements(&state.hand))
-                .unwrap_or_default(),
+            cards: self.seat(seat).map(|state| self.statements(&state.hand)).unwrap_or_default(),
         };
         match event {
             Event::Created { .. } | Event::Started { .. } => Vec::new(),
-            Event::Joined { seat, name } => vec![Update::Joined {
-                seat: *seat,
-                name: name.clone(),
-            }],
+            Event::Joined { seat, name } => vec![Update::Joined { seat: *seat, name: name.clone() }],
             Event::Dealt { seat, role, .. } => {
                 let role = self.setup().roles.card(role).cloned();
-                let mut updates: Vec<Update> = role
-                    .map(|role| Update::RoleDealt { seat: *seat, role })
-                    .into_iter()
-                    .collect();
+                let mut updates: Vec<Update> =
+                    role.map(|role| Update::RoleDealt { seat: *seat, role }).into_iter().collect();
                 if private {
                     updates.push(own_hand(*seat));
                 }
                 updates
             }
-            Event::TurnStarted { turn, reader } => vec![Update::TurnStarted {
-                turn: *turn,
-                reader: *reader,
-            }],
+            Event::TurnStarted { turn, reader } => vec![Update::TurnStarted { turn: *turn, reader: *reader }],
             Event::Played { seat, card, .. } => {
                 let card = self.setup().statements.card(card).cloned();
-                let mut updates: Vec<Update> = card
-                    .map(|card| Update::Played { seat: *seat, card })
-                    .into_iter()
-                    .collect();
+                let mut updates: Vec<Update> =
+                    card.map(|card| Update::Played { seat: *seat, card }).into_iter().collect();
                 if private {
                     updates.push(own_hand(*seat));
                 }
@@ -216,43 +203,28 @@ impl Room {
             Event::Answered { seat, answer } => {
                 let mut updates = vec![Update::Answered { seat: *seat }];
                 if private {
-                    updates.push(Update::YourAnswer {
-                        answer: answer.clone(),
-                    });
+                    updates.push(Update::YourAnswer { answer: answer.clone() });
                 }
                 updates
             }
-            Event::Revealed { cause } => vec![Update::Revealed {
-                reveal: self.revealed_answers(*cause),
-            }],
-            Event::Presence { seat, connected } => vec![Update::Presence {
-                seat: *seat,
-                connected: *connected,
-            }],
+            Event::Revealed { cause } => vec![Update::Revealed { reveal: self.revealed_answers(*cause) }],
+            Event::Presence { seat, connected } => vec![Update::Presence { seat: *seat, connected: *connected }],
             Event::Ended { reason } => vec![Update::Ended { reason: *reason }],
         }
     }
 
     fn revealed_answers(&self, cause: RevealCause) -> Reveal {
         let answers = match self.phase() {
-            Phase::Turn(turn) => turn
-                .answers
-                .iter()
-                .map(|(seat, answer)| SeatAnswer {
-                    seat: *seat,
-                    answer: answer.clone(),
-                })
-                .collect(),
+            Phase::Turn(turn) => {
+                turn.answers.iter().map(|(seat, answer)| SeatAnswer { seat: *seat, answer: answer.clone() }).collect()
+            }
             _ => Vec::new(),
         };
         Reveal { cause, answers }
     }
 
     fn statements(&self, ids: &[crate::deck::CardId]) -> Vec<StatementCard> {
-        ids.iter()
-            .filter_map(|id| self.setup().statements.card(id))
-            .cloned()
-            .collect()
+        ids.iter().filter_map(|id| self.setup().statements.card(id)).cloned().collect()
     }
 }
 
@@ -262,12 +234,7 @@ impl View {
         match update {
             Update::Joined { seat, name } => {
                 if !self.seats.iter().any(|known| known.seat == *seat) {
-                    self.seats.push(SeatView {
-                        seat: *seat,
-                        name: name.clone(),
-                        role: None,
-                        connected: true,
-                    });
+                    self.seats.push(SeatView { seat: *seat, name: name.clone(), role: None, connected: true });
                 }
             }
             Update::RoleDealt { seat, role } => {
@@ -277,14 +244,14 @@ impl View {
             }
             Update::Hand { cards } => self.hand.clone_from(cards),
             Update::TurnStarted { turn, reader } => {
-                self.phase = PhaseView::Turn(TurnView {
+                self.phase = PhaseView::Turn(Box::new(TurnView {
                     number: *turn,
                     reader: *reader,
                     statement: None,
                     answered: Vec::new(),
                     mine: None,
                     reveal: None,
-                });
+                }));
             }
             Update::Played { card, .. } => {
                 if let PhaseView::Turn(turn) = &mut self.phase {

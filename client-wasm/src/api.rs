@@ -39,9 +39,7 @@ pub async fn create_room(statement_deck: &str, role_deck: &str) -> Result<RoomCr
     let request = serde_json::json!({ "statement_deck": statement_deck, "role_deck": role_deck });
     let body = fetch("POST", "/api/rooms", Some(request.to_string())).await?;
     serde_json::from_str(&body).map_err(|_| {
-        serde_json::from_str::<ApiError>(&body)
-            .map(|error| error.message)
-            .unwrap_or_else(|_| unreachable_server())
+        serde_json::from_str::<ApiError>(&body).map(|error| error.message).unwrap_or_else(|_| unreachable_server())
     })
 }
 
@@ -63,12 +61,9 @@ async fn fetch(method: &str, path: &str, body: Option<String>) -> Result<String,
         let _ = request.headers().set("Content-Type", "application/json");
     }
     let window = web_sys::window().ok_or_else(unreachable_server)?;
-    let response = JsFuture::from(window.fetch_with_request(&request))
-        .await
-        .map_err(|_| unreachable_server())?;
+    let response = JsFuture::from(window.fetch_with_request(&request)).await.map_err(|_| unreachable_server())?;
     let response: Response = response.dyn_into().map_err(|_| unreachable_server())?;
-    let text = JsFuture::from(response.text().map_err(|_| unreachable_server())?)
-        .await
-        .map_err(|_| unreachable_server())?;
+    let text =
+        JsFuture::from(response.text().map_err(|_| unreachable_server())?).await.map_err(|_| unreachable_server())?;
     text.as_string().ok_or_else(unreachable_server)
 }

@@ -29,15 +29,9 @@ pub fn stage(view: Option<&View>) -> Stage {
         PhaseView::Lobby => Stage::Lobby,
         PhaseView::Ended { .. } => Stage::Ended,
         PhaseView::Turn(turn) => match (&turn.statement, &turn.reveal) {
-            (None, _) => Stage::Choosing {
-                reader: turn.reader,
-            },
-            (Some(statement), None) => Stage::Answering {
-                statement: statement.clone(),
-            },
-            (Some(statement), Some(_)) => Stage::Revealed {
-                statement: statement.clone(),
-            },
+            (None, _) => Stage::Choosing { reader: turn.reader },
+            (Some(statement), None) => Stage::Answering { statement: statement.clone() },
+            (Some(statement), Some(_)) => Stage::Revealed { statement: statement.clone() },
         },
     }
 }
@@ -63,10 +57,7 @@ pub fn StatusLine(session: Session) -> impl IntoView {
 }
 
 #[component]
-pub fn RoleCardView(
-    role: RoleCard,
-    #[prop(optional)] label: Option<&'static str>,
-) -> impl IntoView {
+pub fn RoleCardView(role: RoleCard, #[prop(optional)] label: Option<&'static str>) -> impl IntoView {
     view! {
         <section class="card role" aria-label=label.unwrap_or(T.your_role)>
             {label.map(|label| view! { <p class="card-label">{label}</p> })}
@@ -91,27 +82,17 @@ pub fn StatementView(statement: StatementCard) -> impl IntoView {
 
 pub fn position_label(position: Position) -> &'static str {
     match position {
-        Position::Scale(n) => T
-            .scale
-            .get(usize::from(n.saturating_sub(1)))
-            .copied()
-            .unwrap_or("?"),
+        Position::Scale(n) => T.scale.get(usize::from(n.saturating_sub(1))).copied().unwrap_or("?"),
         Position::Pass => T.pass,
     }
 }
 
 fn seat_name(view: &View, seat: SeatId) -> String {
-    view.seat(seat)
-        .map(|known| known.name.clone())
-        .unwrap_or_default()
+    view.seat(seat).map(|known| known.name.clone()).unwrap_or_default()
 }
 
 pub fn reader_name(session: Session, reader: SeatId) -> String {
-    session.view.with(|view| {
-        view.as_ref()
-            .map(|view| seat_name(view, reader))
-            .unwrap_or_default()
-    })
+    session.view.with(|view| view.as_ref().map(|view| seat_name(view, reader)).unwrap_or_default())
 }
 
 /// Who is here, with their role and, during a statement, whether they have answered.
@@ -192,30 +173,17 @@ pub fn RevealView(session: Session) -> impl IntoView {
 }
 
 fn distribution(reveal: &Reveal) -> impl IntoView + use<> {
-    let points: Vec<Position> = (Position::MIN..=Position::MAX)
-        .map(Position::Scale)
-        .chain([Position::Pass])
-        .collect();
+    let points: Vec<Position> = (Position::MIN..=Position::MAX).map(Position::Scale).chain([Position::Pass]).collect();
     let most = points
         .iter()
-        .map(|point| {
-            reveal
-                .answers
-                .iter()
-                .filter(|given| given.answer.position == *point)
-                .count()
-        })
+        .map(|point| reveal.answers.iter().filter(|given| given.answer.position == *point).count())
         .max()
         .unwrap_or(0)
         .max(1);
     let bars = points
         .into_iter()
         .map(|point| {
-            let count = reveal
-                .answers
-                .iter()
-                .filter(|given| given.answer.position == point)
-                .count();
+            let count = reveal.answers.iter().filter(|given| given.answer.position == point).count();
             let width = format!("width: {}%", count * 100 / most);
             view! {
                 <li>
@@ -243,16 +211,9 @@ fn answers(view: &View, reveal: &Reveal) -> AnyView {
         .map(|given| {
             let seat = view.seat(given.seat);
             let name = seat.map(|seat| seat.name.clone()).unwrap_or_default();
-            let role = seat
-                .and_then(|seat| seat.role.as_ref())
-                .map(|role| role.name.nl.clone())
-                .unwrap_or_default();
+            let role = seat.and_then(|seat| seat.role.as_ref()).map(|role| role.name.nl.clone()).unwrap_or_default();
             let mine = view.my_seat() == Some(given.seat);
-            let Answer {
-                position,
-                argument,
-                definition,
-            } = given.answer;
+            let Answer { position, argument, definition } = given.answer;
             view! {
                 <li class:mine=mine>
                     <p class="who"><strong>{name}</strong>" · "{role}</p>
@@ -270,11 +231,7 @@ fn answers(view: &View, reveal: &Reveal) -> AnyView {
 #[component]
 pub fn Hand(session: Session) -> impl IntoView {
     move || {
-        let hand = session.view.with(|view| {
-            view.as_ref()
-                .map(|view| view.hand.clone())
-                .unwrap_or_default()
-        });
+        let hand = session.view.with(|view| view.as_ref().map(|view| view.hand.clone()).unwrap_or_default());
         let cards = hand
             .into_iter()
             .map(|card| {
@@ -302,27 +259,15 @@ pub fn Hand(session: Session) -> impl IntoView {
 #[component]
 pub fn AnswerForm(session: Session, statement: StatementCard) -> impl IntoView {
     let mine = move || {
-        session
-            .view
-            .with(|view| match view.as_ref().map(|view| &view.phase) {
-                Some(PhaseView::Turn(turn)) => turn.mine.clone(),
-                _ => None,
-            })
+        session.view.with(|view| match view.as_ref().map(|view| &view.phase) {
+            Some(PhaseView::Turn(turn)) => turn.mine.clone(),
+            _ => None,
+        })
     };
     let earlier = mine();
     let position = RwSignal::new(earlier.as_ref().map(|answer| answer.position));
-    let argument = RwSignal::new(
-        earlier
-            .as_ref()
-            .and_then(|answer| answer.argument.clone())
-            .unwrap_or_default(),
-    );
-    let definition = RwSignal::new(
-        earlier
-            .as_ref()
-            .and_then(|answer| answer.definition.clone())
-            .unwrap_or_default(),
-    );
+    let argument = RwSignal::new(earlier.as_ref().and_then(|answer| answer.argument.clone()).unwrap_or_default());
+    let definition = RwSignal::new(earlier.as_ref().and_then(|answer| answer.definition.clone()).unwrap_or_default());
     let term = statement.terms.first().cloned();
 
     let submit = move |event: leptos::ev::SubmitEvent| {
@@ -330,19 +275,9 @@ pub fn AnswerForm(session: Session, statement: StatementCard) -> impl IntoView {
         let Some(position) = position.get_untracked() else {
             return;
         };
-        let text = |signal: RwSignal<String>| {
-            Some(signal.get_untracked()).filter(|text| !text.trim().is_empty())
-        };
-        let definition = if term_present(&session) {
-            text(definition)
-        } else {
-            None
-        };
-        session.send(ClientMsg::Answer(Answer {
-            position,
-            argument: text(argument),
-            definition,
-        }));
+        let text = |signal: RwSignal<String>| Some(signal.get_untracked()).filter(|text| !text.trim().is_empty());
+        let definition = if term_present(&session) { text(definition) } else { None };
+        session.send(ClientMsg::Answer(Answer { position, argument: text(argument), definition }));
     };
     let choices = (Position::MIN..=Position::MAX)
         .map(Position::Scale)
@@ -403,21 +338,13 @@ pub fn AnswerForm(session: Session, statement: StatementCard) -> impl IntoView {
 }
 
 fn term_present(session: &Session) -> bool {
-    session
-        .view
-        .with_untracked(|view| match view.as_ref().map(|view| &view.phase) {
-            Some(PhaseView::Turn(turn)) => turn
-                .statement
-                .as_ref()
-                .is_some_and(|card| !card.terms.is_empty()),
-            _ => false,
-        })
+    session.view.with_untracked(|view| match view.as_ref().map(|view| &view.phase) {
+        Some(PhaseView::Turn(turn)) => turn.statement.as_ref().is_some_and(|card| !card.terms.is_empty()),
+        _ => false,
+    })
 }
 
 fn capitalise(text: &str) -> String {
     let mut chars = text.chars();
-    chars
-        .next()
-        .map(|first| first.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }

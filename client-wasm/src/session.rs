@@ -39,6 +39,8 @@ pub struct Session {
     credential: StoredValue<Option<Join>>,
     socket: StoredValue<Option<SendWrapper<WebSocket>>>,
     next_id: StoredValue<u64>,
+    /// The room event the view is current with; older updates are ignored.
+    seq: StoredValue<u64>,
     attempts: StoredValue<u32>,
 }
 
@@ -53,6 +55,7 @@ impl Session {
             credential: StoredValue::new(credential),
             socket: StoredValue::new(None),
             next_id: StoredValue::new(1),
+            seq: StoredValue::new(0),
             attempts: StoredValue::new(0),
         };
         session.connect();
@@ -84,10 +87,7 @@ impl Session {
 
     fn hello(&self) {
         if let Some(join) = self.credential.get_value() {
-            self.send(ClientMsg::Hello {
-                protocol: PROTOCOL_VERSION,
-                join,
-            });
+            self.send(ClientMsg::Hello { protocol: PROTOCOL_VERSION, join });
         }
     }
 
@@ -96,11 +96,7 @@ impl Session {
             return;
         };
         let location = window.location();
-        let scheme = if location.protocol().as_deref() == Ok("https:") {
-            "wss"
-        } else {
-            "ws"
-        };
+        let scheme = if location.protocol().as_deref() == Ok("https:") { "wss" } else { "ws" };
         let host = location.host().unwrap_or_default();
         let url = format!("{scheme}://{host}/ws?room={}", self.code.get_value());
         let Ok(socket) = WebSocket::new(&url) else {
@@ -139,21 +135,23 @@ impl Session {
             return;
         };
         match msg {
-            ServerMsg::Welcome {
-                seat_token, view, ..
-            } => {
+            ServerMsg::Welcome { seat_token, view, .. } => {
                 if let Some(token) = seat_token {
                     let code = self.code.get_value();
                     storage::set_seat_token(&code, &token);
                     self.credential.set_value(Some(Join::Seat { token }));
                 }
-                self.view.set(Some(view));
+                self.view.set(Some(*view));
             }
-            ServerMsg::Update { updates, .. } => self.view.update(|view| {
-                if let Some(view) = view {
-                    updates.iter().for_each(|update| view.apply(update));
-                }
-            }),
+            ServerMsg::Update { seq, updates } if seq > self.seq.get_value() => {
+                self.seq.set_value(seq);
+                self.view.update(|view| {
+                    if let Some(view) = view {
+                        updates.iter().for_each(|update| view.apply(update));
+                    }
+                });
+            }
+            ServerMsg::Update { .. } => {}
             ServerMsg::Ack { .. } => {}
             ServerMsg::Error { code, message, .. } => {
                 if self.view.get_untracked().is_none() {

@@ -10,11 +10,7 @@ fn session() -> Option<web_sys::Storage> {
 }
 
 fn get(store: Option<web_sys::Storage>, key: &str) -> Option<String> {
-    store?
-        .get_item(key)
-        .ok()
-        .flatten()
-        .filter(|value| !value.is_empty())
+    store?.get_item(key).ok().flatten().filter(|value| !value.is_empty())
 }
 
 fn set(store: Option<web_sys::Storage>, key: &str, value: &str) {

@@ -31,22 +31,12 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Limits {
-        Limits {
-            max_message_bytes: 16 * 1024,
-            outbound_queue: 256,
-            room_queue: 1024,
-            store_queue: 4096,
-        }
+        Limits { max_message_bytes: 16 * 1024, outbound_queue: 256, room_queue: 1024, store_queue: 4096 }
     }
 }
 
 impl Config {
     pub fn new(data_dir: PathBuf) -> Config {
-        Config {
-            data_dir,
-            client_dir: None,
-            library: Library::built_in(),
-            limits: Limits::default(),
-        }
+        Config { data_dir, client_dir: None, library: Library::built_in(), limits: Limits::default() }
     }
 }

@@ -29,12 +29,7 @@ pub async fn serve(socket: WebSocket, room: Option<RoomHandle>, outbound_queue: 
     };
 
     let reader = async {
-        let mut session = Session {
-            conn,
-            room: room.clone(),
-            outbox: outbox.clone(),
-            released: None,
-        };
+        let mut session = Session { conn, room: room.clone(), outbox: outbox.clone(), released: None };
         loop {
             let message = tokio::select! {
                 message = stream.next() => message,
@@ -88,14 +83,7 @@ impl Session {
         let msg = match (msg, self.released.is_some()) {
             (ClientMsg::Hello { protocol, join }, false) => {
                 let (joined, seated) = oneshot::channel();
-                let hello = RoomMsg::Hello {
-                    conn: self.conn,
-                    id,
-                    protocol,
-                    join,
-                    outbox: self.outbox.clone(),
-                    joined,
-                };
+                let hello = RoomMsg::Hello { conn: self.conn, id, protocol, join, outbox: self.outbox.clone(), joined };
                 if room.send(hello).await.is_err() {
                     return false;
                 }
@@ -106,13 +94,7 @@ impl Session {
             (_, false) => return self.reply(ServerMsg::error(id, &Rejection::NotJoined)),
             (msg, true) => msg,
         };
-        room.send(RoomMsg::Request {
-            conn: self.conn,
-            id,
-            msg,
-        })
-        .await
-        .is_ok()
+        room.send(RoomMsg::Request { conn: self.conn, id, msg }).await.is_ok()
     }
 
     /// Answers the client directly; `false` if its queue is full.

@@ -46,11 +46,7 @@ async fn websocket(
     Query(params): Query<WsParams>,
     ws: WebSocketUpgrade,
 ) -> Response {
-    let room = params
-        .room
-        .as_deref()
-        .and_then(RoomCode::parse)
-        .and_then(|code| state.rooms.get(&code));
+    let room = params.room.as_deref().and_then(RoomCode::parse).and_then(|code| state.rooms.get(&code));
     let limits = &state.limits;
     let queue = limits.outbound_queue;
     ws.max_message_size(limits.max_message_bytes)
@@ -77,20 +73,12 @@ async fn decks(State(state): State<Arc<AppState>>) -> Json<DeckList> {
         statements: library
             .statements
             .iter()
-            .map(|deck| DeckSummary {
-                id: deck.id.clone(),
-                title: deck.title.clone(),
-                cards: deck.cards.len(),
-            })
+            .map(|deck| DeckSummary { id: deck.id.clone(), title: deck.title.clone(), cards: deck.cards.len() })
             .collect(),
         roles: library
             .roles
             .iter()
-            .map(|deck| DeckSummary {
-                id: deck.id.clone(),
-                title: deck.title.clone(),
-                cards: deck.cards.len(),
-            })
+            .map(|deck| DeckSummary { id: deck.id.clone(), title: deck.title.clone(), cards: deck.cards.len() })
             .collect(),
     })
 }
@@ -121,10 +109,7 @@ fn api_error(code: &'static str, message: Text) -> Response {
 
 const MAX_HAND_SIZE: u8 = 7;
 
-async fn create_room(
-    State(state): State<Arc<AppState>>,
-    Json(request): Json<CreateRoom>,
-) -> Response {
+async fn create_room(State(state): State<Arc<AppState>>, Json(request): Json<CreateRoom>) -> Response {
     let Some(statements) = state.library.statement_deck(&request.statement_deck) else {
         return api_error(
             "unknown_deck",
@@ -161,17 +146,11 @@ async fn create_room(
     };
     match state.rooms.create(setup).await {
         Ok(created) => {
-            let body = RoomCreated {
-                code: created.code.to_string(),
-                trainer_token: created.trainer_token.to_hex(),
-            };
+            let body = RoomCreated { code: created.code.to_string(), trainer_token: created.trainer_token.to_hex() };
             (StatusCode::CREATED, Json(body)).into_response()
         }
         Err(rejection) => {
-            let body = ApiError {
-                code: rejection.code(),
-                message: rejection.message(),
-            };
+            let body = ApiError { code: rejection.code(), message: rejection.message() };
             (StatusCode::SERVICE_UNAVAILABLE, Json(body)).into_response()
         }
     }
@@ -185,10 +164,7 @@ async fn client_file(State(state): State<Arc<AppState>>, uri: axum::http::Uri) -
     };
     let requested = uri.path().trim_start_matches('/');
     let relative = Path::new(requested);
-    if !relative
-        .components()
-        .all(|part| matches!(part, Component::Normal(_)))
-    {
+    if !relative.components().all(|part| matches!(part, Component::Normal(_))) {
         return StatusCode::NOT_FOUND.into_response();
     }
     let file = match relative.extension() {

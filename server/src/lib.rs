@@ -25,18 +25,13 @@ pub async fn run(
     config: Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let store = store::Store::start(
-        store::Sqlite::open(&config.data_dir)?,
-        config.limits.store_queue,
-    );
+    let store = store::Store::start(store::Sqlite::open(&config.data_dir)?, config.limits.store_queue);
     let state = Arc::new(http::AppState {
         rooms: rooms::Rooms::new(store, config.limits.room_queue),
         library: config.library,
         client_dir: config.client_dir,
         limits: config.limits,
     });
-    axum::serve(listener, http::router(state))
-        .with_graceful_shutdown(shutdown)
-        .await?;
+    axum::serve(listener, http::router(state)).with_graceful_shutdown(shutdown).await?;
     Ok(())
 }

@@ -30,9 +30,7 @@ struct Cli {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
-        )
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
         .init();
     let cli = Cli::parse();
     let mut config = Config::new(cli.data);
@@ -40,9 +38,7 @@ async fn main() -> anyhow::Result<()> {
     if let Some(folder) = cli.decks {
         load_decks(&mut config, &folder)?;
     }
-    let listener = TcpListener::bind(cli.addr)
-        .await
-        .with_context(|| format!("cannot listen on {}", cli.addr))?;
+    let listener = TcpListener::bind(cli.addr).await.with_context(|| format!("cannot listen on {}", cli.addr))?;
     let addr = listener.local_addr()?;
     println!("Standpunt draait op http://{addr}/  (Standpunt is running at http://{addr}/)");
     server::run(listener, config, shutdown_signal()).await
@@ -57,11 +53,8 @@ fn load_decks(config: &mut Config, folder: &std::path::Path) -> anyhow::Result<(
         .collect();
     files.sort();
     for path in files {
-        let source = std::fs::read_to_string(&path)
-            .with_context(|| format!("cannot read {}", path.display()))?;
-        config
-            .library
-            .add_file(&path.display().to_string(), &source)?;
+        let source = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        config.library.add_file(&path.display().to_string(), &source)?;
     }
     Ok(())
 }

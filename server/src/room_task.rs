@@ -75,11 +75,7 @@ pub struct RoomGone;
 
 /// The milliseconds since the Unix epoch that the core and the store are given.
 pub fn now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |since| {
-            u64::try_from(since.as_millis()).unwrap_or(u64::MAX)
-        })
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |since| u64::try_from(since.as_millis()).unwrap_or(u64::MAX))
 }
 
 /// Persists a new room's `Created` event, then starts its task.
@@ -90,20 +86,9 @@ pub async fn open(
     store: Store,
     queue: usize,
 ) -> Result<RoomHandle, Rejection> {
-    let created = Event::Created {
-        code: code.clone(),
-        setup: Box::new(setup.clone()),
-    };
-    let record = Record {
-        room: code.clone(),
-        seq: 1,
-        at: now_ms(),
-        event: created,
-    };
-    store
-        .append(vec![record])
-        .await
-        .map_err(|_| Rejection::StoreUnavailable)?;
+    let created = Event::Created { code: code.clone(), setup: Box::new(setup.clone()) };
+    let record = Record { room: code.clone(), seq: 1, at: now_ms(), event: created };
+    store.append(vec![record]).await.map_err(|_| Rejection::StoreUnavailable)?;
     let (tx, rx) = mpsc::channel(queue);
     let actor = RoomActor {
         room: Room::new(code, setup),
@@ -143,32 +128,20 @@ impl RoomActor {
     async fn run(mut self, mut rx: mpsc::Receiver<RoomMsg>) {
         while let Some(msg) = rx.recv().await {
             match msg {
-                RoomMsg::Hello {
-                    conn,
-                    id,
-                    protocol,
-                    join,
-                    outbox,
-                    joined,
-                } => match self.hello(conn, id, protocol, join).await {
-                    Ok((identity, welcome)) => {
-                        let (hold, released) = oneshot::channel();
-                        // A fresh connection's queue has room for its welcome.
-                        let _ = outbox.try_send(welcome);
-                        self.conns.insert(
-                            conn,
-                            Conn {
-                                identity,
-                                outbox,
-                                _hold: hold,
-                            },
-                        );
-                        let _ = joined.send(released);
+                RoomMsg::Hello { conn, id, protocol, join, outbox, joined } => {
+                    match self.hello(conn, id, protocol, join).await {
+                        Ok((identity, welcome)) => {
+                            let (hold, released) = oneshot::channel();
+                            // A fresh connection's queue has room for its welcome.
+                            let _ = outbox.try_send(welcome);
+                            self.conns.insert(conn, Conn { identity, outbox, _hold: hold });
+                            let _ = joined.send(released);
+                        }
+                        Err(rejection) => {
+                            let _ = outbox.try_send(encode(&ServerMsg::error(id, &rejection)));
+                        }
                     }
-                    Err(rejection) => {
-                        let _ = outbox.try_send(encode(&ServerMsg::error(id, &rejection)));
-                    }
-                },
+                }
                 RoomMsg::Request { conn, id, msg } => self.request(conn, id, msg).await,
                 RoomMsg::Gone { conn } => self.release(conn).await,
             }
@@ -210,34 +183,17 @@ impl RoomActor {
                 Identity::Player { seat }
             }
             Join::Seat { token } => {
-                let seat = self
-                    .seat_tokens
-                    .iter()
-                    .find(|(_, known)| known.matches(&token))
-                    .map(|(seat, _)| *seat);
+                let seat = self.seat_tokens.iter().find(|(_, known)| known.matches(&token)).map(|(seat, _)| *seat);
                 let seat = seat.ok_or(Rejection::BadToken)?;
                 // A second connection with the same token replaces the first.
-                self.conns
-                    .retain(|_, known| known.identity != Identity::Player { seat });
-                let events = self.decide(
-                    Actor::Server,
-                    Command::SetPresence {
-                        seat,
-                        connected: true,
-                    },
-                )?;
+                self.conns.retain(|_, known| known.identity != Identity::Player { seat });
+                let events = self.decide(Actor::Server, Command::SetPresence { seat, connected: true })?;
                 self.commit(events).await?;
                 Identity::Player { seat }
             }
         };
-        let view = self.room.view(identity);
-        let welcome = ServerMsg::Welcome {
-            id,
-            protocol: PROTOCOL_VERSION,
-            seat_token,
-            seq: self.seq,
-            view,
-        };
+        let view = Box::new(self.room.view(identity));
+        let welcome = ServerMsg::Welcome { id, protocol: PROTOCOL_VERSION, seat_token, seq: self.seq, view };
         tracing::info!(room = %self.room.code(), conn, ?identity, "joined");
         Ok((identity, encode(&welcome)))
     }
@@ -268,14 +224,7 @@ impl RoomActor {
     }
 
     fn decide(&mut self, actor: Actor, command: Command) -> Result<Vec<Event>, Rejection> {
-        self.room.handle(
-            actor,
-            command,
-            &mut Context {
-                now: now_ms(),
-                rng: &mut self.rng,
-            },
-        )
+        self.room.handle(actor, command, &mut Context { now: now_ms(), rng: &mut self.rng })
     }
 
     /// Makes accepted events durable, applies them, and tells everyone what they may see.
@@ -308,28 +257,14 @@ impl RoomActor {
             self.seq += 1;
             everyone.extend(self.room.updates(event, Audience::Everyone));
             for &seat in &private {
-                personal
-                    .entry(seat)
-                    .or_default()
-                    .extend(self.room.updates(event, Audience::Seat(seat)));
+                personal.entry(seat).or_default().extend(self.room.updates(event, Audience::Seat(seat)));
             }
         }
         // One serialisation for everybody; only seats with something private get their own.
-        let shared = encode(&ServerMsg::Update {
-            seq: self.seq,
-            updates: everyone,
-        });
+        let shared = encode(&ServerMsg::Update { seq: self.seq, updates: everyone });
         let personal: BTreeMap<SeatId, Utf8Bytes> = personal
             .into_iter()
-            .map(|(seat, updates)| {
-                (
-                    seat,
-                    encode(&ServerMsg::Update {
-                        seq: self.seq,
-                        updates,
-                    }),
-                )
-            })
+            .map(|(seat, updates)| (seat, encode(&ServerMsg::Update { seq: self.seq, updates })))
             .collect();
         let recipients: Vec<(ConnId, Utf8Bytes)> = self
             .conns
@@ -364,20 +299,10 @@ impl RoomActor {
         let Identity::Player { seat } = gone.identity else {
             return;
         };
-        if self
-            .conns
-            .values()
-            .any(|known| known.identity == gone.identity)
-        {
+        if self.conns.values().any(|known| known.identity == gone.identity) {
             return;
         }
-        if let Ok(events) = self.decide(
-            Actor::Server,
-            Command::SetPresence {
-                seat,
-                connected: false,
-            },
-        ) {
+        if let Ok(events) = self.decide(Actor::Server, Command::SetPresence { seat, connected: false }) {
             let _ = self.commit(events).await;
         }
     }

@@ -28,33 +28,19 @@ pub struct Created {
 
 impl Rooms {
     pub fn new(store: Store, room_queue: usize) -> Rooms {
-        Rooms {
-            open: DashMap::new(),
-            rng: Mutex::new(StdRng::from_os_rng()),
-            store,
-            room_queue,
-        }
+        Rooms { open: DashMap::new(), rng: Mutex::new(StdRng::from_os_rng()), store, room_queue }
     }
 
     /// Opens a room under a fresh code: its `Created` event is stored, then its task starts.
     pub async fn create(&self, setup: Setup) -> Result<Created, Rejection> {
         let (code, trainer_token) = self.reserve_code();
-        let opened = room_task::open(
-            code.clone(),
-            setup,
-            trainer_token.clone(),
-            self.store.clone(),
-            self.room_queue,
-        )
-        .await;
+        let opened =
+            room_task::open(code.clone(), setup, trainer_token.clone(), self.store.clone(), self.room_queue).await;
         match opened {
             Ok(handle) => {
                 self.open.insert(code.clone(), handle);
                 tracing::info!(room = %code, "room opened");
-                Ok(Created {
-                    code,
-                    trainer_token,
-                })
+                Ok(Created { code, trainer_token })
             }
             Err(rejection) => {
                 self.open.remove(&code);
@@ -66,10 +52,7 @@ impl Rooms {
     /// Picks an unused code and holds it with a closed handle while the room is stored, so two
     /// rooms never race for one code.
     fn reserve_code(&self) -> (RoomCode, Token) {
-        let mut rng = self
-            .rng
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut rng = self.rng.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let trainer_token = Token::generate(&mut *rng);
         loop {
             let code = RoomCode::generate(&mut *rng);

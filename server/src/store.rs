@@ -48,8 +48,7 @@ impl Sqlite {
     pub const FILE: &'static str = "standpunt.sqlite3";
 
     pub fn open(data_dir: &Path) -> Result<Sqlite, StoreError> {
-        std::fs::create_dir_all(data_dir)
-            .map_err(|error| StoreError::Backend(error.to_string()))?;
+        std::fs::create_dir_all(data_dir).map_err(|error| StoreError::Backend(error.to_string()))?;
         let db = Connection::open(data_dir.join(Self::FILE))?;
         db.pragma_update(None, "journal_mode", "WAL")?;
         db.pragma_update(None, "synchronous", "FULL")?;
@@ -69,15 +68,12 @@ impl Sqlite {
 
     /// A room's events in order.
     pub fn events(&mut self, room: &RoomCode) -> Result<Vec<Event>, StoreError> {
-        let mut select = self
-            .db
-            .prepare_cached("SELECT body FROM events WHERE room = ?1 ORDER BY seq")?;
+        let mut select = self.db.prepare_cached("SELECT body FROM events WHERE room = ?1 ORDER BY seq")?;
         let bodies = select.query_map([room.as_str()], |row| row.get::<_, String>(0))?;
         bodies
             .map(|body| {
                 let body = body?;
-                serde_json::from_str(&body)
-                    .map_err(|error| StoreError::Backend(format!("unreadable event: {error}")))
+                serde_json::from_str(&body).map_err(|error| StoreError::Backend(format!("unreadable event: {error}")))
             })
             .collect()
     }
@@ -87,20 +83,13 @@ impl Backend for Sqlite {
     fn append(&mut self, records: &[Record]) -> Result<(), StoreError> {
         let tx = self.db.transaction()?;
         {
-            let mut insert = tx.prepare_cached(
-                "INSERT INTO events (room, seq, at, kind, body) VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?;
+            let mut insert =
+                tx.prepare_cached("INSERT INTO events (room, seq, at, kind, body) VALUES (?1, ?2, ?3, ?4, ?5)")?;
             for record in records {
-                let body = serde_json::to_value(&record.event)
-                    .map_err(|error| StoreError::Backend(error.to_string()))?;
+                let body =
+                    serde_json::to_value(&record.event).map_err(|error| StoreError::Backend(error.to_string()))?;
                 let kind = body["event"].as_str().unwrap_or_default().to_owned();
-                insert.execute(params![
-                    record.room.as_str(),
-                    record.seq,
-                    record.at,
-                    kind,
-                    body.to_string()
-                ])?;
+                insert.execute(params![record.room.as_str(), record.seq, record.at, kind, body.to_string()])?;
             }
         }
         tx.commit()?;
@@ -134,10 +123,7 @@ impl Store {
     /// Returns once the records are durable.
     pub async fn append(&self, records: Vec<Record>) -> Result<(), StoreError> {
         let (done, result) = oneshot::channel();
-        self.appends
-            .send(Append { records, done })
-            .await
-            .map_err(|_| StoreError::Stopped)?;
+        self.appends.send(Append { records, done }).await.map_err(|_| StoreError::Stopped)?;
         result.await.map_err(|_| StoreError::Stopped)?
     }
 }
@@ -149,10 +135,8 @@ fn write_loop(mut backend: impl Backend, mut queued: mpsc::Receiver<Append>) {
         while let Ok(more) = queued.try_recv() {
             batch.push(more);
         }
-        let (records, waiting): (Vec<Vec<Record>>, Vec<_>) = batch
-            .into_iter()
-            .map(|append| (append.records, append.done))
-            .unzip();
+        let (records, waiting): (Vec<Vec<Record>>, Vec<_>) =
+            batch.into_iter().map(|append| (append.records, append.done)).unzip();
         let records: Vec<Record> = records.into_iter().flatten().collect();
         let result = backend.append(&records);
         if let Err(error) = &result {
@@ -182,32 +166,15 @@ mod tests {
             room: room.clone(),
             seq,
             at: 1_700_000_000_000 + seq,
-            event: Event::Presence {
-                seat: cards::SeatId(seat),
-                connected: seat % 2 == 0,
-            },
+            event: Event::Presence { seat: cards::SeatId(seat), connected: seat.is_multiple_of(2) },
         };
         let mut sqlite = Sqlite::open(&dir).expect("open");
-        sqlite
-            .append(&[record(1, 0), record(2, 1)])
-            .expect("append");
+        sqlite.append(&[record(1, 0), record(2, 1)]).expect("append");
         sqlite.append(&[record(3, 2)]).expect("append");
         drop(sqlite);
-        let events = Sqlite::open(&dir)
-            .expect("reopen")
-            .events(&room)
-            .expect("read");
-        assert_eq!(
-            events,
-            [record(1, 0).event, record(2, 1).event, record(3, 2).event]
-        );
-        assert!(
-            Sqlite::open(&dir)
-                .expect("reopen")
-                .append(&[record(3, 9)])
-                .is_err(),
-            "a sequence number is used once"
-        );
+        let events = Sqlite::open(&dir).expect("reopen").events(&room).expect("read");
+        assert_eq!(events, [record(1, 0).event, record(2, 1).event, record(3, 2).event]);
+        assert!(Sqlite::open(&dir).expect("reopen").append(&[record(3, 9)]).is_err(), "a sequence number is used once");
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -27,11 +27,7 @@ impl Token {
         if candidate.len() != expected.len() {
             return false;
         }
-        expected
-            .bytes()
-            .zip(candidate.bytes())
-            .fold(0u8, |diff, (a, b)| diff | (a ^ b))
-            == 0
+        expected.bytes().zip(candidate.bytes()).fold(0u8, |diff, (a, b)| diff | (a ^ b)) == 0
     }
 }
 
@@ -52,10 +48,6 @@ mod tests {
         assert!(token.matches(&token.to_hex()));
         assert!(!token.matches(&Token::generate(&mut rng).to_hex()));
         assert!(!token.matches(""));
-        assert_eq!(
-            format!("{token:?}"),
-            "Token(…)",
-            "debug output never shows the secret"
-        );
+        assert_eq!(format!("{token:?}"), "Token(…)", "debug output never shows the secret");
     }
 }

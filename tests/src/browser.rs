@@ -41,10 +41,7 @@ impl Driver {
         }
         // Keep draining its output so ChromeDriver never blocks on a full pipe.
         tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-        Driver {
-            url: format!("http://127.0.0.1:{port}"),
-            _process: process,
-        }
+        Driver { url: format!("http://127.0.0.1:{port}"), _process: process }
     }
 
     /// A new browser window with its own profile, `width` × `height` CSS pixels.
@@ -64,8 +61,7 @@ impl Driver {
         ];
         // Headless windows have a minimum width, so a phone is emulated rather than sized.
         let metrics = serde_json::json!({ "width": width, "height": height, "pixelRatio": 1.0 });
-        let mut options =
-            serde_json::json!({ "binary": program("CHROMIUM", "chromium"), "args": args });
+        let mut options = serde_json::json!({ "binary": program("CHROMIUM", "chromium"), "args": args });
         if width < 600 {
             options["mobileEmulation"] = serde_json::json!({ "deviceMetrics": metrics });
         }
@@ -94,14 +90,10 @@ fn program(variable: &str, default: &str) -> String {
 
 /// The built client to serve; `cargo xtask test` builds it and says where.
 pub fn client_dir() -> PathBuf {
-    let dir = std::env::var_os("STANDPUNT_CLIENT_DIR")
-        .map(PathBuf::from)
-        .expect("STANDPUNT_CLIENT_DIR is not set: run the browser tests with `cargo xtask test`, which builds the client");
-    assert!(
-        dir.join("index.html").is_file(),
-        "no built client in {}: run `cargo xtask test`",
-        dir.display()
+    let dir = std::env::var_os("STANDPUNT_CLIENT_DIR").map(PathBuf::from).expect(
+        "STANDPUNT_CLIENT_DIR is not set: run the browser tests with `cargo xtask test`, which builds the client",
     );
+    assert!(dir.join("index.html").is_file(), "no built client in {}: run `cargo xtask test`", dir.display());
     dir
 }
 
@@ -114,28 +106,16 @@ pub fn screenshot_dir() -> PathBuf {
 
 /// Waits for the element, then clicks it.
 pub async fn click(browser: &Client, css: &str) {
-    let element = browser
-        .wait()
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|error| panic!("no {css}: {error}"));
-    element
-        .click()
-        .await
-        .unwrap_or_else(|error| panic!("cannot click {css}: {error}"));
+    let element =
+        browser.wait().for_element(Locator::Css(css)).await.unwrap_or_else(|error| panic!("no {css}: {error}"));
+    element.click().await.unwrap_or_else(|error| panic!("cannot click {css}: {error}"));
 }
 
 /// Waits for the element, then types into it.
 pub async fn type_into(browser: &Client, css: &str, text: &str) {
-    let element = browser
-        .wait()
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|error| panic!("no {css}: {error}"));
-    element
-        .send_keys(text)
-        .await
-        .unwrap_or_else(|error| panic!("cannot type into {css}: {error}"));
+    let element =
+        browser.wait().for_element(Locator::Css(css)).await.unwrap_or_else(|error| panic!("no {css}: {error}"));
+    element.send_keys(text).await.unwrap_or_else(|error| panic!("cannot type into {css}: {error}"));
 }
 
 /// Waits until something matches the XPath (for example an element showing a text), and
@@ -149,10 +129,7 @@ pub async fn wait_for(browser: &Client, xpath: &str) -> String {
             let evidence = screenshot(browser, "failure").await;
             let source = browser.source().await.unwrap_or_default();
             std::fs::write(evidence.with_extension("html"), source).expect("save the page source");
-            panic!(
-                "nothing matches {xpath}: {error}; see {}",
-                evidence.display()
-            )
+            panic!("nothing matches {xpath}: {error}; see {}", evidence.display())
         }
     }
 }

@@ -35,24 +35,16 @@ impl TestServer {
         let data_dir = scratch_dir("server");
         let mut config = server::Config::new(data_dir.clone());
         adjust(&mut config);
-        let listener = TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind a free port");
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind a free port");
         let addr = listener.local_addr().expect("local address");
         let (shutdown, stopped) = oneshot::channel::<()>();
         tokio::spawn(async move {
             let stop = async move {
                 let _ = stopped.await;
             };
-            server::run(listener, config, stop)
-                .await
-                .expect("server runs");
+            server::run(listener, config, stop).await.expect("server runs");
         });
-        TestServer {
-            addr,
-            data_dir,
-            shutdown: Some(shutdown),
-        }
+        TestServer { addr, data_dir, shutdown: Some(shutdown) }
     }
 
     pub fn url(&self) -> String {
@@ -65,45 +57,24 @@ impl TestServer {
         let (status, reply) = http(self.addr, "POST", "/api/rooms", Some(body)).await;
         assert_eq!(status, 201, "room created: {reply}");
         let reply: serde_json::Value = serde_json::from_str(&reply).expect("json reply");
-        (
-            reply["code"].as_str().expect("code").to_owned(),
-            reply["trainer_token"].as_str().expect("token").to_owned(),
-        )
+        (reply["code"].as_str().expect("code").to_owned(), reply["trainer_token"].as_str().expect("token").to_owned())
     }
 
     pub async fn connect(&self, room: &str) -> TestClient {
         let url = format!("ws://{}/ws?room={room}", self.addr);
-        let (socket, _) = tokio_tungstenite::connect_async(url)
-            .await
-            .expect("websocket connects");
-        TestClient {
-            socket,
-            next_id: 1,
-            frames: Vec::new(),
-            view: None,
-            seat_token: None,
-        }
+        let (socket, _) = tokio_tungstenite::connect_async(url).await.expect("websocket connects");
+        TestClient { socket, next_id: 1, frames: Vec::new(), view: None, seq: 0, seat_token: None }
     }
 
     pub async fn trainer(&self, room: &str, token: &str) -> TestClient {
         let mut client = self.connect(room).await;
-        client
-            .hello(Join::Trainer {
-                token: token.to_owned(),
-            })
-            .await
-            .expect("trainer joins");
+        client.hello(Join::Trainer { token: token.to_owned() }).await.expect("trainer joins");
         client
     }
 
     pub async fn player(&self, room: &str, name: &str) -> TestClient {
         let mut client = self.connect(room).await;
-        client
-            .hello(Join::Player {
-                name: name.to_owned(),
-            })
-            .await
-            .expect("player joins");
+        client.hello(Join::Player { name: name.to_owned() }).await.expect("player joins");
         client
     }
 }
@@ -124,6 +95,8 @@ pub struct TestClient {
     /// Every text frame received, raw, for checks on what crossed the wire.
     pub frames: Vec<String>,
     pub view: Option<View>,
+    /// The room event the view is current with.
+    pub seq: u64,
     pub seat_token: Option<String>,
 }
 
@@ -136,11 +109,7 @@ pub struct Refused {
 
 impl TestClient {
     pub async fn hello(&mut self, join: Join) -> Result<(), Refused> {
-        self.request(ClientMsg::Hello {
-            protocol: PROTOCOL_VERSION,
-            join,
-        })
-        .await
+        self.request(ClientMsg::Hello { protocol: PROTOCOL_VERSION, join }).await
     }
 
     /// Sends a message and reads until its `ack`, `welcome` or `error`, folding in updates.
@@ -150,21 +119,11 @@ impl TestClient {
         self.send_raw(&Request { id: Some(id), msg }.encode()).await;
         loop {
             match self.recv().await {
-                ServerMsg::Ack { id: Some(acked) }
-                | ServerMsg::Welcome {
-                    id: Some(acked), ..
-                } if acked == id => {
+                ServerMsg::Ack { id: Some(acked) } | ServerMsg::Welcome { id: Some(acked), .. } if acked == id => {
                     return Ok(());
                 }
-                ServerMsg::Error {
-                    id: Some(failed),
-                    code,
-                    message,
-                } if failed == id => {
-                    return Err(Refused {
-                        code,
-                        message: message.nl,
-                    });
+                ServerMsg::Error { id: Some(failed), code, message } if failed == id => {
+                    return Err(Refused { code, message: message.nl });
                 }
                 _ => {}
             }
@@ -172,10 +131,7 @@ impl TestClient {
     }
 
     pub async fn send_raw(&mut self, text: &str) {
-        self.socket
-            .send(Message::text(text))
-            .await
-            .expect("send a frame");
+        self.socket.send(Message::text(text)).await.expect("send a frame");
     }
 
     /// The next message from the server; updates are folded into the view.
@@ -188,18 +144,18 @@ impl TestClient {
                 .expect("a frame arrives");
             let Message::Text(text) = frame else { continue };
             self.frames.push(text.to_string());
-            let msg: ServerMsg =
-                serde_json::from_str(&text).expect("the server sends valid messages");
+            let msg: ServerMsg = serde_json::from_str(&text).expect("the server sends valid messages");
             match &msg {
-                ServerMsg::Welcome {
-                    view, seat_token, ..
-                } => {
-                    self.view = Some(view.clone());
+                ServerMsg::Welcome { view, seat_token, seq, .. } => {
+                    self.view = Some((**view).clone());
+                    self.seq = *seq;
                     if seat_token.is_some() {
                         self.seat_token.clone_from(seat_token);
                     }
                 }
-                ServerMsg::Update { updates, .. } => {
+                ServerMsg::Update { updates, seq } => {
+                    assert!(*seq > self.seq, "updates arrive in order, after the welcome");
+                    self.seq = *seq;
                     let view = self.view.as_mut().expect("updates come after the welcome");
                     updates.iter().for_each(|update| view.apply(update));
                 }
@@ -234,25 +190,12 @@ pub async fn http(addr: SocketAddr, method: &str, path: &str, body: Option<&str>
         "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     );
-    stream
-        .write_all(request.as_bytes())
-        .await
-        .expect("write request");
+    stream.write_all(request.as_bytes()).await.expect("write request");
     let mut response = Vec::new();
-    stream
-        .read_to_end(&mut response)
-        .await
-        .expect("read response");
+    stream.read_to_end(&mut response).await.expect("read response");
     let response = String::from_utf8_lossy(&response);
-    let status = response
-        .split(' ')
-        .nth(1)
-        .and_then(|code| code.parse().ok())
-        .expect("a status line");
-    let body = response
-        .split_once("\r\n\r\n")
-        .map(|(_, body)| body.to_owned())
-        .unwrap_or_default();
+    let status = response.split(' ').nth(1).and_then(|code| code.parse().ok()).expect("a status line");
+    let body = response.split_once("\r\n\r\n").map(|(_, body)| body.to_owned()).unwrap_or_default();
     (status, body)
 }
 
@@ -277,9 +220,7 @@ pub fn stored_event_kinds(data_dir: &std::path::Path, room: &str) -> Vec<(u64, S
         rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
     )
     .expect("open the event store");
-    let mut select = db
-        .prepare("SELECT seq, kind FROM events WHERE room = ?1 ORDER BY seq")
-        .expect("prepare");
+    let mut select = db.prepare("SELECT seq, kind FROM events WHERE room = ?1 ORDER BY seq").expect("prepare");
     select
         .query_map([room], |row| Ok((row.get(0)?, row.get(1)?)))
         .expect("query")

@@ -17,10 +17,7 @@ fn main() -> ExitCode {
         Some("run") => run(&args[1..]),
         Some("test") => test(&args[1..]),
         Some("client") => build_client().map(|_| ()),
-        _ => Err(
-            "usage: cargo xtask run [-- server arguments] | test [-- test filter] | client"
-                .to_owned(),
-        ),
+        _ => Err("usage: cargo xtask run [-- server arguments] | test [-- test filter] | client".to_owned()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -36,16 +33,7 @@ fn run(args: &[String]) -> Result {
     let passthrough = args.iter().skip_while(|arg| *arg == "--");
     let mut cargo = cargo();
     cargo
-        .args([
-            "run",
-            "--release",
-            "--package",
-            "server",
-            "--bin",
-            "standpunt",
-            "--",
-            "--client",
-        ])
+        .args(["run", "--release", "--package", "server", "--bin", "standpunt", "--", "--client"])
         .arg(&client)
         .args(passthrough);
     status(&mut cargo)
@@ -55,22 +43,12 @@ fn test(args: &[String]) -> Result {
     ensure_browser()?;
     let client = build_client()?;
     step("checking that the core builds for wasm32");
-    status(cargo().args([
-        "build",
-        "--package",
-        "cards",
-        "--target",
-        "wasm32-unknown-unknown",
-    ]))?;
+    status(cargo().args(["build", "--package", "cards", "--target", "wasm32-unknown-unknown"]))?;
     step("running every test");
     let mut cargo = cargo();
-    cargo
-        .args(["test", "--workspace", "--exclude", "client-wasm"])
-        .env("STANDPUNT_CLIENT_DIR", &client);
+    cargo.args(["test", "--workspace", "--exclude", "client-wasm"]).env("STANDPUNT_CLIENT_DIR", &client);
     if !args.is_empty() {
-        cargo
-            .arg("--")
-            .args(args.iter().skip_while(|arg| *arg == "--"));
+        cargo.arg("--").args(args.iter().skip_while(|arg| *arg == "--"));
     }
     status(&mut cargo)
 }
@@ -95,32 +73,20 @@ fn build_client() -> Result<PathBuf> {
     let _ = std::fs::remove_dir_all(&out);
     status(
         Command::new(bindgen)
-            .args([
-                "--target",
-                "web",
-                "--no-typescript",
-                "--out-name",
-                "standpunt",
-                "--out-dir",
-            ])
+            .args(["--target", "web", "--no-typescript", "--out-name", "standpunt", "--out-dir"])
             .arg(&out)
             .arg(&wasm),
     )?;
     for file in ["index.html", "style.css"] {
         let from = root().join("client-wasm").join(file);
-        std::fs::copy(&from, out.join(file))
-            .map_err(|error| format!("cannot copy {}: {error}", from.display()))?;
+        std::fs::copy(&from, out.join(file)).map_err(|error| format!("cannot copy {}: {error}", from.display()))?;
     }
     Ok(out)
 }
 
 fn ensure_wasm_target() -> Result {
-    let installed =
-        output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
-    if installed
-        .lines()
-        .any(|line| line.trim() == "wasm32-unknown-unknown")
-    {
+    let installed = output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
+    if installed.lines().any(|line| line.trim() == "wasm32-unknown-unknown") {
         return Ok(());
     }
     step("installing the wasm32 target");
@@ -132,9 +98,7 @@ fn ensure_wasm_bindgen() -> Result<PathBuf> {
     let wanted = locked_version("wasm-bindgen")?;
     let installed = output(Command::new("wasm-bindgen").arg("--version")).unwrap_or_default();
     if installed.split_whitespace().nth(1) != Some(wanted.as_str()) {
-        step(&format!(
-            "installing wasm-bindgen-cli {wanted} (once per machine, a few minutes)"
-        ));
+        step(&format!("installing wasm-bindgen-cli {wanted} (once per machine, a few minutes)"));
         status(cargo().args(["install", "wasm-bindgen-cli", "--version", &wanted]))?;
     }
     Ok(PathBuf::from("wasm-bindgen"))
@@ -146,9 +110,7 @@ fn locked_version(package: &str) -> Result<String> {
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
         if line == format!("name = \"{package}\"") {
-            let version = lines
-                .next()
-                .and_then(|line| line.strip_prefix("version = \""));
+            let version = lines.next().and_then(|line| line.strip_prefix("version = \""));
             if let Some(version) = version.and_then(|rest| rest.strip_suffix('"')) {
                 return Ok(version.to_owned());
             }
@@ -168,13 +130,7 @@ fn ensure_browser() -> Result {
         status(Command::new("apt-get").arg("update"))?;
         status(
             Command::new("apt-get")
-                .args([
-                    "install",
-                    "-y",
-                    "--no-install-recommends",
-                    "chromium",
-                    "chromium-driver",
-                ])
+                .args(["install", "-y", "--no-install-recommends", "chromium", "chromium-driver"])
                 .env("DEBIAN_FRONTEND", "noninteractive"),
         )
     };
@@ -190,21 +146,15 @@ fn ensure_browser() -> Result {
 }
 
 fn which(program: &str) -> bool {
-    env::var_os("PATH")
-        .is_some_and(|paths| env::split_paths(&paths).any(|dir| dir.join(program).is_file()))
+    env::var_os("PATH").is_some_and(|paths| env::split_paths(&paths).any(|dir| dir.join(program).is_file()))
 }
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask lives in the workspace")
-        .to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
 }
 
 fn target_dir() -> PathBuf {
-    env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("target"))
+    env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root().join("target"))
 }
 
 fn cargo() -> Command {
@@ -228,8 +178,5 @@ fn status(command: &mut Command) -> Result {
 
 fn output(command: &mut Command) -> Option<String> {
     let output = command.output().ok()?;
-    output
-        .status
-        .success()
-        .then(|| String::from_utf8_lossy(&output.stdout).into_owned())
+    output.status.success().then(|| String::from_utf8_lossy(&output.stdout).into_owned())
 }

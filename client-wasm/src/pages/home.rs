@@ -38,8 +38,7 @@ fn JoinForm() -> impl IntoView {
         storage::set_pending_join(room.as_str(), &name);
         navigate(&format!("/play/{room}"), Default::default());
     };
-    let valid =
-        move || cards::RoomCode::parse(&code.get()).is_some() && !name.get().trim().is_empty();
+    let valid = move || cards::RoomCode::parse(&code.get()).is_some() && !name.get().trim().is_empty();
     view! {
         <form class="panel" on:submit=submit>
             <h2>{T.join_title}</h2>
@@ -79,11 +78,16 @@ fn CreateForm() -> impl IntoView {
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         let navigate = navigate.clone();
+        let Some(Ok(list)) = decks.get_untracked() else { return };
+        // An untouched select means its first deck.
+        let chosen = |signal: RwSignal<String>, offered: &[api::DeckSummary]| {
+            let picked = signal.get_untracked();
+            if picked.is_empty() { offered.first().map(|deck| deck.id.clone()).unwrap_or_default() } else { picked }
+        };
+        let (statements, roles) = (chosen(statement_deck, &list.statements), chosen(role_deck, &list.roles));
         busy.set(true);
         spawn_local(async move {
-            match api::create_room(&statement_deck.get_untracked(), &role_deck.get_untracked())
-                .await
-            {
+            match api::create_room(&statements, &roles).await {
                 Ok(created) => {
                     storage::set_trainer_token(&created.code, &created.trainer_token);
                     navigate(&format!("/trainer/{}", created.code), Default::default());
@@ -100,12 +104,6 @@ fn CreateForm() -> impl IntoView {
         decks.get().map(|result| match result {
             Err(message) => view! { <p class="problem">{message.nl}</p> }.into_any(),
             Ok(list) => {
-                if let Some(first) = list.statements.first() {
-                    statement_deck.update(|chosen| chosen.is_empty().then(|| *chosen = first.id.clone()).unwrap_or(()));
-                }
-                if let Some(first) = list.roles.first() {
-                    role_deck.update(|chosen| chosen.is_empty().then(|| *chosen = first.id.clone()).unwrap_or(()));
-                }
                 let option = |deck: &api::DeckSummary| {
                     view! { <option value=deck.id.clone()>{format!("{} ({})", deck.title.nl, deck.cards)}</option> }
                 };
@@ -130,7 +128,7 @@ fn CreateForm() -> impl IntoView {
             <p class="hint">{T.new_session_hint}</p>
             <Suspense fallback=|| view! { <p class="muted">{T.loading}</p> }>{choices}</Suspense>
             {move || problem.get().map(|text| view! { <p class="problem">{text}</p> })}
-            <button type="submit" id="create-room" class="primary" disabled=move || busy.get() || statement_deck.get().is_empty()>
+            <button type="submit" id="create-room" class="primary" disabled=move || busy.get() || !matches!(decks.get(), Some(Ok(_)))>
                 {T.create_room}
             </button>
         </form>

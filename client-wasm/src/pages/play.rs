@@ -7,8 +7,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::components::{
-    AnswerForm, Hand, RevealView, RoleCardView, Roster, Stage, StatementView, StatusLine,
-    reader_name, stage_memo,
+    AnswerForm, Hand, RevealView, RoleCardView, Roster, Stage, StatementView, StatusLine, reader_name, stage_memo,
 };
 use crate::i18n::T;
 use crate::session::Session;
@@ -17,12 +16,9 @@ use crate::storage;
 #[component]
 pub fn Play() -> impl IntoView {
     let params = use_params_map();
-    let code = params
-        .with_untracked(|params| params.get("code"))
-        .and_then(|code| RoomCode::parse(&code));
+    let code = params.with_untracked(|params| params.get("code")).and_then(|code| RoomCode::parse(&code));
     let Some(code) = code else {
-        return view! { <p class="notice">{T.not_found}" "<a href="/">{T.to_home}</a></p> }
-            .into_any();
+        return view! { <p class="notice">{T.not_found}" "<a href="/">{T.to_home}</a></p> }.into_any();
     };
     let code = code.to_string();
     let credential = storage::seat_token(&code)
@@ -37,11 +33,7 @@ pub fn Play() -> impl IntoView {
             view.seat(view.my_seat()?)?.role.clone()
         })
     };
-    let my_seat = move || {
-        session
-            .view
-            .with(|view| view.as_ref().and_then(|view| view.my_seat()))
-    };
+    let my_seat = move || session.view.with(|view| view.as_ref().and_then(|view| view.my_seat()));
 
     let body = move || match stage.get() {
         Stage::NotJoined => view! { <NameForm session=session /> }.into_any(),

@@ -6,9 +6,7 @@ use cards::protocol::{ClientMsg, Join};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use crate::components::{
-    RevealView, Roster, Stage, StatementView, StatusLine, reader_name, stage_memo,
-};
+use crate::components::{RevealView, Roster, Stage, StatementView, StatusLine, reader_name, stage_memo};
 use crate::i18n::T;
 use crate::session::Session;
 use crate::storage;
@@ -16,12 +14,9 @@ use crate::storage;
 #[component]
 pub fn Trainer() -> impl IntoView {
     let params = use_params_map();
-    let code = params
-        .with_untracked(|params| params.get("code"))
-        .and_then(|code| RoomCode::parse(&code));
+    let code = params.with_untracked(|params| params.get("code")).and_then(|code| RoomCode::parse(&code));
     let Some(code) = code else {
-        return view! { <p class="notice">{T.not_found}" "<a href="/">{T.to_home}</a></p> }
-            .into_any();
+        return view! { <p class="notice">{T.not_found}" "<a href="/">{T.to_home}</a></p> }.into_any();
     };
     let code = code.to_string();
     let Some(token) = storage::trainer_token(&code) else {
@@ -29,16 +24,13 @@ pub fn Trainer() -> impl IntoView {
     };
     let session = Session::open(code.clone(), Some(Join::Trainer { token }));
     let stage = stage_memo(session);
-    let origin = web_sys::window()
-        .and_then(|window| window.location().origin().ok())
-        .unwrap_or_default();
+    let origin = web_sys::window().and_then(|window| window.location().origin().ok()).unwrap_or_default();
     let join_link = format!("{origin}/play/{code}");
 
     let button = move |id: &'static str, label: &'static str, msg: ClientMsg| {
         view! { <button id=id class="primary" on:click=move |_| session.send(msg.clone())>{label}</button> }
     };
-    let controls = move || {
-        match stage.get() {
+    let controls = move || match stage.get() {
         Stage::NotJoined | Stage::Ended => ().into_any(),
         Stage::Lobby => button("start", T.start, ClientMsg::Start).into_any(),
         Stage::Choosing { reader } => view! {
@@ -57,7 +49,6 @@ pub fn Trainer() -> impl IntoView {
             <RevealView session=session />
         }
         .into_any(),
-    }
     };
 
     view! {

@@ -6,10 +6,7 @@ use tests::browser::{Driver, click, client_dir, screenshot, type_into, wait_for}
 
 /// Joins from the home page as a participant would: code, name, "Meedoen".
 async fn join(browser: &Client, server: &TestServer, code: &str, name: &str) {
-    browser
-        .goto(&server.url())
-        .await
-        .expect("open the home page");
+    browser.goto(&server.url()).await.expect("open the home page");
     type_into(browser, "#join-code", &code.to_lowercase()).await;
     type_into(browser, "#join-name", name).await;
     click(browser, "#join-submit").await;
@@ -31,10 +28,7 @@ async fn a_trainer_and_two_players_play_a_round_in_real_browsers() {
     let bram = driver.browser(360, 740).await;
 
     // The trainer opens a session with the default decks and reads the code off the screen.
-    trainer
-        .goto(&server.url())
-        .await
-        .expect("open the home page");
+    trainer.goto(&server.url()).await.expect("open the home page");
     wait_for(&trainer, "//select[@id='statement-deck']/option").await;
     click(&trainer, "#create-room").await;
     let code = wait_for(&trainer, "//*[@id='room-code']").await;
@@ -42,44 +36,32 @@ async fn a_trainer_and_two_players_play_a_round_in_real_browsers() {
 
     join(&anna, &server, &code, "Anna").await;
     join(&bram, &server, &code, "Bram").await;
-    wait_for(
-        &trainer,
-        "//section[contains(@class,'roster')]//li[contains(., 'Bram')]",
-    )
-    .await;
+    wait_for(&trainer, "//section[contains(@class,'roster')]//li[contains(., 'Bram')]").await;
     click(&trainer, "#start").await;
 
     // Anna sat down first, so she reads first: she sees her hand and plays a card.
     wait_for(&anna, "//p[contains(., 'Jij bent aan de beurt')]").await;
     let statement = wait_for(&anna, "(//button[contains(@class,'hand-card')])[1]").await;
     click(&anna, ".hand-card").await;
-    wait_for(
-        &bram,
-        &format!("//p[contains(@class,'statement-text')][contains(., \"{statement}\")]"),
-    )
-    .await;
+    wait_for(&bram, &format!("//p[contains(@class,'statement-text')][contains(., \"{statement}\")]")).await;
 
     answer(&anna, "scale-4", "Het gezin kent zichzelf het best.").await;
     wait_for(&anna, "//p[contains(@class, 'confirmation')]").await;
     // Until Bram answers, the trainer sees that Anna answered, not what.
-    wait_for(
-        &trainer,
-        "//li[contains(., 'Anna')]/span[contains(@class,'answer-state answered')]",
-    )
-    .await;
+    wait_for(&trainer, "//li[contains(., 'Anna')]/span[contains(@class,'answer-state answered')]").await;
     let console = trainer.source().await.expect("page source");
-    assert!(
-        !console.contains("Het gezin kent zichzelf het best."),
-        "no answer shows before the reveal"
-    );
+    assert!(!console.contains("Het gezin kent zichzelf het best."), "no answer shows before the reveal");
 
     answer(&bram, "scale-2", "Soms moet iemand anders sturen.").await;
 
     // The last answer reveals: everyone sees both positions, roles and arguments.
     for browser in [&anna, &bram, &trainer] {
-        wait_for(browser, "//section[contains(@class,'reveal')]//li[contains(., 'Soms moet iemand anders sturen.')]").await;
-        wait_for(browser, "//section[contains(@class,'reveal')]//li[contains(., 'Het gezin kent zichzelf het best.')]").await;
-        wait_for(browser, "//section[contains(@class,'reveal')]//p[contains(@class,'position')][contains(., 'Eens')]").await;
+        wait_for(browser, "//section[contains(@class,'reveal')]//li[contains(., 'Soms moet iemand anders sturen.')]")
+            .await;
+        wait_for(browser, "//section[contains(@class,'reveal')]//li[contains(., 'Het gezin kent zichzelf het best.')]")
+            .await;
+        wait_for(browser, "//section[contains(@class,'reveal')]//p[contains(@class,'position')][contains(., 'Eens')]")
+            .await;
     }
     screenshot(&anna, "player-after-reveal-360x740").await;
     screenshot(&trainer, "trainer-after-reveal-1280x800").await;

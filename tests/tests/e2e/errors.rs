@@ -6,10 +6,7 @@ use tests::TestServer;
 async fn error_code(client: &mut tests::TestClient) -> (Option<u64>, String) {
     loop {
         if let ServerMsg::Error { id, code, message } = client.recv().await {
-            assert!(
-                !message.nl.is_empty() && !message.en.is_empty(),
-                "a message for people in both languages"
-            );
+            assert!(!message.nl.is_empty() && !message.en.is_empty(), "a message for people in both languages");
             return (id, code);
         }
     }
@@ -24,46 +21,23 @@ async fn bad_frames_are_answered_and_the_connection_carries_on() {
     player.send_raw("dit is geen json").await;
     assert_eq!(error_code(&mut player).await, (None, "bad_json".to_owned()));
     player.send_raw(r#"{"type":"shout","id":41}"#).await;
-    assert_eq!(
-        error_code(&mut player).await,
-        (Some(41), "unknown_type".to_owned())
-    );
-    player
-        .send_raw(r#"{"type":"answer","id":42,"position":8}"#)
-        .await;
-    assert_eq!(
-        error_code(&mut player).await,
-        (Some(42), "bad_message".to_owned())
-    );
+    assert_eq!(error_code(&mut player).await, (Some(41), "unknown_type".to_owned()));
+    player.send_raw(r#"{"type":"answer","id":42,"position":8}"#).await;
+    assert_eq!(error_code(&mut player).await, (Some(42), "bad_message".to_owned()));
 
-    let refused = player
-        .request(ClientMsg::Start)
-        .await
-        .expect_err("players do not start");
+    let refused = player.request(ClientMsg::Start).await.expect_err("players do not start");
     assert_eq!(refused.code, "not_trainer");
-    let refused = player
-        .request(ClientMsg::Reveal)
-        .await
-        .expect_err("out of turn");
+    let refused = player.request(ClientMsg::Reveal).await.expect_err("out of turn");
     assert_eq!(refused.code, "not_trainer");
-    let refused = player
-        .request(ClientMsg::Next)
-        .await
-        .expect_err("out of turn");
+    let refused = player.request(ClientMsg::Next).await.expect_err("out of turn");
     assert_eq!(refused.code, "not_trainer");
 
     // The same connection still works, and so does the room.
     let mut trainer = server.trainer(&code, &token).await;
     let mut bram = server.player(&code, "Bram").await;
-    trainer
-        .request(ClientMsg::Start)
-        .await
-        .expect("the room carries on");
+    trainer.request(ClientMsg::Start).await.expect("the room carries on");
     let card = bram.until(|view| !view.hand.is_empty()).await.hand[0].clone();
-    let refused = bram
-        .request(ClientMsg::Play { card: card.id })
-        .await
-        .expect_err("Anna reads first");
+    let refused = bram.request(ClientMsg::Play { card: card.id }).await.expect_err("Anna reads first");
     assert_eq!(refused.code, "not_your_turn");
     player.until(|view| !view.hand.is_empty()).await;
 }
@@ -74,68 +48,32 @@ async fn a_wrong_room_code_or_token_is_refused_without_harm() {
     let (code, _token) = server.create_room().await;
 
     let mut lost = server.connect("ZZZZZZ").await;
-    let refused = lost
-        .hello(Join::Player {
-            name: "Anna".to_owned(),
-        })
-        .await
-        .expect_err("no such room");
+    let refused = lost.hello(Join::Player { name: "Anna".to_owned() }).await.expect_err("no such room");
     assert_eq!(refused.code, "unknown_room");
-    let refused = lost
-        .hello(Join::Observer)
-        .await
-        .expect_err("still no such room");
+    let refused = lost.hello(Join::Observer).await.expect_err("still no such room");
     assert_eq!(refused.code, "unknown_room");
 
     let mut impostor = server.connect(&code).await;
-    let refused = impostor
-        .hello(Join::Trainer {
-            token: "0".repeat(32),
-        })
-        .await
-        .expect_err("wrong token");
+    let refused = impostor.hello(Join::Trainer { token: "0".repeat(32) }).await.expect_err("wrong token");
     assert_eq!(refused.code, "bad_token");
-    let refused = impostor
-        .request(ClientMsg::Start)
-        .await
-        .expect_err("not joined");
+    let refused = impostor.request(ClientMsg::Start).await.expect_err("not joined");
     assert_eq!(refused.code, "not_joined");
-    impostor
-        .hello(Join::Player {
-            name: "Anna".to_owned(),
-        })
-        .await
-        .expect("joining after a refusal works");
+    impostor.hello(Join::Player { name: "Anna".to_owned() }).await.expect("joining after a refusal works");
     let mut namesake = server.connect(&code).await;
-    let refused = namesake
-        .hello(Join::Player {
-            name: "anna".to_owned(),
-        })
-        .await
-        .expect_err("name taken");
+    let refused = namesake.hello(Join::Player { name: "anna".to_owned() }).await.expect_err("name taken");
     assert_eq!(refused.code, "name_taken");
 }
 
 #[tokio::test]
 async fn the_health_check_and_the_deck_list_answer() {
     let server = TestServer::start().await;
-    assert_eq!(
-        tests::http(server.addr, "GET", "/healthz", None).await,
-        (200, "ok".to_owned())
-    );
+    assert_eq!(tests::http(server.addr, "GET", "/healthz", None).await, (200, "ok".to_owned()));
     let (status, body) = tests::http(server.addr, "GET", "/api/decks", None).await;
     assert_eq!(status, 200);
-    assert!(
-        body.contains("containerbegrippen") && body.contains("keukentafel"),
-        "{body}"
-    );
-    let (status, body) = tests::http(
-        server.addr,
-        "POST",
-        "/api/rooms",
-        Some(r#"{"statement_deck":"nope","role_deck":"keukentafel"}"#),
-    )
-    .await;
+    assert!(body.contains("containerbegrippen") && body.contains("keukentafel"), "{body}");
+    let (status, body) =
+        tests::http(server.addr, "POST", "/api/rooms", Some(r#"{"statement_deck":"nope","role_deck":"keukentafel"}"#))
+            .await;
     assert_eq!(status, 400);
     assert!(body.contains("unknown_deck"), "{body}");
 }
