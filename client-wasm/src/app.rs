@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
-use crate::i18n::T;
+use crate::components::NotFound;
 use crate::pages::{home::Home, play::Play, trainer::Trainer};
 
 #[component]
@@ -12,7 +12,7 @@ pub fn App() -> impl IntoView {
     view! {
         <Router>
             <main>
-                <Routes fallback=|| view! { <p class="notice">{T.not_found}" "<a href="/">{T.to_home}</a></p> }>
+                <Routes fallback=NotFound>
                     <Route path=path!("/") view=Home />
                     <Route path=path!("/play/:code") view=Play />
                     <Route path=path!("/trainer/:code") view=Trainer />

@@ -40,6 +40,34 @@ pub fn stage_memo(session: Session) -> Memo<Stage> {
     Memo::new(move |_| session.view.with(|view| stage(view.as_ref())))
 }
 
+/// The room code in the current route (`/play/:code`, `/trainer/:code`), if it is a valid code.
+pub fn room_code_param() -> Option<String> {
+    let params = leptos_router::hooks::use_params_map();
+    let code = params.with_untracked(|params| params.get("code"))?;
+    cards::RoomCode::parse(&code).map(|code| code.to_string())
+}
+
+/// For a route that names no room that could exist.
+#[component]
+pub fn NotFound() -> impl IntoView {
+    view! { <p class="notice">{T.not_found}" "<a href="/">{T.to_home}</a></p> }
+}
+
+/// The participant's name, as on the home page and the play page alike.
+#[component]
+pub fn NameField(name: RwSignal<String>) -> impl IntoView {
+    view! {
+        <label for="join-name">{T.your_name}</label>
+        <input
+            id="join-name"
+            autocomplete="nickname"
+            maxlength="40"
+            prop:value=move || name.get()
+            on:input=move |ev| name.set(event_target_value(&ev))
+        />
+    }
+}
+
 /// "Verbinding kwijt …" while the socket is down; the refusal of the last command, if any.
 #[component]
 pub fn StatusLine(session: Session) -> impl IntoView {

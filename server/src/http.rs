@@ -9,6 +9,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use cards::deck::Deck;
 use cards::event::Setup;
 use cards::{Library, RoomCode, Text};
 use serde::{Deserialize, Serialize};
@@ -70,17 +71,15 @@ struct DeckList {
 async fn decks(State(state): State<Arc<AppState>>) -> Json<DeckList> {
     let library = &state.library;
     Json(DeckList {
-        statements: library
-            .statements
-            .iter()
-            .map(|deck| DeckSummary { id: deck.id.clone(), title: deck.title.clone(), cards: deck.cards.len() })
-            .collect(),
-        roles: library
-            .roles
-            .iter()
-            .map(|deck| DeckSummary { id: deck.id.clone(), title: deck.title.clone(), cards: deck.cards.len() })
-            .collect(),
+        statements: library.statements.iter().map(DeckSummary::of).collect(),
+        roles: library.roles.iter().map(DeckSummary::of).collect(),
     })
+}
+
+impl DeckSummary {
+    fn of<C>(deck: &Deck<C>) -> DeckSummary {
+        DeckSummary { id: deck.id.clone(), title: deck.title.clone(), cards: deck.cards.len() }
+    }
 }
 
 /// What the trainer's "new session" form sends.

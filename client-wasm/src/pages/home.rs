@@ -5,6 +5,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
 use crate::api;
+use crate::components::NameField;
 use crate::i18n::T;
 use crate::storage;
 
@@ -53,14 +54,7 @@ fn JoinForm() -> impl IntoView {
                 prop:value=move || code.get()
                 on:input=move |ev| code.set(event_target_value(&ev))
             />
-            <label for="join-name">{T.your_name}</label>
-            <input
-                id="join-name"
-                autocomplete="nickname"
-                maxlength="40"
-                prop:value=move || name.get()
-                on:input=move |ev| name.set(event_target_value(&ev))
-            />
+            <NameField name=name />
             <button type="submit" id="join-submit" class="primary" disabled=move || !valid()>{T.join}</button>
         </form>
     }

@@ -1,13 +1,12 @@
 //! A participant's screen: their role card, the statement on the table, the answer form,
 //! then everyone's answers.
 
-use cards::RoomCode;
 use cards::protocol::Join;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
 use crate::components::{
-    AnswerForm, Hand, RevealView, RoleCardView, Roster, Stage, StatementView, StatusLine, reader_name, stage_memo,
+    AnswerForm, Hand, NameField, NotFound, RevealView, RoleCardView, Roster, Stage, StatementView, StatusLine,
+    reader_name, room_code_param, stage_memo,
 };
 use crate::i18n::T;
 use crate::session::Session;
@@ -15,12 +14,9 @@ use crate::storage;
 
 #[component]
 pub fn Play() -> impl IntoView {
-    let params = use_params_map();
-    let code = params.with_untracked(|params| params.get("code")).and_then(|code| RoomCode::parse(&code));
-    let Some(code) = code else {
-        return view! { <p class="notice">{T.not_found}" "<a href="/">{T.to_home}</a></p> }.into_any();
+    let Some(code) = room_code_param() else {
+        return view! { <NotFound /> }.into_any();
     };
-    let code = code.to_string();
     let credential = storage::seat_token(&code)
         .map(|token| Join::Seat { token })
         .or_else(|| storage::take_pending_join(&code).map(|name| Join::Player { name }));
@@ -90,14 +86,7 @@ fn NameForm(session: Session) -> impl IntoView {
     };
     view! {
         <form class="panel" on:submit=submit>
-            <label for="join-name">{T.your_name}</label>
-            <input
-                id="join-name"
-                autocomplete="nickname"
-                maxlength="40"
-                prop:value=move || name.get()
-                on:input=move |ev| name.set(event_target_value(&ev))
-            />
+            <NameField name=name />
             <button type="submit" id="join-submit" class="primary" disabled=move || name.get().trim().is_empty()>{T.join}</button>
         </form>
     }

@@ -1,24 +1,21 @@
 //! The trainer's console: the code to share, who is here, and the buttons that move the
 //! session on.
 
-use cards::RoomCode;
 use cards::protocol::{ClientMsg, Join};
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
-use crate::components::{RevealView, Roster, Stage, StatementView, StatusLine, reader_name, stage_memo};
+use crate::components::{
+    NotFound, RevealView, Roster, Stage, StatementView, StatusLine, reader_name, room_code_param, stage_memo,
+};
 use crate::i18n::T;
 use crate::session::Session;
 use crate::storage;
 
 #[component]
 pub fn Trainer() -> impl IntoView {
-    let params = use_params_map();
-    let code = params.with_untracked(|params| params.get("code")).and_then(|code| RoomCode::parse(&code));
-    let Some(code) = code else {
-        return view! { <p class="notice">{T.not_found}" "<a href="/">{T.to_home}</a></p> }.into_any();
+    let Some(code) = room_code_param() else {
+        return view! { <NotFound /> }.into_any();
     };
-    let code = code.to_string();
     let Some(token) = storage::trainer_token(&code) else {
         return view! { <p class="notice">{T.trainer_no_token}</p> }.into_any();
     };
