@@ -95,6 +95,36 @@ impl<C: Card> Deck<C> {
     }
 }
 
+impl StatementDeck {
+    /// One deck from several, for a session that plays more than one. With more than one deck,
+    /// card ids get their deck's id in front so they stay unique.
+    pub fn combine(decks: &[&StatementDeck]) -> Option<StatementDeck> {
+        match decks {
+            [] => None,
+            [only] => Some((*only).clone()),
+            _ => {
+                let join = |part: fn(&Text) -> &str| {
+                    decks.iter().map(|deck| part(&deck.title)).collect::<Vec<_>>().join(" + ")
+                };
+                let cards = decks
+                    .iter()
+                    .flat_map(|deck| {
+                        deck.cards.iter().map(|card| StatementCard {
+                            id: CardId(format!("{}/{}", deck.id, card.id)),
+                            ..card.clone()
+                        })
+                    })
+                    .collect();
+                Some(Deck {
+                    id: decks.iter().map(|deck| deck.id.as_str()).collect::<Vec<_>>().join("+"),
+                    title: Text { nl: join(|text| &text.nl), en: join(|text| &text.en) },
+                    cards,
+                })
+            }
+        }
+    }
+}
+
 impl AnyDeck {
     pub fn id(&self) -> &str {
         match self {

@@ -8,11 +8,17 @@ use rand_core::RngCore;
 use serde::{Deserialize, Serialize};
 
 use crate::deck::{CardId, RoleDeck, StatementDeck};
+use crate::token::TokenDigest;
 
 /// A seat at the table: a player's place in the room, stable for the whole session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct SeatId(pub u16);
+
+/// One of the room's trainers; the room's creator is trainer 0.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct TrainerId(pub u16);
 
 /// The short public code people type to join a room.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -54,11 +60,11 @@ impl fmt::Display for RoomCode {
 /// decides what each may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Actor {
-    Trainer,
+    Trainer(TrainerId),
     Player(SeatId),
-    /// Someone connected to the room who has no seat yet.
+    /// Someone connected to the room who has no seat: a newcomer or an observer.
     Guest,
-    /// The server itself, reporting what it observed (connections coming and going).
+    /// The server itself, reporting what it observed (connections, the clock).
     Server,
 }
 
@@ -116,18 +122,110 @@ pub struct Answer {
     pub definition: Option<String>,
 }
 
-/// What a room is made of, fixed when it is created.
+/// Who puts the next statement on the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReaderMode {
+    /// Players take turns and play from their hand.
+    #[default]
+    Rotating,
+    /// The trainer plays from the deck; players hold no hand.
+    Trainer,
+}
+
+/// Whom players answer as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Perspective {
+    /// "Vanuit je rol": from the perspective on your role card.
+    #[default]
+    Role,
+    /// "Als jezelf".
+    Own,
+}
+
+/// The answer timer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(tag = "mode", rename_all = "snake_case")]
+pub enum TimerMode {
+    #[default]
+    Off,
+    /// A countdown only.
+    Soft { seconds: u16 },
+    /// At zero the answers are revealed.
+    Hard { seconds: u16 },
+}
+
+impl TimerMode {
+    pub const MIN_SECONDS: u16 = 10;
+    pub const MAX_SECONDS: u16 = 900;
+
+    pub fn seconds(self) -> Option<u16> {
+        match self {
+            TimerMode::Off => None,
+            TimerMode::Soft { seconds } | TimerMode::Hard { seconds } => Some(seconds),
+        }
+    }
+}
+
+/// What the trainer chooses for a session, when creating the room or in the lobby.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    pub hand_size: u8,
+    pub reader: ReaderMode,
+    pub perspective: Perspective,
+    /// Pass the role cards on every so many turns; 0 = never.
+    pub rotate_roles_every: u8,
+    pub timer: TimerMode,
+    /// Reveal as soon as every present player has answered.
+    pub auto_reveal: bool,
+    /// Show roles but not names in the reveal.
+    pub anonymous: bool,
+}
+
+impl Settings {
+    pub const MAX_HAND_SIZE: u8 = 7;
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            hand_size: 3,
+            reader: ReaderMode::Rotating,
+            perspective: Perspective::Role,
+            rotate_roles_every: 0,
+            timer: TimerMode::Off,
+            auto_reveal: true,
+            anonymous: false,
+        }
+    }
+}
+
+/// What a room is made of. The server fixes the limits; the trainer may change the settings
+/// and decks until the game starts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Setup {
-    pub hand_size: u8,
+    pub settings: Settings,
     pub max_players: u16,
+    /// How long a dropped player's seat is kept for them.
+    pub seat_hold_ms: u64,
     pub statements: StatementDeck,
     pub roles: RoleDeck,
 }
 
 impl Setup {
-    pub const DEFAULT_HAND_SIZE: u8 = 3;
     pub const DEFAULT_MAX_PLAYERS: u16 = 40;
+    pub const DEFAULT_SEAT_HOLD_MS: u64 = 10 * 60 * 1000;
+
+    pub fn new(settings: Settings, statements: StatementDeck, roles: RoleDeck) -> Setup {
+        Setup {
+            settings,
+            max_players: Setup::DEFAULT_MAX_PLAYERS,
+            seat_hold_ms: Setup::DEFAULT_SEAT_HOLD_MS,
+            statements,
+            roles,
+        }
+    }
 }
 
 /// What a participant asks the room to do.
@@ -135,6 +233,13 @@ impl Setup {
 pub enum Command {
     Join {
         name: String,
+        token: TokenDigest,
+    },
+    Leave,
+    Configure {
+        settings: Settings,
+        statements: Option<Box<StatementDeck>>,
+        roles: Option<Box<RoleDeck>>,
     },
     Start,
     Play {
@@ -142,12 +247,31 @@ pub enum Command {
     },
     Answer(Answer),
     Reveal,
+    Revote,
     Next,
-    /// From the server: a player's connection came or went.
+    Skip,
+    PauseTimer,
+    ResumeTimer,
+    Kick {
+        seat: SeatId,
+    },
+    Lock {
+        locked: bool,
+    },
+    AddTrainer {
+        token: TokenDigest,
+    },
+    RemoveTrainer {
+        trainer: TrainerId,
+    },
+    End,
+    /// From the server: a player's last connection went, or one came back.
     SetPresence {
         seat: SeatId,
-        connected: bool,
+        here: bool,
     },
+    /// From the server: time has passed; timers and seat holds may run out.
+    Tick,
 }
 
 /// Why the answers were shown.
@@ -158,14 +282,44 @@ pub enum RevealCause {
     AllAnswered,
     /// The trainer said so.
     Trainer,
+    /// The hard timer ran out.
+    Timer,
 }
 
 /// Why a session ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EndReason {
-    /// No player has a statement left to play.
+    /// No statement is left to play.
     DeckExhausted,
+    /// The trainer ended it.
+    Trainer,
+}
+
+/// Whether a player is at the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum Presence {
+    Here,
+    /// Their connection dropped at `since`; the seat is held for them.
+    Away {
+        since: u64,
+    },
+    /// Gone for good; their cards went back to the pile.
+    Left {
+        reason: LeaveReason,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LeaveReason {
+    /// They chose to leave.
+    Left,
+    /// The trainer removed them.
+    Kicked,
+    /// They did not come back within the seat hold time.
+    Expired,
 }
 
 /// What happened in a room. A room's state is the fold of its events.
@@ -175,10 +329,17 @@ pub enum Event {
     Created {
         code: RoomCode,
         setup: Box<Setup>,
+        trainer: TokenDigest,
+    },
+    Configured {
+        settings: Settings,
+        statements: Option<Box<StatementDeck>>,
+        roles: Option<Box<RoleDeck>>,
     },
     Joined {
         seat: SeatId,
         name: String,
+        token: TokenDigest,
     },
     /// The decks in the order they were shuffled; cards are dealt from the front.
     Started {
@@ -192,13 +353,26 @@ pub enum Event {
     },
     TurnStarted {
         turn: u32,
-        reader: SeatId,
+        reader: Option<SeatId>,
     },
+    /// Each listed seat now holds the listed role.
+    RolesPassed {
+        roles: Vec<(SeatId, CardId)>,
+    },
+    /// `by` is the reader, or `None` when the trainer played from the pile.
     Played {
-        seat: SeatId,
+        by: Option<SeatId>,
         card: CardId,
         drew: Option<CardId>,
     },
+    TimerStarted {
+        deadline: u64,
+        remaining_ms: u64,
+    },
+    TimerPaused {
+        remaining_ms: u64,
+    },
+    TimerExpired,
     Answered {
         seat: SeatId,
         answer: Answer,
@@ -206,9 +380,23 @@ pub enum Event {
     Revealed {
         cause: RevealCause,
     },
+    /// The same statement again; the revealed vote is kept to show who moved.
+    RevoteOpened,
+    /// The statement on the table is put aside unrevealed.
+    Skipped,
     Presence {
         seat: SeatId,
-        connected: bool,
+        presence: Presence,
+    },
+    Locked {
+        locked: bool,
+    },
+    TrainerAdded {
+        trainer: TrainerId,
+        token: TokenDigest,
+    },
+    TrainerRemoved {
+        trainer: TrainerId,
     },
     Ended {
         reason: EndReason,
@@ -217,12 +405,27 @@ pub enum Event {
 
 impl Event {
     /// The one seat that learns more from this event than everyone else does (its own hand,
-    /// its own answer), if any. The view projection relies on this to share one serialised
-    /// broadcast with everybody else.
+    /// its own answer), if any. The server shares one serialised broadcast with everybody
+    /// else.
     pub fn private_to(&self) -> Option<SeatId> {
         match self {
-            Event::Dealt { seat, .. } | Event::Played { seat, .. } | Event::Answered { seat, .. } => Some(*seat),
+            Event::Dealt { seat, .. } | Event::Played { by: Some(seat), .. } | Event::Answered { seat, .. } => {
+                Some(*seat)
+            }
+            Event::Presence { seat, presence: Presence::Left { .. } } => Some(*seat),
             _ => None,
         }
+    }
+
+    /// Whether trainers learn more from this event than players do: the pile they play from
+    /// changed.
+    pub fn changes_pile(&self) -> bool {
+        matches!(
+            self,
+            Event::Started { .. }
+                | Event::Dealt { .. }
+                | Event::Played { .. }
+                | Event::Presence { presence: Presence::Left { .. }, .. }
+        )
     }
 }

@@ -13,12 +13,14 @@ mod random;
 pub mod rejection;
 pub mod room;
 pub mod text;
+pub mod token;
 pub mod view;
 
 pub use deck::{CardId, RoleCard, StatementCard};
-pub use event::{Actor, Answer, Command, Event, Position, RoomCode, SeatId, Setup};
+pub use event::{Actor, Answer, Command, Event, Position, Presence, RoomCode, SeatId, Settings, Setup, TrainerId};
 pub use library::Library;
 pub use rejection::Rejection;
 pub use room::{Context, Room};
 pub use text::{Lang, Text};
+pub use token::TokenDigest;
 pub use view::{Identity, Update, View};

@@ -5,10 +5,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::deck::CardId;
-use crate::event::{Answer, Command};
+use crate::event::{Answer, Command, SeatId, Settings, TrainerId};
 use crate::rejection::Rejection;
 use crate::text::Text;
-use crate::view::{Identity, Update, View};
+use crate::view::{Update, View};
 
 /// Bumped when a message changes shape; sent in `hello` and echoed in `welcome`.
 pub const PROTOCOL_VERSION: u32 = 1;
@@ -23,29 +23,83 @@ pub enum ClientMsg {
         protocol: u32,
         join: Join,
     },
+    /// Trainer, in the lobby: change the settings and, optionally, the decks (by id).
+    Configure {
+        settings: Settings,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        statement_decks: Vec<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        role_deck: Option<String>,
+    },
     Start,
     Play {
         card: CardId,
     },
     Answer(Answer),
     Reveal,
+    Revote,
     Next,
+    Skip,
+    PauseTimer,
+    ResumeTimer,
+    Kick {
+        seat: SeatId,
+    },
+    Lock {
+        locked: bool,
+    },
+    /// Trainer: make a co-trainer; the answer is an `invite` with the new trainer's token.
+    AddTrainer,
+    RemoveTrainer {
+        trainer: TrainerId,
+    },
+    End,
+    /// Player: give up your seat for good.
+    Leave,
 }
 
 impl ClientMsg {
     /// Every `type` a client may send, for decoding errors and the protocol document's test.
-    pub const TYPES: &'static [&'static str] = &["hello", "start", "play", "answer", "reveal", "next"];
+    pub const TYPES: &'static [&'static str] = &[
+        "hello",
+        "configure",
+        "start",
+        "play",
+        "answer",
+        "reveal",
+        "revote",
+        "next",
+        "skip",
+        "pause_timer",
+        "resume_timer",
+        "kick",
+        "lock",
+        "add_trainer",
+        "remove_trainer",
+        "end",
+        "leave",
+    ];
 
-    /// The room command this message asks for; `None` for `hello`, which the shell handles.
+    /// The room command this message asks for, when it needs nothing from the shell: `hello`,
+    /// `configure` (decks by id) and `add_trainer` (a new secret) are the shell's to translate.
     pub fn into_command(self) -> Option<Command> {
-        match self {
-            ClientMsg::Hello { .. } => None,
-            ClientMsg::Start => Some(Command::Start),
-            ClientMsg::Play { card } => Some(Command::Play { card }),
-            ClientMsg::Answer(answer) => Some(Command::Answer(answer)),
-            ClientMsg::Reveal => Some(Command::Reveal),
-            ClientMsg::Next => Some(Command::Next),
-        }
+        Some(match self {
+            ClientMsg::Hello { .. } | ClientMsg::Configure { .. } | ClientMsg::AddTrainer => return None,
+            ClientMsg::Start => Command::Start,
+            ClientMsg::Play { card } => Command::Play { card },
+            ClientMsg::Answer(answer) => Command::Answer(answer),
+            ClientMsg::Reveal => Command::Reveal,
+            ClientMsg::Revote => Command::Revote,
+            ClientMsg::Next => Command::Next,
+            ClientMsg::Skip => Command::Skip,
+            ClientMsg::PauseTimer => Command::PauseTimer,
+            ClientMsg::ResumeTimer => Command::ResumeTimer,
+            ClientMsg::Kick { seat } => Command::Kick { seat },
+            ClientMsg::Lock { locked } => Command::Lock { locked },
+            ClientMsg::RemoveTrainer { trainer } => Command::RemoveTrainer { trainer },
+            ClientMsg::End => Command::End,
+            ClientMsg::Leave => Command::Leave,
+        })
     }
 }
 
@@ -119,12 +173,14 @@ pub enum ServerMsg {
     Update { seq: u64, updates: Vec<Update> },
     /// Your command was accepted and its effects have been sent.
     Ack { id: Option<u64> },
+    /// The answer to `add_trainer`: the new co-trainer's token, to pass on (once) in a link.
+    Invite { id: Option<u64>, token: String },
     /// Your message was refused; nothing changed.
     Error { id: Option<u64>, code: String, message: Text },
 }
 
 impl ServerMsg {
-    pub const TYPES: &'static [&'static str] = &["welcome", "update", "ack", "error"];
+    pub const TYPES: &'static [&'static str] = &["welcome", "update", "ack", "invite", "error"];
 
     pub fn error(id: Option<u64>, rejection: &Rejection) -> ServerMsg {
         ServerMsg::Error { id, code: rejection.code().to_owned(), message: rejection.message() }
@@ -132,13 +188,6 @@ impl ServerMsg {
 
     pub fn encode(&self) -> String {
         serde_json::to_string(self).expect("server messages always serialise")
-    }
-}
-
-impl Identity {
-    /// Whether this participant may steer the room.
-    pub fn is_trainer(&self) -> bool {
-        matches!(self, Identity::Trainer)
     }
 }
 

@@ -50,6 +50,20 @@ pub enum Rejection {
     NoTermToDefine,
     #[error("the event store is unavailable")]
     StoreUnavailable,
+    #[error("the room is locked")]
+    RoomLocked,
+    #[error("there is no timer to pause or resume")]
+    NoTimer,
+    #[error("no such seat")]
+    UnknownSeat,
+    #[error("no such trainer")]
+    UnknownTrainer,
+    #[error("the last trainer cannot be removed")]
+    LastTrainer,
+    #[error("settings out of range")]
+    BadSettings,
+    #[error("no such deck")]
+    UnknownDeck,
 }
 
 impl Rejection {
@@ -78,6 +92,13 @@ impl Rejection {
             Rejection::TooFewPlayers { .. } => "too_few_players",
             Rejection::NoTermToDefine => "no_term_to_define",
             Rejection::StoreUnavailable => "store_unavailable",
+            Rejection::RoomLocked => "room_locked",
+            Rejection::NoTimer => "no_timer",
+            Rejection::UnknownSeat => "unknown_seat",
+            Rejection::UnknownTrainer => "unknown_trainer",
+            Rejection::LastTrainer => "last_trainer",
+            Rejection::BadSettings => "bad_settings",
+            Rejection::UnknownDeck => "unknown_deck",
         }
     }
 
@@ -139,6 +160,26 @@ impl Rejection {
                 "De server kan dit nu niet opslaan; er is niets veranderd. Probeer het zo opnieuw.",
                 "The server cannot save this right now; nothing changed. Try again shortly.",
             ),
+            Rejection::RoomLocked => Text::new(
+                "De trainer heeft de sessie op slot gedaan; nieuwe deelnemers kunnen niet meer meedoen.",
+                "The trainer has locked the session; new participants cannot join.",
+            ),
+            Rejection::NoTimer => Text::new("Er loopt geen timer.", "No timer is running."),
+            Rejection::UnknownSeat => {
+                Text::new("Die deelnemer is er niet (meer).", "That participant is not (or no longer) here.")
+            }
+            Rejection::UnknownTrainer => Text::new("Die trainer is er niet.", "That trainer does not exist."),
+            Rejection::LastTrainer => Text::new(
+                "De laatste trainer kan niet weg: voeg eerst een andere trainer toe.",
+                "The last trainer cannot be removed: add another trainer first.",
+            ),
+            Rejection::BadSettings => Text::new(
+                "Deze instellingen kunnen niet: een hand heeft 1 tot 7 kaarten, een timer 10 tot 900 seconden, rollen wisselen hoogstens om de 50 rondes.",
+                "These settings are out of range: a hand holds 1 to 7 cards, a timer 10 to 900 seconds, roles pass at most every 50 turns.",
+            ),
+            Rejection::UnknownDeck => {
+                Text::new("Dat deck bestaat niet op deze server.", "That deck does not exist on this server.")
+            }
         }
     }
 }

@@ -9,15 +9,20 @@ use std::collections::{BTreeMap, VecDeque};
 use rand_core::RngCore;
 
 use crate::deck::CardId;
-use crate::event::{Actor, Answer, Command, EndReason, Event, RevealCause, RoomCode, SeatId, Setup};
+use crate::event::{
+    Actor, Answer, Command, EndReason, Event, LeaveReason, Presence, ReaderMode, RevealCause, RoomCode, SeatId,
+    Settings, Setup, TimerMode, TrainerId,
+};
 use crate::random::shuffle;
 use crate::rejection::Rejection;
+use crate::token::TokenDigest;
 
 pub const MAX_NAME_CHARS: usize = 40;
 pub const MAX_ARGUMENT_CHARS: usize = 500;
 pub const MAX_DEFINITION_CHARS: usize = 200;
 /// A statement round needs someone to disagree with.
 pub const MIN_PLAYERS: usize = 2;
+const MAX_ROTATE_EVERY: u8 = 50;
 
 /// What the shell passes with every command: the time, and randomness for shuffles.
 pub struct Context<'a> {
@@ -30,9 +35,20 @@ pub struct Context<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Seat {
     pub name: String,
+    pub token: TokenDigest,
     pub role: Option<CardId>,
     pub hand: Vec<CardId>,
-    pub connected: bool,
+    pub presence: Presence,
+}
+
+impl Seat {
+    pub fn is_here(&self) -> bool {
+        self.presence == Presence::Here
+    }
+
+    pub fn has_left(&self) -> bool {
+        matches!(self.presence, Presence::Left { .. })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,18 +58,32 @@ pub enum Phase {
     Ended(EndReason),
 }
 
-/// One statement on the table: who reads, what they played, who answered what.
+/// The answer timer of the statement on the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Timer {
+    Running { deadline: u64 },
+    Paused { remaining_ms: u64 },
+    Expired,
+}
+
+/// One statement on the table: who reads, what is played, who answered what.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Turn {
     pub number: u32,
-    pub reader: SeatId,
+    /// `None` when the trainer plays from the pile.
+    pub reader: Option<SeatId>,
     pub statement: Option<CardId>,
+    /// 1 for the first vote on the statement, 2 for the first re-vote, …
+    pub vote: u8,
     pub answers: BTreeMap<SeatId, Answer>,
+    /// The last revealed vote on this statement, once a re-vote is open.
+    pub previous: Option<BTreeMap<SeatId, Answer>>,
     pub revealed: Option<RevealCause>,
+    pub timer: Option<Timer>,
 }
 
 impl Turn {
-    fn is_answering(&self) -> bool {
+    pub fn is_answering(&self) -> bool {
         self.statement.is_some() && self.revealed.is_none()
     }
 }
@@ -62,25 +92,32 @@ impl Turn {
 pub struct Room {
     code: RoomCode,
     setup: Setup,
+    trainers: BTreeMap<TrainerId, TokenDigest>,
     seats: Vec<Seat>,
     /// Statements nobody holds yet, in dealing order.
     pile: VecDeque<CardId>,
+    /// Statements that have been on the table.
+    played: Vec<CardId>,
     /// The shuffled role deck; roles are dealt uniquely while it lasts, then reused in order.
     role_order: Vec<CardId>,
     roles_dealt: usize,
+    locked: bool,
     phase: Phase,
 }
 
 impl Room {
     /// The room as its `Created` event describes it.
-    pub fn new(code: RoomCode, setup: Setup) -> Room {
+    pub fn new(code: RoomCode, setup: Setup, trainer: TokenDigest) -> Room {
         Room {
             code,
             setup,
+            trainers: BTreeMap::from([(TrainerId(0), trainer)]),
             seats: Vec::new(),
             pile: VecDeque::new(),
+            played: Vec::new(),
             role_order: Vec::new(),
             roles_dealt: 0,
+            locked: false,
             phase: Phase::Lobby,
         }
     }
@@ -88,10 +125,10 @@ impl Room {
     /// Rebuilds a room from its log; `None` if the log does not start with `Created`.
     pub fn replay<'a>(events: impl IntoIterator<Item = &'a Event>) -> Option<Room> {
         let mut events = events.into_iter();
-        let Some(Event::Created { code, setup }) = events.next() else {
+        let Some(Event::Created { code, setup, trainer }) = events.next() else {
             return None;
         };
-        let mut room = Room::new(code.clone(), (**setup).clone());
+        let mut room = Room::new(code.clone(), (**setup).clone(), *trainer);
         events.for_each(|event| room.apply(event));
         Some(room)
     }
@@ -104,12 +141,24 @@ impl Room {
         &self.setup
     }
 
+    pub fn settings(&self) -> &Settings {
+        &self.setup.settings
+    }
+
     pub fn seats(&self) -> impl Iterator<Item = (SeatId, &Seat)> {
         self.seats.iter().enumerate().map(|(i, seat)| (seat_id(i), seat))
     }
 
     pub fn seat(&self, seat: SeatId) -> Option<&Seat> {
         self.seats.get(usize::from(seat.0))
+    }
+
+    pub fn trainers(&self) -> impl Iterator<Item = TrainerId> + '_ {
+        self.trainers.keys().copied()
+    }
+
+    pub fn is_locked(&self) -> bool {
+        self.locked
     }
 
     pub fn phase(&self) -> &Phase {
@@ -120,25 +169,155 @@ impl Room {
         self.pile.iter()
     }
 
+    pub fn played(&self) -> &[CardId] {
+        &self.played
+    }
+
+    /// The trainer whose token this is.
+    pub fn trainer_with_token(&self, token: &str) -> Option<TrainerId> {
+        self.trainers.iter().find(|(_, digest)| digest.matches(token)).map(|(trainer, _)| *trainer)
+    }
+
+    /// The seat whose token this is, unless it has been given up.
+    pub fn seat_with_token(&self, token: &str) -> Option<SeatId> {
+        self.seats().find(|(_, seat)| !seat.has_left() && seat.token.matches(token)).map(|(id, _)| id)
+    }
+
+    /// When the room next needs a `Tick`: a running timer or a seat hold runs out.
+    pub fn next_deadline(&self) -> Option<u64> {
+        let timer = match &self.phase {
+            Phase::Turn(Turn { timer: Some(Timer::Running { deadline }), revealed: None, .. }) => Some(*deadline),
+            _ => None,
+        };
+        let holds = self.seats.iter().filter_map(|seat| match seat.presence {
+            Presence::Away { since } => Some(since.saturating_add(self.setup.seat_hold_ms)),
+            _ => None,
+        });
+        timer.into_iter().chain(holds).min()
+    }
+
     /// Decides what `command` from `actor` means now. Never changes the room.
     pub fn handle(&self, actor: Actor, command: Command, ctx: &mut Context<'_>) -> Result<Vec<Event>, Rejection> {
+        let now = ctx.now;
         match command {
-            Command::Join { name } => self.join(actor, &name),
+            Command::Join { name, token } => self.join(actor, &name, token),
+            Command::Leave => {
+                let seat = self.require_player(actor)?;
+                Ok(self.leave(seat, LeaveReason::Left))
+            }
+            Command::Configure { settings, statements, roles } => {
+                self.require_trainer(actor)?;
+                if self.phase != Phase::Lobby {
+                    return Err(Rejection::WrongPhase);
+                }
+                settings.validate()?;
+                Ok(vec![Event::Configured { settings, statements, roles }])
+            }
             Command::Start => self.start(actor, ctx.rng),
-            Command::Play { card } => self.play(actor, card),
+            Command::Play { card } => self.play(actor, card, now),
             Command::Answer(answer) => self.answer(actor, answer),
-            Command::Reveal => self.reveal(actor),
-            Command::Next => self.next(actor),
-            Command::SetPresence { seat, connected } => self.set_presence(actor, seat, connected),
+            Command::Reveal => {
+                self.require_trainer(actor)?;
+                self.answering()?;
+                Ok(vec![Event::Revealed { cause: RevealCause::Trainer }])
+            }
+            Command::Revote => {
+                self.require_trainer(actor)?;
+                match &self.phase {
+                    Phase::Turn(turn) if turn.revealed.is_some() => {
+                        Ok([Event::RevoteOpened].into_iter().chain(self.timer_start(now)).collect())
+                    }
+                    _ => Err(Rejection::WrongPhase),
+                }
+            }
+            Command::Next => {
+                self.require_trainer(actor)?;
+                let turn = self.turn()?;
+                if turn.is_answering() {
+                    return Err(Rejection::WrongPhase);
+                }
+                Ok(self.next_turn(turn))
+            }
+            Command::Skip => {
+                self.require_trainer(actor)?;
+                let turn = self.answering()?;
+                Ok([Event::Skipped].into_iter().chain(self.next_turn(turn)).collect())
+            }
+            Command::PauseTimer => {
+                self.require_trainer(actor)?;
+                match self.answering()?.timer {
+                    Some(Timer::Running { deadline }) => {
+                        Ok(vec![Event::TimerPaused { remaining_ms: deadline.saturating_sub(now) }])
+                    }
+                    _ => Err(Rejection::NoTimer),
+                }
+            }
+            Command::ResumeTimer => {
+                self.require_trainer(actor)?;
+                match self.answering()?.timer {
+                    Some(Timer::Paused { remaining_ms }) => {
+                        Ok(vec![Event::TimerStarted { deadline: now + remaining_ms, remaining_ms }])
+                    }
+                    _ => Err(Rejection::NoTimer),
+                }
+            }
+            Command::Kick { seat } => {
+                self.require_trainer(actor)?;
+                match self.seat(seat) {
+                    Some(known) if !known.has_left() => Ok(self.leave(seat, LeaveReason::Kicked)),
+                    _ => Err(Rejection::UnknownSeat),
+                }
+            }
+            Command::Lock { locked } => {
+                self.require_trainer(actor)?;
+                Ok(if locked == self.locked { Vec::new() } else { vec![Event::Locked { locked }] })
+            }
+            Command::AddTrainer { token } => {
+                self.require_trainer(actor)?;
+                let next = self.trainers.keys().next_back().map_or(0, |last| last.0 + 1);
+                Ok(vec![Event::TrainerAdded { trainer: TrainerId(next), token }])
+            }
+            Command::RemoveTrainer { trainer } => {
+                self.require_trainer(actor)?;
+                if !self.trainers.contains_key(&trainer) {
+                    return Err(Rejection::UnknownTrainer);
+                }
+                if self.trainers.len() == 1 {
+                    return Err(Rejection::LastTrainer);
+                }
+                Ok(vec![Event::TrainerRemoved { trainer }])
+            }
+            Command::End => {
+                self.require_trainer(actor)?;
+                if matches!(self.phase, Phase::Ended(_)) {
+                    return Err(Rejection::RoomEnded);
+                }
+                Ok(vec![Event::Ended { reason: EndReason::Trainer }])
+            }
+            Command::SetPresence { seat, here } => {
+                if actor != Actor::Server {
+                    return Err(Rejection::NotTrainer);
+                }
+                Ok(self.set_presence(seat, here, now))
+            }
+            Command::Tick => {
+                if actor != Actor::Server {
+                    return Err(Rejection::NotTrainer);
+                }
+                Ok(self.tick(now))
+            }
         }
     }
 
-    fn join(&self, actor: Actor, name: &str) -> Result<Vec<Event>, Rejection> {
+    fn join(&self, actor: Actor, name: &str, token: TokenDigest) -> Result<Vec<Event>, Rejection> {
         if actor != Actor::Guest {
             return Err(Rejection::AlreadyJoined);
         }
         if matches!(self.phase, Phase::Ended(_)) {
             return Err(Rejection::RoomEnded);
+        }
+        if self.locked {
+            return Err(Rejection::RoomLocked);
         }
         let name = clean_text(name);
         if name.is_empty() {
@@ -147,14 +326,15 @@ impl Room {
         if name.chars().count() > MAX_NAME_CHARS {
             return Err(Rejection::NameTooLong);
         }
-        if self.seats.iter().any(|seat| seat.name.to_lowercase() == name.to_lowercase()) {
+        let active = || self.seats.iter().filter(|seat| !seat.has_left());
+        if active().any(|seat| seat.name.to_lowercase() == name.to_lowercase()) {
             return Err(Rejection::NameTaken);
         }
-        if self.seats.len() >= usize::from(self.setup.max_players) {
+        if active().count() >= usize::from(self.setup.max_players) {
             return Err(Rejection::RoomFull);
         }
         let seat = seat_id(self.seats.len());
-        let mut events = vec![Event::Joined { seat, name }];
+        let mut events = vec![Event::Joined { seat, name, token }];
         if matches!(self.phase, Phase::Turn(_)) {
             events.push(self.deal(seat, self.pile.iter()));
         }
@@ -166,7 +346,7 @@ impl Room {
         if self.phase != Phase::Lobby {
             return Err(Rejection::WrongPhase);
         }
-        if self.seats.len() < MIN_PLAYERS {
+        if self.seats.iter().filter(|seat| !seat.has_left()).count() < MIN_PLAYERS {
             return Err(Rejection::TooFewPlayers { min: MIN_PLAYERS });
         }
         let mut pile: Vec<CardId> = self.setup.statements.cards.iter().map(|card| card.id.clone()).collect();
@@ -179,110 +359,230 @@ impl Room {
         let started = Event::Started { pile, roles };
         scratch.apply(&started);
         let mut events = vec![started];
-        for (i, _) in self.seats.iter().enumerate() {
-            let dealt = scratch.deal(seat_id(i), scratch.pile.iter());
+        let seats: Vec<SeatId> = self.seats().filter(|(_, seat)| !seat.has_left()).map(|(id, _)| id).collect();
+        for seat in seats {
+            let dealt = scratch.deal(seat, scratch.pile.iter());
             scratch.apply(&dealt);
             events.push(dealt);
         }
-        match scratch.first_reader_from(0) {
-            Some(reader) => events.push(Event::TurnStarted { turn: 1, reader }),
-            None => events.push(Event::Ended { reason: EndReason::DeckExhausted }),
-        }
+        events.push(match scratch.reader_from(0) {
+            Some(reader) => Event::TurnStarted { turn: 1, reader },
+            None => Event::Ended { reason: EndReason::DeckExhausted },
+        });
         Ok(events)
     }
 
-    fn play(&self, actor: Actor, card: CardId) -> Result<Vec<Event>, Rejection> {
-        let seat = require_player(actor)?;
-        let Phase::Turn(turn) = &self.phase else {
-            return Err(Rejection::WrongPhase);
+    fn play(&self, actor: Actor, card: CardId, now: u64) -> Result<Vec<Event>, Rejection> {
+        let turn = self.turn()?;
+        let by = match (self.settings().reader, actor) {
+            (ReaderMode::Rotating, Actor::Player(seat)) if turn.reader == Some(seat) => Some(seat),
+            (ReaderMode::Rotating, _) => return Err(Rejection::NotYourTurn),
+            (ReaderMode::Trainer, Actor::Trainer(_)) => None,
+            (ReaderMode::Trainer, _) => return Err(Rejection::NotTrainer),
         };
-        if turn.reader != seat {
-            return Err(Rejection::NotYourTurn);
-        }
         if turn.statement.is_some() {
             return Err(Rejection::WrongPhase);
         }
-        if !self.seats[usize::from(seat.0)].hand.contains(&card) {
+        let held = match by {
+            Some(seat) => self.seats[usize::from(seat.0)].hand.contains(&card),
+            None => self.pile.contains(&card),
+        };
+        if !held {
             return Err(Rejection::NotInHand);
         }
-        Ok(vec![Event::Played { seat, card, drew: self.pile.front().cloned() }])
+        let drew = by.and_then(|_| self.pile.front().cloned());
+        Ok([Event::Played { by, card, drew }].into_iter().chain(self.timer_start(now)).collect())
     }
 
     fn answer(&self, actor: Actor, answer: Answer) -> Result<Vec<Event>, Rejection> {
-        let seat = require_player(actor)?;
-        let Phase::Turn(turn) = &self.phase else {
-            return Err(Rejection::WrongPhase);
-        };
-        let Some(statement) = turn.statement.as_ref().filter(|_| turn.is_answering()) else {
-            return Err(Rejection::WrongPhase);
-        };
+        let seat = self.require_player(actor)?;
+        let turn = self.answering()?;
         let argument = clean_optional(answer.argument, "argument", MAX_ARGUMENT_CHARS)?;
         let definition = clean_optional(answer.definition, "definition", MAX_DEFINITION_CHARS)?;
-        let names_a_term = self.setup.statements.card(statement).is_some_and(|card| !card.terms.is_empty());
-        if definition.is_some() && !names_a_term {
+        let statement = turn.statement.as_ref().and_then(|id| self.setup.statements.card(id));
+        if definition.is_some() && statement.is_none_or(|card| card.terms.is_empty()) {
             return Err(Rejection::NoTermToDefine);
         }
         let answer = Answer { position: answer.position, argument, definition };
         let mut events = vec![Event::Answered { seat, answer }];
-        if self.everyone_present_answered(turn, Some(seat)) {
+        if self.reveals_when(turn, Some(seat), None) {
             events.push(Event::Revealed { cause: RevealCause::AllAnswered });
         }
         Ok(events)
     }
 
-    fn reveal(&self, actor: Actor) -> Result<Vec<Event>, Rejection> {
-        self.require_trainer(actor)?;
+    /// The seat goes for good; its cards return to the pile. If it was the last one the
+    /// others were waiting for, the answers are revealed.
+    fn leave(&self, seat: SeatId, reason: LeaveReason) -> Vec<Event> {
+        let mut events = vec![Event::Presence { seat, presence: Presence::Left { reason } }];
+        if let Phase::Turn(turn) = &self.phase
+            && turn.is_answering()
+            && self.reveals_when(turn, None, Some(seat))
+        {
+            events.push(Event::Revealed { cause: RevealCause::AllAnswered });
+        }
+        events
+    }
+
+    fn set_presence(&self, seat: SeatId, here: bool, now: u64) -> Vec<Event> {
+        let Some(current) = self.seat(seat) else { return Vec::new() };
+        match (current.presence, here) {
+            (Presence::Away { .. }, true) => vec![Event::Presence { seat, presence: Presence::Here }],
+            (Presence::Here, false) => {
+                let mut events = vec![Event::Presence { seat, presence: Presence::Away { since: now } }];
+                if let Phase::Turn(turn) = &self.phase
+                    && turn.is_answering()
+                    && self.reveals_when(turn, None, Some(seat))
+                {
+                    events.push(Event::Revealed { cause: RevealCause::AllAnswered });
+                }
+                events
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn tick(&self, now: u64) -> Vec<Event> {
+        let mut events = Vec::new();
+        if let Phase::Turn(turn) = &self.phase
+            && turn.is_answering()
+            && let Some(Timer::Running { deadline }) = turn.timer
+            && now >= deadline
+        {
+            events.push(Event::TimerExpired);
+            if matches!(self.settings().timer, TimerMode::Hard { .. }) {
+                events.push(Event::Revealed { cause: RevealCause::Timer });
+            }
+        }
+        for (seat, state) in self.seats() {
+            if let Presence::Away { since } = state.presence
+                && now >= since.saturating_add(self.setup.seat_hold_ms)
+            {
+                events.push(Event::Presence { seat, presence: Presence::Left { reason: LeaveReason::Expired } });
+            }
+        }
+        events
+    }
+
+    /// Whether the answers should be revealed once `answering` has answered and `leaving` is
+    /// no longer present: every present player has answered, and at least one has.
+    fn reveals_when(&self, turn: &Turn, answering: Option<SeatId>, leaving: Option<SeatId>) -> bool {
+        if !self.settings().auto_reveal {
+            return false;
+        }
+        let answered = |seat: SeatId| turn.answers.contains_key(&seat) || answering == Some(seat);
+        let present: Vec<SeatId> =
+            self.seats().filter(|(id, seat)| seat.is_here() && leaving != Some(*id)).map(|(id, _)| id).collect();
+        let someone = turn.answers.keys().any(|seat| leaving != Some(*seat)) || answering.is_some();
+        someone && present.into_iter().all(answered)
+    }
+
+    fn timer_start(&self, now: u64) -> Option<Event> {
+        let seconds = self.settings().timer.seconds()?;
+        let remaining_ms = u64::from(seconds) * 1000;
+        Some(Event::TimerStarted { deadline: now + remaining_ms, remaining_ms })
+    }
+
+    /// The events that close `turn` and open the next one, or end the session.
+    fn next_turn(&self, turn: &Turn) -> Vec<Event> {
+        let after = turn.reader.map_or(0, |reader| usize::from(reader.0) + 1);
+        let mut events = Vec::new();
+        let number = turn.number + 1;
+        let every = u32::from(self.settings().rotate_roles_every);
+        if every > 0 && (number - 1).is_multiple_of(every) {
+            events.extend(self.pass_roles());
+        }
+        events.push(match self.reader_from(after) {
+            Some(reader) => Event::TurnStarted { turn: number, reader },
+            None => Event::Ended { reason: EndReason::DeckExhausted },
+        });
+        events
+    }
+
+    /// Every remaining player passes their role card to the next one.
+    fn pass_roles(&self) -> Option<Event> {
+        let active: Vec<(SeatId, &CardId)> = self
+            .seats()
+            .filter(|(_, seat)| !seat.has_left())
+            .filter_map(|(id, seat)| Some((id, seat.role.as_ref()?)))
+            .collect();
+        if active.len() < 2 {
+            return None;
+        }
+        let roles = (0..active.len()).map(|i| (active[i].0, active[(i + active.len() - 1) % active.len()].1.clone()));
+        Some(Event::RolesPassed { roles: roles.collect() })
+    }
+
+    /// A role and a hand for one seat, taken from the front of `pile`.
+    fn deal<'a>(&self, seat: SeatId, pile: impl Iterator<Item = &'a CardId>) -> Event {
+        let hand_size = match self.settings().reader {
+            ReaderMode::Rotating => usize::from(self.settings().hand_size),
+            ReaderMode::Trainer => 0,
+        };
+        let hand = pile.take(hand_size).cloned().collect();
+        let role = self.role_order[self.roles_dealt % self.role_order.len()].clone();
+        Event::Dealt { seat, role, hand }
+    }
+
+    /// Who reads next, looking from seat `start` on. `Some(None)` means the trainer reads (and
+    /// has a card to read); `None` that nobody has a statement left.
+    fn reader_from(&self, start: usize) -> Option<Option<SeatId>> {
+        if self.settings().reader == ReaderMode::Trainer {
+            return (!self.pile.is_empty()).then_some(None);
+        }
+        let count = self.seats.len();
+        let order = (0..count).map(|offset| (start + offset) % count);
+        let with_cards: Vec<usize> = order.filter(|&i| !self.seats[i].hand.is_empty()).collect();
+        let present = with_cards.iter().find(|&&i| self.seats[i].is_here());
+        present.or(with_cards.first()).map(|&i| Some(seat_id(i)))
+    }
+
+    fn turn(&self) -> Result<&Turn, Rejection> {
         match &self.phase {
-            Phase::Turn(turn) if turn.is_answering() => Ok(vec![Event::Revealed { cause: RevealCause::Trainer }]),
+            Phase::Turn(turn) => Ok(turn),
             _ => Err(Rejection::WrongPhase),
         }
     }
 
-    /// Moves to the next reader. Also allowed before a statement is played, so an absent
-    /// reader never blocks the session.
-    fn next(&self, actor: Actor) -> Result<Vec<Event>, Rejection> {
-        self.require_trainer(actor)?;
-        let Phase::Turn(turn) = &self.phase else {
-            return Err(Rejection::WrongPhase);
-        };
-        if turn.is_answering() {
-            return Err(Rejection::WrongPhase);
-        }
-        let after = usize::from(turn.reader.0) + 1;
-        Ok(vec![match self.first_reader_from(after) {
-            Some(reader) => Event::TurnStarted { turn: turn.number + 1, reader },
-            None => Event::Ended { reason: EndReason::DeckExhausted },
-        }])
+    fn answering(&self) -> Result<&Turn, Rejection> {
+        self.turn().ok().filter(|turn| turn.is_answering()).ok_or(Rejection::WrongPhase)
     }
 
-    fn set_presence(&self, actor: Actor, seat: SeatId, connected: bool) -> Result<Vec<Event>, Rejection> {
-        if actor != Actor::Server {
-            return Err(Rejection::NotTrainer);
+    fn require_trainer(&self, actor: Actor) -> Result<TrainerId, Rejection> {
+        match actor {
+            Actor::Trainer(trainer) if self.trainers.contains_key(&trainer) => Ok(trainer),
+            _ => Err(Rejection::NotTrainer),
         }
-        let current = self.seat(seat).ok_or(Rejection::NotAPlayer)?;
-        if current.connected == connected {
-            return Ok(Vec::new());
+    }
+
+    fn require_player(&self, actor: Actor) -> Result<SeatId, Rejection> {
+        match actor {
+            Actor::Player(seat) if self.seat(seat).is_some_and(|seat| !seat.has_left()) => Ok(seat),
+            _ => Err(Rejection::NotAPlayer),
         }
-        let mut events = vec![Event::Presence { seat, connected }];
-        if let Phase::Turn(turn) = &self.phase {
-            let someone_answered = !turn.answers.is_empty();
-            if !connected
-                && someone_answered
-                && turn.is_answering()
-                && self.everyone_present_answered_without(turn, seat)
-            {
-                events.push(Event::Revealed { cause: RevealCause::AllAnswered });
-            }
-        }
-        Ok(events)
     }
 
     /// Folds one event into the state.
     pub fn apply(&mut self, event: &Event) {
         match event {
             Event::Created { .. } => {}
-            Event::Joined { name, .. } => {
-                self.seats.push(Seat { name: name.clone(), role: None, hand: Vec::new(), connected: true });
+            Event::Configured { settings, statements, roles } => {
+                self.setup.settings = *settings;
+                if let Some(deck) = statements {
+                    self.setup.statements = (**deck).clone();
+                }
+                if let Some(deck) = roles {
+                    self.setup.roles = (**deck).clone();
+                }
+            }
+            Event::Joined { name, token, .. } => {
+                self.seats.push(Seat {
+                    name: name.clone(),
+                    token: *token,
+                    role: None,
+                    hand: Vec::new(),
+                    presence: Presence::Here,
+                });
             }
             Event::Started { pile, roles } => {
                 self.pile = pile.iter().cloned().collect();
@@ -301,82 +601,86 @@ impl Room {
                     number: *turn,
                     reader: *reader,
                     statement: None,
+                    vote: 1,
                     answers: BTreeMap::new(),
+                    previous: None,
                     revealed: None,
+                    timer: None,
                 });
             }
-            Event::Played { seat, card, drew } => {
-                if let Some(seat) = self.seats.get_mut(usize::from(seat.0)) {
-                    seat.hand.retain(|held| held != card);
-                    if let Some(drawn) = drew {
-                        seat.hand.push(drawn.clone());
+            Event::RolesPassed { roles } => {
+                for (seat, role) in roles {
+                    if let Some(seat) = self.seats.get_mut(usize::from(seat.0)) {
+                        seat.role = Some(role.clone());
                     }
                 }
-                if let Some(drawn) = drew {
-                    self.pile.retain(|card| card != drawn);
+            }
+            Event::Played { by, card, drew } => {
+                if let Some(seat) = by.and_then(|seat| self.seats.get_mut(usize::from(seat.0))) {
+                    seat.hand.retain(|held| held != card);
+                    seat.hand.extend(drew.iter().cloned());
                 }
+                self.pile.retain(|held| held != card && Some(held) != drew.as_ref());
+                self.played.push(card.clone());
                 if let Phase::Turn(turn) = &mut self.phase {
                     turn.statement = Some(card.clone());
                 }
             }
-            Event::Answered { seat, answer } => {
-                if let Phase::Turn(turn) = &mut self.phase {
-                    turn.answers.insert(*seat, answer.clone());
-                }
+            Event::TimerStarted { deadline, .. } => {
+                self.with_turn(|turn| turn.timer = Some(Timer::Running { deadline: *deadline }))
             }
-            Event::Revealed { cause } => {
-                if let Phase::Turn(turn) = &mut self.phase {
-                    turn.revealed = Some(*cause);
-                }
+            Event::TimerPaused { remaining_ms } => {
+                self.with_turn(|turn| turn.timer = Some(Timer::Paused { remaining_ms: *remaining_ms }));
             }
-            Event::Presence { seat, connected } => {
+            Event::TimerExpired => self.with_turn(|turn| turn.timer = Some(Timer::Expired)),
+            Event::Answered { seat, answer } => self.with_turn(|turn| {
+                turn.answers.insert(*seat, answer.clone());
+            }),
+            Event::Revealed { cause } => self.with_turn(|turn| {
+                turn.revealed = Some(*cause);
+                turn.timer = None;
+            }),
+            Event::RevoteOpened => self.with_turn(|turn| {
+                turn.previous = Some(std::mem::take(&mut turn.answers));
+                turn.vote += 1;
+                turn.revealed = None;
+                turn.timer = None;
+            }),
+            Event::Skipped => {}
+            Event::Presence { seat, presence } => {
                 if let Some(seat) = self.seats.get_mut(usize::from(seat.0)) {
-                    seat.connected = *connected;
+                    seat.presence = *presence;
+                    if matches!(presence, Presence::Left { .. }) {
+                        self.pile.extend(seat.hand.drain(..));
+                    }
                 }
+            }
+            Event::Locked { locked } => self.locked = *locked,
+            Event::TrainerAdded { trainer, token } => {
+                self.trainers.insert(*trainer, *token);
+            }
+            Event::TrainerRemoved { trainer } => {
+                self.trainers.remove(trainer);
             }
             Event::Ended { reason } => self.phase = Phase::Ended(*reason),
         }
     }
 
-    /// A role and a hand for one seat, taken from the front of `pile`.
-    fn deal<'a>(&self, seat: SeatId, pile: impl Iterator<Item = &'a CardId>) -> Event {
-        let hand = pile.take(usize::from(self.setup.hand_size)).cloned().collect();
-        let role = self.role_order[self.roles_dealt % self.role_order.len()].clone();
-        Event::Dealt { seat, role, hand }
-    }
-
-    /// The first seat from `start` on (wrapping) that holds a card, preferring seats that are
-    /// connected so an absent player is skipped.
-    fn first_reader_from(&self, start: usize) -> Option<SeatId> {
-        let count = self.seats.len();
-        let order = (0..count).map(|offset| (start + offset) % count);
-        let with_cards: Vec<usize> = order.filter(|&i| !self.seats[i].hand.is_empty()).collect();
-        let present = with_cards.iter().find(|&&i| self.seats[i].connected);
-        present.or(with_cards.first()).map(|&i| seat_id(i))
-    }
-
-    fn everyone_present_answered(&self, turn: &Turn, answering_now: Option<SeatId>) -> bool {
-        self.seats()
-            .filter(|(_, seat)| seat.connected)
-            .all(|(id, _)| turn.answers.contains_key(&id) || Some(id) == answering_now)
-    }
-
-    fn everyone_present_answered_without(&self, turn: &Turn, leaving: SeatId) -> bool {
-        self.seats().filter(|(id, seat)| seat.connected && *id != leaving).all(|(id, _)| turn.answers.contains_key(&id))
-    }
-
-    fn require_trainer(&self, actor: Actor) -> Result<(), Rejection> {
-        match actor {
-            Actor::Trainer => Ok(()),
-            _ => Err(Rejection::NotTrainer),
+    fn with_turn(&mut self, change: impl FnOnce(&mut Turn)) {
+        if let Phase::Turn(turn) = &mut self.phase {
+            change(turn);
         }
     }
 }
 
-fn require_player(actor: Actor) -> Result<SeatId, Rejection> {
-    match actor {
-        Actor::Player(seat) => Ok(seat),
-        _ => Err(Rejection::NotAPlayer),
+impl Settings {
+    /// Refuses settings outside the ranges the game supports.
+    pub fn validate(&self) -> Result<(), Rejection> {
+        let hand_ok = (1..=Settings::MAX_HAND_SIZE).contains(&self.hand_size);
+        let timer_ok =
+            self.timer.seconds().is_none_or(|s| (TimerMode::MIN_SECONDS..=TimerMode::MAX_SECONDS).contains(&s));
+        let rotate_ok = self.rotate_roles_every <= MAX_ROTATE_EVERY;
+        if hand_ok && timer_ok && rotate_ok { Ok(()) } else { Err(Rejection::BadSettings) }
     }
 }
 

@@ -7,15 +7,18 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::deck::{RoleCard, StatementCard};
-use crate::event::{Answer, EndReason, Event, RevealCause, RoomCode, SeatId};
-use crate::room::{Phase, Room};
+use crate::deck::{CardId, RoleCard, StatementCard};
+use crate::event::{
+    Answer, EndReason, Event, Position, Presence, ReaderMode, RevealCause, RoomCode, SeatId, Settings, TrainerId,
+};
+use crate::room::{Phase, Room, Timer, Turn};
+use crate::text::Text;
 
 /// Who a connection is, as far as the room is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "as", rename_all = "snake_case")]
 pub enum Identity {
-    Trainer,
+    Trainer { trainer: TrainerId },
     Player { seat: SeatId },
     Observer,
 }
@@ -25,10 +28,30 @@ pub enum Identity {
 pub struct View {
     pub code: RoomCode,
     pub you: Identity,
+    pub settings: Settings,
+    pub decks: Decks,
+    pub locked: bool,
+    pub trainers: Vec<TrainerId>,
     pub seats: Vec<SeatView>,
     /// Your own statement cards; empty for trainers and observers.
     pub hand: Vec<StatementCard>,
+    /// The statements a trainer can play from; only trainers get it, and only when they read.
+    pub pile: Vec<StatementCard>,
     pub phase: PhaseView,
+}
+
+/// The decks a room plays with. A statement deck combined from several has their ids joined
+/// by `+` (deck ids never hold a `+`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Decks {
+    pub statements: DeckInfo,
+    pub roles: DeckInfo,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeckInfo {
+    pub id: String,
+    pub title: Text,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,7 +60,7 @@ pub struct SeatView {
     pub name: String,
     /// Role cards are face up: everyone knows from which perspective the others answer.
     pub role: Option<RoleCard>,
-    pub connected: bool,
+    pub presence: Presence,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,32 +74,53 @@ pub enum PhaseView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TurnView {
     pub number: u32,
-    pub reader: SeatId,
+    /// `None` when the trainer reads.
+    pub reader: Option<SeatId>,
     pub statement: Option<StatementCard>,
-    /// Who has answered, without what.
+    /// 1 for the first vote, 2 for the first re-vote, …
+    pub vote: u8,
+    /// Who has answered in this vote, without what.
     pub answered: Vec<SeatId>,
-    /// Your own answer, until and after the reveal.
+    /// Your own answer in this vote.
     pub mine: Option<Answer>,
+    pub timer: Option<TimerView>,
     pub reveal: Option<Reveal>,
 }
 
-/// All answers, shown together.
+/// The answer timer as it stood when this view or update was made; the client counts down.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimerView {
+    pub remaining_ms: u64,
+    pub running: bool,
+}
+
+/// All answers of one vote, shown together.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reveal {
     pub cause: RevealCause,
-    pub answers: Vec<SeatAnswer>,
+    pub vote: u8,
+    pub answers: Vec<RevealedAnswer>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SeatAnswer {
-    pub seat: SeatId,
+pub struct RevealedAnswer {
+    /// Who answered; `None` in an anonymous reveal.
+    pub seat: Option<SeatId>,
+    /// The role they answered from.
+    pub role: Option<Text>,
     pub answer: Answer,
+    /// Their position in the vote before a re-vote, to show who moved.
+    pub before: Option<Position>,
 }
 
 /// One change to a `View`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Update {
+    Configured {
+        settings: Settings,
+        decks: Decks,
+    },
     Joined {
         seat: SeatId,
         name: String,
@@ -89,13 +133,23 @@ pub enum Update {
     Hand {
         cards: Vec<StatementCard>,
     },
+    /// The pile as it is now (only ever sent to trainers, and only when they read).
+    Pile {
+        cards: Vec<StatementCard>,
+    },
     TurnStarted {
         turn: u32,
-        reader: SeatId,
+        reader: Option<SeatId>,
+    },
+    RolesPassed {
+        roles: Vec<(SeatId, RoleCard)>,
     },
     Played {
-        seat: SeatId,
+        by: Option<SeatId>,
         card: StatementCard,
+    },
+    Timer {
+        timer: Option<TimerView>,
     },
     Answered {
         seat: SeatId,
@@ -107,9 +161,18 @@ pub enum Update {
     Revealed {
         reveal: Reveal,
     },
+    RevoteOpened {
+        vote: u8,
+    },
     Presence {
         seat: SeatId,
-        connected: bool,
+        presence: Presence,
+    },
+    Locked {
+        locked: bool,
+    },
+    Trainers {
+        trainers: Vec<TrainerId>,
     },
     Ended {
         reason: EndReason,
@@ -119,29 +182,52 @@ pub enum Update {
 impl Update {
     /// Every `kind` an update can have, for the protocol document's test.
     pub const KINDS: &'static [&'static str] = &[
+        "configured",
         "joined",
         "role_dealt",
         "hand",
+        "pile",
         "turn_started",
+        "roles_passed",
         "played",
+        "timer",
         "answered",
         "your_answer",
         "revealed",
+        "revote_opened",
         "presence",
+        "locked",
+        "trainers",
         "ended",
     ];
 }
 
-/// Whom a projection is for: everybody, or the one seat an event is private to.
+/// Whom a projection is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Audience {
+    /// Players the event is not private to, and observers.
     Everyone,
+    /// Trainers: everything everyone sees, plus the pile when they read.
+    Trainer,
+    /// The one seat an event is private to.
     Seat(SeatId),
 }
 
 impl Room {
-    /// The full view for one participant.
-    pub fn view(&self, you: Identity) -> View {
+    /// Whom `identity` counts as for `event`: the seat it is private to, a trainer who plays
+    /// from the pile it changes, or everyone.
+    pub fn audience(&self, identity: Identity, event: &Event) -> Audience {
+        match identity {
+            Identity::Player { seat } if event.private_to() == Some(seat) => Audience::Seat(seat),
+            Identity::Trainer { .. } if event.changes_pile() && self.settings().reader == ReaderMode::Trainer => {
+                Audience::Trainer
+            }
+            _ => Audience::Everyone,
+        }
+    }
+
+    /// The full view for one participant at time `now`.
+    pub fn view(&self, you: Identity, now: u64) -> View {
         let own_seat = match you {
             Identity::Player { seat } => Some(seat),
             _ => None,
@@ -152,11 +238,12 @@ impl Room {
                 seat,
                 name: state.name.clone(),
                 role: state.role.as_ref().and_then(|role| self.setup().roles.card(role)).cloned(),
-                connected: state.connected,
+                presence: state.presence,
             })
             .collect();
         let hand =
             own_seat.and_then(|seat| self.seat(seat)).map(|seat| self.statements(&seat.hand)).unwrap_or_default();
+        let pile = if matches!(you, Identity::Trainer { .. }) { self.trainer_pile() } else { Vec::new() };
         let phase = match self.phase() {
             Phase::Lobby => PhaseView::Lobby,
             Phase::Ended(reason) => PhaseView::Ended { reason: *reason },
@@ -164,67 +251,148 @@ impl Room {
                 number: turn.number,
                 reader: turn.reader,
                 statement: turn.statement.as_ref().and_then(|id| self.setup().statements.card(id)).cloned(),
+                vote: turn.vote,
                 answered: turn.answers.keys().copied().collect(),
                 mine: own_seat.and_then(|seat| turn.answers.get(&seat)).cloned(),
-                reveal: turn.revealed.map(|cause| self.revealed_answers(cause)),
+                timer: turn.timer.filter(|_| turn.is_answering()).map(|timer| timer_view(timer, now)),
+                reveal: turn.revealed.map(|cause| self.revealed(turn, cause)),
             })),
         };
-        View { code: self.code().clone(), you, seats, hand, phase }
+        View {
+            code: self.code().clone(),
+            you,
+            settings: *self.settings(),
+            decks: self.deck_titles(),
+            locked: self.is_locked(),
+            trainers: self.trainers().collect(),
+            seats,
+            hand,
+            pile,
+            phase,
+        }
     }
 
     /// What `audience` learns from `event`, which has just been applied to this room.
     pub fn updates(&self, event: &Event, audience: Audience) -> Vec<Update> {
-        let private = matches!(audience, Audience::Seat(seat) if event.private_to() == Some(seat));
-        let own_hand = |seat: SeatId| Update::Hand {
-            cards: self.seat(seat).map(|state| self.statements(&state.hand)).unwrap_or_default(),
-        };
-        match event {
-            Event::Created { .. } | Event::Started { .. } => Vec::new(),
-            Event::Joined { seat, name } => vec![Update::Joined { seat: *seat, name: name.clone() }],
-            Event::Dealt { seat, role, .. } => {
-                let role = self.setup().roles.card(role).cloned();
-                let mut updates: Vec<Update> =
-                    role.map(|role| Update::RoleDealt { seat: *seat, role }).into_iter().collect();
-                if private {
-                    updates.push(own_hand(*seat));
+        let mut updates = self.public_updates(event);
+        match audience {
+            Audience::Everyone => {}
+            Audience::Trainer => updates.push(Update::Pile { cards: self.trainer_pile() }),
+            Audience::Seat(seat) => {
+                let own_hand = Update::Hand {
+                    cards: self.seat(seat).map(|state| self.statements(&state.hand)).unwrap_or_default(),
+                };
+                match event {
+                    Event::Answered { answer, .. } => updates.push(Update::YourAnswer { answer: answer.clone() }),
+                    _ => updates.push(own_hand),
                 }
-                updates
+            }
+        }
+        updates
+    }
+
+    fn public_updates(&self, event: &Event) -> Vec<Update> {
+        let role = |id: &CardId| self.setup().roles.card(id).cloned();
+        match event {
+            Event::Created { .. } | Event::Started { .. } | Event::Skipped => Vec::new(),
+            Event::Configured { settings, .. } => {
+                vec![Update::Configured { settings: *settings, decks: self.deck_titles() }]
+            }
+            Event::Joined { seat, name, .. } => vec![Update::Joined { seat: *seat, name: name.clone() }],
+            Event::Dealt { seat, role: id, .. } => {
+                role(id).map(|role| Update::RoleDealt { seat: *seat, role }).into_iter().collect()
             }
             Event::TurnStarted { turn, reader } => vec![Update::TurnStarted { turn: *turn, reader: *reader }],
-            Event::Played { seat, card, .. } => {
+            Event::RolesPassed { roles } => vec![Update::RolesPassed {
+                roles: roles.iter().filter_map(|(seat, id)| Some((*seat, role(id)?))).collect(),
+            }],
+            Event::Played { by, card, .. } => {
                 let card = self.setup().statements.card(card).cloned();
-                let mut updates: Vec<Update> =
-                    card.map(|card| Update::Played { seat: *seat, card }).into_iter().collect();
-                if private {
-                    updates.push(own_hand(*seat));
-                }
-                updates
+                card.map(|card| Update::Played { by: *by, card }).into_iter().collect()
             }
-            Event::Answered { seat, answer } => {
-                let mut updates = vec![Update::Answered { seat: *seat }];
-                if private {
-                    updates.push(Update::YourAnswer { answer: answer.clone() });
-                }
-                updates
+            Event::TimerStarted { remaining_ms, .. } => {
+                vec![Update::Timer { timer: Some(TimerView { remaining_ms: *remaining_ms, running: true }) }]
             }
-            Event::Revealed { cause } => vec![Update::Revealed { reveal: self.revealed_answers(*cause) }],
-            Event::Presence { seat, connected } => vec![Update::Presence { seat: *seat, connected: *connected }],
+            Event::TimerPaused { remaining_ms } => {
+                vec![Update::Timer { timer: Some(TimerView { remaining_ms: *remaining_ms, running: false }) }]
+            }
+            Event::TimerExpired => vec![Update::Timer { timer: Some(TimerView { remaining_ms: 0, running: false }) }],
+            Event::Answered { seat, .. } => vec![Update::Answered { seat: *seat }],
+            Event::Revealed { cause } => match self.phase() {
+                Phase::Turn(turn) => vec![Update::Revealed { reveal: self.revealed(turn, *cause) }],
+                _ => Vec::new(),
+            },
+            Event::RevoteOpened => match self.phase() {
+                Phase::Turn(turn) => vec![Update::RevoteOpened { vote: turn.vote }],
+                _ => Vec::new(),
+            },
+            Event::Presence { seat, presence } => vec![Update::Presence { seat: *seat, presence: *presence }],
+            Event::Locked { locked } => vec![Update::Locked { locked: *locked }],
+            Event::TrainerAdded { .. } | Event::TrainerRemoved { .. } => {
+                vec![Update::Trainers { trainers: self.trainers().collect() }]
+            }
             Event::Ended { reason } => vec![Update::Ended { reason: *reason }],
         }
     }
 
-    fn revealed_answers(&self, cause: RevealCause) -> Reveal {
-        let answers = match self.phase() {
-            Phase::Turn(turn) => {
-                turn.answers.iter().map(|(seat, answer)| SeatAnswer { seat: *seat, answer: answer.clone() }).collect()
-            }
-            _ => Vec::new(),
-        };
-        Reveal { cause, answers }
+    fn revealed(&self, turn: &Turn, cause: RevealCause) -> Reveal {
+        let anonymous = self.settings().anonymous;
+        let mut answers: Vec<RevealedAnswer> = turn
+            .answers
+            .iter()
+            .map(|(seat, answer)| RevealedAnswer {
+                seat: (!anonymous).then_some(*seat),
+                role: self
+                    .seat(*seat)
+                    .and_then(|state| state.role.as_ref())
+                    .and_then(|role| self.setup().roles.card(role))
+                    .map(|role| role.name.clone()),
+                answer: answer.clone(),
+                before: turn.previous.as_ref().and_then(|previous| previous.get(seat)).map(|answer| answer.position),
+            })
+            .collect();
+        if anonymous {
+            // Seat order is join order, which everyone saw: sort so it tells nothing.
+            answers.sort_by(|a, b| {
+                (position_rank(a.answer.position), &a.role.as_ref().map(|r| &r.nl))
+                    .cmp(&(position_rank(b.answer.position), &b.role.as_ref().map(|r| &r.nl)))
+            });
+        }
+        Reveal { cause, vote: turn.vote, answers }
     }
 
-    fn statements(&self, ids: &[crate::deck::CardId]) -> Vec<StatementCard> {
+    fn trainer_pile(&self) -> Vec<StatementCard> {
+        match self.settings().reader {
+            ReaderMode::Trainer => self.statements(&self.pile().cloned().collect::<Vec<_>>()),
+            ReaderMode::Rotating => Vec::new(),
+        }
+    }
+
+    fn deck_titles(&self) -> Decks {
+        let setup = self.setup();
+        Decks {
+            statements: DeckInfo { id: setup.statements.id.clone(), title: setup.statements.title.clone() },
+            roles: DeckInfo { id: setup.roles.id.clone(), title: setup.roles.title.clone() },
+        }
+    }
+
+    fn statements(&self, ids: &[CardId]) -> Vec<StatementCard> {
         ids.iter().filter_map(|id| self.setup().statements.card(id)).cloned().collect()
+    }
+}
+
+fn position_rank(position: Position) -> u8 {
+    match position {
+        Position::Scale(n) => n,
+        Position::Pass => Position::MAX + 1,
+    }
+}
+
+fn timer_view(timer: Timer, now: u64) -> TimerView {
+    match timer {
+        Timer::Running { deadline } => TimerView { remaining_ms: deadline.saturating_sub(now), running: true },
+        Timer::Paused { remaining_ms } => TimerView { remaining_ms, running: false },
+        Timer::Expired => TimerView { remaining_ms: 0, running: false },
     }
 }
 
@@ -232,9 +400,14 @@ impl View {
     /// Folds one update in. The browser and the test clients keep their copy with this.
     pub fn apply(&mut self, update: &Update) {
         match update {
+            Update::Configured { settings, decks } => {
+                self.settings = *settings;
+                self.decks = decks.clone();
+            }
             Update::Joined { seat, name } => {
-                if !self.seats.iter().any(|known| known.seat == *seat) {
-                    self.seats.push(SeatView { seat: *seat, name: name.clone(), role: None, connected: true });
+                if self.seat(*seat).is_none() {
+                    let presence = Presence::Here;
+                    self.seats.push(SeatView { seat: *seat, name: name.clone(), role: None, presence });
                 }
             }
             Update::RoleDealt { seat, role } => {
@@ -242,45 +415,60 @@ impl View {
                     known.role = Some(role.clone());
                 }
             }
+            Update::RolesPassed { roles } => {
+                for (seat, role) in roles {
+                    if let Some(known) = self.seat_mut(*seat) {
+                        known.role = Some(role.clone());
+                    }
+                }
+            }
             Update::Hand { cards } => self.hand.clone_from(cards),
+            Update::Pile { cards } => self.pile.clone_from(cards),
             Update::TurnStarted { turn, reader } => {
                 self.phase = PhaseView::Turn(Box::new(TurnView {
                     number: *turn,
                     reader: *reader,
                     statement: None,
+                    vote: 1,
                     answered: Vec::new(),
                     mine: None,
+                    timer: None,
                     reveal: None,
                 }));
             }
-            Update::Played { card, .. } => {
-                if let PhaseView::Turn(turn) = &mut self.phase {
-                    turn.statement = Some(card.clone());
-                }
-            }
-            Update::Answered { seat } => {
-                if let PhaseView::Turn(turn) = &mut self.phase
-                    && let Err(at) = turn.answered.binary_search(seat)
-                {
+            Update::Played { card, .. } => self.with_turn(|turn| turn.statement = Some(card.clone())),
+            Update::Timer { timer } => self.with_turn(|turn| turn.timer = *timer),
+            Update::Answered { seat } => self.with_turn(|turn| {
+                if let Err(at) = turn.answered.binary_search(seat) {
                     turn.answered.insert(at, *seat);
                 }
-            }
-            Update::YourAnswer { answer } => {
-                if let PhaseView::Turn(turn) = &mut self.phase {
-                    turn.mine = Some(answer.clone());
-                }
-            }
-            Update::Revealed { reveal } => {
-                if let PhaseView::Turn(turn) = &mut self.phase {
-                    turn.reveal = Some(reveal.clone());
-                }
-            }
-            Update::Presence { seat, connected } => {
+            }),
+            Update::YourAnswer { answer } => self.with_turn(|turn| turn.mine = Some(answer.clone())),
+            Update::Revealed { reveal } => self.with_turn(|turn| {
+                turn.reveal = Some(reveal.clone());
+                turn.timer = None;
+            }),
+            Update::RevoteOpened { vote } => self.with_turn(|turn| {
+                turn.vote = *vote;
+                turn.answered.clear();
+                turn.mine = None;
+                turn.reveal = None;
+                turn.timer = None;
+            }),
+            Update::Presence { seat, presence } => {
                 if let Some(known) = self.seat_mut(*seat) {
-                    known.connected = *connected;
+                    known.presence = *presence;
                 }
             }
+            Update::Locked { locked } => self.locked = *locked,
+            Update::Trainers { trainers } => self.trainers.clone_from(trainers),
             Update::Ended { reason } => self.phase = PhaseView::Ended { reason: *reason },
+        }
+    }
+
+    fn with_turn(&mut self, change: impl FnOnce(&mut TurnView)) {
+        if let PhaseView::Turn(turn) = &mut self.phase {
+            change(turn);
         }
     }
 
@@ -298,5 +486,9 @@ impl View {
             Identity::Player { seat } => Some(seat),
             _ => None,
         }
+    }
+
+    pub fn is_trainer(&self) -> bool {
+        matches!(self.you, Identity::Trainer { .. })
     }
 }

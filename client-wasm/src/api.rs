@@ -31,16 +31,29 @@ struct ApiError {
 }
 
 pub async fn decks() -> Result<DeckList, Text> {
-    let body = fetch("GET", "/api/decks", None).await?;
-    serde_json::from_str(&body).map_err(|_| unreachable_server())
+    let (status, body) = fetch("GET", "/api/decks", None).await?;
+    parse(status, &body)
 }
 
 pub async fn create_room(statement_deck: &str, role_deck: &str) -> Result<RoomCreated, Text> {
-    let request = serde_json::json!({ "statement_deck": statement_deck, "role_deck": role_deck });
-    let body = fetch("POST", "/api/rooms", Some(request.to_string())).await?;
-    serde_json::from_str(&body).map_err(|_| {
-        serde_json::from_str::<ApiError>(&body).map(|error| error.message).unwrap_or_else(|_| unreachable_server())
-    })
+    let request = serde_json::json!({ "statement_decks": [statement_deck], "role_deck": role_deck });
+    let (status, body) = fetch("POST", "/api/rooms", Some(request.to_string())).await?;
+    parse(status, &body)
+}
+
+/// The answer on success; otherwise the server's own explanation, or the status it gave.
+fn parse<T: serde::de::DeserializeOwned>(status: u16, body: &str) -> Result<T, Text> {
+    if (200..300).contains(&status) {
+        return serde_json::from_str(body).map_err(|_| refused(status));
+    }
+    Err(serde_json::from_str::<ApiError>(body).map(|error| error.message).unwrap_or_else(|_| refused(status)))
+}
+
+fn refused(status: u16) -> Text {
+    Text::new(
+        format!("De server kon dit niet doen (status {status}). Probeer het opnieuw."),
+        format!("The server could not do this (status {status}). Try again."),
+    )
 }
 
 fn unreachable_server() -> Text {
@@ -50,7 +63,7 @@ fn unreachable_server() -> Text {
     )
 }
 
-async fn fetch(method: &str, path: &str, body: Option<String>) -> Result<String, Text> {
+async fn fetch(method: &str, path: &str, body: Option<String>) -> Result<(u16, String), Text> {
     let init = RequestInit::new();
     init.set_method(method);
     if let Some(body) = &body {
@@ -65,5 +78,5 @@ async fn fetch(method: &str, path: &str, body: Option<String>) -> Result<String,
     let response: Response = response.dyn_into().map_err(|_| unreachable_server())?;
     let text =
         JsFuture::from(response.text().map_err(|_| unreachable_server())?).await.map_err(|_| unreachable_server())?;
-    text.as_string().ok_or_else(unreachable_server)
+    Ok((response.status(), text.as_string().unwrap_or_default()))
 }

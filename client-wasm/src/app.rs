@@ -1,11 +1,12 @@
-//! The routes: home (create or join), a player's screen, the trainer's console.
+//! The routes: home (create or join), a player's screen, the trainer's console, the
+//! projector.
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::components::NotFound;
-use crate::pages::{home::Home, play::Play, trainer::Trainer};
+use crate::pages::{home::Home, play::Play, projector::Projector, trainer::Trainer};
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -16,6 +17,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=Home />
                     <Route path=path!("/play/:code") view=Play />
                     <Route path=path!("/trainer/:code") view=Trainer />
+                    <Route path=path!("/projector/:code") view=Projector />
                 </Routes>
             </main>
         </Router>

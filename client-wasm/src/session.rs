@@ -4,7 +4,8 @@
 use std::time::Duration;
 
 use cards::protocol::{ClientMsg, Join, PROTOCOL_VERSION, Request, ServerMsg};
-use cards::{Text, View};
+use cards::view::Identity;
+use cards::{Presence, Text, View};
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 use wasm_bindgen::JsCast;
@@ -19,6 +20,8 @@ pub enum Link {
     Open,
     /// Dropped; a new attempt is scheduled.
     Lost,
+    /// Over for good: this participant left, was removed, or handed over.
+    Closed,
 }
 
 /// A refusal from the server, as the person should read it.
@@ -31,10 +34,12 @@ pub struct Problem {
 /// A page's connection to its room. Cheap to copy into closures.
 #[derive(Clone, Copy)]
 pub struct Session {
-    code: StoredValue<String>,
+    pub code: StoredValue<String>,
     pub view: RwSignal<Option<View>>,
     pub link: RwSignal<Link>,
     pub problem: RwSignal<Option<Problem>>,
+    /// The last co-trainer token this trainer asked for.
+    pub invite: RwSignal<Option<String>>,
     /// How to say hello again after a reconnect; `None` until the person has chosen.
     credential: StoredValue<Option<Join>>,
     socket: StoredValue<Option<SendWrapper<WebSocket>>>,
@@ -52,6 +57,7 @@ impl Session {
             view: RwSignal::new(None),
             link: RwSignal::new(Link::Connecting),
             problem: RwSignal::new(None),
+            invite: RwSignal::new(None),
             credential: StoredValue::new(credential),
             socket: StoredValue::new(None),
             next_id: StoredValue::new(1),
@@ -92,9 +98,7 @@ impl Session {
     }
 
     fn connect(&self) {
-        let Some(window) = web_sys::window() else {
-            return;
-        };
+        let Some(window) = web_sys::window() else { return };
         let location = window.location();
         let scheme = if location.protocol().as_deref() == Ok("https:") { "wss" } else { "ws" };
         let host = location.host().unwrap_or_default();
@@ -118,7 +122,11 @@ impl Session {
         });
         let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |_event: CloseEvent| {
             session.socket.set_value(None);
-            session.schedule_reconnect();
+            if session.is_over() {
+                session.link.set(Link::Closed);
+            } else {
+                session.schedule_reconnect();
+            }
         });
         socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
         socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
@@ -131,16 +139,14 @@ impl Session {
     }
 
     fn receive(&self, text: &str) {
-        let Ok(msg) = serde_json::from_str::<ServerMsg>(text) else {
-            return;
-        };
+        let Ok(msg) = serde_json::from_str::<ServerMsg>(text) else { return };
         match msg {
-            ServerMsg::Welcome { seat_token, view, .. } => {
+            ServerMsg::Welcome { seat_token, seq, view, .. } => {
                 if let Some(token) = seat_token {
-                    let code = self.code.get_value();
-                    storage::set_seat_token(&code, &token);
+                    storage::set_seat_token(&self.code.get_value(), &token);
                     self.credential.set_value(Some(Join::Seat { token }));
                 }
+                self.seq.set_value(seq);
                 self.view.set(Some(*view));
             }
             ServerMsg::Update { seq, updates } if seq > self.seq.get_value() => {
@@ -151,8 +157,8 @@ impl Session {
                     }
                 });
             }
-            ServerMsg::Update { .. } => {}
-            ServerMsg::Ack { .. } => {}
+            ServerMsg::Update { .. } | ServerMsg::Ack { .. } => {}
+            ServerMsg::Invite { token, .. } => self.invite.set(Some(token)),
             ServerMsg::Error { code, message, .. } => {
                 if self.view.get_untracked().is_none() {
                     // The hello was refused: the remembered credential is no good.
@@ -164,6 +170,21 @@ impl Session {
                 self.problem.set(Some(Problem { code, message }));
             }
         }
+    }
+
+    /// Whether this participant's place in the room is gone for good, so reconnecting is
+    /// pointless: a seat that left, or a trainer who was removed.
+    fn is_over(&self) -> bool {
+        self.view.with_untracked(|view| {
+            let Some(view) = view else { return false };
+            match view.you {
+                Identity::Player { seat } => {
+                    view.seat(seat).is_some_and(|seat| matches!(seat.presence, Presence::Left { .. }))
+                }
+                Identity::Trainer { trainer } => !view.trainers.contains(&trainer),
+                Identity::Observer => false,
+            }
+        })
     }
 
     /// Tries again after 0.5, 1, 2, 4 … seconds, at most every 10 seconds.

@@ -2,6 +2,7 @@
 //! and the limits that protect it.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use cards::Library;
 
@@ -12,10 +13,12 @@ pub struct Config {
     /// The built browser client (`index.html`, the wasm and its glue), if there is one.
     pub client_dir: Option<PathBuf>,
     pub library: Library,
+    /// How long a dropped player's seat, role, hand and answer are kept for them.
+    pub seat_hold: Duration,
     pub limits: Limits,
 }
 
-/// Bounds on what one client or one room can make the server hold.
+/// Bounds on what one client or one room can make the server hold, and how long it waits.
 #[derive(Debug, Clone)]
 pub struct Limits {
     /// The largest websocket message accepted, in bytes.
@@ -27,16 +30,33 @@ pub struct Limits {
     pub room_queue: usize,
     /// Appends waiting for the event store's writer; they are committed together.
     pub store_queue: usize,
+    /// How often the server pings a connection.
+    pub ping_interval: Duration,
+    /// A connection that sends nothing (not even a pong) for this long is treated as dropped.
+    pub idle_timeout: Duration,
 }
 
 impl Default for Limits {
     fn default() -> Limits {
-        Limits { max_message_bytes: 16 * 1024, outbound_queue: 256, room_queue: 1024, store_queue: 4096 }
+        Limits {
+            max_message_bytes: 16 * 1024,
+            outbound_queue: 256,
+            room_queue: 1024,
+            store_queue: 4096,
+            ping_interval: Duration::from_secs(15),
+            idle_timeout: Duration::from_secs(45),
+        }
     }
 }
 
 impl Config {
     pub fn new(data_dir: PathBuf) -> Config {
-        Config { data_dir, client_dir: None, library: Library::built_in(), limits: Limits::default() }
+        Config {
+            data_dir,
+            client_dir: None,
+            library: Library::built_in(),
+            seat_hold: Duration::from_secs(10 * 60),
+            limits: Limits::default(),
+        }
     }
 }

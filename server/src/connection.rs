@@ -3,25 +3,38 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use axum::body::Bytes;
 use axum::extract::ws::{Message, Utf8Bytes, WebSocket};
 use cards::Rejection;
 use cards::protocol::{ClientMsg, Request, ServerMsg};
 use futures_util::{SinkExt, StreamExt};
 use tokio::sync::{mpsc, oneshot};
+use tokio::time::MissedTickBehavior;
 
+use crate::config::Limits;
 use crate::room_task::{ConnId, Outbox, Released, RoomHandle, RoomMsg};
 
 static NEXT_CONN: AtomicU64 = AtomicU64::new(1);
 
-/// Serves one connection until the client leaves, the socket fails, or the room lets go.
-pub async fn serve(socket: WebSocket, room: Option<RoomHandle>, outbound_queue: usize) {
+/// Serves one connection until the client leaves, goes silent, the socket fails, or the room
+/// lets go.
+pub async fn serve(socket: WebSocket, room: Option<RoomHandle>, limits: Limits) {
     let conn = NEXT_CONN.fetch_add(1, Ordering::Relaxed);
     let (mut sink, mut stream) = socket.split();
-    let (outbox, mut frames) = mpsc::channel::<Utf8Bytes>(outbound_queue);
+    let (outbox, mut frames) = mpsc::channel::<Utf8Bytes>(limits.outbound_queue);
 
     let writer = async move {
-        while let Some(frame) = frames.recv().await {
-            if sink.send(Message::Text(frame)).await.is_err() {
+        let mut ping = tokio::time::interval(limits.ping_interval);
+        ping.set_missed_tick_behavior(MissedTickBehavior::Delay);
+        loop {
+            let message = tokio::select! {
+                frame = frames.recv() => match frame {
+                    Some(frame) => Message::Text(frame),
+                    None => break,
+                },
+                _ = ping.tick() => Message::Ping(Bytes::new()),
+            };
+            if sink.send(message).await.is_err() {
                 break;
             }
         }
@@ -31,9 +44,14 @@ pub async fn serve(socket: WebSocket, room: Option<RoomHandle>, outbound_queue: 
     let reader = async {
         let mut session = Session { conn, room: room.clone(), outbox: outbox.clone(), released: None };
         loop {
+            // Any frame, a pong included, shows the client is still there.
             let message = tokio::select! {
                 message = stream.next() => message,
                 _ = wait_released(&mut session.released) => break,
+                () = tokio::time::sleep(limits.idle_timeout) => {
+                    tracing::debug!(conn, "closing a silent connection");
+                    break;
+                }
             };
             let text = match message {
                 Some(Ok(Message::Text(text))) => text,

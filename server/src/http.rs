@@ -3,15 +3,16 @@
 
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::extract::{Query, State, WebSocketUpgrade};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use cards::deck::Deck;
+use cards::deck::{Deck, StatementDeck};
 use cards::event::Setup;
-use cards::{Library, RoomCode, Text};
+use cards::{Library, Rejection, RoomCode, Settings, Text};
 use serde::{Deserialize, Serialize};
 
 use crate::config::Limits;
@@ -20,8 +21,9 @@ use crate::rooms::Rooms;
 
 pub struct AppState {
     pub rooms: Rooms,
-    pub library: Library,
+    pub library: Arc<Library>,
     pub client_dir: Option<PathBuf>,
+    pub seat_hold: Duration,
     pub limits: Limits,
 }
 
@@ -48,11 +50,10 @@ async fn websocket(
     ws: WebSocketUpgrade,
 ) -> Response {
     let room = params.room.as_deref().and_then(RoomCode::parse).and_then(|code| state.rooms.get(&code));
-    let limits = &state.limits;
-    let queue = limits.outbound_queue;
+    let limits = state.limits.clone();
     ws.max_message_size(limits.max_message_bytes)
         .max_frame_size(limits.max_message_bytes)
-        .on_upgrade(move |socket| connection::serve(socket, room, queue))
+        .on_upgrade(move |socket| connection::serve(socket, room, limits))
 }
 
 #[derive(Serialize)]
@@ -85,9 +86,10 @@ impl DeckSummary {
 /// What the trainer's "new session" form sends.
 #[derive(Deserialize)]
 pub struct CreateRoom {
-    pub statement_deck: String,
+    pub statement_decks: Vec<String>,
     pub role_deck: String,
-    pub hand_size: Option<u8>,
+    #[serde(default)]
+    pub settings: Settings,
 }
 
 #[derive(Serialize)]
@@ -102,56 +104,28 @@ struct ApiError {
     message: Text,
 }
 
-fn api_error(code: &'static str, message: Text) -> Response {
-    (StatusCode::BAD_REQUEST, Json(ApiError { code, message })).into_response()
+fn refuse(status: StatusCode, rejection: &Rejection) -> Response {
+    (status, Json(ApiError { code: rejection.code(), message: rejection.message() })).into_response()
 }
 
-const MAX_HAND_SIZE: u8 = 7;
-
 async fn create_room(State(state): State<Arc<AppState>>, Json(request): Json<CreateRoom>) -> Response {
-    let Some(statements) = state.library.statement_deck(&request.statement_deck) else {
-        return api_error(
-            "unknown_deck",
-            Text::new(
-                format!("Er is geen stellingendeck '{}'.", request.statement_deck),
-                format!("There is no statement deck '{}'.", request.statement_deck),
-            ),
-        );
+    let chosen: Option<Vec<&StatementDeck>> =
+        request.statement_decks.iter().map(|id| state.library.statement_deck(id)).collect();
+    let statements = chosen.and_then(|decks| StatementDeck::combine(&decks));
+    let (Some(statements), Some(roles)) = (statements, state.library.role_deck(&request.role_deck)) else {
+        return refuse(StatusCode::BAD_REQUEST, &Rejection::UnknownDeck);
     };
-    let Some(roles) = state.library.role_deck(&request.role_deck) else {
-        return api_error(
-            "unknown_deck",
-            Text::new(
-                format!("Er is geen rollendeck '{}'.", request.role_deck),
-                format!("There is no role deck '{}'.", request.role_deck),
-            ),
-        );
-    };
-    let hand_size = request.hand_size.unwrap_or(Setup::DEFAULT_HAND_SIZE);
-    if !(1..=MAX_HAND_SIZE).contains(&hand_size) {
-        return api_error(
-            "bad_hand_size",
-            Text::new(
-                format!("Een hand heeft 1 tot {MAX_HAND_SIZE} kaarten."),
-                format!("A hand holds 1 to {MAX_HAND_SIZE} cards."),
-            ),
-        );
+    if let Err(rejection) = request.settings.validate() {
+        return refuse(StatusCode::BAD_REQUEST, &rejection);
     }
-    let setup = Setup {
-        hand_size,
-        max_players: Setup::DEFAULT_MAX_PLAYERS,
-        statements: statements.clone(),
-        roles: roles.clone(),
-    };
+    let mut setup = Setup::new(request.settings, statements, roles.clone());
+    setup.seat_hold_ms = u64::try_from(state.seat_hold.as_millis()).unwrap_or(u64::MAX);
     match state.rooms.create(setup).await {
         Ok(created) => {
             let body = RoomCreated { code: created.code.to_string(), trainer_token: created.trainer_token.to_hex() };
             (StatusCode::CREATED, Json(body)).into_response()
         }
-        Err(rejection) => {
-            let body = ApiError { code: rejection.code(), message: rejection.message() };
-            (StatusCode::SERVICE_UNAVAILABLE, Json(body)).into_response()
-        }
+        Err(rejection) => refuse(StatusCode::SERVICE_UNAVAILABLE, &rejection),
     }
 }
 

@@ -4,6 +4,7 @@
 //! (`POST /api/rooms`), the deck list (`/api/decks`) and a health check (`/healthz`). Each room
 //! runs in its own task; connection tasks only do I/O.
 
+mod clock;
 mod config;
 mod connection;
 mod http;
@@ -26,10 +27,13 @@ pub async fn run(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let store = store::Store::start(store::Sqlite::open(&config.data_dir)?, config.limits.store_queue);
+    let library = Arc::new(config.library);
+    let shared = room_task::Shared { store, library: library.clone(), queue: config.limits.room_queue };
     let state = Arc::new(http::AppState {
-        rooms: rooms::Rooms::new(store, config.limits.room_queue),
-        library: config.library,
+        rooms: rooms::Rooms::new(shared),
+        library,
         client_dir: config.client_dir,
+        seat_hold: config.seat_hold,
         limits: config.limits,
     });
     axum::serve(listener, http::router(state)).with_graceful_shutdown(shutdown).await?;

@@ -25,6 +25,9 @@ struct Cli {
     /// Folder with the built browser client.
     #[arg(long, default_value = "./target/client")]
     client: PathBuf,
+    /// Minutes a dropped player's seat is kept for them.
+    #[arg(long, default_value_t = 10)]
+    seat_hold_minutes: u64,
 }
 
 #[tokio::main]
@@ -35,6 +38,7 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let mut config = Config::new(cli.data);
     config.client_dir = Some(cli.client);
+    config.seat_hold = std::time::Duration::from_secs(cli.seat_hold_minutes * 60);
     if let Some(folder) = cli.decks {
         load_decks(&mut config, &folder)?;
     }

@@ -6,17 +6,22 @@
 //! Accepted events are durable in the store before anyone hears of them (write-ahead).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::sync::Arc;
 
 use axum::extract::ws::Utf8Bytes;
-use cards::event::Setup;
+use cards::deck::StatementDeck;
+use cards::event::{ReaderMode, Setup};
 use cards::protocol::{ClientMsg, Join, PROTOCOL_VERSION, ServerMsg};
 use cards::view::Audience;
-use cards::{Actor, Command, Context, Event, Identity, Rejection, Room, RoomCode, SeatId, Update};
+use cards::{
+    Actor, Command, Context, Event, Identity, Library, Rejection, Room, RoomCode, SeatId, TokenDigest, TrainerId,
+    Update,
+};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use tokio::sync::{mpsc, oneshot};
 
+use crate::clock::{instant_at, now_ms};
 use crate::store::{Record, Store};
 use crate::token::Token;
 
@@ -26,8 +31,8 @@ pub type ConnId = u64;
 /// Frames on their way to one connection.
 pub type Outbox = mpsc::Sender<Utf8Bytes>;
 
-/// Resolves when the room lets go of a connection (replaced, or too slow): the connection
-/// task then closes the socket.
+/// Resolves when the room lets go of a connection (replaced, removed, or too slow): the
+/// connection task then closes the socket.
 pub type Released = oneshot::Receiver<()>;
 
 /// What connections ask of their room.
@@ -73,31 +78,32 @@ impl RoomHandle {
 #[error("the room has closed")]
 pub struct RoomGone;
 
-/// The milliseconds since the Unix epoch that the core and the store are given.
-pub fn now_ms() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |since| u64::try_from(since.as_millis()).unwrap_or(u64::MAX))
+/// What a room task needs from the server around it.
+#[derive(Clone)]
+pub struct Shared {
+    pub store: Store,
+    pub library: Arc<Library>,
+    pub queue: usize,
 }
 
 /// Persists a new room's `Created` event, then starts its task.
 pub async fn open(
     code: RoomCode,
     setup: Setup,
-    trainer_token: Token,
-    store: Store,
-    queue: usize,
+    trainer_token: &Token,
+    shared: Shared,
 ) -> Result<RoomHandle, Rejection> {
-    let created = Event::Created { code: code.clone(), setup: Box::new(setup.clone()) };
+    let trainer = TokenDigest::of(&trainer_token.to_hex());
+    let created = Event::Created { code: code.clone(), setup: Box::new(setup.clone()), trainer };
     let record = Record { room: code.clone(), seq: 1, at: now_ms(), event: created };
-    store.append(vec![record]).await.map_err(|_| Rejection::StoreUnavailable)?;
-    let (tx, rx) = mpsc::channel(queue);
+    shared.store.append(vec![record]).await.map_err(|_| Rejection::StoreUnavailable)?;
+    let (tx, rx) = mpsc::channel(shared.queue);
     let actor = RoomActor {
-        room: Room::new(code, setup),
+        room: Room::new(code, setup, trainer),
         seq: 1,
-        trainer_token,
-        seat_tokens: HashMap::new(),
         conns: HashMap::new(),
-        too_slow: Vec::new(),
-        store,
+        released: Vec::new(),
+        shared,
         rng: StdRng::from_os_rng(),
     };
     tokio::spawn(actor.run(rx));
@@ -115,18 +121,35 @@ struct RoomActor {
     room: Room,
     /// The sequence number of the last event applied; `Created` is 1.
     seq: u64,
-    trainer_token: Token,
-    seat_tokens: HashMap<SeatId, Token>,
     conns: HashMap<ConnId, Conn>,
-    /// Connections whose queue overflowed, to be released once the current message is done.
-    too_slow: Vec<ConnId>,
-    store: Store,
+    /// Connections to let go once the current message is done: too slow, or no longer allowed.
+    released: Vec<ConnId>,
+    shared: Shared,
     rng: StdRng,
+}
+
+/// Who gets which frame of a broadcast: most share one serialisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Frame {
+    Shared,
+    Trainer,
+    Seat(SeatId),
 }
 
 impl RoomActor {
     async fn run(mut self, mut rx: mpsc::Receiver<RoomMsg>) {
-        while let Some(msg) = rx.recv().await {
+        loop {
+            let deadline = self.room.next_deadline();
+            let msg = tokio::select! {
+                msg = rx.recv() => match msg {
+                    Some(msg) => msg,
+                    None => break,
+                },
+                () = sleep_until(deadline) => {
+                    self.tick().await;
+                    continue;
+                }
+            };
             match msg {
                 RoomMsg::Hello { conn, id, protocol, join, outbox, joined } => {
                     match self.hello(conn, id, protocol, join).await {
@@ -145,10 +168,15 @@ impl RoomActor {
                 RoomMsg::Request { conn, id, msg } => self.request(conn, id, msg).await,
                 RoomMsg::Gone { conn } => self.release(conn).await,
             }
-            while let Some(conn) = self.too_slow.pop() {
-                tracing::info!(room = %self.room.code(), conn, "dropping a connection that does not keep up");
+            while let Some(conn) = self.released.pop() {
                 self.release(conn).await;
             }
+        }
+    }
+
+    async fn tick(&mut self) {
+        if let Ok(events) = self.decide(Actor::Server, Command::Tick) {
+            let _ = self.commit(events).await;
         }
     }
 
@@ -168,31 +196,32 @@ impl RoomActor {
         }
         let mut seat_token = None;
         let identity = match join {
-            Join::Trainer { token } if self.trainer_token.matches(&token) => Identity::Trainer,
-            Join::Trainer { .. } => return Err(Rejection::BadToken),
+            Join::Trainer { token } => {
+                let trainer = self.room.trainer_with_token(&token).ok_or(Rejection::BadToken)?;
+                Identity::Trainer { trainer }
+            }
             Join::Observer => Identity::Observer,
             Join::Player { name } => {
-                let events = self.decide(Actor::Guest, Command::Join { name })?;
+                let token = Token::generate(&mut self.rng);
+                let events =
+                    self.decide(Actor::Guest, Command::Join { name, token: TokenDigest::of(&token.to_hex()) })?;
                 let Some(&Event::Joined { seat, .. }) = events.first() else {
                     unreachable!("a join starts with Joined");
                 };
                 self.commit(events).await?;
-                let token = Token::generate(&mut self.rng);
                 seat_token = Some(token.to_hex());
-                self.seat_tokens.insert(seat, token);
                 Identity::Player { seat }
             }
             Join::Seat { token } => {
-                let seat = self.seat_tokens.iter().find(|(_, known)| known.matches(&token)).map(|(seat, _)| *seat);
-                let seat = seat.ok_or(Rejection::BadToken)?;
+                let seat = self.room.seat_with_token(&token).ok_or(Rejection::BadToken)?;
                 // A second connection with the same token replaces the first.
                 self.conns.retain(|_, known| known.identity != Identity::Player { seat });
-                let events = self.decide(Actor::Server, Command::SetPresence { seat, connected: true })?;
+                let events = self.decide(Actor::Server, Command::SetPresence { seat, here: true })?;
                 self.commit(events).await?;
                 Identity::Player { seat }
             }
         };
-        let view = Box::new(self.room.view(identity));
+        let view = Box::new(self.room.view(identity, now_ms()));
         let welcome = ServerMsg::Welcome { id, protocol: PROTOCOL_VERSION, seat_token, seq: self.seq, view };
         tracing::info!(room = %self.room.code(), conn, ?identity, "joined");
         Ok((identity, encode(&welcome)))
@@ -202,25 +231,55 @@ impl RoomActor {
         let Some(identity) = self.conns.get(&conn).map(|known| known.identity) else {
             return;
         };
-        let outcome = match msg.into_command() {
-            None => Err(Rejection::AlreadyJoined),
-            Some(command) => {
-                let actor = match identity {
-                    Identity::Trainer => Actor::Trainer,
-                    Identity::Player { seat } => Actor::Player(seat),
-                    Identity::Observer => Actor::Guest,
-                };
-                match self.decide(actor, command) {
-                    Ok(events) => self.commit(events).await,
-                    Err(rejection) => Err(rejection),
-                }
-            }
+        let actor = match identity {
+            Identity::Trainer { trainer } => Actor::Trainer(trainer),
+            Identity::Player { seat } => Actor::Player(seat),
+            Identity::Observer => Actor::Guest,
         };
-        let answer = match outcome {
-            Ok(()) => ServerMsg::Ack { id },
-            Err(rejection) => ServerMsg::error(id, &rejection),
+        let mut invite = None;
+        let command = match msg {
+            ClientMsg::Hello { .. } => Err(Rejection::AlreadyJoined),
+            ClientMsg::Configure { settings, statement_decks, role_deck } => {
+                self.configure(settings, &statement_decks, role_deck.as_deref())
+            }
+            ClientMsg::AddTrainer => {
+                let token = Token::generate(&mut self.rng);
+                let digest = TokenDigest::of(&token.to_hex());
+                invite = Some(token);
+                Ok(Command::AddTrainer { token: digest })
+            }
+            msg => msg.into_command().ok_or(Rejection::UnknownType),
+        };
+        let outcome = match command.and_then(|command| self.decide(actor, command)) {
+            Ok(events) => self.commit(events).await,
+            Err(rejection) => Err(rejection),
+        };
+        let answer = match (outcome, invite) {
+            (Ok(()), Some(token)) => ServerMsg::Invite { id, token: token.to_hex() },
+            (Ok(()), None) => ServerMsg::Ack { id },
+            (Err(rejection), _) => ServerMsg::error(id, &rejection),
         };
         self.send_to(conn, encode(&answer));
+    }
+
+    /// Resolves deck ids against the server's library.
+    fn configure(
+        &self,
+        settings: cards::Settings,
+        statement_decks: &[String],
+        role_deck: Option<&str>,
+    ) -> Result<Command, Rejection> {
+        let library = &self.shared.library;
+        let chosen: Option<Vec<&StatementDeck>> = statement_decks.iter().map(|id| library.statement_deck(id)).collect();
+        let statements = match chosen {
+            None => return Err(Rejection::UnknownDeck),
+            Some(decks) => StatementDeck::combine(&decks).map(Box::new),
+        };
+        let roles = match role_deck {
+            None => None,
+            Some(id) => Some(Box::new(library.role_deck(id).ok_or(Rejection::UnknownDeck)?.clone())),
+        };
+        Ok(Command::Configure { settings, statements, roles })
     }
 
     fn decide(&mut self, actor: Actor, command: Command) -> Result<Vec<Event>, Rejection> {
@@ -234,14 +293,15 @@ impl RoomActor {
             return Ok(());
         }
         let at = now_ms();
+        let code = self.room.code().clone();
         let records = (self.seq + 1..).zip(&events).map(|(seq, event)| Record {
-            room: self.room.code().clone(),
+            room: code.clone(),
             seq,
             at,
             event: event.clone(),
         });
-        if let Err(error) = self.store.append(records.collect()).await {
-            tracing::error!(room = %self.room.code(), %error, "events not stored; command refused");
+        if let Err(error) = self.shared.store.append(records.collect()).await {
+            tracing::error!(room = %code, %error, "events not stored; command refused");
             return Err(Rejection::StoreUnavailable);
         }
         self.broadcast(&events);
@@ -249,37 +309,55 @@ impl RoomActor {
     }
 
     fn broadcast(&mut self, events: &[Event]) {
+        let frame_of = |identity: Identity, room: &Room| -> Frame {
+            let mut frame = Frame::Shared;
+            for event in events {
+                match room.audience(identity, event) {
+                    Audience::Seat(seat) => return Frame::Seat(seat),
+                    Audience::Trainer => frame = Frame::Trainer,
+                    Audience::Everyone => {}
+                }
+            }
+            frame
+        };
+        // Which frames are needed is known before applying: who an event is private to does
+        // not depend on the state.
         let private: BTreeSet<SeatId> = events.iter().filter_map(Event::private_to).collect();
-        let mut everyone: Vec<Update> = Vec::new();
-        let mut personal: BTreeMap<SeatId, Vec<Update>> = BTreeMap::new();
+        let mut updates: BTreeMap<Frame, (Identity, Vec<Update>)> = BTreeMap::new();
+        updates.insert(Frame::Shared, (Identity::Observer, Vec::new()));
+        if self.room.settings().reader == ReaderMode::Trainer && events.iter().any(Event::changes_pile) {
+            updates.insert(Frame::Trainer, (Identity::Trainer { trainer: TrainerId(0) }, Vec::new()));
+        }
+        for seat in private {
+            updates.insert(Frame::Seat(seat), (Identity::Player { seat }, Vec::new()));
+        }
         for event in events {
             self.room.apply(event);
             self.seq += 1;
-            everyone.extend(self.room.updates(event, Audience::Everyone));
-            for &seat in &private {
-                personal.entry(seat).or_default().extend(self.room.updates(event, Audience::Seat(seat)));
+            for (identity, list) in updates.values_mut() {
+                list.extend(self.room.updates(event, self.room.audience(*identity, event)));
             }
         }
-        // One serialisation for everybody; only seats with something private get their own.
-        let shared = encode(&ServerMsg::Update { seq: self.seq, updates: everyone });
-        let personal: BTreeMap<SeatId, Utf8Bytes> = personal
+        let frames: BTreeMap<Frame, Utf8Bytes> = updates
             .into_iter()
-            .map(|(seat, updates)| (seat, encode(&ServerMsg::Update { seq: self.seq, updates })))
+            .map(|(frame, (_, updates))| (frame, encode(&ServerMsg::Update { seq: self.seq, updates })))
             .collect();
         let recipients: Vec<(ConnId, Utf8Bytes)> = self
             .conns
             .iter()
-            .map(|(conn, known)| {
-                let frame = match known.identity {
-                    Identity::Player { seat } => personal.get(&seat).unwrap_or(&shared),
-                    _ => &shared,
-                };
-                (*conn, frame.clone())
-            })
+            .map(|(conn, known)| (*conn, frames[&frame_of(known.identity, &self.room)].clone()))
             .collect();
         for (conn, frame) in recipients {
             self.send_to(conn, frame);
         }
+        // A removed trainer or a seat that left keeps no connection to the room.
+        let room = &self.room;
+        let revoked = self.conns.iter().filter(|(_, known)| match known.identity {
+            Identity::Trainer { trainer } => !room.trainers().any(|kept| kept == trainer),
+            Identity::Player { seat } => room.seat(seat).is_none_or(|seat| seat.has_left()),
+            Identity::Observer => false,
+        });
+        self.released.extend(revoked.map(|(conn, _)| *conn));
     }
 
     /// Queues a frame; a connection whose queue is full is released after this message.
@@ -287,7 +365,8 @@ impl RoomActor {
         if let Some(known) = self.conns.get(&conn)
             && known.outbox.try_send(frame).is_err()
         {
-            self.too_slow.push(conn);
+            tracing::info!(room = %self.room.code(), conn, "dropping a connection that does not keep up");
+            self.released.push(conn);
         }
     }
 
@@ -302,9 +381,16 @@ impl RoomActor {
         if self.conns.values().any(|known| known.identity == gone.identity) {
             return;
         }
-        if let Ok(events) = self.decide(Actor::Server, Command::SetPresence { seat, connected: false }) {
+        if let Ok(events) = self.decide(Actor::Server, Command::SetPresence { seat, here: false }) {
             let _ = self.commit(events).await;
         }
+    }
+}
+
+async fn sleep_until(deadline: Option<u64>) {
+    match deadline {
+        Some(ms) => tokio::time::sleep_until(instant_at(ms)).await,
+        None => std::future::pending().await,
     }
 }
 

@@ -9,15 +9,13 @@ use dashmap::mapref::entry::Entry;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
-use crate::room_task::{self, RoomHandle};
-use crate::store::Store;
+use crate::room_task::{self, RoomHandle, Shared};
 use crate::token::Token;
 
 pub struct Rooms {
     open: DashMap<RoomCode, RoomHandle>,
     rng: Mutex<StdRng>,
-    store: Store,
-    room_queue: usize,
+    shared: Shared,
 }
 
 /// What the trainer who created a room needs to steer it.
@@ -27,15 +25,14 @@ pub struct Created {
 }
 
 impl Rooms {
-    pub fn new(store: Store, room_queue: usize) -> Rooms {
-        Rooms { open: DashMap::new(), rng: Mutex::new(StdRng::from_os_rng()), store, room_queue }
+    pub fn new(shared: Shared) -> Rooms {
+        Rooms { open: DashMap::new(), rng: Mutex::new(StdRng::from_os_rng()), shared }
     }
 
     /// Opens a room under a fresh code: its `Created` event is stored, then its task starts.
     pub async fn create(&self, setup: Setup) -> Result<Created, Rejection> {
         let (code, trainer_token) = self.reserve_code();
-        let opened =
-            room_task::open(code.clone(), setup, trainer_token.clone(), self.store.clone(), self.room_queue).await;
+        let opened = room_task::open(code.clone(), setup, &trainer_token, self.shared.clone()).await;
         match opened {
             Ok(handle) => {
                 self.open.insert(code.clone(), handle);

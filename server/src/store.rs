@@ -162,11 +162,11 @@ mod tests {
     fn appended_events_are_read_back_in_order_after_reopening() {
         let dir = scratch();
         let room = RoomCode::parse("ABCDEF").expect("valid");
-        let record = |seq, seat: u16| Record {
+        let record = |seq, n: u16| Record {
             room: room.clone(),
             seq,
             at: 1_700_000_000_000 + seq,
-            event: Event::Presence { seat: cards::SeatId(seat), connected: seat.is_multiple_of(2) },
+            event: Event::Locked { locked: n.is_multiple_of(2) },
         };
         let mut sqlite = Sqlite::open(&dir).expect("open");
         sqlite.append(&[record(1, 0), record(2, 1)]).expect("append");

@@ -53,8 +53,17 @@ impl TestServer {
 
     /// Creates a room with the built-in decks, as the trainer's home page does.
     pub async fn create_room(&self) -> (String, String) {
-        let body = r#"{"statement_deck":"containerbegrippen","role_deck":"keukentafel"}"#;
-        let (status, reply) = http(self.addr, "POST", "/api/rooms", Some(body)).await;
+        self.create_room_with(cards::Settings::default()).await
+    }
+
+    pub async fn create_room_with(&self, settings: cards::Settings) -> (String, String) {
+        let body = serde_json::json!({
+            "statement_decks": ["containerbegrippen"],
+            "role_deck": "keukentafel",
+            "settings": settings,
+        })
+        .to_string();
+        let (status, reply) = http(self.addr, "POST", "/api/rooms", Some(&body)).await;
         assert_eq!(status, 201, "room created: {reply}");
         let reply: serde_json::Value = serde_json::from_str(&reply).expect("json reply");
         (reply["code"].as_str().expect("code").to_owned(), reply["trainer_token"].as_str().expect("token").to_owned())

@@ -1,47 +1,61 @@
-//! The rules of a statement round, one scenario each.
+//! The rules of the statement game, one scenario each.
 
 use rand_chacha::ChaCha8Rng;
 use rand_core::SeedableRng;
 
 use super::*;
-use crate::event::Position;
+use crate::event::{Perspective, Position};
 use crate::library::Library;
-use crate::view::{Audience, Identity, PhaseView, View};
+use crate::view::{Identity, PhaseView, View};
 
-/// A room with a fixed shuffle, the built-in decks and a log of everything that happened.
-struct Table {
-    room: Room,
-    log: Vec<Event>,
+const TRAINER: Actor = Actor::Trainer(TrainerId(0));
+const A: SeatId = SeatId(0);
+const B: SeatId = SeatId(1);
+const C: SeatId = SeatId(2);
+
+/// A room with a fixed shuffle, the built-in decks, a clock and a log of everything.
+pub(crate) struct Table {
+    pub room: Room,
+    pub log: Vec<Event>,
+    pub now: u64,
     rng: ChaCha8Rng,
 }
 
 impl Table {
-    fn with_players(names: &[&str]) -> Table {
+    pub fn with_settings(settings: Settings, names: &[&str]) -> Table {
         let library = Library::built_in();
-        let setup = Setup {
-            hand_size: Setup::DEFAULT_HAND_SIZE,
-            max_players: 4,
-            statements: library.statement_deck("containerbegrippen").expect("built in").clone(),
-            roles: library.role_deck("keukentafel").expect("built in").clone(),
-        };
+        let statements = library.statement_deck("containerbegrippen").expect("built in").clone();
+        let roles = library.role_deck("keukentafel").expect("built in").clone();
+        let mut setup = Setup::new(settings, statements, roles);
+        setup.max_players = 4;
         let code = RoomCode::parse("ABCDEF").expect("valid code");
-        let created = Event::Created { code: code.clone(), setup: Box::new(setup.clone()) };
-        let mut table = Table { room: Room::new(code, setup), log: vec![created], rng: ChaCha8Rng::seed_from_u64(7) };
+        let trainer = TokenDigest::of("trainer-token");
+        let created = Event::Created { code: code.clone(), setup: Box::new(setup.clone()), trainer };
+        let mut table = Table {
+            room: Room::new(code, setup, trainer),
+            log: vec![created],
+            now: 1_000_000,
+            rng: ChaCha8Rng::seed_from_u64(7),
+        };
         for name in names {
-            table.ok(Actor::Guest, Command::Join { name: (*name).to_owned() });
+            table.ok(Actor::Guest, join(name));
         }
         table
     }
 
+    pub fn with_players(names: &[&str]) -> Table {
+        Table::with_settings(Settings::default(), names)
+    }
+
     fn started(names: &[&str]) -> Table {
         let mut table = Table::with_players(names);
-        table.ok(Actor::Trainer, Command::Start);
+        table.ok(TRAINER, Command::Start);
         table
     }
 
-    fn try_cmd(&mut self, actor: Actor, command: Command) -> Result<Vec<Event>, Rejection> {
+    pub fn try_cmd(&mut self, actor: Actor, command: Command) -> Result<Vec<Event>, Rejection> {
         let before = self.room.clone();
-        let result = self.room.handle(actor, command, &mut Context { now: 0, rng: &mut self.rng });
+        let result = self.room.handle(actor, command, &mut Context { now: self.now, rng: &mut self.rng });
         assert_eq!(self.room, before, "handle must not change the room");
         let events = result?;
         for event in &events {
@@ -67,11 +81,15 @@ impl Table {
     }
 
     fn reader(&self) -> SeatId {
-        self.turn().reader
+        self.turn().reader.expect("a player reads")
     }
 
     fn hand(&self, seat: SeatId) -> Vec<CardId> {
         self.room.seat(seat).expect("seat").hand.clone()
+    }
+
+    fn presence(&self, seat: SeatId) -> Presence {
+        self.room.seat(seat).expect("seat").presence
     }
 
     /// The reader plays the first card in their hand.
@@ -81,21 +99,31 @@ impl Table {
         self.ok(Actor::Player(reader), Command::Play { card: card.clone() });
         card
     }
+
+    fn view(&self, you: Identity) -> View {
+        self.room.view(you, self.now)
+    }
+}
+
+fn join(name: &str) -> Command {
+    Command::Join { name: name.to_owned(), token: TokenDigest::of(name) }
 }
 
 fn answer(n: u8) -> Command {
     Command::Answer(Answer { position: Position::Scale(n), argument: None, definition: None })
 }
 
-const A: SeatId = SeatId(0);
-const B: SeatId = SeatId(1);
-const C: SeatId = SeatId(2);
+fn reveal_of(view: &View) -> &crate::view::Reveal {
+    match &view.phase {
+        PhaseView::Turn(turn) => turn.reveal.as_ref().expect("revealed"),
+        other => panic!("expected a turn, found {other:?}"),
+    }
+}
 
 #[test]
 fn start_deals_every_player_a_different_role_and_a_full_hand() {
     let table = Table::started(&["Anna", "Bram", "Chris"]);
     let roles: Vec<_> = table.room.seats().map(|(_, seat)| seat.role.clone().expect("a role")).collect();
-    assert_eq!(roles.len(), 3);
     assert!(roles[0] != roles[1] && roles[1] != roles[2] && roles[0] != roles[2]);
     let mut held: Vec<CardId> = table.room.seats().flat_map(|(_, seat)| seat.hand.clone()).collect();
     assert_eq!(held.len(), 9);
@@ -110,16 +138,15 @@ fn start_deals_every_player_a_different_role_and_a_full_hand() {
 fn only_the_trainer_starts_and_only_with_two_players() {
     let mut table = Table::with_players(&["Anna"]);
     assert_eq!(table.refused(Actor::Player(A), Command::Start), "not_trainer");
-    assert_eq!(table.refused(Actor::Trainer, Command::Start), "too_few_players");
-    table.ok(Actor::Guest, Command::Join { name: "Bram".to_owned() });
-    table.ok(Actor::Trainer, Command::Start);
-    assert_eq!(table.refused(Actor::Trainer, Command::Start), "wrong_phase");
+    assert_eq!(table.refused(TRAINER, Command::Start), "too_few_players");
+    table.ok(Actor::Guest, join("Bram"));
+    table.ok(TRAINER, Command::Start);
+    assert_eq!(table.refused(TRAINER, Command::Start), "wrong_phase");
 }
 
 #[test]
 fn names_must_be_present_short_and_unique() {
     let mut table = Table::with_players(&["Anna"]);
-    let join = |name: &str| Command::Join { name: name.to_owned() };
     assert_eq!(table.refused(Actor::Guest, join("  \n ")), "name_empty");
     assert_eq!(table.refused(Actor::Guest, join(&"x".repeat(41))), "name_too_long");
     assert_eq!(table.refused(Actor::Guest, join(" anna ")), "name_taken");
@@ -128,6 +155,32 @@ fn names_must_be_present_short_and_unique() {
         table.ok(Actor::Guest, join(name));
     }
     assert_eq!(table.refused(Actor::Guest, join("E")), "room_full");
+}
+
+#[test]
+fn a_locked_room_lets_nobody_new_in() {
+    let mut table = Table::with_players(&["Anna"]);
+    assert_eq!(table.refused(Actor::Player(A), Command::Lock { locked: true }), "not_trainer");
+    table.ok(TRAINER, Command::Lock { locked: true });
+    assert_eq!(table.refused(Actor::Guest, join("Bram")), "room_locked");
+    table.ok(TRAINER, Command::Lock { locked: false });
+    table.ok(Actor::Guest, join("Bram"));
+}
+
+#[test]
+fn settings_change_only_in_the_lobby_and_only_within_range() {
+    let mut table = Table::with_players(&["Anna", "Bram"]);
+    let configure = |settings| Command::Configure { settings, statements: None, roles: None };
+    let bad = Settings { hand_size: 9, ..Settings::default() };
+    assert_eq!(table.refused(TRAINER, configure(bad)), "bad_settings");
+    let short_timer = Settings { timer: TimerMode::Hard { seconds: 3 }, ..Settings::default() };
+    assert_eq!(table.refused(TRAINER, configure(short_timer)), "bad_settings");
+    let own = Settings { perspective: Perspective::Own, hand_size: 2, ..Settings::default() };
+    table.ok(TRAINER, configure(own));
+    assert_eq!(table.room.settings().perspective, Perspective::Own);
+    table.ok(TRAINER, Command::Start);
+    assert_eq!(table.hand(A).len(), 2);
+    assert_eq!(table.refused(TRAINER, configure(Settings::default())), "wrong_phase");
 }
 
 #[test]
@@ -146,6 +199,22 @@ fn only_the_reader_plays_a_card_from_their_hand_and_draws_a_new_one() {
 }
 
 #[test]
+fn in_trainer_mode_the_trainer_plays_from_the_pile_and_players_hold_no_hand() {
+    let settings = Settings { reader: ReaderMode::Trainer, ..Settings::default() };
+    let mut table = Table::with_settings(settings, &["Anna", "Bram"]);
+    table.ok(TRAINER, Command::Start);
+    assert!(table.hand(A).is_empty() && table.hand(B).is_empty());
+    assert_eq!(table.turn().reader, None);
+    let card = table.room.pile().nth(4).cloned().expect("a card");
+    assert_eq!(table.refused(Actor::Player(A), Command::Play { card: card.clone() }), "not_trainer");
+    table.ok(TRAINER, Command::Play { card: card.clone() });
+    assert!(!table.room.pile().any(|held| *held == card));
+    let trainer_view = table.view(Identity::Trainer { trainer: TrainerId(0) });
+    assert_eq!(trainer_view.pile.len(), table.room.pile().len(), "the trainer sees the pile to choose from");
+    assert!(table.view(Identity::Player { seat: A }).pile.is_empty(), "players never do");
+}
+
+#[test]
 fn the_last_answer_of_the_present_players_reveals() {
     let mut table = Table::started(&["Anna", "Bram", "Chris"]);
     table.play_first();
@@ -153,10 +222,21 @@ fn the_last_answer_of_the_present_players_reveals() {
     table.ok(Actor::Player(A), answer(2));
     assert_eq!(table.turn().answers[&A].position, Position::Scale(2), "an answer can change until the reveal");
     table.ok(Actor::Player(B), answer(4));
-    let events = table
-        .ok(Actor::Player(C), Command::Answer(Answer { position: Position::Pass, argument: None, definition: None }));
+    let pass = Command::Answer(Answer { position: Position::Pass, argument: None, definition: None });
+    let events = table.ok(Actor::Player(C), pass);
     assert_eq!(events.last(), Some(&Event::Revealed { cause: RevealCause::AllAnswered }));
     assert_eq!(table.refused(Actor::Player(A), answer(5)), "wrong_phase", "no changes after the reveal");
+}
+
+#[test]
+fn without_auto_reveal_the_trainer_decides_when() {
+    let settings = Settings { auto_reveal: false, ..Settings::default() };
+    let mut table = Table::with_settings(settings, &["Anna", "Bram"]);
+    table.ok(TRAINER, Command::Start);
+    table.play_first();
+    table.ok(Actor::Player(A), answer(1));
+    assert_eq!(table.ok(Actor::Player(B), answer(5)).len(), 1, "no reveal yet");
+    table.ok(TRAINER, Command::Reveal);
 }
 
 #[test]
@@ -165,29 +245,193 @@ fn an_absent_player_never_blocks_the_reveal() {
     table.play_first();
     table.ok(Actor::Player(A), answer(1));
     table.ok(Actor::Player(B), answer(5));
-    let events = table.ok(Actor::Server, Command::SetPresence { seat: C, connected: false });
+    let events = table.ok(Actor::Server, Command::SetPresence { seat: C, here: false });
     assert_eq!(events.last(), Some(&Event::Revealed { cause: RevealCause::AllAnswered }));
+    assert_eq!(table.presence(C), Presence::Away { since: table.now });
+}
+
+#[test]
+fn a_dropped_player_keeps_seat_hand_and_answer_until_the_hold_runs_out() {
+    let mut table = Table::started(&["Anna", "Bram", "Chris"]);
+    table.play_first();
+    table.ok(Actor::Player(C), answer(2));
+    let hand = table.hand(C);
+    table.ok(Actor::Server, Command::SetPresence { seat: C, here: false });
+    table.now += Setup::DEFAULT_SEAT_HOLD_MS - 1;
+    assert!(table.ok(Actor::Server, Command::Tick).is_empty());
+    table.ok(Actor::Server, Command::SetPresence { seat: C, here: true });
+    assert_eq!((table.presence(C), table.hand(C)), (Presence::Here, hand.clone()));
+    assert_eq!(table.turn().answers[&C].position, Position::Scale(2));
+
+    table.ok(Actor::Server, Command::SetPresence { seat: C, here: false });
+    assert_eq!(table.room.next_deadline(), Some(table.now + Setup::DEFAULT_SEAT_HOLD_MS));
+    table.now += Setup::DEFAULT_SEAT_HOLD_MS;
+    table.ok(Actor::Server, Command::Tick);
+    assert_eq!(table.presence(C), Presence::Left { reason: LeaveReason::Expired });
+    assert!(table.hand(C).is_empty());
+    assert!(hand.iter().all(|card| table.room.pile().any(|held| held == card)), "the cards went back to the pile");
+    assert_eq!(table.room.seat_with_token("Chris"), None, "the seat cannot be taken back any more");
+    table.ok(Actor::Guest, join("Chris"));
+}
+
+#[test]
+fn a_kicked_player_leaves_for_good_and_does_not_block_the_round() {
+    let mut table = Table::started(&["Anna", "Bram", "Chris"]);
+    table.play_first();
+    table.ok(Actor::Player(A), answer(1));
+    table.ok(Actor::Player(B), answer(4));
+    assert_eq!(table.refused(Actor::Player(A), Command::Kick { seat: C }), "not_trainer");
+    let events = table.ok(TRAINER, Command::Kick { seat: C });
+    assert_eq!(events.last(), Some(&Event::Revealed { cause: RevealCause::AllAnswered }));
+    assert_eq!(table.presence(C), Presence::Left { reason: LeaveReason::Kicked });
+    assert_eq!(table.refused(Actor::Player(C), answer(3)), "not_a_player");
+    assert_eq!(table.refused(TRAINER, Command::Kick { seat: C }), "unknown_seat");
 }
 
 #[test]
 fn the_trainer_may_reveal_early_and_then_move_on() {
     let mut table = Table::started(&["Anna", "Bram"]);
-    assert_eq!(table.refused(Actor::Trainer, Command::Reveal), "wrong_phase");
+    assert_eq!(table.refused(TRAINER, Command::Reveal), "wrong_phase");
     table.play_first();
-    assert_eq!(table.refused(Actor::Trainer, Command::Next), "wrong_phase", "reveal before moving on");
+    assert_eq!(table.refused(TRAINER, Command::Next), "wrong_phase", "reveal before moving on");
     assert_eq!(table.refused(Actor::Player(A), Command::Reveal), "not_trainer");
     table.ok(Actor::Player(A), answer(3));
-    table.ok(Actor::Trainer, Command::Reveal);
-    table.ok(Actor::Trainer, Command::Next);
+    table.ok(TRAINER, Command::Reveal);
+    table.ok(TRAINER, Command::Next);
     assert_eq!((table.turn().number, table.reader()), (2, B), "the reader rotates");
+}
+
+#[test]
+fn a_revote_keeps_the_first_vote_and_shows_who_moved() {
+    let mut table = Table::started(&["Anna", "Bram"]);
+    assert_eq!(table.refused(TRAINER, Command::Revote), "wrong_phase");
+    table.play_first();
+    table.ok(Actor::Player(A), answer(1));
+    table.ok(Actor::Player(B), answer(5));
+    table.ok(TRAINER, Command::Revote);
+    assert_eq!(table.turn().vote, 2);
+    assert!(table.turn().answers.is_empty());
+    table.ok(Actor::Player(A), answer(3));
+    table.ok(Actor::Player(B), answer(5));
+    let view = table.view(Identity::Observer);
+    let moves: Vec<_> =
+        reveal_of(&view).answers.iter().map(|given| (given.seat, given.before, given.answer.position)).collect();
+    assert_eq!(
+        moves,
+        [
+            (Some(A), Some(Position::Scale(1)), Position::Scale(3)),
+            (Some(B), Some(Position::Scale(5)), Position::Scale(5))
+        ]
+    );
+    assert_eq!(
+        table.log.iter().filter(|event| matches!(event, Event::Answered { .. })).count(),
+        4,
+        "both votes are kept"
+    );
+}
+
+#[test]
+fn skipping_puts_the_statement_aside_unrevealed() {
+    let mut table = Table::started(&["Anna", "Bram"]);
+    let card = table.play_first();
+    table.ok(Actor::Player(B), answer(2));
+    assert_eq!(table.refused(Actor::Player(A), Command::Skip), "not_trainer");
+    let events = table.ok(TRAINER, Command::Skip);
+    assert!(!events.iter().any(|event| matches!(event, Event::Revealed { .. })));
+    assert_eq!((table.turn().number, table.reader()), (2, B));
+    assert!(table.room.played().contains(&card));
 }
 
 #[test]
 fn the_trainer_skips_an_absent_reader() {
     let mut table = Table::started(&["Anna", "Bram", "Chris"]);
-    table.ok(Actor::Server, Command::SetPresence { seat: B, connected: false });
-    table.ok(Actor::Trainer, Command::Next);
+    table.ok(Actor::Server, Command::SetPresence { seat: B, here: false });
+    table.ok(TRAINER, Command::Next);
     assert_eq!(table.reader(), C, "Bram is away, so Chris reads");
+}
+
+#[test]
+fn a_hard_timer_reveals_at_zero_and_can_be_paused() {
+    let settings = Settings { timer: TimerMode::Hard { seconds: 60 }, ..Settings::default() };
+    let mut table = Table::with_settings(settings, &["Anna", "Bram"]);
+    table.ok(TRAINER, Command::Start);
+    table.play_first();
+    table.ok(Actor::Player(A), answer(4));
+    assert_eq!(table.room.next_deadline(), Some(table.now + 60_000));
+    table.now += 20_000;
+    table.ok(TRAINER, Command::PauseTimer);
+    assert_eq!(table.room.next_deadline(), None, "a paused timer never runs out");
+    table.now += 500_000;
+    assert!(table.ok(Actor::Server, Command::Tick).is_empty());
+    table.ok(TRAINER, Command::ResumeTimer);
+    assert_eq!(table.refused(TRAINER, Command::ResumeTimer), "no_timer");
+    table.now += 39_999;
+    assert!(table.ok(Actor::Server, Command::Tick).is_empty());
+    table.now += 1;
+    let events = table.ok(Actor::Server, Command::Tick);
+    assert_eq!(events, [Event::TimerExpired, Event::Revealed { cause: RevealCause::Timer }]);
+}
+
+#[test]
+fn a_soft_timer_only_counts_down() {
+    let settings = Settings { timer: TimerMode::Soft { seconds: 30 }, ..Settings::default() };
+    let mut table = Table::with_settings(settings, &["Anna", "Bram"]);
+    table.ok(TRAINER, Command::Start);
+    table.play_first();
+    table.now += 30_000;
+    assert_eq!(table.ok(Actor::Server, Command::Tick), [Event::TimerExpired]);
+    table.ok(Actor::Player(A), answer(2));
+    let timer = match &table.view(Identity::Observer).phase {
+        PhaseView::Turn(turn) => turn.timer,
+        _ => None,
+    };
+    assert_eq!(timer, Some(crate::view::TimerView { remaining_ms: 0, running: false }));
+}
+
+#[test]
+fn roles_pass_on_every_so_many_turns() {
+    let settings = Settings { rotate_roles_every: 1, ..Settings::default() };
+    let mut table = Table::with_settings(settings, &["Anna", "Bram", "Chris"]);
+    table.ok(TRAINER, Command::Start);
+    let before: Vec<_> = table.room.seats().map(|(_, seat)| seat.role.clone()).collect();
+    table.play_first();
+    table.ok(TRAINER, Command::Reveal);
+    table.ok(TRAINER, Command::Next);
+    let after: Vec<_> = table.room.seats().map(|(_, seat)| seat.role.clone()).collect();
+    assert_eq!(after, [before[2].clone(), before[0].clone(), before[1].clone()]);
+}
+
+#[test]
+fn an_anonymous_reveal_shows_roles_but_not_who() {
+    let settings = Settings { anonymous: true, ..Settings::default() };
+    let mut table = Table::with_settings(settings, &["Anna", "Bram"]);
+    table.ok(TRAINER, Command::Start);
+    table.play_first();
+    table.ok(Actor::Player(A), answer(5));
+    table.ok(Actor::Player(B), answer(1));
+    let view = table.view(Identity::Trainer { trainer: TrainerId(0) });
+    let reveal = reveal_of(&view);
+    assert!(reveal.answers.iter().all(|given| given.seat.is_none() && given.role.is_some()));
+    let positions: Vec<_> = reveal.answers.iter().map(|given| given.answer.position).collect();
+    assert_eq!(positions, [Position::Scale(1), Position::Scale(5)], "sorted by position, not by seat");
+}
+
+#[test]
+fn co_trainers_come_and_go_but_the_last_one_stays() {
+    let mut table = Table::with_players(&["Anna"]);
+    table.ok(TRAINER, Command::AddTrainer { token: TokenDigest::of("second") });
+    let second = table.room.trainer_with_token("second").expect("added");
+    assert_eq!(
+        table.refused(Actor::Trainer(second), Command::RemoveTrainer { trainer: TrainerId(9) }),
+        "unknown_trainer"
+    );
+    table.ok(Actor::Trainer(second), Command::RemoveTrainer { trainer: TrainerId(0) });
+    assert_eq!(
+        table.refused(TRAINER, Command::Lock { locked: true }),
+        "not_trainer",
+        "a removed trainer steers no more"
+    );
+    assert_eq!(table.refused(Actor::Trainer(second), Command::RemoveTrainer { trainer: second }), "last_trainer");
 }
 
 #[test]
@@ -213,22 +457,26 @@ fn a_definition_needs_a_statement_with_a_term_and_texts_have_limits() {
 #[test]
 fn a_late_joiner_gets_a_seat_a_role_and_a_hand() {
     let mut table = Table::started(&["Anna", "Bram"]);
-    let events = table.ok(Actor::Guest, Command::Join { name: "Chris".to_owned() });
+    let events = table.ok(Actor::Guest, join("Chris"));
     assert!(matches!(&events[1], Event::Dealt { seat, hand, .. } if *seat == C && hand.len() == 3));
 }
 
 #[test]
-fn the_session_ends_when_nobody_has_a_card_left() {
+fn the_session_ends_when_nobody_has_a_card_left_or_the_trainer_says_so() {
     let mut table = Table::started(&["Anna", "Bram"]);
     let mut turns = 0;
     while let Phase::Turn(_) = table.room.phase() {
         table.play_first();
-        table.ok(Actor::Trainer, Command::Reveal);
-        table.ok(Actor::Trainer, Command::Next);
+        table.ok(TRAINER, Command::Reveal);
+        table.ok(TRAINER, Command::Next);
         turns += 1;
     }
     assert_eq!(turns, table.room.setup().statements.cards.len(), "every statement is played once");
-    assert_eq!(table.refused(Actor::Guest, Command::Join { name: "Dirk".to_owned() }), "room_ended");
+    assert_eq!(table.refused(Actor::Guest, join("Dirk")), "room_ended");
+
+    let mut table = Table::started(&["Anna", "Bram"]);
+    table.ok(TRAINER, Command::End);
+    assert_eq!(table.room.phase(), &Phase::Ended(EndReason::Trainer));
 }
 
 #[test]
@@ -236,6 +484,7 @@ fn replaying_the_log_rebuilds_the_same_room() {
     let mut table = Table::started(&["Anna", "Bram", "Chris"]);
     table.play_first();
     table.ok(Actor::Player(B), answer(2));
+    table.ok(TRAINER, Command::Kick { seat: C });
     assert_eq!(Room::replay(&table.log), Some(table.room.clone()));
 }
 
@@ -248,8 +497,8 @@ struct Watchers {
 }
 
 impl Watchers {
-    fn new(room: &Room, identities: Vec<Identity>) -> Watchers {
-        let views = identities.iter().map(|&you| room.view(you)).collect();
+    fn new(table: &Table, identities: Vec<Identity>) -> Watchers {
+        let views = identities.iter().map(|&you| table.view(you)).collect();
         let sent = vec![String::new(); identities.len()];
         Watchers { identities, views, sent }
     }
@@ -257,18 +506,14 @@ impl Watchers {
     fn step(&mut self, table: &mut Table, actor: Actor, command: Command) {
         for event in table.ok(actor, command) {
             for (i, you) in self.identities.iter().enumerate() {
-                let audience = match you {
-                    Identity::Player { seat } => Audience::Seat(*seat),
-                    _ => Audience::Everyone,
-                };
-                for update in table.room.updates(&event, audience) {
+                for update in table.room.updates(&event, table.room.audience(*you, &event)) {
                     self.sent[i].push_str(&serde_json::to_string(&update).expect("serialises"));
                     self.views[i].apply(&update);
                 }
             }
         }
         for (view, you) in self.views.iter().zip(&self.identities) {
-            assert_eq!(*view, table.room.view(*you), "the reducer agrees with the snapshot for {you:?}");
+            assert_eq!(*view, table.view(*you), "the reducer agrees with the snapshot for {you:?}");
         }
     }
 
@@ -282,10 +527,10 @@ impl Watchers {
 fn views_follow_the_updates_and_hide_what_is_not_yours() {
     let mut table = Table::with_players(&["Anna", "Bram"]);
     let (anna, bram) = (Identity::Player { seat: A }, Identity::Player { seat: B });
-    let everyone = vec![Identity::Trainer, Identity::Observer, anna, bram];
-    let mut watchers = Watchers::new(&table.room, everyone.clone());
+    let everyone = vec![Identity::Trainer { trainer: TrainerId(0) }, Identity::Observer, anna, bram];
+    let mut watchers = Watchers::new(&table, everyone.clone());
 
-    watchers.step(&mut table, Actor::Trainer, Command::Start);
+    watchers.step(&mut table, TRAINER, Command::Start);
     let card = table.hand(A)[0].clone();
     watchers.step(&mut table, Actor::Player(A), Command::Play { card });
     let secret =
@@ -293,7 +538,7 @@ fn views_follow_the_updates_and_hide_what_is_not_yours() {
     watchers.step(&mut table, Actor::Player(A), Command::Answer(secret));
 
     let bram_holds: Vec<String> =
-        table.room.view(bram).hand.iter().map(|card| serde_json::to_string(&card.text).expect("serialises")).collect();
+        table.view(bram).hand.iter().map(|card| serde_json::to_string(&card.text).expect("serialises")).collect();
     for you in &everyone {
         let sent = watchers.sent_to(*you);
         assert_eq!(sent.contains("GEHEIM-ARGUMENT"), *you == anna, "before the reveal only Anna saw her answer");
@@ -303,9 +548,11 @@ fn views_follow_the_updates_and_hide_what_is_not_yours() {
     }
 
     watchers.step(&mut table, Actor::Player(B), answer(1));
-    let projector = &watchers.views[1];
-    assert!(
-        matches!(&projector.phase, PhaseView::Turn(turn) if turn.reveal.as_ref().is_some_and(|r| r.answers.len() == 2))
-    );
+    assert_eq!(reveal_of(&watchers.views[1]).answers.len(), 2);
     assert!(watchers.sent_to(bram).contains("GEHEIM-ARGUMENT"), "after the reveal everyone sees it");
+    watchers.step(&mut table, TRAINER, Command::Revote);
+    watchers.step(&mut table, TRAINER, Command::Kick { seat: B });
+    watchers.step(&mut table, TRAINER, Command::Lock { locked: true });
 }
+
+mod properties;

@@ -2,4 +2,5 @@
 
 pub mod home;
 pub mod play;
+pub mod projector;
 pub mod trainer;

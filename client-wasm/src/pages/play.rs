@@ -1,12 +1,12 @@
 //! A participant's screen: their role card, the statement on the table, the answer form,
 //! then everyone's answers.
 
-use cards::protocol::Join;
+use cards::protocol::{ClientMsg, Join};
 use leptos::prelude::*;
 
 use crate::components::{
-    AnswerForm, Hand, NameField, NotFound, RevealView, RoleCardView, Roster, Stage, StatementView, StatusLine,
-    reader_name, room_code_param, stage_memo,
+    AnswerForm, CardChoice, Countdown, NameField, NotFound, RevealView, RoleCardView, Roster, Stage, StatementView,
+    StatusLine, confirm, reader_name, room_code_param, stage_memo,
 };
 use crate::i18n::T;
 use crate::session::Session;
@@ -26,7 +26,7 @@ pub fn Play() -> impl IntoView {
     let my_role = move || {
         session.view.with(|view| {
             let view = view.as_ref()?;
-            view.seat(view.my_seat()?)?.role.clone()
+            Some((view.seat(view.my_seat()?)?.role.clone()?, view.settings.perspective))
         })
     };
     let my_seat = move || session.view.with(|view| view.as_ref().and_then(|view| view.my_seat()));
@@ -38,9 +38,14 @@ pub fn Play() -> impl IntoView {
             <Roster session=session />
         }
         .into_any(),
-        Stage::Choosing { reader } if my_seat() == Some(reader) => view! {
+        Stage::Choosing { reader } if reader.is_some() && my_seat() == reader => view! {
             <p class="notice turn-notice" role="status">{T.your_turn_choose}</p>
-            <Hand session=session />
+            <CardChoice session=session from_pile=false />
+        }
+        .into_any(),
+        Stage::Choosing { reader: None } => view! {
+            <p class="notice">{T.trainer_is_choosing}</p>
+            <Roster session=session />
         }
         .into_any(),
         Stage::Choosing { reader } => view! {
@@ -48,19 +53,25 @@ pub fn Play() -> impl IntoView {
             <Roster session=session />
         }
         .into_any(),
-        Stage::Answering { statement } => view! {
-            <StatementView statement=statement.clone() />
+        Stage::Answering { statement, vote } => view! {
+            <StatementView statement=statement.clone() vote=vote />
+            <Countdown session=session />
             <AnswerForm session=session statement=statement />
             <Roster session=session />
         }
         .into_any(),
-        Stage::Revealed { statement } => view! {
-            <StatementView statement=statement />
+        Stage::Revealed { statement, vote } => view! {
+            <StatementView statement=statement vote=vote />
             <RevealView session=session />
         }
         .into_any(),
         Stage::Ended => view! { <p class="notice">{T.ended}</p> }.into_any(),
+        Stage::Gone { removed } => {
+            storage::forget_seat_token(&session.code.get_value());
+            view! { <p class="notice">{if removed { T.you_were_removed } else { T.you_left }}</p> }.into_any()
+        }
     };
+    let playing = move || !matches!(stage.get(), Stage::NotJoined | Stage::Gone { .. } | Stage::Ended);
 
     view! {
         <header class="topbar">
@@ -68,8 +79,19 @@ pub fn Play() -> impl IntoView {
             <span class="room-code">{T.session}" "{code}</span>
         </header>
         <StatusLine session=session />
-        {move || my_role().map(|role| view! { <RoleCardView role=role label=T.your_role /> })}
+        {move || {
+            playing().then(|| my_role().map(|(role, perspective)| view! { <RoleCardView role=role perspective=perspective /> }))
+        }}
         {body}
+        {move || playing().then(|| view! {
+            <footer class="player-footer">
+                <button class="small" id="leave" on:click=move |_| {
+                    if confirm(T.leave_confirm) {
+                        session.send(ClientMsg::Leave);
+                    }
+                }>{T.leave}</button>
+            </footer>
+        })}
     }
     .into_any()
 }
@@ -87,7 +109,9 @@ fn NameForm(session: Session) -> impl IntoView {
     view! {
         <form class="panel" on:submit=submit>
             <NameField name=name />
-            <button type="submit" id="join-submit" class="primary" disabled=move || name.get().trim().is_empty()>{T.join}</button>
+            <button type="submit" id="join-submit" class="primary" disabled=move || name.get().trim().is_empty()>
+                {T.join}
+            </button>
         </form>
     }
 }

@@ -1,11 +1,15 @@
-//! The trainer's console: the code to share, who is here, and the buttons that move the
-//! session on.
+//! The trainer's console: the code to share, the settings, who is here, and the buttons that
+//! move the session on.
 
+use cards::event::{Perspective, ReaderMode, TimerMode};
 use cards::protocol::{ClientMsg, Join};
+use cards::{Settings, View};
 use leptos::prelude::*;
 
+use crate::api;
 use crate::components::{
-    NotFound, RevealView, Roster, Stage, StatementView, StatusLine, reader_name, room_code_param, stage_memo,
+    CardChoice, Countdown, NotFound, RevealView, Roster, Stage, StatementView, StatusLine, confirm, reader_name,
+    room_code_param, stage_memo,
 };
 use crate::i18n::T;
 use crate::session::Session;
@@ -16,6 +20,7 @@ pub fn Trainer() -> impl IntoView {
     let Some(code) = room_code_param() else {
         return view! { <NotFound /> }.into_any();
     };
+    adopt_invite(&code);
     let Some(token) = storage::trainer_token(&code) else {
         return view! { <p class="notice">{T.trainer_no_token}</p> }.into_any();
     };
@@ -23,30 +28,57 @@ pub fn Trainer() -> impl IntoView {
     let stage = stage_memo(session);
     let origin = web_sys::window().and_then(|window| window.location().origin().ok()).unwrap_or_default();
     let join_link = format!("{origin}/play/{code}");
+    let projector_link = format!("/projector/{code}");
 
     let button = move |id: &'static str, label: &'static str, msg: ClientMsg| {
         view! { <button id=id class="primary" on:click=move |_| session.send(msg.clone())>{label}</button> }
     };
+    let timer_button = move || {
+        session.view.with(|view| {
+            let turn = match view.as_ref().map(|view| &view.phase) {
+                Some(cards::view::PhaseView::Turn(turn)) => turn,
+                _ => return None,
+            };
+            let timer = turn.timer.filter(|timer| timer.remaining_ms > 0)?;
+            let (id, label, msg) = if timer.running {
+                ("pause-timer", T.pause_timer, ClientMsg::PauseTimer)
+            } else {
+                ("resume-timer", T.resume_timer, ClientMsg::ResumeTimer)
+            };
+            Some(view! { <button id=id on:click=move |_| session.send(msg.clone())>{label}</button> })
+        })
+    };
     let controls = move || match stage.get() {
         Stage::NotJoined | Stage::Ended => ().into_any(),
-        Stage::Lobby => button("start", T.start, ClientMsg::Start).into_any(),
+        Stage::Gone { .. } => view! { <p class="notice">{T.trainer_removed}</p> }.into_any(),
+        Stage::Lobby => view! {
+            <SettingsForm session=session />
+            {button("start", T.start, ClientMsg::Start)}
+        }
+        .into_any(),
+        Stage::Choosing { reader: None } => view! { <CardChoice session=session from_pile=true /> }.into_any(),
         Stage::Choosing { reader } => view! {
             <p class="notice">{reader_name(session, reader)}" "{T.reader_is_choosing}</p>
             <button id="next" on:click=move |_| session.send(ClientMsg::Next)>{T.skip_reader}</button>
         }
         .into_any(),
-        Stage::Answering { statement } => view! {
-            <StatementView statement=statement />
+        Stage::Answering { statement, vote } => view! {
+            <StatementView statement=statement vote=vote />
+            <Countdown session=session />
             {button("reveal", T.reveal, ClientMsg::Reveal)}
+            {timer_button}
+            <button id="skip" on:click=move |_| session.send(ClientMsg::Skip)>{T.skip}</button>
         }
         .into_any(),
-        Stage::Revealed { statement } => view! {
-            <StatementView statement=statement />
+        Stage::Revealed { statement, vote } => view! {
+            <StatementView statement=statement vote=vote />
             {button("next", T.next, ClientMsg::Next)}
+            <button id="revote" on:click=move |_| session.send(ClientMsg::Revote)>{T.revote}</button>
             <RevealView session=session />
         }
         .into_any(),
     };
+    let running = move || !matches!(stage.get(), Stage::NotJoined | Stage::Gone { .. });
 
     view! {
         <header class="topbar">
@@ -56,11 +88,213 @@ pub fn Trainer() -> impl IntoView {
         <section class="share" aria-label=T.join_at>
             <p class="big-code" id="room-code">{code.clone()}</p>
             <p>{T.join_at}" "<a href=join_link.clone()>{join_link.clone()}</a></p>
+            <p><a href=projector_link target="_blank">{T.projector}</a></p>
         </section>
         <StatusLine session=session />
         {move || matches!(stage.get(), Stage::Ended).then(|| view! { <p class="notice">{T.ended}</p> })}
         <div class="controls">{controls}</div>
         <Roster session=session />
+        {move || running().then(|| view! { <TrainerTools session=session code=code.clone() /> })}
     }
     .into_any()
+}
+
+/// A co-trainer arrives with `#token=…` in the link: keep the token and take it out of the
+/// address bar, so it is not bookmarked or shared by accident.
+fn adopt_invite(code: &str) {
+    let Some(window) = web_sys::window() else { return };
+    let hash = window.location().hash().unwrap_or_default();
+    if let Some(token) = hash.strip_prefix("#token=").filter(|token| !token.is_empty()) {
+        storage::set_trainer_token(code, token);
+        if let Ok(history) = window.history() {
+            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("/trainer/{code}")));
+        }
+    }
+}
+
+/// Settings and decks, changeable until the game starts. Every change goes to the server at
+/// once; what is shown is always the server's view.
+#[component]
+fn SettingsForm(session: Session) -> impl IntoView {
+    let decks = LocalResource::new(api::decks);
+    let current = move || session.view.with(|view| view.as_ref().map(|view| view.settings)).unwrap_or_default();
+    let change = move |edit: &dyn Fn(&mut Settings)| {
+        let mut settings = current();
+        edit(&mut settings);
+        session.send(ClientMsg::Configure { settings, statement_decks: Vec::new(), role_deck: None });
+    };
+    let chosen_decks = move || session.view.with(|view| view.as_ref().map(|view: &View| view.decks.clone()));
+    let toggle_deck = move |id: String, on: bool| {
+        let Some(decks) = chosen_decks() else { return };
+        let mut ids: Vec<String> = decks.statements.id.split('+').map(str::to_owned).collect();
+        ids.retain(|known| *known != id);
+        if on {
+            ids.push(id);
+        }
+        if !ids.is_empty() {
+            session.send(ClientMsg::Configure { settings: current(), statement_decks: ids, role_deck: None });
+        }
+    };
+    let deck_choices = move || {
+        decks.get().and_then(Result::ok).map(|list| {
+            let chosen = chosen_decks();
+            let statement_ids: Vec<String> =
+                chosen.as_ref().map(|decks| decks.statements.id.split('+').map(str::to_owned).collect()).unwrap_or_default();
+            let role_id = chosen.map(|decks| decks.roles.id).unwrap_or_default();
+            let statements = list
+                .statements
+                .into_iter()
+                .map(|deck| {
+                    let checked = statement_ids.contains(&deck.id);
+                    let id = deck.id.clone();
+                    view! {
+                        <label class="check">
+                            <input type="checkbox" prop:checked=checked on:change=move |ev| toggle_deck(id.clone(), event_target_checked(&ev)) />
+                            {format!("{} ({})", deck.title.nl, deck.cards)}
+                        </label>
+                    }
+                })
+                .collect_view();
+            let roles = list
+                .roles
+                .into_iter()
+                .map(|deck| view! { <option value=deck.id.clone() selected=deck.id == role_id>{deck.title.nl}</option> })
+                .collect_view();
+            view! {
+                <fieldset>
+                    <legend>{T.statement_deck}</legend>
+                    {statements}
+                </fieldset>
+                <label for="role-deck">{T.role_deck}</label>
+                <select id="role-deck" on:change=move |ev| {
+                    session.send(ClientMsg::Configure { settings: current(), statement_decks: Vec::new(), role_deck: Some(event_target_value(&ev)) });
+                }>{roles}</select>
+            }
+        })
+    };
+    let option =
+        |value: String, label: String, selected: bool| view! { <option value=value selected=selected>{label}</option> };
+
+    view! {
+        <details class="panel settings" open>
+            <summary>{T.settings}</summary>
+            {deck_choices}
+            {move || {
+                let settings = current();
+                let seconds = settings.timer.seconds().unwrap_or(60);
+                view! {
+                    <label for="hand-size">{T.hand_size}</label>
+                    <select id="hand-size" on:change=move |ev| {
+                        let size = event_target_value(&ev).parse().unwrap_or(3);
+                        change(&|s| s.hand_size = size);
+                    }>
+                        {(1..=Settings::MAX_HAND_SIZE).map(|n| option(n.to_string(), n.to_string(), n == settings.hand_size)).collect_view()}
+                    </select>
+                    <label for="reader-mode">{T.reader_mode}</label>
+                    <select id="reader-mode" on:change=move |ev| {
+                        let reader = if event_target_value(&ev) == "trainer" { ReaderMode::Trainer } else { ReaderMode::Rotating };
+                        change(&|s| s.reader = reader);
+                    }>
+                        {option("rotating".into(), T.reader_rotating.into(), settings.reader == ReaderMode::Rotating)}
+                        {option("trainer".into(), T.reader_trainer.into(), settings.reader == ReaderMode::Trainer)}
+                    </select>
+                    <label for="perspective">{T.perspective}</label>
+                    <select id="perspective" on:change=move |ev| {
+                        let perspective = if event_target_value(&ev) == "own" { Perspective::Own } else { Perspective::Role };
+                        change(&|s| s.perspective = perspective);
+                    }>
+                        {option("role".into(), T.perspective_role.into(), settings.perspective == Perspective::Role)}
+                        {option("own".into(), T.perspective_own.into(), settings.perspective == Perspective::Own)}
+                    </select>
+                    <label for="rotate-roles">{T.rotate_roles}</label>
+                    <select id="rotate-roles" on:change=move |ev| {
+                        let every = event_target_value(&ev).parse().unwrap_or(0);
+                        change(&|s| s.rotate_roles_every = every);
+                    }>
+                        {[0u8, 1, 2, 3, 5].into_iter().map(|n| {
+                            let label = if n == 0 { T.rotate_never.to_owned() } else { format!("{} {n}", T.turn) };
+                            option(n.to_string(), label, n == settings.rotate_roles_every)
+                        }).collect_view()}
+                    </select>
+                    <label for="timer-mode">{T.timer}</label>
+                    <select id="timer-mode" on:change=move |ev| {
+                        let timer = match event_target_value(&ev).as_str() {
+                            "soft" => TimerMode::Soft { seconds },
+                            "hard" => TimerMode::Hard { seconds },
+                            _ => TimerMode::Off,
+                        };
+                        change(&|s| s.timer = timer);
+                    }>
+                        {option("off".into(), T.timer_off.into(), settings.timer == TimerMode::Off)}
+                        {option("soft".into(), T.timer_soft.into(), matches!(settings.timer, TimerMode::Soft { .. }))}
+                        {option("hard".into(), T.timer_hard.into(), matches!(settings.timer, TimerMode::Hard { .. }))}
+                    </select>
+                    {(settings.timer != TimerMode::Off).then(|| view! {
+                        <label for="timer-seconds">{T.timer_seconds}</label>
+                        <input id="timer-seconds" type="number" min="10" max="900" step="5" prop:value=seconds.to_string()
+                            on:change=move |ev| {
+                                let seconds: u16 = event_target_value(&ev).parse().unwrap_or(60);
+                                change(&|s| s.timer = match s.timer {
+                                    TimerMode::Hard { .. } => TimerMode::Hard { seconds },
+                                    _ => TimerMode::Soft { seconds },
+                                });
+                            } />
+                    })}
+                    <label class="check">
+                        <input id="auto-reveal" type="checkbox" prop:checked=settings.auto_reveal
+                            on:change=move |ev| { let on = event_target_checked(&ev); change(&|s| s.auto_reveal = on); } />
+                        {T.auto_reveal}
+                    </label>
+                    <label class="check">
+                        <input id="anonymous" type="checkbox" prop:checked=settings.anonymous
+                            on:change=move |ev| { let on = event_target_checked(&ev); change(&|s| s.anonymous = on); } />
+                        {T.anonymous}
+                    </label>
+                }
+            }}
+        </details>
+    }
+}
+
+/// Lock, co-trainers, hand-over and the end of the session.
+#[component]
+fn TrainerTools(session: Session, code: String) -> impl IntoView {
+    let locked = move || session.view.with(|view| view.as_ref().is_some_and(|view| view.locked));
+    let trainers = move || session.view.with(|view| view.as_ref().map_or(0, |view| view.trainers.len()));
+    let me = move || {
+        session.view.with(|view| match view.as_ref().map(|view| view.you) {
+            Some(cards::view::Identity::Trainer { trainer }) => Some(trainer),
+            _ => None,
+        })
+    };
+    let origin = web_sys::window().and_then(|window| window.location().origin().ok()).unwrap_or_default();
+    let invite_link = move || session.invite.get().map(|token| format!("{origin}/trainer/{code}#token={token}"));
+    view! {
+        <section class="panel tools">
+            {move || locked().then(|| view! { <p class="notice">{T.locked_note}</p> })}
+            <div class="controls">
+                <button id="lock" on:click=move |_| session.send(ClientMsg::Lock { locked: !locked() })>
+                    {move || if locked() { T.unlock } else { T.lock }}
+                </button>
+                <button id="invite" on:click=move |_| session.send(ClientMsg::AddTrainer)>{T.invite_trainer}</button>
+                {move || (trainers() > 1).then(|| view! {
+                    <button id="hand-over" on:click=move |_| {
+                        if let Some(trainer) = me() {
+                            session.send(ClientMsg::RemoveTrainer { trainer });
+                        }
+                    }>{T.hand_over}</button>
+                })}
+                <button id="end" class="danger" on:click=move |_| {
+                    if confirm(T.end_confirm) {
+                        session.send(ClientMsg::End);
+                    }
+                }>{T.end_session}</button>
+            </div>
+            <p class="muted">{move || format!("{} {}", trainers(), T.trainers_count)}</p>
+            {move || invite_link().map(|link| view! {
+                <p>{T.invite_hint}</p>
+                <p><code class="invite-link">{link}</code></p>
+            })}
+        </section>
+    }
 }

@@ -71,9 +71,13 @@ async fn the_health_check_and_the_deck_list_answer() {
     let (status, body) = tests::http(server.addr, "GET", "/api/decks", None).await;
     assert_eq!(status, 200);
     assert!(body.contains("containerbegrippen") && body.contains("keukentafel"), "{body}");
-    let (status, body) =
-        tests::http(server.addr, "POST", "/api/rooms", Some(r#"{"statement_deck":"nope","role_deck":"keukentafel"}"#))
-            .await;
+    let (status, body) = tests::http(
+        server.addr,
+        "POST",
+        "/api/rooms",
+        Some(r#"{"statement_decks":["nope"],"role_deck":"keukentafel"}"#),
+    )
+    .await;
     assert_eq!(status, 400);
     assert!(body.contains("unknown_deck"), "{body}");
 }

@@ -81,6 +81,13 @@ fn every_message_type_update_kind_and_error_code_is_documented() {
         Rejection::TooFewPlayers { min: 2 },
         Rejection::NoTermToDefine,
         Rejection::StoreUnavailable,
+        Rejection::RoomLocked,
+        Rejection::NoTimer,
+        Rejection::UnknownSeat,
+        Rejection::UnknownTrainer,
+        Rejection::LastTrainer,
+        Rejection::BadSettings,
+        Rejection::UnknownDeck,
     ];
     for rejection in rejections {
         assert!(

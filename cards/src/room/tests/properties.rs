@@ -1,0 +1,214 @@
+//! Random games: any sequence of commands from anyone keeps the room's invariants.
+
+use std::collections::BTreeSet;
+
+use proptest::prelude::*;
+
+use super::*;
+use crate::event::Perspective;
+
+/// One step of a random game: who acts, what they ask, and how much time passes first.
+#[derive(Debug, Clone)]
+struct Step {
+    actor: u8,
+    command: u8,
+    a: u8,
+    b: u8,
+    wait_ms: u32,
+}
+
+fn steps() -> impl Strategy<Value = Vec<Step>> {
+    let step = (0u8..10, 0u8..19, any::<u8>(), any::<u8>(), prop_oneof![Just(0u32), 0u32..700_000])
+        .prop_map(|(actor, command, a, b, wait_ms)| Step { actor, command, a, b, wait_ms });
+    proptest::collection::vec(step, 1..120)
+}
+
+fn actor(n: u8) -> Actor {
+    match n {
+        0 => Actor::Trainer(TrainerId(0)),
+        1 => Actor::Trainer(TrainerId(1)),
+        2 => Actor::Guest,
+        3 => Actor::Server,
+        seat => Actor::Player(SeatId(u16::from(seat - 4))),
+    }
+}
+
+/// A command built from the step's numbers, mostly one that could make sense now.
+fn command(table: &Table, step: &Step, index: usize) -> Command {
+    let seat = SeatId(u16::from(step.a % 6));
+    let card_of = |cards: Vec<CardId>| cards.get(usize::from(step.b) % cards.len().max(1)).cloned();
+    match step.command {
+        0 => Command::Join { name: format!("Speler {}", step.a % 8), token: TokenDigest::of(&format!("t{}", step.a)) },
+        1 => Command::Leave,
+        2 => {
+            let timer = match step.b % 3 {
+                0 => TimerMode::Off,
+                1 => TimerMode::Soft { seconds: 10 + u16::from(step.a) },
+                _ => TimerMode::Hard { seconds: 10 + u16::from(step.a) },
+            };
+            let settings = Settings {
+                hand_size: step.a % 9,
+                reader: if step.b.is_multiple_of(2) { ReaderMode::Rotating } else { ReaderMode::Trainer },
+                perspective: if step.a.is_multiple_of(2) { Perspective::Role } else { Perspective::Own },
+                rotate_roles_every: step.b % 4,
+                timer,
+                auto_reveal: !step.a.is_multiple_of(5),
+                anonymous: step.b.is_multiple_of(7),
+            };
+            Command::Configure { settings, statements: None, roles: None }
+        }
+        3 => Command::Start,
+        4 | 5 => {
+            let held = table.room.seat(seat).map(|seat| seat.hand.clone()).unwrap_or_default();
+            let reader_hand = match table.room.phase() {
+                Phase::Turn(Turn { reader: Some(reader), .. }) => table.hand(*reader),
+                _ => held,
+            };
+            let pile: Vec<CardId> = table.room.pile().cloned().collect();
+            let card = card_of(if step.command == 4 { reader_hand } else { pile });
+            Command::Play { card: card.unwrap_or_else(|| CardId("geen-kaart".to_owned())) }
+        }
+        6 | 7 => {
+            let position = if step.b % 6 == 5 { Position::Pass } else { Position::Scale(1 + step.b % 5) };
+            let argument = Some(format!("ARG-{index}-X"));
+            let definition = (step.a.is_multiple_of(2)).then(|| format!("DEF-{index}-X"));
+            Command::Answer(Answer { position, argument, definition })
+        }
+        8 => Command::Reveal,
+        9 => Command::Revote,
+        10 => Command::Next,
+        11 => Command::Skip,
+        12 => {
+            if step.a.is_multiple_of(2) {
+                Command::PauseTimer
+            } else {
+                Command::ResumeTimer
+            }
+        }
+        13 => Command::Kick { seat },
+        14 => Command::Lock { locked: step.a.is_multiple_of(2) },
+        15 => {
+            if step.a.is_multiple_of(2) {
+                Command::AddTrainer { token: TokenDigest::of("co") }
+            } else {
+                Command::RemoveTrainer { trainer: TrainerId(u16::from(step.b % 3)) }
+            }
+        }
+        16 => Command::End,
+        17 => Command::SetPresence { seat, here: step.b.is_multiple_of(2) },
+        _ => Command::Tick,
+    }
+}
+
+/// Every statement is in exactly one place: a hand, the pile, or among the played.
+fn cards_are_conserved(table: &Table) {
+    if !table.log.iter().any(|event| matches!(event, Event::Started { .. })) {
+        return;
+    }
+    let room = &table.room;
+    let mut places: Vec<&CardId> = room.seats().flat_map(|(_, seat)| seat.hand.iter()).collect();
+    places.extend(room.pile());
+    places.extend(room.played());
+    let distinct: BTreeSet<&CardId> = places.iter().copied().collect();
+    assert_eq!(distinct.len(), places.len(), "a card is in two places");
+    assert_eq!(distinct.len(), room.setup().statements.cards.len(), "a card went missing");
+}
+
+/// The phases only move forward: lobby, turns numbered one by one, the end.
+fn phase_moves_forward(before: &Phase, after: &Phase) {
+    let legal = match (before, after) {
+        (Phase::Lobby, Phase::Lobby | Phase::Turn(Turn { number: 1, .. }) | Phase::Ended(_)) => true,
+        (Phase::Turn(old), Phase::Turn(new)) => new.number == old.number || new.number == old.number + 1,
+        (Phase::Turn(_), Phase::Ended(_)) => true,
+        (Phase::Ended(old), Phase::Ended(new)) => old == new,
+        _ => false,
+    };
+    assert!(legal, "illegal phase change from {before:?} to {after:?}");
+}
+
+/// No participant's view holds another player's hand, or an answer before its reveal.
+fn views_hide_what_is_not_theirs(table: &Table) {
+    let room = &table.room;
+    let mut identities = vec![Identity::Trainer { trainer: TrainerId(0) }, Identity::Observer];
+    identities.extend(room.seats().map(|(seat, _)| Identity::Player { seat }));
+    let hidden_answers: Vec<(SeatId, String)> = match room.phase() {
+        Phase::Turn(turn) if turn.revealed.is_none() => turn
+            .answers
+            .iter()
+            .flat_map(|(seat, answer)| {
+                answer.argument.iter().chain(&answer.definition).map(|text| (*seat, text.clone()))
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    for you in identities {
+        let view = serde_json::to_string(&table.view(you)).expect("serialises");
+        for (author, text) in &hidden_answers {
+            if you != (Identity::Player { seat: *author }) {
+                assert!(!view.contains(text.as_str()), "{you:?} sees the hidden answer of {author:?}");
+            }
+        }
+        for (holder, seat) in room.seats() {
+            if you == (Identity::Player { seat: holder }) {
+                continue;
+            }
+            for card in &seat.hand {
+                let text = &room.setup().statements.card(card).expect("a card of the deck").text.nl;
+                assert!(!view.contains(text.as_str()), "{you:?} sees a card in the hand of {holder:?}");
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_games_keep_every_invariant(steps in steps()) {
+        let mut table = Table::with_players(&["Anna", "Bram"]);
+        let identities = |room: &Room| {
+            let mut all = vec![Identity::Trainer { trainer: TrainerId(0) }, Identity::Observer];
+            all.extend(room.seats().map(|(seat, _)| Identity::Player { seat }));
+            all
+        };
+        for (index, step) in steps.iter().enumerate() {
+            table.now += u64::from(step.wait_ms);
+            let before = table.room.clone();
+            let mut views: Vec<(Identity, View)> =
+                identities(&before).into_iter().map(|you| (you, before.view(you, table.now))).collect();
+            let command = command(&table, step, index);
+            // `try_cmd` checks that a refused command leaves the room as it was.
+            if let Ok(events) = table.try_cmd(actor(step.actor), command) {
+                let mut replayed = before.clone();
+                for event in &events {
+                    replayed.apply(event);
+                    for (you, view) in &mut views {
+                        for update in replayed.updates(event, replayed.audience(*you, event)) {
+                            view.apply(&update);
+                        }
+                    }
+                }
+                for (you, view) in &views {
+                    let fresh = table.view(*you);
+                    prop_assert_eq!(strip_timer(view), strip_timer(&fresh), "the reducer drifted for {:?}", you);
+                }
+            }
+            cards_are_conserved(&table);
+            phase_moves_forward(before.phase(), table.room.phase());
+            views_hide_what_is_not_theirs(&table);
+        }
+        prop_assert_eq!(Room::replay(&table.log), Some(table.room.clone()));
+    }
+}
+
+/// A timer's remaining time in a snapshot depends on when it is taken; the rest must agree.
+fn strip_timer(view: &View) -> View {
+    let mut view = view.clone();
+    if let PhaseView::Turn(turn) = &mut view.phase
+        && let Some(timer) = &mut turn.timer
+        && timer.running
+    {
+        timer.remaining_ms = 0;
+    }
+    view
+}

@@ -1,0 +1,58 @@
+//! The projector: the statement large, how many have answered, the timer, then the reveal
+//! chart. It joins as an observer, so it never receives a hand or a hidden answer.
+
+use cards::Presence;
+use cards::protocol::Join;
+use cards::view::PhaseView;
+use leptos::prelude::*;
+
+use crate::components::{Countdown, NotFound, RevealView, Stage, StatusLine, room_code_param, stage_memo};
+use crate::i18n::T;
+use crate::session::Session;
+
+#[component]
+pub fn Projector() -> impl IntoView {
+    let Some(code) = room_code_param() else {
+        return view! { <NotFound /> }.into_any();
+    };
+    let session = Session::open(code.clone(), Some(Join::Observer));
+    let stage = stage_memo(session);
+    let origin = web_sys::window().and_then(|window| window.location().origin().ok()).unwrap_or_default();
+    let join_link = format!("{origin}/play/{code}");
+
+    let answered = move || {
+        session.view.with(|view| {
+            let view = view.as_ref()?;
+            let PhaseView::Turn(turn) = &view.phase else { return None };
+            let present = view.seats.iter().filter(|seat| seat.presence == Presence::Here).count();
+            Some(format!("{} {} {present} {}", turn.answered.len(), T.of, T.answered_count))
+        })
+    };
+    let body = move || match stage.get() {
+        Stage::Answering { statement, .. } => view! {
+            <p class="projector-statement">{statement.text.nl}</p>
+            <Countdown session=session />
+            <p class="projector-count" aria-live="polite">{answered}</p>
+        }
+        .into_any(),
+        Stage::Revealed { statement, .. } => view! {
+            <p class="projector-statement small">{statement.text.nl}</p>
+            <RevealView session=session />
+        }
+        .into_any(),
+        Stage::Ended => view! { <p class="notice">{T.ended}</p> }.into_any(),
+        _ => view! {
+            <p class="projector-join">{T.projector_waiting}</p>
+            <p class="big-code">{code.clone()}</p>
+            <p class="projector-link">{join_link.clone()}</p>
+        }
+        .into_any(),
+    };
+    view! {
+        <div class="projector">
+            <StatusLine session=session />
+            {body}
+        </div>
+    }
+    .into_any()
+}
