@@ -2,6 +2,7 @@
 //! the room sends back. Nothing here knows a game rule.
 
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::extract::ws::{Message, Utf8Bytes, WebSocket};
@@ -42,7 +43,7 @@ pub async fn serve(socket: WebSocket, room: Option<RoomHandle>, limits: Limits) 
     };
 
     let reader = async {
-        let mut session = Session { conn, room: room.clone(), outbox: outbox.clone(), released: None };
+        let mut session = Session { conn, room: room.clone(), outbox, released: None };
         loop {
             // Any frame, a pong included, shows the client is still there.
             let message = tokio::select! {
@@ -66,17 +67,26 @@ pub async fn serve(socket: WebSocket, room: Option<RoomHandle>, limits: Limits) 
                 break;
             }
         }
-        session.released.is_some()
     };
 
-    let joined = tokio::select! {
-        joined = reader => joined,
-        () = writer => true,
+    tokio::pin!(writer);
+    let reader_ended = tokio::select! {
+        () = reader => true,
+        () = &mut writer => false,
     };
-    if let (true, Some(room)) = (joined, room) {
+    if let Some(room) = &room {
+        // Harmless for a connection the room never seated or has already let go.
         let _ = room.send(RoomMsg::Gone { conn }).await;
     }
+    if reader_ended {
+        // The room no longer holds this connection's queue: let the writer send what is
+        // already in it (a removal notice, say), then close.
+        let _ = tokio::time::timeout(FLUSH_WINDOW, writer).await;
+    }
 }
+
+/// How long a closing connection may take to send what was queued for it.
+const FLUSH_WINDOW: Duration = Duration::from_secs(2);
 
 struct Session {
     conn: ConnId,

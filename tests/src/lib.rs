@@ -81,6 +81,20 @@ impl TestServer {
         client
     }
 
+    pub async fn observer(&self, room: &str) -> TestClient {
+        let mut client = self.connect(room).await;
+        client.hello(Join::Observer).await.expect("observer joins");
+        client
+    }
+
+    /// Takes a seat back with its token, as a phone does when it wakes up.
+    pub async fn resume(&self, room: &str, token: &str) -> TestClient {
+        let mut client = self.connect(room).await;
+        client.hello(Join::Seat { token: token.to_owned() }).await.expect("the seat is taken back");
+        client.seat_token = Some(token.to_owned());
+        client
+    }
+
     pub async fn player(&self, room: &str, name: &str) -> TestClient {
         let mut client = self.connect(room).await;
         client.hello(Join::Player { name: name.to_owned() }).await.expect("player joins");
@@ -151,27 +165,33 @@ impl TestClient {
                 .expect("the server sent nothing within the patience limit")
                 .expect("the connection is open")
                 .expect("a frame arrives");
-            let Message::Text(text) = frame else { continue };
-            self.frames.push(text.to_string());
-            let msg: ServerMsg = serde_json::from_str(&text).expect("the server sends valid messages");
-            match &msg {
-                ServerMsg::Welcome { view, seat_token, seq, .. } => {
-                    self.view = Some((**view).clone());
-                    self.seq = *seq;
-                    if seat_token.is_some() {
-                        self.seat_token.clone_from(seat_token);
-                    }
-                }
-                ServerMsg::Update { updates, seq } => {
-                    assert!(*seq > self.seq, "updates arrive in order, after the welcome");
-                    self.seq = *seq;
-                    let view = self.view.as_mut().expect("updates come after the welcome");
-                    updates.iter().for_each(|update| view.apply(update));
-                }
-                _ => {}
+            if let Message::Text(text) = frame {
+                return self.absorb(&text);
             }
-            return msg;
         }
+    }
+
+    /// Records a frame and folds it into the view.
+    fn absorb(&mut self, text: &str) -> ServerMsg {
+        self.frames.push(text.to_owned());
+        let msg: ServerMsg = serde_json::from_str(text).expect("the server sends valid messages");
+        match &msg {
+            ServerMsg::Welcome { view, seat_token, seq, .. } => {
+                self.view = Some((**view).clone());
+                self.seq = *seq;
+                if seat_token.is_some() {
+                    self.seat_token.clone_from(seat_token);
+                }
+            }
+            ServerMsg::Update { updates, seq } => {
+                assert!(*seq > self.seq, "updates arrive in order, after the welcome");
+                self.seq = *seq;
+                let view = self.view.as_mut().expect("updates come after the welcome");
+                updates.iter().for_each(|update| view.apply(update));
+            }
+            _ => {}
+        }
+        msg
     }
 
     /// Reads until the view satisfies `done`.
@@ -180,6 +200,29 @@ impl TestClient {
             self.recv().await;
         }
         self.view.as_ref().expect("a view")
+    }
+
+    /// Drops the connection as a phone does when it sleeps: no goodbye.
+    pub async fn drop_connection(self) {
+        drop(self.socket);
+    }
+
+    /// Waits until the server closes this connection.
+    pub async fn closed_by_server(&mut self) {
+        loop {
+            match tokio::time::timeout(PATIENCE, self.socket.next()).await.expect("closed within the patience limit") {
+                None | Some(Err(_)) | Some(Ok(Message::Close(_))) => return,
+                Some(Ok(Message::Text(text))) => {
+                    self.absorb(&text);
+                }
+                Some(Ok(_)) => {}
+            }
+        }
+    }
+
+    /// Every frame received so far, as one string, for checks on what crossed the wire.
+    pub fn wire(&self) -> String {
+        self.frames.concat()
     }
 
     pub fn view(&self) -> &View {

@@ -1,6 +1,6 @@
 //! A trainer and two players, each in their own Chromium, play a round by clicking the UI.
 
-use fantoccini::Client;
+use fantoccini::{Client, Locator};
 use tests::TestServer;
 use tests::browser::{Driver, click, client_dir, screenshot, type_into, wait_for};
 
@@ -70,6 +70,69 @@ async fn a_trainer_and_two_players_play_a_round_in_real_browsers() {
     wait_for(&bram, "//p[contains(., 'Jij bent aan de beurt')]").await;
 
     for browser in [trainer, anna, bram] {
+        let _ = browser.close().await;
+    }
+}
+
+#[tokio::test]
+async fn a_round_with_a_timer_and_a_revote_on_the_console_a_phone_and_the_projector() {
+    let server = TestServer::start_with(|config| config.client_dir = Some(client_dir())).await;
+    let driver = Driver::start().await;
+    let trainer = driver.browser(1280, 800).await;
+    let projector = driver.browser(1280, 800).await;
+    let anna = driver.browser(360, 740).await;
+    let bram = driver.browser(360, 740).await;
+
+    trainer.goto(&server.url()).await.expect("open the home page");
+    wait_for(&trainer, "//select[@id='statement-deck']/option").await;
+    click(&trainer, "#create-room").await;
+    let code = wait_for(&trainer, "//*[@id='room-code']").await;
+
+    // A soft timer: the countdown runs on every screen, the trainer reveals.
+    let timer_mode = trainer.wait().for_element(Locator::Css("#timer-mode")).await.expect("the settings");
+    timer_mode.select_by_value("soft").await.expect("choose a soft timer");
+    wait_for(&trainer, "//input[@id='timer-seconds']").await;
+
+    projector.goto(&format!("{}/projector/{code}", server.url())).await.expect("open the projector");
+    wait_for(&projector, &format!("//p[contains(@class,'big-code')][contains(., '{code}')]")).await;
+    join(&anna, &server, &code, "Anna").await;
+    join(&bram, &server, &code, "Bram").await;
+    wait_for(&trainer, "//section[contains(@class,'roster')]//li[contains(., 'Bram')]").await;
+    click(&trainer, "#start").await;
+
+    wait_for(&anna, "//p[contains(., 'Jij bent aan de beurt')]").await;
+    let statement = wait_for(&anna, "(//button[contains(@class,'hand-card')])[1]").await;
+    click(&anna, ".hand-card").await;
+    wait_for(&projector, &format!("//p[contains(@class,'projector-statement')][contains(., \"{statement}\")]")).await;
+    wait_for(&projector, "//p[@role='timer'][contains(., ':')]").await;
+    wait_for(&bram, "//p[@role='timer'][contains(., ':')]").await;
+
+    answer(&anna, "scale-2", "Eerst moet het veilig zijn.").await;
+    wait_for(&projector, "//p[contains(@class,'projector-count')][contains(., '1 van 2')]").await;
+    screenshot(&projector, "projector-answering-1280x800").await;
+    let source = projector.source().await.expect("page source");
+    assert!(!source.contains("Eerst moet het veilig zijn."), "the projector shows no answer before the reveal");
+    answer(&bram, "scale-4", "Het gezin houdt de regie.").await;
+    wait_for(&projector, "//section[contains(@class,'reveal')]//li[contains(., 'Het gezin houdt de regie.')]").await;
+    screenshot(&projector, "projector-reveal-1280x800").await;
+
+    // The re-vote: Anna moves from "oneens" to "eens"; the reveal says so.
+    click(&trainer, "#revote").await;
+    wait_for(&anna, "//p[contains(@class,'card-label')][contains(., 'Herstemming')]").await;
+    answer(&anna, "scale-4", "Na het gesprek ben ik om.").await;
+    wait_for(&bram, "//p[contains(@class,'card-label')][contains(., 'Herstemming')]").await;
+    answer(&bram, "scale-4", "Nog steeds eens.").await;
+    for browser in [&anna, &trainer, &projector] {
+        wait_for(
+            browser,
+            "//li[contains(., 'Na het gesprek ben ik om.')]//span[contains(@class,'moved')][contains(., 'was Oneens')]",
+        )
+        .await;
+    }
+    screenshot(&anna, "player-revote-reveal-360x740").await;
+    screenshot(&trainer, "trainer-revote-reveal-1280x800").await;
+
+    for browser in [trainer, projector, anna, bram] {
         let _ = browser.close().await;
     }
 }

@@ -1,6 +1,7 @@
 //! Bad input gets a clear error with a stable code; the connection and the room carry on.
 
 use cards::protocol::{ClientMsg, Join, ServerMsg};
+use cards::{Presence, SeatId};
 use tests::TestServer;
 
 async fn error_code(client: &mut tests::TestClient) -> (Option<u64>, String) {
@@ -80,4 +81,52 @@ async fn the_health_check_and_the_deck_list_answer() {
     .await;
     assert_eq!(status, 400);
     assert!(body.contains("unknown_deck"), "{body}");
+}
+
+#[tokio::test]
+async fn a_locked_room_refuses_newcomers_but_gives_seats_back() {
+    let server = TestServer::start().await;
+    let (code, token) = server.create_room().await;
+    let mut trainer = server.trainer(&code, &token).await;
+    let anna = server.player(&code, "Anna").await;
+    let anna_token = anna.seat_token.clone().expect("a seat token");
+    trainer.request(ClientMsg::Lock { locked: true }).await.expect("lock");
+    let mut late = server.connect(&code).await;
+    let refused = late.hello(Join::Player { name: "Bram".to_owned() }).await.expect_err("locked");
+    assert_eq!(refused.code, "room_locked");
+    anna.drop_connection().await;
+    server.resume(&code, &anna_token).await;
+    trainer.request(ClientMsg::Lock { locked: false }).await.expect("unlock");
+    late.hello(Join::Player { name: "Bram".to_owned() }).await.expect("open again");
+}
+
+#[tokio::test]
+async fn the_forty_first_player_finds_the_room_full() {
+    let server = TestServer::start().await;
+    let (code, _token) = server.create_room().await;
+    let mut players = Vec::new();
+    for n in 0..40 {
+        players.push(server.player(&code, &format!("Deelnemer {n}")).await);
+    }
+    let mut one_too_many = server.connect(&code).await;
+    let refused = one_too_many.hello(Join::Player { name: "Nog iemand".to_owned() }).await.expect_err("full");
+    assert_eq!(refused.code, "room_full");
+    let observer = one_too_many.hello(Join::Observer).await;
+    assert!(observer.is_ok(), "watching is still possible");
+}
+
+#[tokio::test]
+async fn a_silent_client_is_dropped_and_shown_as_away() {
+    let server = TestServer::start_with(|config| {
+        config.limits.ping_interval = std::time::Duration::from_millis(50);
+        config.limits.idle_timeout = std::time::Duration::from_millis(600);
+    })
+    .await;
+    let (code, token) = server.create_room().await;
+    let mut trainer = server.trainer(&code, &token).await;
+    // Anna's client stops reading, so it never answers the server's pings.
+    let anna = server.player(&code, "Anna").await;
+    let view = trainer.until(|view| view.seat(SeatId(0)).is_some_and(|seat| seat.presence != Presence::Here)).await;
+    assert!(matches!(view.seat(SeatId(0)).map(|seat| seat.presence), Some(Presence::Away { .. })));
+    drop(anna);
 }

@@ -2,5 +2,6 @@
 
 mod browser;
 mod errors;
+mod game;
 mod protocol_doc;
 mod round;
