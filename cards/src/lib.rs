@@ -7,7 +7,9 @@
 
 pub mod deck;
 pub mod event;
+pub mod export;
 pub mod library;
+pub mod log;
 pub mod protocol;
 mod random;
 pub mod rejection;

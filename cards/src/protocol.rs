@@ -18,10 +18,13 @@ pub const PROTOCOL_VERSION: u32 = 1;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ClientMsg {
-    /// The first message on every connection: who you are in this room.
+    /// The first message on every connection: who you are in this room. A client that
+    /// reconnects says which event it saw last (`since`), to be sent only what it missed.
     Hello {
         protocol: u32,
         join: Join,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        since: Option<u64>,
     },
     /// Trainer, in the lobby: change the settings and, optionally, the decks (by id).
     Configure {
@@ -169,6 +172,9 @@ pub enum ServerMsg {
         seq: u64,
         view: Box<View>,
     },
+    /// The answer to a `hello` with `since`: your view is still good as of event `seq`; the
+    /// `update`s you missed follow.
+    Resumed { id: Option<u64>, protocol: u32, seq: u64 },
     /// Changes to your view, up to and including event `seq`.
     Update { seq: u64, updates: Vec<Update> },
     /// Your command was accepted and its effects have been sent.
@@ -177,10 +183,13 @@ pub enum ServerMsg {
     Invite { id: Option<u64>, token: String },
     /// Your message was refused; nothing changed.
     Error { id: Option<u64>, code: String, message: Text },
+    /// Something a trainer should know that is nobody's command: the server cannot store
+    /// changes right now, say.
+    Notice { code: String, message: Text },
 }
 
 impl ServerMsg {
-    pub const TYPES: &'static [&'static str] = &["welcome", "update", "ack", "invite", "error"];
+    pub const TYPES: &'static [&'static str] = &["welcome", "resumed", "update", "ack", "invite", "error", "notice"];
 
     pub fn error(id: Option<u64>, rejection: &Rejection) -> ServerMsg {
         ServerMsg::Error { id, code: rejection.code().to_owned(), message: rejection.message() }

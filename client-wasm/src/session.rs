@@ -93,7 +93,9 @@ impl Session {
 
     fn hello(&self) {
         if let Some(join) = self.credential.get_value() {
-            self.send(ClientMsg::Hello { protocol: PROTOCOL_VERSION, join });
+            // After a dropped connection, ask only for what was missed; nothing typed is lost.
+            let since = self.view.with_untracked(Option::is_some).then(|| self.seq.get_value());
+            self.send(ClientMsg::Hello { protocol: PROTOCOL_VERSION, join, since });
         }
     }
 
@@ -157,7 +159,9 @@ impl Session {
                     }
                 });
             }
+            ServerMsg::Resumed { seq, .. } => self.seq.set_value(seq),
             ServerMsg::Update { .. } | ServerMsg::Ack { .. } => {}
+            ServerMsg::Notice { code, message } => self.problem.set(Some(Problem { code, message })),
             ServerMsg::Invite { token, .. } => self.invite.set(Some(token)),
             ServerMsg::Error { code, message, .. } => {
                 if self.view.get_untracked().is_none() {

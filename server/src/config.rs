@@ -15,6 +15,8 @@ pub struct Config {
     pub library: Library,
     /// How long a dropped player's seat, role, hand and answer are kept for them.
     pub seat_hold: Duration,
+    /// Rooms with no activity for this long are deleted, ended or not; `None` keeps them.
+    pub retention: Option<Duration>,
     pub limits: Limits,
 }
 
@@ -56,6 +58,7 @@ impl Config {
             client_dir: None,
             library: Library::built_in(),
             seat_hold: Duration::from_secs(10 * 60),
+            retention: Some(Duration::from_secs(90 * 24 * 60 * 60)),
             limits: Limits::default(),
         }
     }

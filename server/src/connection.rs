@@ -109,9 +109,10 @@ impl Session {
             return self.reply(ServerMsg::error(id, &Rejection::UnknownRoom));
         };
         let msg = match (msg, self.released.is_some()) {
-            (ClientMsg::Hello { protocol, join }, false) => {
+            (ClientMsg::Hello { protocol, join, since }, false) => {
                 let (joined, seated) = oneshot::channel();
-                let hello = RoomMsg::Hello { conn: self.conn, id, protocol, join, outbox: self.outbox.clone(), joined };
+                let outbox = self.outbox.clone();
+                let hello = RoomMsg::Hello { conn: self.conn, id, protocol, join, since, outbox, joined };
                 if room.send(hello).await.is_err() {
                     return false;
                 }

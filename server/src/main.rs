@@ -1,11 +1,15 @@
-//! The `standpunt` binary: parses the command line and runs the server.
+//! The `standpunt` binary: parses the command line, then serves or runs one store command.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
 
-use anyhow::Context as _;
-use clap::Parser;
-use server::Config;
+use anyhow::{Context as _, bail};
+use cards::log::{LoggedEvent, Names};
+use cards::{RoomCode, export};
+use clap::{Parser, Subcommand, ValueEnum};
+use server::{Config, Sqlite};
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
@@ -13,11 +17,20 @@ use tracing_subscriber::EnvFilter;
 #[derive(Parser)]
 #[command(version)]
 struct Cli {
+    #[command(subcommand)]
+    command: Option<Tool>,
+    #[command(flatten)]
+    serve: Serve,
+}
+
+/// Serving, the default.
+#[derive(clap::Args)]
+struct Serve {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
     addr: SocketAddr,
     /// Folder for the event store.
-    #[arg(long, default_value = "./standpunt-data")]
+    #[arg(long, global = true, default_value = "./standpunt-data")]
     data: PathBuf,
     /// Folder with extra deck files (*.toml) to offer besides the built-in decks.
     #[arg(long)]
@@ -28,28 +41,115 @@ struct Cli {
     /// Minutes a dropped player's seat is kept for them.
     #[arg(long, default_value_t = 10)]
     seat_hold_minutes: u64,
+    /// Rooms with no activity for this many days are deleted (0 keeps them for ever).
+    #[arg(long, default_value_t = 90)]
+    retain_days: u64,
+}
+
+/// Work on the event store in `--data`, without serving.
+#[derive(Subcommand)]
+enum Tool {
+    /// List the rooms: code, created, players, rounds, state.
+    Rooms,
+    /// Write a room's log to standard output.
+    Export {
+        room: String,
+        #[arg(long, value_enum, default_value_t = Format::Csv)]
+        format: Format,
+        /// Show participants' names instead of "Deelnemer 1..n".
+        #[arg(long)]
+        names: bool,
+    },
+    /// Delete a room's log for good.
+    Delete { room: String },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    /// The whole log.
+    Json,
+    /// One row per answer, for Excel.
+    Csv,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        None => serve(cli.serve),
+        Some(tool) => run_tool(tool, &cli.serve.data),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("standpunt: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
+async fn serve(options: Serve) -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
         .init();
-    let cli = Cli::parse();
-    let mut config = Config::new(cli.data);
-    config.client_dir = Some(cli.client);
-    config.seat_hold = std::time::Duration::from_secs(cli.seat_hold_minutes * 60);
-    if let Some(folder) = cli.decks {
+    let mut config = Config::new(options.data);
+    config.client_dir = Some(options.client);
+    config.seat_hold = Duration::from_secs(options.seat_hold_minutes * 60);
+    config.retention = (options.retain_days > 0).then(|| Duration::from_secs(options.retain_days * 24 * 60 * 60));
+    if let Some(folder) = options.decks {
         load_decks(&mut config, &folder)?;
     }
-    let listener = TcpListener::bind(cli.addr).await.with_context(|| format!("cannot listen on {}", cli.addr))?;
+    let listener =
+        TcpListener::bind(options.addr).await.with_context(|| format!("cannot listen on {}", options.addr))?;
     let addr = listener.local_addr()?;
     println!("Standpunt draait op http://{addr}/  (Standpunt is running at http://{addr}/)");
     server::run(listener, config, shutdown_signal()).await
 }
 
+fn run_tool(tool: Tool, data: &Path) -> anyhow::Result<()> {
+    let store = Sqlite::open_existing(data)?;
+    match tool {
+        Tool::Rooms => {
+            println!("{:<8} {:<20} {:>8} {:>7}  state", "code", "created (UTC)", "players", "rounds");
+            for room in store.summaries()? {
+                let state = if room.ended { "ended" } else { "open" };
+                let created = export::iso8601(room.created);
+                println!("{:<8} {:<20} {:>8} {:>7}  {state}", room.code, created, room.players, room.rounds);
+            }
+        }
+        Tool::Export { room, format, names } => {
+            let code = parse_code(&room)?;
+            let log: Vec<LoggedEvent> = store
+                .records(&code)?
+                .into_iter()
+                .map(|record| LoggedEvent { seq: record.seq, at: record.at, event: record.event })
+                .collect();
+            if log.is_empty() {
+                bail!("there is no room {code} in {}", data.display());
+            }
+            let names = if names { Names::Real } else { Names::Pseudonyms };
+            match format {
+                Format::Json => println!("{}", export::json(&log, names)),
+                Format::Csv => print!("{}", export::csv(&cards::log::answers(&log, names))),
+            }
+        }
+        Tool::Delete { room } => {
+            let code = parse_code(&room)?;
+            if !store.delete(&code)? {
+                bail!("there is no room {code} in {}", data.display());
+            }
+            println!("deleted room {code}");
+        }
+    }
+    Ok(())
+}
+
+fn parse_code(room: &str) -> anyhow::Result<RoomCode> {
+    RoomCode::parse(room).with_context(|| format!("'{room}' is not a room code"))
+}
+
 /// Adds every `*.toml` deck in `folder`; any invalid file stops the start with all its errors.
-fn load_decks(config: &mut Config, folder: &std::path::Path) -> anyhow::Result<()> {
+fn load_decks(config: &mut Config, folder: &Path) -> anyhow::Result<()> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(folder)
         .with_context(|| format!("cannot read deck folder {}", folder.display()))?
         .filter_map(|entry| entry.ok().map(|entry| entry.path()))

@@ -5,7 +5,7 @@
 //! for its room, a participant's welcome and the updates that follow it can never cross.
 //! Accepted events are durable in the store before anyone hears of them (write-ahead).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::sync::Arc;
 
 use axum::extract::ws::Utf8Bytes;
@@ -42,6 +42,7 @@ pub enum RoomMsg {
         id: Option<u64>,
         protocol: u32,
         join: Join,
+        since: Option<u64>,
         outbox: Outbox,
         joined: oneshot::Sender<Released>,
     },
@@ -97,17 +98,30 @@ pub async fn open(
     let created = Event::Created { code: code.clone(), setup: Box::new(setup.clone()), trainer };
     let record = Record { room: code.clone(), seq: 1, at: now_ms(), event: created };
     shared.store.append(vec![record]).await.map_err(|_| Rejection::StoreUnavailable)?;
+    Ok(spawn(Room::new(code, setup, trainer), 1, shared))
+}
+
+/// Starts the task for a room rebuilt from its log after a restart. Every seat is put on hold,
+/// so its player takes it back with their seat token.
+pub fn restore(records: &[Record], shared: Shared) -> Option<RoomHandle> {
+    let room = Room::replay(records.iter().map(|record| &record.event))?;
+    let seq = records.last().map_or(1, |record| record.seq);
+    Some(spawn(room, seq, shared))
+}
+
+fn spawn(room: Room, seq: u64, shared: Shared) -> RoomHandle {
     let (tx, rx) = mpsc::channel(shared.queue);
     let actor = RoomActor {
-        room: Room::new(code, setup, trainer),
-        seq: 1,
+        room,
+        seq,
         conns: HashMap::new(),
         released: Vec::new(),
+        recent: VecDeque::new(),
         shared,
         rng: StdRng::from_os_rng(),
     };
     tokio::spawn(actor.run(rx));
-    Ok(RoomHandle { tx })
+    RoomHandle { tx }
 }
 
 struct Conn {
@@ -124,9 +138,21 @@ struct RoomActor {
     conns: HashMap<ConnId, Conn>,
     /// Connections to let go once the current message is done: too slow, or no longer allowed.
     released: Vec<ConnId>,
+    /// The last few broadcasts, so a client that reconnects can be sent only what it missed.
+    recent: VecDeque<Broadcast>,
     shared: Shared,
     rng: StdRng,
 }
+
+/// One broadcast's frames, kept for clients that reconnect.
+struct Broadcast {
+    /// The last event sequence number the frames bring a view to.
+    seq: u64,
+    frames: BTreeMap<Frame, Utf8Bytes>,
+}
+
+/// How many recent broadcasts a room keeps for reconnecting clients.
+const RECENT_BROADCASTS: usize = 32;
 
 /// Who gets which frame of a broadcast: most share one serialisation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -138,6 +164,7 @@ enum Frame {
 
 impl RoomActor {
     async fn run(mut self, mut rx: mpsc::Receiver<RoomMsg>) {
+        self.hold_every_seat().await;
         loop {
             let deadline = self.room.next_deadline();
             let msg = tokio::select! {
@@ -151,12 +178,14 @@ impl RoomActor {
                 }
             };
             match msg {
-                RoomMsg::Hello { conn, id, protocol, join, outbox, joined } => {
-                    match self.hello(conn, id, protocol, join).await {
-                        Ok((identity, welcome)) => {
+                RoomMsg::Hello { conn, id, protocol, join, since, outbox, joined } => {
+                    match self.hello(conn, protocol, join).await {
+                        Ok((identity, seat_token)) => {
                             let (hold, released) = oneshot::channel();
-                            // A fresh connection's queue has room for its welcome.
-                            let _ = outbox.try_send(welcome);
+                            // A fresh connection's queue has room for its welcome and what it missed.
+                            for frame in self.welcome(identity, id, seat_token, since) {
+                                let _ = outbox.try_send(frame);
+                            }
                             self.conns.insert(conn, Conn { identity, outbox, _hold: hold });
                             let _ = joined.send(released);
                         }
@@ -174,20 +203,29 @@ impl RoomActor {
         }
     }
 
+    /// A room starts with no connections: whoever was here is away until they come back.
+    async fn hold_every_seat(&mut self) {
+        let here: Vec<SeatId> = self.room.seats().filter(|(_, seat)| seat.is_here()).map(|(id, _)| id).collect();
+        for seat in here {
+            if let Ok(events) = self.decide(Actor::Server, Command::SetPresence { seat, here: false }) {
+                let _ = self.commit(events).await;
+            }
+        }
+    }
+
     async fn tick(&mut self) {
         if let Ok(events) = self.decide(Actor::Server, Command::Tick) {
             let _ = self.commit(events).await;
         }
     }
 
-    /// Seats a new connection. On success returns who it is and its welcome frame.
+    /// Seats a new connection. On success returns who it is and, for a new seat, its token.
     async fn hello(
         &mut self,
         conn: ConnId,
-        id: Option<u64>,
         protocol: u32,
         join: Join,
-    ) -> Result<(Identity, Utf8Bytes), Rejection> {
+    ) -> Result<(Identity, Option<String>), Rejection> {
         if protocol != PROTOCOL_VERSION {
             return Err(Rejection::UnsupportedProtocol);
         }
@@ -221,10 +259,34 @@ impl RoomActor {
                 Identity::Player { seat }
             }
         };
-        let view = Box::new(self.room.view(identity, now_ms()));
-        let welcome = ServerMsg::Welcome { id, protocol: PROTOCOL_VERSION, seat_token, seq: self.seq, view };
         tracing::info!(room = %self.room.code(), conn, ?identity, "joined");
-        Ok((identity, encode(&welcome)))
+        Ok((identity, seat_token))
+    }
+
+    /// What a newly seated connection is sent: only the broadcasts it missed, when it says
+    /// which event it saw last and they are still at hand, or else its whole view.
+    fn welcome(
+        &self,
+        identity: Identity,
+        id: Option<u64>,
+        seat_token: Option<String>,
+        since: Option<u64>,
+    ) -> Vec<Utf8Bytes> {
+        let covered = self.recent.front().map_or(self.seq, |oldest| oldest.seq.saturating_sub(1));
+        if let Some(since) = since.filter(|since| seat_token.is_none() && *since <= self.seq && *since >= covered) {
+            let resumed = encode(&ServerMsg::Resumed { id, protocol: PROTOCOL_VERSION, seq: since });
+            let missed = self.recent.iter().filter(|broadcast| broadcast.seq > since).filter_map(|broadcast| {
+                let frame = match identity {
+                    Identity::Player { seat } if broadcast.frames.contains_key(&Frame::Seat(seat)) => Frame::Seat(seat),
+                    Identity::Trainer { .. } if broadcast.frames.contains_key(&Frame::Trainer) => Frame::Trainer,
+                    _ => Frame::Shared,
+                };
+                broadcast.frames.get(&frame).cloned()
+            });
+            return [resumed].into_iter().chain(missed).collect();
+        }
+        let view = Box::new(self.room.view(identity, now_ms()));
+        vec![encode(&ServerMsg::Welcome { id, protocol: PROTOCOL_VERSION, seat_token, seq: self.seq, view })]
     }
 
     async fn request(&mut self, conn: ConnId, id: Option<u64>, msg: ClientMsg) {
@@ -302,7 +364,18 @@ impl RoomActor {
         });
         if let Err(error) = self.shared.store.append(records.collect()).await {
             tracing::error!(room = %code, %error, "events not stored; command refused");
-            return Err(Rejection::StoreUnavailable);
+            let rejection = Rejection::StoreUnavailable;
+            let notice = encode(&ServerMsg::Notice { code: rejection.code().to_owned(), message: rejection.message() });
+            let trainers: Vec<ConnId> = self
+                .conns
+                .iter()
+                .filter(|(_, known)| matches!(known.identity, Identity::Trainer { .. }))
+                .map(|(conn, _)| *conn)
+                .collect();
+            for conn in trainers {
+                self.send_to(conn, notice.clone());
+            }
+            return Err(rejection);
         }
         self.broadcast(&events);
         Ok(())
@@ -350,6 +423,10 @@ impl RoomActor {
         for (conn, frame) in recipients {
             self.send_to(conn, frame);
         }
+        if self.recent.len() == RECENT_BROADCASTS {
+            self.recent.pop_front();
+        }
+        self.recent.push_back(Broadcast { seq: self.seq, frames });
         // A removed trainer or a seat that left keeps no connection to the room.
         let room = &self.room;
         let revoked = self.conns.iter().filter(|(_, known)| match known.identity {

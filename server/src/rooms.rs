@@ -1,5 +1,6 @@
 //! The registry of open rooms: room code to the handle of its task.
 
+use std::collections::BTreeMap;
 use std::sync::Mutex;
 
 use cards::event::Setup;
@@ -10,6 +11,7 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 
 use crate::room_task::{self, RoomHandle, Shared};
+use crate::store::Record;
 use crate::token::Token;
 
 pub struct Rooms {
@@ -58,6 +60,21 @@ impl Rooms {
                 return (code, trainer_token);
             }
         }
+    }
+
+    /// Starts a task for every room rebuilt from the store; returns how many.
+    pub fn restore(&self, logs: BTreeMap<RoomCode, Vec<Record>>) -> usize {
+        let mut restored = 0;
+        for (code, records) in logs {
+            match room_task::restore(&records, self.shared.clone()) {
+                Some(handle) => {
+                    self.open.insert(code, handle);
+                    restored += 1;
+                }
+                None => tracing::error!(room = %code, "a room's log does not start with its creation; not restored"),
+            }
+        }
+        restored
     }
 
     pub fn get(&self, code: &RoomCode) -> Option<RoomHandle> {

@@ -2,6 +2,7 @@
 //! their view with the browser's reducer, and a little HTTP.
 
 pub mod browser;
+pub mod process;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -53,26 +54,15 @@ impl TestServer {
 
     /// Creates a room with the built-in decks, as the trainer's home page does.
     pub async fn create_room(&self) -> (String, String) {
-        self.create_room_with(cards::Settings::default()).await
+        create_room(self.addr, cards::Settings::default()).await
     }
 
     pub async fn create_room_with(&self, settings: cards::Settings) -> (String, String) {
-        let body = serde_json::json!({
-            "statement_decks": ["containerbegrippen"],
-            "role_deck": "keukentafel",
-            "settings": settings,
-        })
-        .to_string();
-        let (status, reply) = http(self.addr, "POST", "/api/rooms", Some(&body)).await;
-        assert_eq!(status, 201, "room created: {reply}");
-        let reply: serde_json::Value = serde_json::from_str(&reply).expect("json reply");
-        (reply["code"].as_str().expect("code").to_owned(), reply["trainer_token"].as_str().expect("token").to_owned())
+        create_room(self.addr, settings).await
     }
 
     pub async fn connect(&self, room: &str) -> TestClient {
-        let url = format!("ws://{}/ws?room={room}", self.addr);
-        let (socket, _) = tokio_tungstenite::connect_async(url).await.expect("websocket connects");
-        TestClient { socket, next_id: 1, frames: Vec::new(), view: None, seq: 0, seat_token: None }
+        TestClient::connect(self.addr, room).await
     }
 
     pub async fn trainer(&self, room: &str, token: &str) -> TestClient {
@@ -111,6 +101,21 @@ impl Drop for TestServer {
     }
 }
 
+/// Creates a room on the server at `addr` with the built-in decks; returns its code and the
+/// trainer token.
+pub async fn create_room(addr: SocketAddr, settings: cards::Settings) -> (String, String) {
+    let body = serde_json::json!({
+        "statement_decks": ["containerbegrippen"],
+        "role_deck": "keukentafel",
+        "settings": settings,
+    })
+    .to_string();
+    let (status, reply) = http(addr, "POST", "/api/rooms", Some(&body)).await;
+    assert_eq!(status, 201, "room created: {reply}");
+    let reply: serde_json::Value = serde_json::from_str(&reply).expect("json reply");
+    (reply["code"].as_str().expect("code").to_owned(), reply["trainer_token"].as_str().expect("token").to_owned())
+}
+
 /// A participant over a real websocket, keeping its view with the browser's reducer.
 pub struct TestClient {
     socket: WebSocketStream<MaybeTlsStream<TcpStream>>,
@@ -131,18 +136,34 @@ pub struct Refused {
 }
 
 impl TestClient {
-    pub async fn hello(&mut self, join: Join) -> Result<(), Refused> {
-        self.request(ClientMsg::Hello { protocol: PROTOCOL_VERSION, join }).await
+    pub async fn connect(addr: SocketAddr, room: &str) -> TestClient {
+        let url = format!("ws://{addr}/ws?room={room}");
+        let (socket, _) = tokio_tungstenite::connect_async(url).await.expect("websocket connects");
+        TestClient { socket, next_id: 1, frames: Vec::new(), view: None, seq: 0, seat_token: None }
     }
 
-    /// Sends a message and reads until its `ack`, `welcome` or `error`, folding in updates.
-    pub async fn request(&mut self, msg: ClientMsg) -> Result<(), Refused> {
+    pub async fn hello(&mut self, join: Join) -> Result<(), Refused> {
+        self.request(ClientMsg::Hello { protocol: PROTOCOL_VERSION, join, since: None }).await
+    }
+
+    /// Sends a message without waiting for its answer; returns its id.
+    pub async fn send(&mut self, msg: ClientMsg) -> u64 {
         let id = self.next_id;
         self.next_id += 1;
         self.send_raw(&Request { id: Some(id), msg }.encode()).await;
+        id
+    }
+
+    /// Reads until the answer to message `id`, folding in updates.
+    pub async fn answer_to(&mut self, id: u64) -> Result<(), Refused> {
         loop {
             match self.recv().await {
-                ServerMsg::Ack { id: Some(acked) } | ServerMsg::Welcome { id: Some(acked), .. } if acked == id => {
+                ServerMsg::Ack { id: Some(acked) }
+                | ServerMsg::Welcome { id: Some(acked), .. }
+                | ServerMsg::Resumed { id: Some(acked), .. }
+                | ServerMsg::Invite { id: Some(acked), .. }
+                    if acked == id =>
+                {
                     return Ok(());
                 }
                 ServerMsg::Error { id: Some(failed), code, message } if failed == id => {
@@ -151,6 +172,12 @@ impl TestClient {
                 _ => {}
             }
         }
+    }
+
+    /// Sends a message and reads until its `ack`, `welcome` or `error`, folding in updates.
+    pub async fn request(&mut self, msg: ClientMsg) -> Result<(), Refused> {
+        let id = self.send(msg).await;
+        self.answer_to(id).await
     }
 
     pub async fn send_raw(&mut self, text: &str) {
@@ -182,6 +209,9 @@ impl TestClient {
                 if seat_token.is_some() {
                     self.seat_token.clone_from(seat_token);
                 }
+            }
+            ServerMsg::Resumed { seq, .. } => {
+                assert_eq!(*seq, self.seq, "resumed where this client left off");
             }
             ServerMsg::Update { updates, seq } => {
                 assert!(*seq > self.seq, "updates arrive in order, after the welcome");

@@ -488,6 +488,43 @@ fn replaying_the_log_rebuilds_the_same_room() {
     assert_eq!(Room::replay(&table.log), Some(table.room.clone()));
 }
 
+#[test]
+fn the_log_reads_back_as_one_row_per_answer_per_closed_vote() {
+    use crate::log::{LoggedEvent, Names, answers};
+    let mut table = Table::started(&["Anna", "Bram"]);
+    let card = table.play_first();
+    table.ok(Actor::Player(A), answer(1));
+    table.ok(Actor::Player(B), answer(5));
+    table.ok(TRAINER, Command::Revote);
+    table.ok(Actor::Player(A), answer(4));
+    table.ok(TRAINER, Command::Reveal);
+    table.ok(TRAINER, Command::Next);
+    table.play_first();
+    table.ok(Actor::Player(B), answer(2));
+    table.ok(TRAINER, Command::Skip);
+    let log: Vec<LoggedEvent> = table
+        .log
+        .iter()
+        .enumerate()
+        .map(|(i, event)| LoggedEvent { seq: i as u64 + 1, at: 0, event: event.clone() })
+        .collect();
+    let rows = answers(&log, Names::Pseudonyms);
+    let summary: Vec<_> =
+        rows.iter().map(|row| (row.turn, row.vote, row.participant.as_str(), row.position, row.revealed)).collect();
+    assert_eq!(
+        summary,
+        [
+            (1, 1, "Deelnemer 1", Position::Scale(1), true),
+            (1, 1, "Deelnemer 2", Position::Scale(5), true),
+            (1, 2, "Deelnemer 1", Position::Scale(4), true),
+            (2, 1, "Deelnemer 2", Position::Scale(2), false),
+        ]
+    );
+    assert_eq!(rows[0].statement, card);
+    assert!(!rows[0].role.is_empty());
+    assert_eq!(answers(&log, Names::Real)[0].participant, "Anna");
+}
+
 /// Every participant's copy of the room, kept with the same reducer the browser uses, and
 /// everything each was sent.
 struct Watchers {

@@ -1,0 +1,112 @@
+//! A room's log read back: the answers people gave, each with its statement, vote, author,
+//! role and time. Exports and the review are built on this.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::deck::CardId;
+use crate::event::{Event, Position, SeatId};
+use crate::room::{Phase, Room};
+
+/// One event as it stands in the log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoggedEvent {
+    pub seq: u64,
+    /// Milliseconds since the Unix epoch.
+    pub at: u64,
+    pub event: Event,
+}
+
+/// One answer as given in one vote on one statement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnswerRow {
+    pub turn: u32,
+    pub vote: u8,
+    pub statement: CardId,
+    pub statement_text: String,
+    pub terms: Vec<String>,
+    pub seat: SeatId,
+    /// The name, or "Deelnemer n" when pseudonymised.
+    pub participant: String,
+    pub role: String,
+    pub position: Position,
+    pub argument: Option<String>,
+    pub definition: Option<String>,
+    pub at: u64,
+    /// `false` when the trainer skipped the statement before the reveal.
+    pub revealed: bool,
+}
+
+/// Whether exports show names or "Deelnemer 1..n" (by seat).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Names {
+    Real,
+    Pseudonyms,
+}
+
+pub fn pseudonym(seat: SeatId) -> String {
+    format!("Deelnemer {}", u32::from(seat.0) + 1)
+}
+
+/// Every answer of every closed vote (revealed or skipped), in the order the votes closed.
+pub fn answers(log: &[LoggedEvent], names: Names) -> Vec<AnswerRow> {
+    let Some(mut room) = log.first().and_then(|first| Room::replay([&first.event])) else {
+        return Vec::new();
+    };
+    let mut answered_at: BTreeMap<SeatId, u64> = BTreeMap::new();
+    let mut rows = Vec::new();
+    for logged in &log[1..] {
+        match &logged.event {
+            Event::Answered { seat, .. } => {
+                answered_at.insert(*seat, logged.at);
+            }
+            Event::Skipped => rows.extend(closed_vote(&room, &answered_at, names, false)),
+            _ => {}
+        }
+        room.apply(&logged.event);
+        match &logged.event {
+            Event::Revealed { .. } => rows.extend(closed_vote(&room, &answered_at, names, true)),
+            Event::TurnStarted { .. } | Event::RevoteOpened => answered_at.clear(),
+            _ => {}
+        }
+    }
+    rows
+}
+
+fn closed_vote(room: &Room, answered_at: &BTreeMap<SeatId, u64>, names: Names, revealed: bool) -> Vec<AnswerRow> {
+    let Phase::Turn(turn) = room.phase() else { return Vec::new() };
+    let Some(card) = turn.statement.as_ref().and_then(|id| room.setup().statements.card(id)) else {
+        return Vec::new();
+    };
+    turn.answers
+        .iter()
+        .map(|(seat, answer)| {
+            let state = room.seat(*seat);
+            let role = state
+                .and_then(|state| state.role.as_ref())
+                .and_then(|role| room.setup().roles.card(role))
+                .map(|role| role.name.nl.clone())
+                .unwrap_or_default();
+            let participant = match names {
+                Names::Real => state.map(|state| state.name.clone()).unwrap_or_default(),
+                Names::Pseudonyms => pseudonym(*seat),
+            };
+            AnswerRow {
+                turn: turn.number,
+                vote: turn.vote,
+                statement: card.id.clone(),
+                statement_text: card.text.nl.clone(),
+                terms: card.terms.clone(),
+                seat: *seat,
+                participant,
+                role,
+                position: answer.position,
+                argument: answer.argument.clone(),
+                definition: answer.definition.clone(),
+                at: answered_at.get(seat).copied().unwrap_or_default(),
+                revealed,
+            }
+        })
+        .collect()
+}

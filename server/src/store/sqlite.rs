@@ -1,0 +1,208 @@
+//! The embedded default store: one SQLite file in the data folder (WAL, `synchronous=FULL`,
+//! `secure_delete`), plus the queries the command line and the restart need.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::Duration;
+
+use cards::{Event, RoomCode};
+use rusqlite::{Connection, OpenFlags, params};
+
+use super::{Backend, Record, StoreError};
+
+pub struct Sqlite {
+    db: Connection,
+}
+
+/// One line of `standpunt rooms`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoomSummary {
+    pub code: String,
+    pub created: u64,
+    pub last_activity: u64,
+    pub players: u64,
+    pub rounds: u64,
+    pub ended: bool,
+}
+
+impl Sqlite {
+    pub const FILE: &'static str = "standpunt.sqlite3";
+
+    /// Opens (or creates) the store in `data_dir`, for the server.
+    pub fn open(data_dir: &Path) -> Result<Sqlite, StoreError> {
+        std::fs::create_dir_all(data_dir).map_err(|error| StoreError::Backend(error.to_string()))?;
+        let db = Connection::open(data_dir.join(Self::FILE))?;
+        db.pragma_update(None, "journal_mode", "WAL")?;
+        db.pragma_update(None, "synchronous", "FULL")?;
+        db.pragma_update(None, "secure_delete", "ON")?;
+        // Only the command line ever shares the file; never wait long for it.
+        db.busy_timeout(Duration::from_millis(250))?;
+        db.execute_batch(
+            "CREATE TABLE IF NOT EXISTS events (
+                room TEXT NOT NULL,
+                seq INTEGER NOT NULL,
+                at INTEGER NOT NULL,
+                kind TEXT NOT NULL,
+                body TEXT NOT NULL,
+                PRIMARY KEY (room, seq)
+            ) WITHOUT ROWID;",
+        )?;
+        Ok(Sqlite { db })
+    }
+
+    /// Opens an existing store, for the command line; fails if there is none.
+    pub fn open_existing(data_dir: &Path) -> Result<Sqlite, StoreError> {
+        let file = data_dir.join(Self::FILE);
+        let db = Connection::open_with_flags(&file, OpenFlags::SQLITE_OPEN_READ_WRITE)
+            .map_err(|error| StoreError::Backend(format!("no event store at {}: {error}", file.display())))?;
+        db.pragma_update(None, "secure_delete", "ON")?;
+        db.busy_timeout(Duration::from_secs(5))?;
+        Ok(Sqlite { db })
+    }
+
+    /// A room's events in order, with their sequence numbers and times.
+    pub fn records(&self, room: &RoomCode) -> Result<Vec<Record>, StoreError> {
+        let mut select = self.db.prepare_cached("SELECT seq, at, body FROM events WHERE room = ?1 ORDER BY seq")?;
+        let rows = select.query_map([room.as_str()], |row| {
+            Ok((row.get::<_, u64>(0)?, row.get::<_, u64>(1)?, row.get::<_, String>(2)?))
+        })?;
+        rows.map(|row| {
+            let (seq, at, body) = row?;
+            let event = serde_json::from_str(&body)
+                .map_err(|error| StoreError::Backend(format!("room {room}, event {seq} is unreadable: {error}")))?;
+            Ok(Record { room: room.clone(), seq, at, event })
+        })
+        .collect()
+    }
+
+    /// A room's events in order.
+    pub fn events(&self, room: &RoomCode) -> Result<Vec<Event>, StoreError> {
+        Ok(self.records(room)?.into_iter().map(|record| record.event).collect())
+    }
+
+    /// Every room that has not ended, with its log, for restoring after a restart.
+    pub fn open_rooms(&self) -> Result<BTreeMap<RoomCode, Vec<Record>>, StoreError> {
+        let mut select = self.db.prepare("SELECT room FROM events GROUP BY room HAVING SUM(kind = 'ended') = 0")?;
+        let codes: Vec<String> = select.query_map([], |row| row.get(0))?.collect::<Result<_, _>>()?;
+        codes
+            .into_iter()
+            .filter_map(|code| RoomCode::parse(&code))
+            .map(|code| Ok((code.clone(), self.records(&code)?)))
+            .collect()
+    }
+
+    /// One summary per room, newest first.
+    pub fn summaries(&self) -> Result<Vec<RoomSummary>, StoreError> {
+        let mut select = self.db.prepare(
+            "SELECT room, MIN(at), MAX(at), SUM(kind = 'joined'), SUM(kind = 'turn_started'), SUM(kind = 'ended') > 0
+             FROM events GROUP BY room ORDER BY MIN(at) DESC",
+        )?;
+        let rows = select.query_map([], |row| {
+            Ok(RoomSummary {
+                code: row.get(0)?,
+                created: row.get(1)?,
+                last_activity: row.get(2)?,
+                players: row.get(3)?,
+                rounds: row.get(4)?,
+                ended: row.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Deletes a room's whole log; `false` if there was none.
+    pub fn delete(&self, room: &RoomCode) -> Result<bool, StoreError> {
+        Ok(self.db.execute("DELETE FROM events WHERE room = ?1", [room.as_str()])? > 0)
+    }
+
+    /// `PRAGMA integrity_check`: "ok", or what is wrong.
+    pub fn integrity_check(&self) -> Result<String, StoreError> {
+        Ok(self.db.query_row("PRAGMA integrity_check", [], |row| row.get(0))?)
+    }
+}
+
+impl Backend for Sqlite {
+    fn append(&mut self, records: &mut dyn Iterator<Item = &Record>) -> Result<(), StoreError> {
+        let tx = self.db.transaction()?;
+        {
+            let mut insert =
+                tx.prepare_cached("INSERT INTO events (room, seq, at, kind, body) VALUES (?1, ?2, ?3, ?4, ?5)")?;
+            for record in records {
+                let body =
+                    serde_json::to_value(&record.event).map_err(|error| StoreError::Backend(error.to_string()))?;
+                let kind = body["event"].as_str().unwrap_or_default().to_owned();
+                insert.execute(params![record.room.as_str(), record.seq, record.at, kind, body.to_string()])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Ended rooms, and rooms nobody has touched since, are both as old as their last event.
+    fn delete_older_than(&mut self, before: u64) -> Result<Vec<String>, StoreError> {
+        let mut select = self.db.prepare("SELECT room FROM events GROUP BY room HAVING MAX(at) < ?1")?;
+        let codes: Vec<String> = select.query_map([before], |row| row.get(0))?.collect::<Result<_, _>>()?;
+        drop(select);
+        let tx = self.db.transaction()?;
+        for code in &codes {
+            tx.execute("DELETE FROM events WHERE room = ?1", [code])?;
+        }
+        tx.commit()?;
+        Ok(codes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scratch(name: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("standpunt-store-test-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        dir
+    }
+
+    fn record(room: &RoomCode, seq: u64, at: u64, event: Event) -> Record {
+        Record { room: room.clone(), seq, at, event }
+    }
+
+    #[test]
+    fn appended_events_are_read_back_in_order_after_reopening() {
+        let dir = scratch("reopen");
+        let room = RoomCode::parse("ABCDEF").expect("valid");
+        let lock = |seq, locked| record(&room, seq, 1_000 + seq, Event::Locked { locked });
+        let mut sqlite = Sqlite::open(&dir).expect("open");
+        sqlite.append(&mut [lock(1, true), lock(2, false)].iter()).expect("append");
+        sqlite.append(&mut [lock(3, true)].iter()).expect("append");
+        drop(sqlite);
+        let mut sqlite = Sqlite::open(&dir).expect("reopen");
+        assert_eq!(sqlite.records(&room).expect("read"), [lock(1, true), lock(2, false), lock(3, true)]);
+        assert!(sqlite.append(&mut [lock(3, false)].iter()).is_err(), "a sequence number is used once");
+        assert_eq!(sqlite.integrity_check().expect("check"), "ok");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn ended_rooms_are_not_restored_and_old_rooms_are_deleted() {
+        let dir = scratch("retention");
+        let (open, ended) = (RoomCode::parse("AAAAAA").expect("valid"), RoomCode::parse("BBBBBB").expect("valid"));
+        let mut sqlite = Sqlite::open(&dir).expect("open");
+        let end = Event::Ended { reason: cards::event::EndReason::Trainer };
+        let records = [
+            record(&open, 1, 5_000, Event::Locked { locked: true }),
+            record(&ended, 1, 1_000, Event::Locked { locked: true }),
+            record(&ended, 2, 2_000, end),
+        ];
+        sqlite.append(&mut records.iter()).expect("append");
+        assert_eq!(sqlite.open_rooms().expect("open rooms").keys().collect::<Vec<_>>(), [&open]);
+        let summaries = sqlite.summaries().expect("summaries");
+        assert_eq!(
+            summaries.iter().map(|room| (room.code.as_str(), room.ended)).collect::<Vec<_>>(),
+            [("AAAAAA", false), ("BBBBBB", true)]
+        );
+        assert_eq!(sqlite.delete_older_than(3_000).expect("retention"), ["BBBBBB"]);
+        assert!(sqlite.delete(&open).expect("delete"));
+        assert!(sqlite.summaries().expect("summaries").is_empty());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

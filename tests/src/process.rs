@@ -1,0 +1,79 @@
+//! The real `standpunt` binary as a child process: for tests that kill it, restart it, or
+//! run its command-line tools.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::sync::OnceLock;
+
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+/// Builds the binary once per test run (cargo only builds test harnesses for `cargo test`)
+/// and returns its path.
+pub fn binary() -> &'static Path {
+    static BINARY: OnceLock<PathBuf> = OnceLock::new();
+    BINARY.get_or_init(|| {
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let status = std::process::Command::new(cargo)
+            .args(["build", "--quiet", "--package", "server", "--bin", "standpunt"])
+            .status()
+            .expect("run cargo build");
+        assert!(status.success(), "the standpunt binary builds");
+        let deps = std::env::current_exe().expect("the test binary's path");
+        let profile = deps.parent().and_then(Path::parent).expect("target/<profile>");
+        profile.join("standpunt")
+    })
+}
+
+/// `standpunt` serving on a free port; killed (SIGKILL) on drop.
+pub struct ServerProcess {
+    pub addr: SocketAddr,
+    child: Child,
+}
+
+impl ServerProcess {
+    pub async fn start(data_dir: &Path) -> ServerProcess {
+        let mut child = Command::new(binary())
+            .args(["--addr", "127.0.0.1:0", "--data"])
+            .arg(data_dir)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("start standpunt");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let mut lines = BufReader::new(stdout).lines();
+        let line = lines.next_line().await.expect("read its output").expect("it prints where it listens");
+        let addr = line
+            .split("http://")
+            .nth(1)
+            .and_then(|rest| rest.split('/').next())
+            .and_then(|addr| addr.parse().ok())
+            .unwrap_or_else(|| panic!("no address in {line:?}"));
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        ServerProcess { addr, child }
+    }
+
+    /// SIGKILL: no shutdown, no flush.
+    pub async fn kill(mut self) {
+        self.child.kill().await.expect("kill standpunt");
+    }
+}
+
+/// Runs one of the binary's tools and returns its standard output; panics if it fails.
+pub fn tool(data_dir: &Path, args: &[&str]) -> String {
+    let output =
+        std::process::Command::new(binary()).args(args).arg("--data").arg(data_dir).output().expect("run standpunt");
+    assert!(output.status.success(), "standpunt {args:?} failed: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout).expect("utf-8 output")
+}
+
+/// Runs one of the binary's tools that should fail; returns its standard error.
+pub fn tool_fails(data_dir: &Path, args: &[&str]) -> String {
+    let output =
+        std::process::Command::new(binary()).args(args).arg("--data").arg(data_dir).output().expect("run standpunt");
+    assert!(!output.status.success(), "standpunt {args:?} should fail");
+    String::from_utf8(output.stderr).expect("utf-8 output")
+}
