@@ -6,6 +6,9 @@ use crate::deck::{AnyDeck, DeckErrors, RoleDeck, StatementDeck, parse_deck};
 /// The built-in deck files, compiled in so a fresh binary needs no files beside it.
 const BUILT_IN: &[(&str, &str)] = &[
     ("containerbegrippen.toml", include_str!("../decks/containerbegrippen.toml")),
+    ("samenwerken.toml", include_str!("../decks/samenwerken.toml")),
+    ("ruimte-geeft-vaart.toml", include_str!("../decks/ruimte-geeft-vaart.toml")),
+    ("wijkteam.toml", include_str!("../decks/wijkteam.toml")),
     ("keukentafel.toml", include_str!("../decks/keukentafel.toml")),
 ];
 
@@ -61,10 +64,73 @@ impl Library {
 mod tests {
     use super::*;
 
+    use std::collections::BTreeSet;
+
+    fn deck(id: &str) -> crate::deck::StatementDeck {
+        Library::built_in().statement_deck(id).unwrap_or_else(|| panic!("built-in deck {id}")).clone()
+    }
+
+    fn themes(deck: &crate::deck::StatementDeck) -> BTreeSet<String> {
+        deck.cards.iter().filter_map(|card| card.theme.clone()).collect()
+    }
+
     #[test]
-    fn every_built_in_deck_loads() {
+    fn every_built_in_deck_loads_with_english_beside_the_dutch() {
         let library = Library::built_in();
-        assert!(library.statement_deck("containerbegrippen").is_some_and(|deck| deck.cards.len() >= 10));
-        assert!(library.role_deck("keukentafel").is_some_and(|deck| deck.cards.len() >= 8));
+        assert_eq!(library.statements.len(), 4);
+        for deck in &library.statements {
+            assert!(deck.cards.iter().all(|card| !card.text.en.is_empty()), "{} is translated", deck.id);
+        }
+        for deck in &library.roles {
+            assert!(deck.cards.iter().all(|card| !card.name.en.is_empty() && !card.perspective.en.is_empty()));
+        }
+    }
+
+    #[test]
+    fn the_container_terms_deck_asks_for_a_definition_on_every_card() {
+        let deck = deck("containerbegrippen");
+        assert!(deck.cards.len() >= 30);
+        assert!(deck.cards.iter().all(|card| !card.terms.is_empty() && card.prompt.is_some()));
+        let terms: BTreeSet<&str> = deck.cards.iter().flat_map(|card| card.terms.iter().map(String::as_str)).collect();
+        for term in [
+            "regie",
+            "eigen regie",
+            "plan",
+            "groeiplan",
+            "netwerkgericht",
+            "generalist",
+            "integraal",
+            "toegang",
+            "doorverwijzen",
+            "zelfredzaamheid",
+        ] {
+            assert!(terms.contains(term), "a statement on {term}");
+        }
+    }
+
+    #[test]
+    fn the_practice_decks_cover_their_themes() {
+        assert!(deck("samenwerken-rond-het-gezin").cards.len() >= 20);
+        let ruimte = themes(&deck("ruimte-geeft-vaart"));
+        for theme in ["botsende-waarden", "regelruimte", "samenspel", "dwingende-systemen", "vakmanschap", "toegang"] {
+            assert!(ruimte.contains(theme), "ruimte geeft vaart: {theme}");
+        }
+        let wijkteam = themes(&deck("wijkteam"));
+        for theme in
+            ["teamsamenstelling", "kosten-en-effectiviteit", "dichtbij-bewoners", "regie-bij-bewoner", "twee-bazen"]
+        {
+            assert!(wijkteam.contains(theme), "wijkteam: {theme}");
+        }
+    }
+
+    #[test]
+    fn the_kitchen_table_seats_family_network_professionals_municipality_and_clients() {
+        let roles = Library::built_in().role_deck("keukentafel").expect("built in").clone();
+        assert!(roles.cards.len() >= 16);
+        let groups: BTreeSet<&str> = roles.cards.iter().map(|card| card.group.as_str()).collect();
+        assert_eq!(
+            groups,
+            BTreeSet::from(["clientvertegenwoordiging", "gemeente", "gezin", "netwerk", "professional"])
+        );
     }
 }

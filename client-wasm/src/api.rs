@@ -30,6 +30,45 @@ struct ApiError {
     message: Text,
 }
 
+/// An uploaded deck the room now plays with.
+#[derive(Debug, Clone, Deserialize)]
+pub struct DeckAccepted {
+    pub title: Text,
+    pub cards: usize,
+}
+
+/// Why an upload changed nothing: a message, and every problem in the file.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct UploadRefused {
+    pub message: Option<Text>,
+    #[serde(default)]
+    pub errors: Vec<DeckProblem>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct DeckProblem {
+    pub line: usize,
+    pub field: String,
+    pub message: Text,
+}
+
+/// Sends a trainer's deck file for their room. The token goes in a header, never the URL.
+pub async fn upload_deck(
+    code: &str,
+    token: &str,
+    file_name: &str,
+    content: String,
+) -> Result<DeckAccepted, UploadRefused> {
+    let headers = [("X-Trainer-Token", token), ("X-File-Name", file_name)];
+    let path = format!("/api/rooms/{code}/decks");
+    let refused = |message: Text| UploadRefused { message: Some(message), errors: Vec::new() };
+    let (status, body) = send("POST", &path, Some(content), &headers).await.map_err(refused)?;
+    if status == 200 {
+        return serde_json::from_str(&body).map_err(|_| refused(refused_status(status)));
+    }
+    Err(serde_json::from_str(&body).unwrap_or_else(|_| refused(refused_status(status))))
+}
+
 pub async fn decks() -> Result<DeckList, Text> {
     let (status, body) = fetch("GET", "/api/decks", None).await?;
     parse(status, &body)
@@ -44,12 +83,12 @@ pub async fn create_room(statement_deck: &str, role_deck: &str) -> Result<RoomCr
 /// The answer on success; otherwise the server's own explanation, or the status it gave.
 fn parse<T: serde::de::DeserializeOwned>(status: u16, body: &str) -> Result<T, Text> {
     if (200..300).contains(&status) {
-        return serde_json::from_str(body).map_err(|_| refused(status));
+        return serde_json::from_str(body).map_err(|_| refused_status(status));
     }
-    Err(serde_json::from_str::<ApiError>(body).map(|error| error.message).unwrap_or_else(|_| refused(status)))
+    Err(serde_json::from_str::<ApiError>(body).map(|error| error.message).unwrap_or_else(|_| refused_status(status)))
 }
 
-fn refused(status: u16) -> Text {
+fn refused_status(status: u16) -> Text {
     Text::new(
         format!("De server kon dit niet doen (status {status}). Probeer het opnieuw."),
         format!("The server could not do this (status {status}). Try again."),
@@ -64,14 +103,21 @@ fn unreachable_server() -> Text {
 }
 
 async fn fetch(method: &str, path: &str, body: Option<String>) -> Result<(u16, String), Text> {
+    send(method, path, body, &[]).await
+}
+
+async fn send(method: &str, path: &str, body: Option<String>, headers: &[(&str, &str)]) -> Result<(u16, String), Text> {
     let init = RequestInit::new();
     init.set_method(method);
     if let Some(body) = &body {
         init.set_body(&wasm_bindgen::JsValue::from_str(body));
     }
     let request = Request::new_with_str_and_init(path, &init).map_err(|_| unreachable_server())?;
-    if body.is_some() {
+    if body.is_some() && headers.is_empty() {
         let _ = request.headers().set("Content-Type", "application/json");
+    }
+    for (name, value) in headers {
+        let _ = request.headers().set(name, value);
     }
     let window = web_sys::window().ok_or_else(unreachable_server)?;
     let response = JsFuture::from(window.fetch_with_request(&request)).await.map_err(|_| unreachable_server())?;

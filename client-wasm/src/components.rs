@@ -367,7 +367,13 @@ pub fn AnswerForm(session: Session, statement: StatementCard) -> impl IntoView {
     let position = RwSignal::new(earlier.as_ref().map(|answer| answer.position));
     let argument = RwSignal::new(earlier.as_ref().and_then(|answer| answer.argument.clone()).unwrap_or_default());
     let definition = RwSignal::new(earlier.as_ref().and_then(|answer| answer.definition.clone()).unwrap_or_default());
-    let term = statement.terms.first().cloned();
+    // The card's own prompt, or "<Term> betekent voor mij …".
+    let term = statement.terms.first().map(|term| {
+        statement
+            .prompt
+            .as_ref()
+            .map_or_else(|| format!("{} {}", capitalise(term), T.definition_of), |prompt| prompt.nl.clone())
+    });
     let has_term = term.is_some();
 
     let submit = move |event: leptos::ev::SubmitEvent| {
@@ -414,8 +420,8 @@ pub fn AnswerForm(session: Session, statement: StatementCard) -> impl IntoView {
                 on:input=move |ev| argument.set(event_target_value(&ev))
             ></textarea>
             <p class="hint">{T.argument_hint}</p>
-            {term.map(|term| view! {
-                <label for="definition">{format!("{} {}", capitalise(&term), T.definition_of)}</label>
+            {term.map(|prompt| view! {
+                <label for="definition">{prompt}</label>
                 <input
                     id="definition"
                     maxlength="200"

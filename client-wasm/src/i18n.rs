@@ -102,6 +102,12 @@ pub struct Strings {
     pub projector_waiting: &'static str,
     pub turn: &'static str,
     pub of: &'static str,
+    pub upload_deck: &'static str,
+    pub upload_hint: &'static str,
+    pub upload_done: &'static str,
+    pub upload_unreadable: &'static str,
+    pub cards: &'static str,
+    pub line: &'static str,
 }
 
 pub const T: Strings = Strings {
@@ -205,4 +211,10 @@ pub const T: Strings = Strings {
     projector_waiting: "Doe mee met de code",
     turn: "Ronde",
     of: "van",
+    upload_deck: "Eigen deck toevoegen",
+    upload_hint: "Een TOML-bestand, of een CSV-bestand met de kolommen text, terms en theme (zie de handleiding).",
+    upload_done: "Deze sessie speelt nu met",
+    upload_unreadable: "Dit bestand kon niet gelezen worden.",
+    cards: "kaarten",
+    line: "regel",
 };

@@ -1,22 +1,23 @@
 //! The HTTP side of the one port: the browser client, the websocket upgrade, room creation,
 //! the deck list and the health check.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Component, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{Query, State, WebSocketUpgrade};
-use axum::http::{StatusCode, header};
+use axum::extract::{DefaultBodyLimit, Path, Query, State, WebSocketUpgrade};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use cards::deck::{Deck, StatementDeck};
+use cards::deck::{AnyDeck, Deck, StatementDeck, parse_deck_file};
 use cards::event::Setup;
 use cards::{Library, Rejection, RoomCode, Settings, Text};
 use serde::{Deserialize, Serialize};
 
 use crate::config::Limits;
 use crate::connection;
+use crate::room_task::RoomMsg;
 use crate::rooms::Rooms;
 
 pub struct AppState {
@@ -33,6 +34,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/ws", get(websocket))
         .route("/api/decks", get(decks))
         .route("/api/rooms", post(create_room))
+        .route("/api/rooms/{code}/decks", post(upload_deck).layer(DefaultBodyLimit::max(MAX_DECK_BYTES)))
         .fallback(get(client_file))
         .with_state(state)
 }
@@ -129,6 +131,87 @@ async fn create_room(State(state): State<Arc<AppState>>, Json(request): Json<Cre
     }
 }
 
+/// The largest deck file a trainer can upload.
+const MAX_DECK_BYTES: usize = 256 * 1024;
+
+#[derive(Serialize)]
+struct InvalidDeck {
+    code: &'static str,
+    message: Text,
+    errors: Vec<DeckProblem>,
+}
+
+/// One problem in an uploaded deck, for the trainer to fix.
+#[derive(Serialize)]
+struct DeckProblem {
+    line: usize,
+    field: String,
+    code: &'static str,
+    message: Text,
+}
+
+#[derive(Serialize)]
+struct DeckAccepted {
+    id: String,
+    title: Text,
+    cards: usize,
+}
+
+/// A trainer's own deck (TOML, or CSV of statements) for their room, in the lobby. The trainer
+/// token comes in a header, never in the URL. A file with any problem changes nothing and is
+/// answered with every problem in it.
+async fn upload_deck(
+    State(state): State<Arc<AppState>>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+    body: String,
+) -> Response {
+    let header = |name: &str| headers.get(name).and_then(|value| value.to_str().ok()).unwrap_or_default().to_owned();
+    let (token, file) = (header("x-trainer-token"), header("x-file-name"));
+    let file = if file.is_empty() { "deck.toml".to_owned() } else { file };
+    let Some(room) = RoomCode::parse(&code).and_then(|code| state.rooms.get(&code)) else {
+        return refuse(StatusCode::NOT_FOUND, &Rejection::UnknownRoom);
+    };
+    let deck = match parse_deck_file(&file, &body) {
+        Ok(deck) => deck,
+        Err(errors) => {
+            let errors = errors
+                .0
+                .into_iter()
+                .map(|error| DeckProblem {
+                    line: error.line,
+                    field: error.field,
+                    code: error.problem.code(),
+                    message: error.problem.message(),
+                })
+                .collect();
+            let message =
+                Text::new("Het deck bevat fouten; er is niets veranderd.", "The deck has errors; nothing changed.");
+            return (StatusCode::BAD_REQUEST, Json(InvalidDeck { code: "invalid_deck", message, errors }))
+                .into_response();
+        }
+    };
+    let accepted = match &deck {
+        AnyDeck::Statements(deck) => {
+            DeckAccepted { id: deck.id.clone(), title: deck.title.clone(), cards: deck.cards.len() }
+        }
+        AnyDeck::Roles(deck) => {
+            DeckAccepted { id: deck.id.clone(), title: deck.title.clone(), cards: deck.cards.len() }
+        }
+    };
+    let (done, result) = tokio::sync::oneshot::channel();
+    if room.send(RoomMsg::Upload { token, deck, done }).await.is_err() {
+        return refuse(StatusCode::NOT_FOUND, &Rejection::UnknownRoom);
+    }
+    match result.await {
+        Ok(Ok(())) => Json(accepted).into_response(),
+        Ok(Err(rejection @ Rejection::BadToken)) => refuse(StatusCode::FORBIDDEN, &rejection),
+        Ok(Err(rejection @ Rejection::WrongPhase)) => refuse(StatusCode::CONFLICT, &rejection),
+        Ok(Err(rejection)) => refuse(StatusCode::SERVICE_UNAVAILABLE, &rejection),
+        Err(_) => refuse(StatusCode::NOT_FOUND, &Rejection::UnknownRoom),
+    }
+}
+
 /// Serves the built client. Paths without a file extension are the client's own routes
 /// (`/play/ABC234`) and get `index.html`.
 async fn client_file(State(state): State<Arc<AppState>>, uri: axum::http::Uri) -> Response {
@@ -136,7 +219,7 @@ async fn client_file(State(state): State<Arc<AppState>>, uri: axum::http::Uri) -
         return Html(NO_CLIENT).into_response();
     };
     let requested = uri.path().trim_start_matches('/');
-    let relative = Path::new(requested);
+    let relative = std::path::Path::new(requested);
     if !relative.components().all(|part| matches!(part, Component::Normal(_))) {
         return StatusCode::NOT_FOUND.into_response();
     }

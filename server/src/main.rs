@@ -62,6 +62,19 @@ enum Tool {
     },
     /// Delete a room's log for good.
     Delete { room: String },
+    /// Work on deck files.
+    #[command(subcommand)]
+    Decks(DeckTool),
+}
+
+#[derive(Subcommand)]
+enum DeckTool {
+    /// Check deck files (TOML, or CSV of statements); every problem is listed, and the exit
+    /// code is non-zero if there is any.
+    Check {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -107,6 +120,9 @@ async fn serve(options: Serve) -> anyhow::Result<()> {
 }
 
 fn run_tool(tool: Tool, data: &Path) -> anyhow::Result<()> {
+    if let Tool::Decks(DeckTool::Check { files }) = &tool {
+        return check_decks(files);
+    }
     let store = Sqlite::open_existing(data)?;
     match tool {
         Tool::Rooms => {
@@ -133,6 +149,7 @@ fn run_tool(tool: Tool, data: &Path) -> anyhow::Result<()> {
                 Format::Csv => print!("{}", export::csv(&cards::log::answers(&log, names))),
             }
         }
+        Tool::Decks(_) => unreachable!("handled above"),
         Tool::Delete { room } => {
             let code = parse_code(&room)?;
             if !store.delete(&code)? {
@@ -140,6 +157,30 @@ fn run_tool(tool: Tool, data: &Path) -> anyhow::Result<()> {
             }
             println!("deleted room {code}");
         }
+    }
+    Ok(())
+}
+
+fn check_decks(files: &[PathBuf]) -> anyhow::Result<()> {
+    let mut failed = 0;
+    for path in files {
+        let source = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+        match cards::deck::parse_deck_file(&path.display().to_string(), &source) {
+            Ok(deck) => {
+                let (kind, cards) = match &deck {
+                    cards::deck::AnyDeck::Statements(deck) => ("statements", deck.cards.len()),
+                    cards::deck::AnyDeck::Roles(deck) => ("roles", deck.cards.len()),
+                };
+                println!("{}: ok, deck \"{}\" ({kind}, {cards} cards)", path.display(), deck.id());
+            }
+            Err(errors) => {
+                failed += 1;
+                eprintln!("{errors}");
+            }
+        }
+    }
+    if failed > 0 {
+        bail!("{failed} of {} deck files have errors", files.len());
     }
     Ok(())
 }

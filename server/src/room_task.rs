@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::sync::Arc;
 
 use axum::extract::ws::Utf8Bytes;
-use cards::deck::StatementDeck;
+use cards::deck::{AnyDeck, StatementDeck};
 use cards::event::{ReaderMode, Setup};
 use cards::protocol::{ClientMsg, Join, PROTOCOL_VERSION, ServerMsg};
 use cards::view::Audience;
@@ -53,6 +53,12 @@ pub enum RoomMsg {
     },
     Gone {
         conn: ConnId,
+    },
+    /// A trainer's deck file, already parsed, to play with (over HTTP: files can be large).
+    Upload {
+        token: String,
+        deck: AnyDeck,
+        done: oneshot::Sender<Result<(), Rejection>>,
     },
 }
 
@@ -196,6 +202,9 @@ impl RoomActor {
                 }
                 RoomMsg::Request { conn, id, msg } => self.request(conn, id, msg).await,
                 RoomMsg::Gone { conn } => self.release(conn).await,
+                RoomMsg::Upload { token, deck, done } => {
+                    let _ = done.send(self.upload(&token, deck).await);
+                }
             }
             while let Some(conn) = self.released.pop() {
                 self.release(conn).await;
@@ -322,6 +331,18 @@ impl RoomActor {
             (Err(rejection), _) => ServerMsg::error(id, &rejection),
         };
         self.send_to(conn, encode(&answer));
+    }
+
+    /// Plays with an uploaded deck from now on: the statements or the roles of the room.
+    async fn upload(&mut self, token: &str, deck: AnyDeck) -> Result<(), Rejection> {
+        let trainer = self.room.trainer_with_token(token).ok_or(Rejection::BadToken)?;
+        let settings = *self.room.settings();
+        let command = match deck {
+            AnyDeck::Statements(deck) => Command::Configure { settings, statements: Some(Box::new(deck)), roles: None },
+            AnyDeck::Roles(deck) => Command::Configure { settings, statements: None, roles: Some(Box::new(deck)) },
+        };
+        let events = self.decide(Actor::Trainer(trainer), command)?;
+        self.commit(events).await
     }
 
     /// Resolves deck ids against the server's library.

@@ -179,6 +179,7 @@ fn SettingsForm(session: Session) -> impl IntoView {
         <details class="panel settings" open>
             <summary>{T.settings}</summary>
             {deck_choices}
+            <DeckUpload session=session />
             {move || {
                 let settings = current();
                 let seconds = settings.timer.seconds().unwrap_or(60);
@@ -253,6 +254,68 @@ fn SettingsForm(session: Session) -> impl IntoView {
                 }
             }}
         </details>
+    }
+}
+
+/// A trainer's own deck file (TOML, or CSV with a `text` column): the room plays with it, or,
+/// if it has any problem, nothing changes and every problem is listed.
+#[component]
+fn DeckUpload(session: Session) -> impl IntoView {
+    let outcome = RwSignal::new(None::<Result<api::DeckAccepted, api::UploadRefused>>);
+    let busy = RwSignal::new(false);
+    let chosen = move |event: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&event);
+        let Some(file) = input.files().and_then(|files| files.get(0)) else { return };
+        input.set_value("");
+        let code = session.code.get_value();
+        let token = storage::trainer_token(&code).unwrap_or_default();
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let name = file.name();
+            let content =
+                wasm_bindgen_futures::JsFuture::from(file.text()).await.ok().and_then(|text| text.as_string());
+            let result = match content {
+                Some(content) => api::upload_deck(&code, &token, &name, content).await,
+                None => Err(api::UploadRefused {
+                    message: Some(cards::Text::new(T.upload_unreadable, "")),
+                    errors: Vec::new(),
+                }),
+            };
+            outcome.set(Some(result));
+            busy.set(false);
+        });
+    };
+    let report = move || {
+        outcome.get().map(|result| match result {
+            Ok(deck) => view! { <p class="confirmation" role="status">{format!("{} {} ({} {})", T.upload_done, deck.title.nl, deck.cards, T.cards)}</p> }.into_any(),
+            Err(refused) => {
+                let problems = refused
+                    .errors
+                    .into_iter()
+                    .map(|problem| {
+                        let place = if problem.field.is_empty() {
+                            format!("{} {}", T.line, problem.line)
+                        } else {
+                            format!("{} {} · {}", T.line, problem.line, problem.field)
+                        };
+                        view! { <li><strong>{place}</strong>": "{problem.message.nl}</li> }
+                    })
+                    .collect_view();
+                view! {
+                    <div class="upload-errors" role="alert">
+                        <p class="problem">{refused.message.map(|message| message.nl).unwrap_or_default()}</p>
+                        <ul>{problems}</ul>
+                    </div>
+                }
+                .into_any()
+            }
+        })
+    };
+    view! {
+        <label for="deck-upload">{T.upload_deck}</label>
+        <input id="deck-upload" type="file" accept=".toml,.csv,text/csv" disabled=move || busy.get() on:change=chosen />
+        <p class="hint">{T.upload_hint}</p>
+        {report}
     }
 }
 

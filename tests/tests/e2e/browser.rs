@@ -93,6 +93,22 @@ async fn a_round_with_a_timer_and_a_revote_on_the_console_a_phone_and_the_projec
     timer_mode.select_by_value("soft").await.expect("choose a soft timer");
     wait_for(&trainer, "//input[@id='timer-seconds']").await;
 
+    // The trainer brings a deck: a file with mistakes shows every one and changes nothing.
+    let files = tests::scratch_dir("upload");
+    let bad = files.join("fouten.csv");
+    std::fs::write(&bad, "tekst;begrippen;kleur\n;regie;rood\nGoed;Regie!;blauw\n").expect("write");
+    type_into(&trainer, "#deck-upload", &bad.display().to_string()).await;
+    wait_for(&trainer, "//div[contains(@class,'upload-errors')]//li[contains(., 'regel 1 · kleur')]").await;
+    wait_for(&trainer, "//div[contains(@class,'upload-errors')]//li[contains(., 'regel 2 · text')]").await;
+    wait_for(&trainer, "//div[contains(@class,'upload-errors')]//li[contains(., 'regel 3 · terms')]").await;
+    trainer.execute("document.querySelector('.upload-errors').scrollIntoView()", vec![]).await.expect("scroll");
+    screenshot(&trainer, "trainer-upload-errors-1280x800").await;
+    let good = files.join("Onze stellingen.csv");
+    let statements = "tekst;begrippen\nRegie ligt bij wie het plan schrijft.;regie\nEen netwerk vraag je pas als het misgaat.;netwerkgericht\nEén plan is genoeg.;plan\n";
+    std::fs::write(&good, statements).expect("write");
+    type_into(&trainer, "#deck-upload", &good.display().to_string()).await;
+    wait_for(&trainer, "//p[contains(@class,'confirmation')][contains(., 'Onze stellingen')]").await;
+
     projector.goto(&format!("{}/projector/{code}", server.url())).await.expect("open the projector");
     wait_for(&projector, &format!("//p[contains(@class,'big-code')][contains(., '{code}')]")).await;
     join(&anna, &server, &code, "Anna").await;

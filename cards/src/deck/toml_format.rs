@@ -1,0 +1,367 @@
+//! The TOML deck format: parsing with every problem located by line and field, and writing a
+//! deck back out.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::{
+    AnyDeck, CardId, Deck, DeckError, DeckErrors, MAX_PERSPECTIVE_CHARS, MAX_PROMPT_CHARS, MAX_ROLE_NAME_CHARS,
+    MAX_STATEMENT_CHARS, MAX_TITLE_CHARS, Problem, RoleCard, StatementCard, id_problem, line_at, term_is_valid,
+    text_problem,
+};
+use crate::text::Text;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDeck {
+    id: Option<Spanned<String>>,
+    kind: Option<Spanned<String>>,
+    title: Option<Spanned<RawText>>,
+    #[serde(default)]
+    card: Vec<Spanned<RawCard>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCard {
+    id: Option<Spanned<String>>,
+    text: Option<Spanned<RawText>>,
+    terms: Option<Spanned<Vec<Spanned<String>>>>,
+    theme: Option<Spanned<String>>,
+    prompt: Option<Spanned<RawText>>,
+    name: Option<Spanned<RawText>>,
+    group: Option<Spanned<String>>,
+    perspective: Option<Spanned<RawText>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawText {
+    nl: Option<Spanned<String>>,
+    en: Option<Spanned<String>>,
+}
+
+/// Parses and validates one TOML deck file. `file` only names the file in error messages.
+pub fn parse_deck(file: &str, source: &str) -> Result<AnyDeck, DeckErrors> {
+    let mut check = Checker { file, source, errors: Vec::new() };
+    let raw: RawDeck = match toml::from_str(source) {
+        Ok(raw) => raw,
+        Err(error) => {
+            let line = error.span().map_or(1, |span| line_at(source, span.start));
+            let problem = Problem::Syntax(error.message().trim().to_owned());
+            check.errors.push(DeckError { file: file.to_owned(), line, field: String::new(), problem });
+            return Err(DeckErrors(check.errors));
+        }
+    };
+    let deck = check.deck(raw);
+    match deck {
+        Some(deck) if check.errors.is_empty() => Ok(deck),
+        _ => Err(DeckErrors(check.errors)),
+    }
+}
+
+struct Checker<'a> {
+    file: &'a str,
+    source: &'a str,
+    errors: Vec<DeckError>,
+}
+
+impl Checker<'_> {
+    fn report(&mut self, span: Range<usize>, field: &str, problem: Problem) {
+        let line = line_at(self.source, span.start);
+        self.errors.push(DeckError { file: self.file.to_owned(), line, field: field.to_owned(), problem });
+    }
+
+    fn deck(&mut self, raw: RawDeck) -> Option<AnyDeck> {
+        let whole = 0..0;
+        let id = self.id(raw.id, whole.clone(), "id");
+        let title = self.text(raw.title, whole.clone(), "title", MAX_TITLE_CHARS, true);
+        let kind = match raw.kind {
+            None => {
+                self.report(whole.clone(), "kind", Problem::Missing);
+                None
+            }
+            Some(kind) => match kind.get_ref().as_str() {
+                "statements" => Some(false),
+                "roles" => Some(true),
+                other => {
+                    let problem = Problem::UnknownKind(other.to_owned());
+                    self.report(kind.span(), "kind", problem);
+                    None
+                }
+            },
+        };
+        if raw.card.is_empty() {
+            self.report(whole, "card", Problem::NoCards);
+        }
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        for card in &raw.card {
+            if let Some(card_id) = &card.get_ref().id {
+                let line = line_at(self.source, card_id.span().start);
+                let first = *seen.entry(card_id.get_ref().clone()).or_insert(line);
+                if first != line {
+                    self.report(card_id.span(), "card.id", Problem::DuplicateId { first_line: first });
+                }
+            }
+        }
+        let (id, title) = (id?.0, title?);
+        match kind? {
+            false => {
+                let cards: Vec<_> = raw.card.into_iter().filter_map(|card| self.statement(card)).collect();
+                Some(AnyDeck::Statements(Deck { id, title, cards }))
+            }
+            true => {
+                let cards: Vec<_> = raw.card.into_iter().filter_map(|card| self.role(card)).collect();
+                Some(AnyDeck::Roles(Deck { id, title, cards }))
+            }
+        }
+    }
+
+    fn statement(&mut self, card: Spanned<RawCard>) -> Option<StatementCard> {
+        let span = card.span();
+        let card = card.into_inner();
+        let misplaced = [
+            ("card.name", card.name.is_some()),
+            ("card.group", card.group.is_some()),
+            ("card.perspective", card.perspective.is_some()),
+        ];
+        for (field, present) in misplaced {
+            if present {
+                self.report(span.clone(), field, Problem::NotForKind("statements"));
+            }
+        }
+        let id = self.id(card.id, span.clone(), "card.id");
+        let text = self.text(card.text, span.clone(), "card.text", MAX_STATEMENT_CHARS, true);
+        let prompt = match card.prompt {
+            None => Some(None),
+            Some(prompt) => self.text(Some(prompt), span.clone(), "card.prompt", MAX_PROMPT_CHARS, true).map(Some),
+        };
+        let mut terms = Vec::new();
+        for term in card.terms.map(Spanned::into_inner).unwrap_or_default() {
+            if term_is_valid(term.get_ref()) {
+                terms.push(term.into_inner());
+            } else {
+                let problem = Problem::BadTerm(term.get_ref().clone());
+                self.report(term.span(), "card.terms", problem);
+            }
+        }
+        let theme = card.theme.map(Spanned::into_inner).filter(|theme| !theme.trim().is_empty());
+        Some(StatementCard { id: id?, text: text?, terms, theme, prompt: prompt? })
+    }
+
+    fn role(&mut self, card: Spanned<RawCard>) -> Option<RoleCard> {
+        let span = card.span();
+        let card = card.into_inner();
+        let misplaced = [
+            ("card.text", card.text.is_some()),
+            ("card.terms", card.terms.is_some()),
+            ("card.theme", card.theme.is_some()),
+            ("card.prompt", card.prompt.is_some()),
+        ];
+        for (field, present) in misplaced {
+            if present {
+                self.report(span.clone(), field, Problem::NotForKind("roles"));
+            }
+        }
+        let id = self.id(card.id, span.clone(), "card.id");
+        let name = self.text(card.name, span.clone(), "card.name", MAX_ROLE_NAME_CHARS, true);
+        let perspective = self.text(card.perspective, span.clone(), "card.perspective", MAX_PERSPECTIVE_CHARS, true);
+        let group = match card.group {
+            Some(group) if group.get_ref().trim().is_empty() => {
+                self.report(group.span(), "card.group", Problem::Empty);
+                None
+            }
+            Some(group) => Some(group.into_inner()),
+            None => {
+                self.report(span, "card.group", Problem::Missing);
+                None
+            }
+        };
+        Some(RoleCard { id: id?, name: name?, group: group?, perspective: perspective? })
+    }
+
+    fn id(&mut self, id: Option<Spanned<String>>, parent: Range<usize>, field: &str) -> Option<CardId> {
+        let Some(id) = id else {
+            self.report(parent, field, Problem::Missing);
+            return None;
+        };
+        if let Some(problem) = id_problem(id.get_ref()) {
+            self.report(id.span(), field, problem);
+            return None;
+        }
+        Some(CardId(id.into_inner()))
+    }
+
+    fn text(
+        &mut self,
+        text: Option<Spanned<RawText>>,
+        parent: Range<usize>,
+        field: &str,
+        max: usize,
+        required: bool,
+    ) -> Option<Text> {
+        let Some(text) = text else {
+            self.report(parent, &format!("{field}.nl"), Problem::Missing);
+            return None;
+        };
+        let span = text.span();
+        let text = text.into_inner();
+        let nl = match text.nl {
+            None => {
+                self.report(span, &format!("{field}.nl"), Problem::Missing);
+                None
+            }
+            Some(nl) => self.checked(nl, &format!("{field}.nl"), max, required),
+        };
+        let en = match text.en {
+            None => Some(String::new()),
+            Some(en) => self.checked(en, &format!("{field}.en"), max, false),
+        };
+        Some(Text { nl: nl?, en: en? })
+    }
+
+    fn checked(&mut self, text: Spanned<String>, field: &str, max: usize, required: bool) -> Option<String> {
+        match text_problem(text.get_ref(), max, required) {
+            Some(problem) => {
+                self.report(text.span(), field, problem);
+                None
+            }
+            None => Some(text.get_ref().trim().to_owned()),
+        }
+    }
+}
+
+/// Writes a deck as TOML that `parse_deck` reads back to the same deck.
+pub fn to_toml(deck: &AnyDeck) -> String {
+    let mut out = String::new();
+    let (id, title, kind) = match deck {
+        AnyDeck::Statements(deck) => (&deck.id, &deck.title, "statements"),
+        AnyDeck::Roles(deck) => (&deck.id, &deck.title, "roles"),
+    };
+    out.push_str(&format!("id = {}\nkind = \"{kind}\"\n", quoted(id)));
+    push_text(&mut out, "title", title);
+    match deck {
+        AnyDeck::Statements(deck) => {
+            for card in &deck.cards {
+                out.push_str(&format!("\n[[card]]\nid = {}\n", quoted(&card.id.0)));
+                push_text(&mut out, "text", &card.text);
+                if !card.terms.is_empty() {
+                    let terms: Vec<String> = card.terms.iter().map(|term| quoted(term)).collect();
+                    out.push_str(&format!("terms = [{}]\n", terms.join(", ")));
+                }
+                if let Some(theme) = &card.theme {
+                    out.push_str(&format!("theme = {}\n", quoted(theme)));
+                }
+                if let Some(prompt) = &card.prompt {
+                    push_text(&mut out, "prompt", prompt);
+                }
+            }
+        }
+        AnyDeck::Roles(deck) => {
+            for card in &deck.cards {
+                out.push_str(&format!("\n[[card]]\nid = {}\ngroup = {}\n", quoted(&card.id.0), quoted(&card.group)));
+                push_text(&mut out, "name", &card.name);
+                push_text(&mut out, "perspective", &card.perspective);
+            }
+        }
+    }
+    out
+}
+
+fn push_text(out: &mut String, field: &str, text: &Text) {
+    out.push_str(&format!("{field}.nl = {}\n", quoted(&text.nl)));
+    if !text.en.is_empty() {
+        out.push_str(&format!("{field}.en = {}\n", quoted(&text.en)));
+    }
+}
+
+/// A TOML basic string.
+fn quoted(text: &str) -> String {
+    toml::Value::String(text.to_owned()).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errors(source: &str) -> String {
+        match parse_deck("test.toml", source) {
+            Ok(_) => "ok".to_owned(),
+            Err(errors) => errors.to_string(),
+        }
+    }
+
+    #[test]
+    fn a_statement_deck_parses() {
+        let source = r#"
+id = "demo"
+kind = "statements"
+title.nl = "Demo"
+
+[[card]]
+id = "regie-1"
+text.nl = "Regie ligt bij het gezin."
+text.en = "The family is in charge."
+terms = ["regie"]
+"#;
+        let AnyDeck::Statements(deck) = parse_deck("demo.toml", source).expect("valid deck") else {
+            panic!("expected a statement deck");
+        };
+        assert_eq!(deck.cards.len(), 1);
+        assert_eq!(deck.cards[0].terms, ["regie"]);
+        assert_eq!(deck.cards[0].text.en, "The family is in charge.");
+    }
+
+    #[test]
+    fn every_problem_is_reported_with_its_line_and_field() {
+        let source = r#"id = "demo"
+kind = "statements"
+title.nl = "Demo"
+
+[[card]]
+id = "a"
+text.nl = ""
+
+[[card]]
+id = "a"
+text.nl = "Tweede"
+terms = ["Regie!"]
+
+[[card]]
+id = "Hoofdletter"
+"#;
+        expect_test::expect![[r#"
+            test.toml:10: card.id: deze id staat al op regel 6
+            test.toml:7: card.text.nl: dit veld is leeg
+            test.toml:12: card.terms: begrip 'Regie!' mag alleen kleine letters, spaties en '-' bevatten, hoogstens 30 tekens
+            test.toml:15: card.id: een id bestaat uit kleine letters, cijfers en '-', hoogstens 40 tekens
+            test.toml:14: card.text.nl: dit veld ontbreekt"#]]
+        .assert_eq(&errors(source));
+    }
+
+    #[test]
+    fn a_typo_in_a_field_name_is_a_syntax_error_on_its_line() {
+        let source =
+            "id = \"demo\"\nkind = \"statements\"\ntitle.nl = \"Demo\"\n[[card]]\nid = \"a\"\ntxet.nl = \"x\"\n";
+        let result = errors(source);
+        assert!(result.starts_with("test.toml:6: geen geldige TOML: unknown field `txet`"), "{result}");
+    }
+
+    #[test]
+    fn an_unknown_kind_is_named() {
+        let source =
+            "id = \"demo\"\nkind = \"stellingen\"\ntitle.nl = \"Demo\"\n[[card]]\nid = \"a\"\ntext.nl = \"x\"\n";
+        expect_test::expect![[r#"test.toml:2: kind: onbekende soort 'stellingen': kies "statements" of "roles""#]]
+            .assert_eq(&errors(source));
+    }
+
+    #[test]
+    fn role_fields_do_not_belong_in_a_statement_deck() {
+        let source = "id = \"demo\"\nkind = \"statements\"\ntitle.nl = \"Demo\"\n[[card]]\nid = \"a\"\ntext.nl = \"x\"\ngroup = \"gezin\"\n";
+        expect_test::expect![[r#"test.toml:4: card.group: dit veld hoort niet in een deck van soort "statements""#]]
+            .assert_eq(&errors(source));
+    }
+}
