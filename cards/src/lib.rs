@@ -5,6 +5,7 @@
 //! randomness. The shell passes time and an rng in and does all talking to the world; the same
 //! code runs in the server and, compiled to wasm32, in the browser.
 
+pub mod analysis;
 pub mod deck;
 pub mod event;
 pub mod export;
@@ -13,6 +14,7 @@ pub mod log;
 pub mod protocol;
 mod random;
 pub mod rejection;
+pub mod report;
 pub mod room;
 pub mod text;
 pub mod token;

@@ -126,3 +126,28 @@ async fn send(method: &str, path: &str, body: Option<String>, headers: &[(&str, 
         JsFuture::from(response.text().map_err(|_| unreachable_server())?).await.map_err(|_| unreachable_server())?;
     Ok((response.status(), text.as_string().unwrap_or_default()))
 }
+
+/// A room's whole log, for its trainer's review.
+pub async fn room_log(code: &str, token: &str) -> Result<Vec<cards::log::LoggedEvent>, Text> {
+    let (status, body) = send("GET", &format!("/api/rooms/{code}/log"), None, &[("X-Trainer-Token", token)]).await?;
+    parse(status, &body)
+}
+
+/// Offers `content` as a file download, made in the browser.
+pub fn download(file_name: &str, mime: &str, content: &str) {
+    let Some(document) = web_sys::window().and_then(|window| window.document()) else { return };
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(content));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else { return };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
+    if let Ok(link) = document
+        .create_element("a")
+        .and_then(|element| element.dyn_into::<web_sys::HtmlAnchorElement>().map_err(Into::into))
+    {
+        link.set_href(&url);
+        link.set_download(file_name);
+        link.click();
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}

@@ -6,7 +6,13 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::components::NotFound;
-use crate::pages::{home::Home, play::Play, projector::Projector, trainer::Trainer};
+use crate::pages::{
+    home::Home,
+    play::Play,
+    projector::Projector,
+    review::{ReviewIndex, ReviewPage},
+    trainer::Trainer,
+};
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -18,6 +24,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/play/:code") view=Play />
                     <Route path=path!("/trainer/:code") view=Trainer />
                     <Route path=path!("/projector/:code") view=Projector />
+                    <Route path=path!("/review") view=ReviewIndex />
+                    <Route path=path!("/review/:code") view=ReviewPage />
                 </Routes>
             </main>
         </Router>

@@ -446,3 +446,42 @@ fn capitalise(text: &str) -> String {
     let mut chars = text.chars();
     chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
+
+/// For the trainer at each reveal: consensus, two camps, the split, and how each role answered.
+#[component]
+pub fn RevealFigures(session: Session) -> impl IntoView {
+    use cards::analysis::Distribution;
+    move || {
+        session.view.with(|view| {
+            let reveal = turn_of(view)?.reveal.as_ref()?;
+            let all = Distribution::of(reveal.answers.iter().map(|given| given.answer.position));
+            let mut roles: std::collections::BTreeMap<String, Vec<Position>> = std::collections::BTreeMap::new();
+            for given in &reveal.answers {
+                let role = given.role.as_ref().map(|role| role.nl.clone()).unwrap_or_default();
+                roles.entry(role).or_default().push(given.answer.position);
+            }
+            let figure = |value: Option<f64>| value.map_or("–".to_owned(), |value| format!("{value:.2}"));
+            let split = all.split().map(|split| {
+                format!(" · {:.0}% {} · {:.0}% {} · {:.0}% {}", split.disagree * 100.0, T.disagree_short, split.neutral * 100.0, T.neutral_short, split.agree * 100.0, T.agree_short)
+            });
+            let rows = roles
+                .into_iter()
+                .map(|(role, positions)| {
+                    let distribution = Distribution::of(positions);
+                    let mean = distribution.mean().map_or("–".to_owned(), |mean| format!("{mean:.1}"));
+                    view! { <li>{role}": "{mean}<span class="n">{format!(" (n={})", distribution.n())}</span></li> }
+                })
+                .collect_view();
+            Some(view! {
+                <section class="figures" aria-label=T.reveal_figures>
+                    <p>
+                        <strong>"C "{figure(all.consensus())}</strong>" · "<strong>"P "{figure(all.polarization())}</strong>{split}
+                        <span class="n">{format!(" (n={}, {} {})", all.n(), T.pass.to_lowercase(), all.passes)}</span>
+                    </p>
+                    <p class="n">{T.role_split}</p>
+                    <ul class="role-means">{rows}</ul>
+                </section>
+            })
+        })
+    }
+}

@@ -64,3 +64,25 @@ pub fn take_pending_join(code: &str) -> Option<String> {
 pub fn set_pending_join(code: &str, name: &str) {
     set(session(), &format!("standpunt.join.{code}"), name);
 }
+
+/// The rooms this browser holds a trainer token for, by code.
+pub fn trainer_rooms() -> Vec<String> {
+    let Some(store) = local() else { return Vec::new() };
+    let count = store.length().unwrap_or(0);
+    let mut codes: Vec<String> = (0..count)
+        .filter_map(|i| store.key(i).ok().flatten())
+        .filter_map(|key| key.strip_prefix("standpunt.trainer.").map(str::to_owned))
+        .collect();
+    codes.sort();
+    codes
+}
+
+/// The learning group (series of sessions) a room belongs to, as the trainer named it.
+pub fn series(code: &str) -> Option<String> {
+    get(local(), &format!("standpunt.series.{code}"))
+}
+
+pub fn set_series(code: &str, name: &str) {
+    let key = format!("standpunt.series.{code}");
+    if name.trim().is_empty() { remove(local(), &key) } else { set(local(), &key, name.trim()) }
+}

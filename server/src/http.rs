@@ -12,18 +12,21 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use cards::deck::{AnyDeck, Deck, StatementDeck, parse_deck_file};
 use cards::event::Setup;
-use cards::{Library, Rejection, RoomCode, Settings, Text};
+use cards::log::LoggedEvent;
+use cards::{Library, Rejection, Room, RoomCode, Settings, Text};
 use serde::{Deserialize, Serialize};
 
 use crate::config::Limits;
 use crate::connection;
 use crate::room_task::RoomMsg;
 use crate::rooms::Rooms;
+use crate::store::Sqlite;
 
 pub struct AppState {
     pub rooms: Rooms,
     pub library: Arc<Library>,
     pub client_dir: Option<PathBuf>,
+    pub data_dir: PathBuf,
     pub seat_hold: Duration,
     pub limits: Limits,
 }
@@ -34,6 +37,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/ws", get(websocket))
         .route("/api/decks", get(decks))
         .route("/api/rooms", post(create_room))
+        .route("/api/rooms/{code}/log", get(room_log))
         .route("/api/rooms/{code}/decks", post(upload_deck).layer(DefaultBodyLimit::max(MAX_DECK_BYTES)))
         .fallback(get(client_file))
         .with_state(state)
@@ -210,6 +214,29 @@ async fn upload_deck(
         Ok(Err(rejection)) => refuse(StatusCode::SERVICE_UNAVAILABLE, &rejection),
         Err(_) => refuse(StatusCode::NOT_FOUND, &Rejection::UnknownRoom),
     }
+}
+
+/// A room's whole log, for its trainers' review and exports: read from the store, so it works
+/// for ended rooms and after a restart. The trainer token comes in a header.
+async fn room_log(State(state): State<Arc<AppState>>, Path(code): Path<String>, headers: HeaderMap) -> Response {
+    let token = headers.get("x-trainer-token").and_then(|value| value.to_str().ok()).unwrap_or_default().to_owned();
+    let Some(code) = RoomCode::parse(&code) else {
+        return refuse(StatusCode::NOT_FOUND, &Rejection::UnknownRoom);
+    };
+    let data_dir = state.data_dir.clone();
+    let read = tokio::task::spawn_blocking(move || Sqlite::open_existing(&data_dir)?.records(&code)).await;
+    let records = match read {
+        Ok(Ok(records)) if !records.is_empty() => records,
+        Ok(Ok(_)) => return refuse(StatusCode::NOT_FOUND, &Rejection::UnknownRoom),
+        _ => return refuse(StatusCode::SERVICE_UNAVAILABLE, &Rejection::StoreUnavailable),
+    };
+    let room = Room::replay(records.iter().map(|record| &record.event));
+    if room.and_then(|room| room.trainer_with_token(&token)).is_none() {
+        return refuse(StatusCode::FORBIDDEN, &Rejection::BadToken);
+    }
+    let log: Vec<LoggedEvent> =
+        records.into_iter().map(|record| LoggedEvent { seq: record.seq, at: record.at, event: record.event }).collect();
+    Json(log).into_response()
 }
 
 /// Serves the built client. Paths without a file extension are the client's own routes

@@ -43,6 +43,7 @@ pub async fn run(
         rooms,
         library,
         client_dir: config.client_dir,
+        data_dir: config.data_dir,
         seat_hold: config.seat_hold,
         limits: config.limits,
     });

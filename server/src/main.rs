@@ -51,7 +51,8 @@ struct Serve {
 enum Tool {
     /// List the rooms: code, created, players, rounds, state.
     Rooms,
-    /// Write a room's log to standard output.
+    /// Write a room's log to standard output: every answer (CSV), the whole log (JSON), or a
+    /// debrief report (HTML).
     Export {
         room: String,
         #[arg(long, value_enum, default_value_t = Format::Csv)]
@@ -83,6 +84,8 @@ enum Format {
     Json,
     /// One row per answer, for Excel.
     Csv,
+    /// A self-contained debrief report with charts, to read, mail or print.
+    Html,
 }
 
 fn main() -> ExitCode {
@@ -147,6 +150,7 @@ fn run_tool(tool: Tool, data: &Path) -> anyhow::Result<()> {
             match format {
                 Format::Json => println!("{}", export::json(&log, names)),
                 Format::Csv => print!("{}", export::csv(&cards::log::answers(&log, names))),
+                Format::Html => print!("{}", cards::report::html(&cards::analysis::Review::of(&log, names))),
             }
         }
         Tool::Decks(_) => unreachable!("handled above"),

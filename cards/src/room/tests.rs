@@ -525,6 +525,53 @@ fn the_log_reads_back_as_one_row_per_answer_per_closed_vote() {
     assert_eq!(answers(&log, Names::Real)[0].participant, "Anna");
 }
 
+#[test]
+fn the_review_shows_how_split_the_group_was_what_moved_and_what_the_term_meant() {
+    use crate::analysis::Review;
+    use crate::log::{LoggedEvent, Names};
+    let mut table = Table::started(&["Anna", "Bram", "Chris"]);
+    table.play_first();
+    let define = |n: u8, definition: &str| {
+        Command::Answer(Answer {
+            position: Position::Scale(n),
+            argument: None,
+            definition: Some(definition.to_owned()),
+        })
+    };
+    table.ok(Actor::Player(A), define(1, "Het gezin beslist zelf"));
+    table.ok(Actor::Player(B), define(1, "Het gezin beslist zelf over de hulp"));
+    table.ok(Actor::Player(C), define(5, "<script>De professional coördineert</script>"));
+    table.ok(TRAINER, Command::Revote);
+    table.ok(Actor::Player(A), answer(3));
+    table.ok(Actor::Player(B), answer(1));
+    table.ok(Actor::Player(C), answer(5));
+    let log: Vec<LoggedEvent> = table
+        .log
+        .iter()
+        .enumerate()
+        .map(|(i, event)| LoggedEvent { seq: i as u64 + 1, at: 0, event: event.clone() })
+        .collect();
+
+    let review = Review::of(&log, Names::Pseudonyms);
+    assert_eq!(review.participants, 3);
+    let statement = &review.statements[0];
+    assert_eq!((statement.first.n(), statement.first.counts), (3, [2, 0, 0, 0, 1]));
+    assert!((statement.consensus.expect("C") - 1.0 / 3.0).abs() < 1e-9);
+    assert!((statement.polarization.expect("P") - 24.0 / 27.0).abs() < 1e-9);
+    assert!(statement.farthest_roles.as_ref().is_some_and(|(_, _, distance)| (*distance - 1.0).abs() < 1e-9));
+    let shift = review.shifts[0].shift;
+    assert_eq!((shift.n, shift.moved, shift.toward_median, shift.away_from_median), (3, 1, 0, 1));
+    assert!(shift.consensus_change.expect("ΔC").abs() < 1e-9);
+    let term = &review.terms[0];
+    assert_eq!(term.lens.definitions.len(), 3);
+    assert_eq!(term.lens.groups[0].members.len(), 2, "the two family definitions go together");
+    assert_eq!(review.matrix.len(), 3, "one row per role");
+
+    let report = crate::report::html(&review);
+    assert!(report.contains("&lt;script&gt;") && !report.contains("<script>"), "text from the room is escaped");
+    assert!(!report.contains("Anna"), "no names in the report");
+}
+
 /// Every participant's copy of the room, kept with the same reducer the browser uses, and
 /// everything each was sent.
 struct Watchers {

@@ -3,4 +3,5 @@
 pub mod home;
 pub mod play;
 pub mod projector;
+pub mod review;
 pub mod trainer;

@@ -8,8 +8,8 @@ use leptos::prelude::*;
 
 use crate::api;
 use crate::components::{
-    CardChoice, Countdown, NotFound, RevealView, Roster, Stage, StatementView, StatusLine, confirm, reader_name,
-    room_code_param, stage_memo,
+    CardChoice, Countdown, NotFound, RevealFigures, RevealView, Roster, Stage, StatementView, StatusLine, confirm,
+    reader_name, room_code_param, stage_memo,
 };
 use crate::i18n::T;
 use crate::session::Session;
@@ -74,6 +74,7 @@ pub fn Trainer() -> impl IntoView {
             <StatementView statement=statement vote=vote />
             {button("next", T.next, ClientMsg::Next)}
             <button id="revote" on:click=move |_| session.send(ClientMsg::Revote)>{T.revote}</button>
+            <RevealFigures session=session />
             <RevealView session=session />
         }
         .into_any(),
@@ -83,7 +84,7 @@ pub fn Trainer() -> impl IntoView {
     view! {
         <header class="topbar">
             <a href="/" class="brand">{T.app_name}</a>
-            <span>{T.trainer_console}</span>
+            <span>{T.trainer_console}" · "<a id="to-review" href=format!("/review/{code}")>{T.to_review}</a></span>
         </header>
         <section class="share" aria-label=T.join_at>
             <p class="big-code" id="room-code">{code.clone()}</p>

@@ -45,6 +45,7 @@ async fn a_trainer_and_two_players_play_a_round_in_real_browsers() {
     click(&anna, ".hand-card").await;
     wait_for(&bram, &format!("//p[contains(@class,'statement-text')][contains(., \"{statement}\")]")).await;
 
+    type_into(&anna, "#definition", "Het gezin kiest zelf wie meedenkt").await;
     answer(&anna, "scale-4", "Het gezin kent zichzelf het best.").await;
     wait_for(&anna, "//p[contains(@class, 'confirmation')]").await;
     // Until Bram answers, the trainer sees that Anna answered, not what.
@@ -66,8 +67,17 @@ async fn a_trainer_and_two_players_play_a_round_in_real_browsers() {
     screenshot(&anna, "player-after-reveal-360x740").await;
     screenshot(&trainer, "trainer-after-reveal-1280x800").await;
 
+    // At the reveal the console shows how split the group is.
+    wait_for(&trainer, "//section[contains(@class,'figures')]//p[contains(., 'C ')][contains(., 'n=2')]").await;
     click(&trainer, "#next").await;
     wait_for(&bram, "//p[contains(., 'Jij bent aan de beurt')]").await;
+
+    // The review page: the statement with its figures, the term and Anna's definition of it.
+    click(&trainer, "#to-review").await;
+    wait_for(&trainer, &format!("//article[contains(@class,'statement-review')]//p[contains(., \"{statement}\")]")).await;
+    wait_for(&trainer, "//article[contains(@class,'term-lens')]//li[contains(., 'Het gezin kiest zelf wie meedenkt')]").await;
+    wait_for(&trainer, "//button[@id='export-html']").await;
+    screenshot(&trainer, "review-1280x800").await;
 
     for browser in [trainer, anna, bram] {
         let _ = browser.close().await;

@@ -6,4 +6,5 @@ mod durability;
 mod errors;
 mod game;
 mod protocol_doc;
+mod review;
 mod round;

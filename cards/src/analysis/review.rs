@@ -1,0 +1,259 @@
+//! The trainer's review of a room: per statement, per term and per role, where the group does
+//! not understand each other, and what moved after discussion.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::terms::{Definition, TermLens, term_lens};
+use super::{Distribution, Shift, Split, common_ground};
+use crate::deck::CardId;
+use crate::event::{Event, Position};
+use crate::log::{AnswerRow, LoggedEvent, Names, answers};
+
+/// Everything the review page and the debrief report show.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Review {
+    pub code: String,
+    pub deck: String,
+    /// When the room was created (milliseconds since the epoch).
+    pub created: u64,
+    pub participants: usize,
+    /// Least consensus first.
+    pub statements: Vec<StatementReview>,
+    /// Most disagreement first.
+    pub terms: Vec<TermReview>,
+    /// Role × statement: each role's mean position on each statement (first vote), columns in
+    /// the order of `statements`.
+    pub matrix: Vec<RoleRow>,
+    pub shifts: Vec<ShiftReview>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatementReview {
+    pub turn: u32,
+    pub statement: CardId,
+    pub text: String,
+    pub terms: Vec<String>,
+    /// The first vote.
+    pub first: Distribution,
+    pub consensus: Option<f64>,
+    pub polarization: Option<f64>,
+    pub split: Option<Split>,
+    pub common_ground: Option<f64>,
+    /// The two roles that answered furthest apart, and how far (0..1).
+    pub farthest_roles: Option<(String, String, f64)>,
+    /// Every answer of the first vote: position, role, who (per `Names`), argument.
+    pub answers: Vec<GivenAnswer>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct GivenAnswer {
+    pub position: Position,
+    pub role: String,
+    pub participant: String,
+    pub argument: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TermReview {
+    pub term: String,
+    /// Statements that carry the term, and the mean consensus of their first votes.
+    pub statements: usize,
+    pub mean_consensus: Option<f64>,
+    pub lens: TermLens,
+    /// The mean of (1 − mean consensus) and the definitions' spread, whichever are known.
+    pub disagreement: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoleRow {
+    pub role: String,
+    /// Mean position and n per statement; `None` where the role gave no answer on the scale.
+    pub cells: Vec<Option<(f64, u32)>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShiftReview {
+    pub statement: CardId,
+    pub text: String,
+    pub first: Distribution,
+    pub last: Distribution,
+    pub shift: Shift,
+}
+
+impl Review {
+    pub fn of(log: &[LoggedEvent], names: Names) -> Review {
+        let (code, deck, created) = match log.first().map(|logged| (&logged.event, logged.at)) {
+            Some((Event::Created { code, setup, .. }, at)) => (code.to_string(), setup.statements.title.nl.clone(), at),
+            _ => (String::new(), String::new(), 0),
+        };
+        let rows: Vec<AnswerRow> = answers(log, names).into_iter().filter(|row| row.revealed).collect();
+        let participants = rows.iter().map(|row| row.seat).collect::<BTreeSet<_>>().len();
+
+        let mut by_turn: BTreeMap<u32, BTreeMap<u8, Vec<&AnswerRow>>> = BTreeMap::new();
+        for row in &rows {
+            by_turn.entry(row.turn).or_default().entry(row.vote).or_default().push(row);
+        }
+        let mut statements = Vec::new();
+        let mut shifts = Vec::new();
+        for votes in by_turn.values() {
+            let (Some(first), Some(last)) = (votes.values().next(), votes.values().next_back()) else { continue };
+            statements.push(statement_review(first));
+            if votes.len() > 1 {
+                shifts.push(shift_review(first, last));
+            }
+        }
+        statements.sort_by(|a, b| rank(a.consensus).total_cmp(&rank(b.consensus)).then(a.turn.cmp(&b.turn)));
+
+        let matrix = role_matrix(&statements);
+        let terms = term_reviews(&statements, &rows);
+        Review { code, deck, created, participants, statements, terms, matrix, shifts }
+    }
+}
+
+/// Sorts statements without a consensus (all passed) last.
+fn rank(consensus: Option<f64>) -> f64 {
+    consensus.unwrap_or(f64::INFINITY)
+}
+
+fn statement_review(vote: &[&AnswerRow]) -> StatementReview {
+    let first = Distribution::of(vote.iter().map(|row| row.position));
+    let mut by_role: BTreeMap<&str, Vec<Position>> = BTreeMap::new();
+    for row in vote {
+        by_role.entry(row.role.as_str()).or_default().push(row.position);
+    }
+    let roles: Vec<(&str, Distribution)> = by_role
+        .into_iter()
+        .map(|(role, positions)| (role, Distribution::of(positions)))
+        .filter(|(_, distribution)| distribution.n() > 0)
+        .collect();
+    let mut farthest: Option<(String, String, f64)> = None;
+    for (i, (role_a, a)) in roles.iter().enumerate() {
+        for (role_b, b) in &roles[i + 1..] {
+            if let Some(distance) = a.distance(b)
+                && farthest.as_ref().is_none_or(|(_, _, best)| distance > *best)
+            {
+                farthest = Some(((*role_a).to_owned(), (*role_b).to_owned(), distance));
+            }
+        }
+    }
+    let row = vote[0];
+    StatementReview {
+        turn: row.turn,
+        statement: row.statement.clone(),
+        text: row.statement_text.clone(),
+        terms: row.terms.clone(),
+        first,
+        consensus: first.consensus(),
+        polarization: first.polarization(),
+        split: first.split(),
+        common_ground: common_ground(roles.iter().map(|(_, distribution)| distribution)),
+        farthest_roles: farthest,
+        answers: vote
+            .iter()
+            .map(|row| GivenAnswer {
+                position: row.position,
+                role: row.role.clone(),
+                participant: row.participant.clone(),
+                argument: row.argument.clone(),
+            })
+            .collect(),
+    }
+}
+
+fn shift_review(first: &[&AnswerRow], last: &[&AnswerRow]) -> ShiftReview {
+    let before: BTreeMap<_, _> = first.iter().map(|row| (row.seat, row.position)).collect();
+    let pairs: Vec<(Position, Position)> =
+        last.iter().filter_map(|row| before.get(&row.seat).map(|position| (*position, row.position))).collect();
+    let (first_distribution, last_distribution) =
+        (Distribution::of(first.iter().map(|row| row.position)), Distribution::of(last.iter().map(|row| row.position)));
+    ShiftReview {
+        statement: first[0].statement.clone(),
+        text: first[0].statement_text.clone(),
+        first: first_distribution,
+        last: last_distribution,
+        shift: Shift::between(&first_distribution, &last_distribution, &pairs),
+    }
+}
+
+fn role_matrix(statements: &[StatementReview]) -> Vec<RoleRow> {
+    let roles: BTreeSet<&str> =
+        statements.iter().flat_map(|statement| statement.answers.iter().map(|answer| answer.role.as_str())).collect();
+    roles
+        .into_iter()
+        .map(|role| RoleRow {
+            role: role.to_owned(),
+            cells: statements
+                .iter()
+                .map(|statement| {
+                    let positions =
+                        statement.answers.iter().filter(|answer| answer.role == role).map(|answer| answer.position);
+                    let distribution = Distribution::of(positions);
+                    distribution.mean().map(|mean| (mean, distribution.n()))
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+fn term_reviews(statements: &[StatementReview], rows: &[AnswerRow]) -> Vec<TermReview> {
+    let terms: BTreeSet<&str> =
+        statements.iter().flat_map(|statement| statement.terms.iter().map(String::as_str)).collect();
+    let mut reviews: Vec<TermReview> = terms
+        .into_iter()
+        .map(|term| {
+            let carrying: Vec<&StatementReview> =
+                statements.iter().filter(|statement| statement.terms.iter().any(|t| t == term)).collect();
+            let consensus: Vec<f64> = carrying.iter().filter_map(|statement| statement.consensus).collect();
+            let mean_consensus =
+                (!consensus.is_empty()).then(|| consensus.iter().sum::<f64>() / consensus.len() as f64);
+            // Each person's latest definition per statement.
+            let mut latest: BTreeMap<(&CardId, &str), &AnswerRow> = BTreeMap::new();
+            for row in rows.iter().filter(|row| row.definition.is_some() && row.terms.iter().any(|t| t == term)) {
+                latest.insert((&row.statement, row.participant.as_str()), row);
+            }
+            let definitions = latest
+                .values()
+                .map(|row| Definition {
+                    text: row.definition.clone().unwrap_or_default(),
+                    role: row.role.clone(),
+                    participant: row.participant.clone(),
+                })
+                .collect();
+            let lens = term_lens(term, definitions);
+            let parts: Vec<f64> = [mean_consensus.map(|c| 1.0 - c), lens.spread].into_iter().flatten().collect();
+            let disagreement = (!parts.is_empty()).then(|| parts.iter().sum::<f64>() / parts.len() as f64);
+            TermReview { term: term.to_owned(), statements: carrying.len(), mean_consensus, lens, disagreement }
+        })
+        .collect();
+    reviews.sort_by(|a, b| b.disagreement.unwrap_or(-1.0).total_cmp(&a.disagreement.unwrap_or(-1.0)));
+    reviews
+}
+
+/// One session's figure for a term, in a series of sessions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeriesPoint {
+    /// The session's room code.
+    pub session: String,
+    pub created: u64,
+    pub consensus: Option<f64>,
+    /// Statements with that term in that session.
+    pub statements: usize,
+}
+
+/// Per term, how consensus went from session to session (oldest first).
+pub fn series(reviews: &[Review]) -> BTreeMap<String, Vec<SeriesPoint>> {
+    let mut sessions: Vec<&Review> = reviews.iter().collect();
+    sessions.sort_by_key(|review| review.created);
+    let mut by_term: BTreeMap<String, Vec<SeriesPoint>> = BTreeMap::new();
+    for review in sessions {
+        for term in &review.terms {
+            by_term.entry(term.term.clone()).or_default().push(SeriesPoint {
+                session: review.code.clone(),
+                created: review.created,
+                consensus: term.mean_consensus,
+                statements: term.statements,
+            });
+        }
+    }
+    by_term
+}

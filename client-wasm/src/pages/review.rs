@@ -1,0 +1,464 @@
+//! The trainer's review: where the group did not understand each other, per term, statement
+//! and role, what moved after discussion, and how a learning group changed over sessions. All
+//! figures come from `cards::analysis`, computed here from the room's log.
+
+use cards::Position;
+use cards::analysis::{Review, StatementReview, TermReview, series};
+use cards::log::{LoggedEvent, Names};
+use leptos::prelude::*;
+
+use crate::api;
+use crate::components::{NotFound, room_code_param};
+use crate::i18n::T;
+use crate::storage;
+
+/// One room's review, with its exports.
+#[component]
+pub fn ReviewPage() -> impl IntoView {
+    let Some(code) = room_code_param() else {
+        return view! { <NotFound /> }.into_any();
+    };
+    let Some(token) = storage::trainer_token(&code) else {
+        return view! { <p class="notice">{T.trainer_no_token}</p> }.into_any();
+    };
+    let log = {
+        let (code, token) = (code.clone(), token.clone());
+        LocalResource::new(move || {
+            let (code, token) = (code.clone(), token.clone());
+            async move { api::room_log(&code, &token).await }
+        })
+    };
+    let pseudonyms = RwSignal::new(true);
+    let series_name = RwSignal::new(storage::series(&code).unwrap_or_default());
+    let names = move || if pseudonyms.get() { Names::Pseudonyms } else { Names::Real };
+
+    let body = move || {
+        log.get().map(|result| match result {
+            Err(message) => view! { <p class="problem">{message.nl}</p> }.into_any(),
+            Ok(events) => {
+                let review = Review::of(&events, Names::Pseudonyms);
+                view! { <ReviewBody review=review /> <Exports events=events names=Signal::derive(names) /> }.into_any()
+            }
+        })
+    };
+    let code_for_series = code.clone();
+    view! {
+        <header class="topbar no-print">
+            <a href="/" class="brand">{T.app_name}</a>
+            <a href="/review">{T.all_sessions}</a>
+        </header>
+        <h1 class="review-title">{T.review}" · "{code.clone()}</h1>
+        <div class="panel no-print review-options">
+            <label class="check">
+                <input type="checkbox" prop:checked=move || pseudonyms.get() on:change=move |ev| pseudonyms.set(event_target_checked(&ev)) />
+                {T.pseudonymise}
+            </label>
+            <label for="series-name">{T.series}</label>
+            <input id="series-name" prop:value=move || series_name.get()
+                on:change=move |ev| {
+                    let name = event_target_value(&ev);
+                    storage::set_series(&code_for_series, &name);
+                    series_name.set(name);
+                } />
+            <p class="hint">{T.series_hint}</p>
+        </div>
+        <Suspense fallback=|| view! { <p class="muted">{T.loading}</p> }>{body}</Suspense>
+    }
+    .into_any()
+}
+
+#[component]
+fn Exports(events: Vec<LoggedEvent>, names: Signal<Names>) -> impl IntoView {
+    let code = events.first().map(|first| match &first.event {
+        cards::Event::Created { code, .. } => code.to_string(),
+        _ => String::new(),
+    });
+    let code = StoredValue::new(code.unwrap_or_default());
+    let events = StoredValue::new(events);
+    let csv = move |_| {
+        let rows = events.with_value(|events| cards::log::answers(events, names.get_untracked()));
+        api::download(
+            &format!("standpunt-{}.csv", code.get_value()),
+            "text/csv;charset=utf-8",
+            &cards::export::csv(&rows),
+        );
+    };
+    let json = move |_| {
+        let json = events.with_value(|events| cards::export::json(events, names.get_untracked()));
+        api::download(&format!("standpunt-{}.json", code.get_value()), "application/json", &json);
+    };
+    let html = move |_| {
+        let review = events.with_value(|events| Review::of(events, names.get_untracked()));
+        api::download(
+            &format!("standpunt-{}.html", code.get_value()),
+            "text/html;charset=utf-8",
+            &cards::report::html(&review),
+        );
+    };
+    view! {
+        <section class="panel no-print" aria-label=T.exports>
+            <h2>{T.exports}</h2>
+            <div class="controls">
+                <button id="export-csv" on:click=csv>{T.export_csv}</button>
+                <button id="export-json" on:click=json>{T.export_json}</button>
+                <button id="export-html" class="primary" on:click=html>{T.export_html}</button>
+                <button on:click=move |_| { let _ = web_sys::window().map(|window| window.print()); }>{T.print}</button>
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn ReviewBody(review: Review) -> impl IntoView {
+    let summary = format!(
+        "{} · {} {} · {} {}",
+        review.deck,
+        review.participants,
+        T.participants_short,
+        review.statements.len(),
+        T.statements_short
+    );
+    let terms = review.terms.clone();
+    let statements = review.statements.clone();
+    view! {
+        <p class="muted">{summary}</p>
+        <p class="hint">{T.measures_note}</p>
+        {(!terms.is_empty()).then(|| view! { <TermsRanked terms=terms.clone() /> })}
+        <section aria-label=T.statements_ranked>
+            <h2>{T.statements_ranked}</h2>
+            {statements.into_iter().map(|statement| view! { <StatementCard statement=statement /> }).collect_view()}
+        </section>
+        <HeatMap review=review.clone() />
+        {(!terms.is_empty()).then(|| view! { <TermLenses terms=terms /> })}
+        <Shifts review=review />
+    }
+}
+
+fn figure(value: Option<f64>) -> String {
+    value.map_or("–".to_owned(), |value| format!("{value:.2}"))
+}
+
+#[component]
+fn TermsRanked(terms: Vec<TermReview>) -> impl IntoView {
+    let rows = terms
+        .into_iter()
+        .map(|term| {
+            let width = term.disagreement.map_or(0.0, |value| value * 100.0);
+            view! {
+                <tr>
+                    <th scope="row">{term.term.clone()}</th>
+                    <td>
+                        <svg class="meter" viewBox="0 0 100 10" aria-hidden="true">
+                            <rect class="meter-track" width="100" height="10"></rect>
+                            <rect class="meter-fill" width=format!("{width:.0}") height="10"></rect>
+                        </svg>
+                        " "{figure(term.disagreement)}
+                    </td>
+                    <td>{figure(term.mean_consensus)}<span class="n">{format!(" (n={})", term.statements)}</span></td>
+                    <td>{term.lens.spread.map_or("–".to_owned(), |spread| format!("{spread:.2}"))}<span class="n">{format!(" (n={})", term.lens.definitions.len())}</span></td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section aria-label=T.terms_ranked>
+            <h2>{T.terms_ranked}</h2>
+            <table class="review-table">
+                <thead><tr><th>{T.term}</th><th>{T.disagreement}</th><th>{T.consensus}</th><th>{T.definition_spread}</th></tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </section>
+    }
+}
+
+#[component]
+fn StatementCard(statement: StatementReview) -> impl IntoView {
+    let split = statement.split.map(|split| {
+        format!(
+            "{:.0}% {} · {:.0}% {} · {:.0}% {}",
+            split.disagree * 100.0,
+            T.disagree_short,
+            split.neutral * 100.0,
+            T.neutral_short,
+            split.agree * 100.0,
+            T.agree_short
+        )
+    });
+    let farthest =
+        statement.farthest_roles.clone().map(|(a, b, distance)| format!("{}: {a} ↔ {b} ({distance:.2})", T.farthest));
+    view! {
+        <article class="card statement-review">
+            <p class="statement-text">{statement.text.clone()}</p>
+            <p class="terms">{statement.terms.join(", ")}</p>
+            <DotPlot statement=statement.clone() />
+            <p>
+                "C "{figure(statement.consensus)}" · P "{figure(statement.polarization)}" · "{split}
+                <span class="n">{format!(" (n={}, {} {})", statement.first.n(), T.pass.to_lowercase(), statement.first.passes)}</span>
+            </p>
+            {farthest.map(|text| view! { <p>{text}</p> })}
+        </article>
+    }
+}
+
+/// One dot per answer above its scale point, passes beside; hover shows the role.
+#[component]
+fn DotPlot(statement: StatementReview) -> impl IntoView {
+    let mut stacked = [0u32; 6];
+    let dots = statement
+        .answers
+        .iter()
+        .map(|answer| {
+            let column = match answer.position {
+                Position::Scale(n) => usize::from(n.saturating_sub(1)).min(4),
+                Position::Pass => 5,
+            };
+            let (x, y) = (30 + column * 60, 62usize.saturating_sub(stacked[column] as usize * 12));
+            stacked[column] += 1;
+            view! { <circle cx=x.to_string() cy=y.to_string() r="5"><title>{answer.role.clone()}</title></circle> }
+        })
+        .collect_view();
+    let labels = ["1", "2", "3", "4", "5", T.pass]
+        .into_iter()
+        .enumerate()
+        .map(|(column, label)| view! { <text x=(30 + column * 60).to_string() y="84">{label}</text> })
+        .collect_view();
+    view! { <svg class="dots" viewBox="0 0 360 90" role="img" aria-label=T.distribution>{dots}{labels}</svg> }
+}
+
+#[component]
+fn HeatMap(review: Review) -> impl IntoView {
+    if review.matrix.is_empty() {
+        return ().into_any();
+    }
+    let headers =
+        (1..=review.statements.len()).map(|n| view! { <th scope="col">{format!("S{n}")}</th> }).collect_view();
+    let rows = review
+        .matrix
+        .into_iter()
+        .map(|row| {
+            let cells = row
+                .cells
+                .into_iter()
+                .map(|cell| match cell {
+                    Some((mean, n)) => view! {
+                        <td style=heat(mean)>{format!("{mean:.1}")}<span class="n">{format!(" n={n}")}</span></td>
+                    }
+                    .into_any(),
+                    None => view! { <td>"–"</td> }.into_any(),
+                })
+                .collect_view();
+            view! { <tr><th scope="row">{row.role}</th>{cells}</tr> }
+        })
+        .collect_view();
+    let legend = review.statements.into_iter().map(|statement| view! { <li>{statement.text}</li> }).collect_view();
+    view! {
+        <section aria-label=T.heat_map>
+            <h2>{T.heat_map}</h2>
+            <p class="hint">{T.heat_map_hint}</p>
+            <div class="scroll"><table class="review-table heat">
+                <thead><tr><th>{T.role}</th>{headers}</tr></thead>
+                <tbody>{rows}</tbody>
+            </table></div>
+            <ol class="legend">{legend}</ol>
+        </section>
+    }
+    .into_any()
+}
+
+/// Orange for disagreement through white to teal for agreement.
+fn heat(mean: f64) -> String {
+    let t = ((mean - 3.0) / 2.0).clamp(-1.0, 1.0);
+    let (r, g, b) = if t < 0.0 { (245.0, 190.0, 140.0) } else { (150.0, 210.0, 215.0) };
+    let mix = |to: f64| (255.0 + (to - 255.0) * t.abs()).round() as u8;
+    format!("background: rgb({},{},{})", mix(r), mix(g), mix(b))
+}
+
+#[component]
+fn TermLenses(terms: Vec<TermReview>) -> impl IntoView {
+    let lenses = terms
+        .into_iter()
+        .filter(|term| !term.lens.definitions.is_empty())
+        .map(|term| {
+            let lens = term.lens;
+            let groups = lens
+                .groups
+                .iter()
+                .enumerate()
+                .map(|(number, group)| {
+                    let items = group
+                        .members
+                        .iter()
+                        .map(|&index| {
+                            let definition = &lens.definitions[index];
+                            let shared = lens.most_shared == Some(index);
+                            let alone = lens.outliers.contains(&index);
+                            view! {
+                                <li>
+                                    "“"{definition.text.clone()}"” "
+                                    <span class="n">"— "{definition.role.clone()}</span>
+                                    {shared.then(|| view! { <em class="tag">{T.most_shared}</em> })}
+                                    {alone.then(|| view! { <em class="tag">{T.outlier}</em> })}
+                                </li>
+                            }
+                        })
+                        .collect_view();
+                    view! {
+                        <div class="definition-group">
+                            <p class="n">{format!("{} {} · {} {}", T.group, number + 1, group.members.len(), T.definitions)}</p>
+                            <ul>{items}</ul>
+                        </div>
+                    }
+                })
+                .collect_view();
+            view! {
+                <article class="card term-lens">
+                    <h3>{format!("{} “{}”", T.what_means, lens.term)}</h3>
+                    {groups}
+                </article>
+            }
+        })
+        .collect_view();
+    view! {
+        <section aria-label=T.term_lens>
+            <h2>{T.term_lens}</h2>
+            {lenses}
+        </section>
+    }
+}
+
+#[component]
+fn Shifts(review: Review) -> impl IntoView {
+    if review.shifts.is_empty() {
+        return ().into_any();
+    }
+    let delta = |value: Option<f64>| value.map_or("–".to_owned(), |value| format!("{value:+.2}"));
+    let rows = review
+        .shifts
+        .into_iter()
+        .map(|shift| {
+            view! {
+                <tr>
+                    <td>{shift.text}</td>
+                    <td>{delta(shift.shift.consensus_change)}</td>
+                    <td>{delta(shift.shift.polarization_change)}</td>
+                    <td>{format!("{} {} {}", shift.shift.moved, T.of, shift.shift.n)}</td>
+                    <td>{format!("{} / {}", shift.shift.toward_median, shift.shift.away_from_median)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section aria-label=T.shifts>
+            <h2>{T.shifts}</h2>
+            <table class="review-table">
+                <thead><tr><th>{T.statement}</th><th>"ΔC"</th><th>"ΔP"</th><th>{T.moved_players}</th><th>{T.toward_away}</th></tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </section>
+    }
+    .into_any()
+}
+
+/// Every session this browser ran, grouped by learning group, and per term how consensus
+/// changed from session to session.
+#[component]
+pub fn ReviewIndex() -> impl IntoView {
+    let rooms: Vec<(String, String)> = storage::trainer_rooms()
+        .into_iter()
+        .map(|code| {
+            let series = storage::series(&code).unwrap_or_default();
+            (series, code)
+        })
+        .collect();
+    let mut named: std::collections::BTreeMap<String, Vec<String>> = std::collections::BTreeMap::new();
+    for (series, code) in &rooms {
+        named.entry(series.clone()).or_default().push(code.clone());
+    }
+    let list = rooms
+        .iter()
+        .map(|(series, code)| {
+            view! {
+                <li><a href=format!("/review/{code}")>{code.clone()}</a>{(!series.is_empty()).then(|| format!(" · {series}"))}</li>
+            }
+        })
+        .collect_view();
+    let charts = named
+        .into_iter()
+        .filter(|(name, codes)| !name.is_empty() && codes.len() > 1)
+        .map(|(name, codes)| view! { <SeriesChart name=name codes=codes /> })
+        .collect_view();
+    view! {
+        <header class="topbar"><a href="/" class="brand">{T.app_name}</a></header>
+        <h1 class="review-title">{T.all_sessions}</h1>
+        {if rooms.is_empty() { Some(view! { <p class="muted">{T.no_sessions}</p> }) } else { None }}
+        <ul class="session-list">{list}</ul>
+        {charts}
+    }
+}
+
+/// Per term, the mean consensus of its statements in each session of one learning group.
+#[component]
+fn SeriesChart(name: String, codes: Vec<String>) -> impl IntoView {
+    let reviews = LocalResource::new(move || {
+        let codes = codes.clone();
+        async move {
+            let mut reviews = Vec::new();
+            for code in codes {
+                let Some(token) = storage::trainer_token(&code) else { continue };
+                if let Ok(log) = api::room_log(&code, &token).await {
+                    reviews.push(Review::of(&log, Names::Pseudonyms));
+                }
+            }
+            reviews
+        }
+    });
+    let chart = move || {
+        reviews.get().map(|reviews| {
+            let sessions = reviews.len().max(2);
+            let x = move |i: usize| 40.0 + i as f64 * 520.0 / (sessions - 1) as f64;
+            let y = |consensus: f64| 170.0 - consensus * 150.0;
+            series(&reviews)
+                .into_iter()
+                .map(|(term, points)| {
+                    let path: Vec<String> = points
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(i, point)| point.consensus.map(|c| format!("{:.1},{:.1}", x(i), y(c))))
+                        .collect();
+                    let dots = points
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(i, point)| {
+                            let c = point.consensus?;
+                            Some(view! {
+                                <circle cx=format!("{:.1}", x(i)) cy=format!("{:.1}", y(c)) r="4">
+                                    <title>{format!("{}: C {c:.2} (n={})", point.session, point.statements)}</title>
+                                </circle>
+                            })
+                        })
+                        .collect_view();
+                    view! {
+                        <figure class="series-term">
+                            <figcaption>{term}</figcaption>
+                            <svg viewBox="0 0 600 190" role="img" aria-label=T.series_chart>
+                                <line class="axis" x1="40" y1="170" x2="580" y2="170"></line>
+                                <line class="axis" x1="40" y1="20" x2="40" y2="170"></line>
+                                <text x="4" y="24">"1"</text>
+                                <text x="4" y="172">"0"</text>
+                                <polyline class="series-line" points=path.join(" ")></polyline>
+                                {dots}
+                            </svg>
+                        </figure>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    view! {
+        <section class="series" aria-label=T.series>
+            <h2>{format!("{} “{name}”", T.series)}</h2>
+            <p class="hint">{T.series_chart}</p>
+            <Suspense fallback=|| view! { <p class="muted">{T.loading}</p> }>{chart}</Suspense>
+        </section>
+    }
+}

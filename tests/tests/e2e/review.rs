@@ -1,0 +1,78 @@
+//! The review of a session with known answers: the figures, the log endpoint and the exports.
+
+use cards::analysis::Review;
+use cards::log::{LoggedEvent, Names};
+use cards::protocol::ClientMsg;
+use cards::view::PhaseView;
+use cards::{Answer, Position};
+use tests::process::tool;
+use tests::{TestServer, http};
+
+fn answer(position: u8, definition: &str) -> ClientMsg {
+    ClientMsg::Answer(Answer { position: Position::Scale(position), argument: None, definition: Some(definition.to_owned()) })
+}
+
+fn stage_is(view: &cards::View, answering: bool) -> bool {
+    matches!(&view.phase, PhaseView::Turn(turn) if turn.statement.is_some() && turn.reveal.is_none() == answering)
+}
+
+async fn log_with(server: &TestServer, code: &str, token: &str) -> (u16, String) {
+    let mut stream = tokio::net::TcpStream::connect(server.addr).await.expect("connect");
+    let request = format!("GET /api/rooms/{code}/log HTTP/1.1\r\nHost: x\r\nX-Trainer-Token: {token}\r\nConnection: close\r\n\r\n");
+    tokio::io::AsyncWriteExt::write_all(&mut stream, request.as_bytes()).await.expect("send");
+    let mut response = String::new();
+    tokio::io::AsyncReadExt::read_to_string(&mut stream, &mut response).await.expect("read");
+    let status = response.split(' ').nth(1).and_then(|code| code.parse().ok()).expect("a status");
+    (status, response.split_once("\r\n\r\n").map(|(_, body)| body.to_owned()).unwrap_or_default())
+}
+
+#[tokio::test]
+async fn a_session_with_known_answers_gives_the_known_figures() {
+    let server = TestServer::start().await;
+    let (code, token) = server.create_room().await;
+    let mut trainer = server.trainer(&code, &token).await;
+    let mut players = Vec::new();
+    for name in ["Anna", "Bram", "Chris", "Dirk"] {
+        players.push(server.player(&code, name).await);
+    }
+    trainer.request(ClientMsg::Start).await.expect("start");
+    let card = players[0].until(|view| !view.hand.is_empty()).await.hand[0].id.clone();
+    players[0].request(ClientMsg::Play { card }).await.expect("play");
+    // [1, 1, 5, 5]: two camps, no consensus.
+    let votes = [(1, "Het gezin beslist zelf"), (1, "Het gezin beslist zelf wat er gebeurt"), (5, "De professional houdt overzicht"), (5, "De professional houdt het overzicht")];
+    for (player, (position, definition)) in players.iter_mut().zip(votes) {
+        player.until(|view| stage_is(view, true)).await;
+        player.request(answer(position, definition)).await.expect("answer");
+    }
+    trainer.until(|view| stage_is(view, false)).await;
+    // After the talk, a re-vote: [3, 3, 3, 3], full consensus.
+    trainer.request(ClientMsg::Revote).await.expect("revote");
+    for player in &mut players {
+        player.until(|view| matches!(&view.phase, PhaseView::Turn(turn) if turn.vote == 2)).await;
+        player.request(ClientMsg::Answer(Answer { position: Position::Scale(3), argument: None, definition: None })).await.expect("answer");
+    }
+    trainer.until(|view| stage_is(view, false)).await;
+
+    assert_eq!(log_with(&server, &code, &"0".repeat(32)).await.0, 403, "only the room's trainers read its log");
+    let (status, body) = log_with(&server, &code, &token).await;
+    assert_eq!(status, 200);
+    let log: Vec<LoggedEvent> = serde_json::from_str(&body).expect("the log");
+    let review = Review::of(&log, Names::Pseudonyms);
+    let statement = &review.statements[0];
+    assert_eq!(statement.first.counts, [2, 0, 0, 0, 2]);
+    assert!(statement.consensus.expect("C").abs() < 1e-9, "C = 0 for [1,1,5,5]");
+    assert!((statement.polarization.expect("P") - 1.0).abs() < 1e-9, "P = 1 for [1,1,5,5]");
+    let shift = &review.shifts[0].shift;
+    assert!((shift.consensus_change.expect("ΔC") - 1.0).abs() < 1e-9, "from C 0 to C 1");
+    assert_eq!((shift.n, shift.moved), (4, 4));
+    let term = &review.terms[0];
+    assert_eq!(term.lens.definitions.len(), 4);
+    assert_eq!(term.lens.groups.len(), 2, "the family's and the professional's meaning");
+
+    let csv = tool(&server.data_dir, &["export", &code, "--format", "csv"]);
+    assert_eq!(csv.lines().count(), 1 + 8, "a header and eight answers (two votes of four)");
+    assert!(csv.lines().nth(1).is_some_and(|row| row.starts_with("1;1;") && row.contains(";Het gezin beslist zelf;")));
+    let html = tool(&server.data_dir, &["export", &code, "--format", "html"]);
+    assert!(html.starts_with("<!doctype html>") && html.contains("<svg") && !html.contains("Anna"));
+    assert_eq!(http(server.addr, "GET", &format!("/api/rooms/{code}/log"), None).await.0, 403, "no token, no log");
+}
