@@ -272,6 +272,11 @@ pub enum Command {
     },
     /// From the server: time has passed; timers and seat holds may run out.
     Tick,
+    /// From the server: a player took their seat back; their token is replaced.
+    RotateSeatToken {
+        seat: SeatId,
+        token: TokenDigest,
+    },
 }
 
 /// Why the answers were shown.
@@ -339,6 +344,12 @@ pub enum Event {
     Joined {
         seat: SeatId,
         name: String,
+        token: TokenDigest,
+    },
+    /// The seat's token was replaced; the one before it stays valid until the next, in case
+    /// the new one never reached the player.
+    SeatTokenRotated {
+        seat: SeatId,
         token: TokenDigest,
     },
     /// The decks in the order they were shuffled; cards are dealt from the front.

@@ -166,7 +166,8 @@ pub enum ServerMsg {
     Welcome {
         id: Option<u64>,
         protocol: u32,
-        /// Only for a new seat: keep it to take the seat back after a dropped connection.
+        /// For a player: keep it to take the seat back after a dropped connection. It is
+        /// replaced each time the seat is taken back.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         seat_token: Option<String>,
         seq: u64,
@@ -174,7 +175,14 @@ pub enum ServerMsg {
     },
     /// The answer to a `hello` with `since`: your view is still good as of event `seq`; the
     /// `update`s you missed follow.
-    Resumed { id: Option<u64>, protocol: u32, seq: u64 },
+    Resumed {
+        id: Option<u64>,
+        protocol: u32,
+        /// The seat's new token, when a seat was taken back.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        seat_token: Option<String>,
+        seq: u64,
+    },
     /// Changes to your view, up to and including event `seq`.
     Update { seq: u64, updates: Vec<Update> },
     /// Your command was accepted and its effects have been sent.
@@ -242,5 +250,90 @@ mod tests {
     fn a_request_round_trips() {
         let request = Request { id: Some(9), msg: ClientMsg::Play { card: CardId("regie-1".to_owned()) } };
         assert_eq!(Request::decode(&request.encode()), Ok(request));
+    }
+
+    mod fuzz {
+        use proptest::prelude::*;
+        use serde_json::{Value, json};
+
+        use super::*;
+        use crate::room::tests::Table;
+        use crate::{Actor, SeatId, TrainerId};
+
+        fn any_json() -> impl Strategy<Value = Value> {
+            let leaf = prop_oneof![
+                Just(Value::Null),
+                any::<bool>().prop_map(Value::from),
+                any::<i64>().prop_map(Value::from),
+                any::<f64>().prop_map(|n| json!(n)),
+                ".{0,40}".prop_map(Value::from),
+                Just(Value::from("pass")),
+                (0u8..8).prop_map(Value::from),
+            ];
+            leaf.prop_recursive(3, 24, 4, |inner| {
+                prop_oneof![
+                    proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::from),
+                    proptest::collection::btree_map("[a-z_]{1,10}", inner, 0..4)
+                        .prop_map(|map| Value::Object(map.into_iter().collect())),
+                ]
+            })
+        }
+
+        /// Messages of a real type with fields that may or may not fit.
+        fn nearly_right() -> impl Strategy<Value = String> {
+            let fields = proptest::collection::btree_map(
+                prop_oneof![
+                    Just("id".to_owned()),
+                    Just("card".to_owned()),
+                    Just("position".to_owned()),
+                    Just("argument".to_owned()),
+                    Just("definition".to_owned()),
+                    Just("seat".to_owned()),
+                    Just("locked".to_owned()),
+                    Just("trainer".to_owned()),
+                    Just("join".to_owned()),
+                    Just("protocol".to_owned()),
+                    Just("settings".to_owned()),
+                    "[a-z]{1,6}",
+                ],
+                any_json(),
+                0..5,
+            );
+            (proptest::sample::select(ClientMsg::TYPES), fields).prop_map(|(kind, fields)| {
+                let mut object: serde_json::Map<String, Value> = fields.into_iter().collect();
+                object.insert("type".to_owned(), Value::from(kind));
+                Value::Object(object).to_string()
+            })
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 500, ..ProptestConfig::default() })]
+
+            #[test]
+            fn random_bytes_never_panic_the_decoder(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
+                let _ = Request::decode(&String::from_utf8_lossy(&bytes));
+            }
+
+            #[test]
+            fn nearly_right_messages_are_refused_or_handled_never_panicking(frames in proptest::collection::vec(nearly_right(), 1..30), actors in proptest::collection::vec(0u8..5, 30)) {
+                let mut table = Table::with_players(&["Anna", "Bram", "Chris"]);
+                let _ = table.try_cmd(Actor::Trainer(TrainerId(0)), crate::Command::Start);
+                for (frame, actor) in frames.iter().zip(actors) {
+                    match Request::decode(frame) {
+                        Err(undecodable) => prop_assert!(!undecodable.rejection.code().is_empty()),
+                        Ok(request) => {
+                            if let Some(command) = request.msg.into_command() {
+                                let actor = match actor {
+                                    0 => Actor::Trainer(TrainerId(0)),
+                                    1 => Actor::Guest,
+                                    seat => Actor::Player(SeatId(u16::from(seat - 2))),
+                                };
+                                let _ = table.try_cmd(actor, command);
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 }

@@ -64,6 +64,12 @@ pub enum Rejection {
     BadSettings,
     #[error("no such deck")]
     UnknownDeck,
+    #[error("too many wrong attempts from this address")]
+    TooManyAttempts,
+    #[error("the server has no room for more sessions")]
+    ServerFull,
+    #[error("too many votes on one statement")]
+    TooManyVotes { max: u8 },
 }
 
 impl Rejection {
@@ -99,6 +105,9 @@ impl Rejection {
             Rejection::LastTrainer => "last_trainer",
             Rejection::BadSettings => "bad_settings",
             Rejection::UnknownDeck => "unknown_deck",
+            Rejection::TooManyAttempts => "too_many_attempts",
+            Rejection::ServerFull => "server_full",
+            Rejection::TooManyVotes { .. } => "too_many_votes",
         }
     }
 
@@ -180,6 +189,18 @@ impl Rejection {
             Rejection::UnknownDeck => {
                 Text::new("Dat deck bestaat niet op deze server.", "That deck does not exist on this server.")
             }
+            Rejection::TooManyAttempts => Text::new(
+                "Te veel onbekende codes geprobeerd. Wacht een minuut en controleer de code.",
+                "Too many unknown codes tried. Wait a minute and check the code.",
+            ),
+            Rejection::ServerFull => Text::new(
+                "De server heeft geen ruimte voor meer sessies. Probeer het later opnieuw.",
+                "The server has no room for more sessions. Try again later.",
+            ),
+            Rejection::TooManyVotes { max } => Text::new(
+                format!("Over één stelling kan hoogstens {max} keer gestemd worden; ga door naar de volgende."),
+                format!("One statement can be voted on at most {max} times; move on to the next."),
+            ),
         }
     }
 }

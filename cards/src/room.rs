@@ -22,6 +22,8 @@ pub const MAX_ARGUMENT_CHARS: usize = 500;
 pub const MAX_DEFINITION_CHARS: usize = 200;
 /// A statement round needs someone to disagree with.
 pub const MIN_PLAYERS: usize = 2;
+/// Votes on one statement: the first and at most this many minus one re-votes.
+pub const MAX_VOTES: u8 = 20;
 const MAX_ROTATE_EVERY: u8 = 50;
 
 /// What the shell passes with every command: the time, and randomness for shuffles.
@@ -36,6 +38,7 @@ pub struct Context<'a> {
 pub struct Seat {
     pub name: String,
     pub token: TokenDigest,
+    pub previous_token: Option<TokenDigest>,
     pub role: Option<CardId>,
     pub hand: Vec<CardId>,
     pub presence: Presence,
@@ -180,7 +183,10 @@ impl Room {
 
     /// The seat whose token this is, unless it has been given up.
     pub fn seat_with_token(&self, token: &str) -> Option<SeatId> {
-        self.seats().find(|(_, seat)| !seat.has_left() && seat.token.matches(token)).map(|(id, _)| id)
+        let matches = |seat: &Seat| {
+            seat.token.matches(token) || seat.previous_token.is_some_and(|previous| previous.matches(token))
+        };
+        self.seats().find(|(_, seat)| !seat.has_left() && matches(seat)).map(|(id, _)| id)
     }
 
     /// When the room next needs a `Tick`: a running timer or a seat hold runs out.
@@ -224,6 +230,9 @@ impl Room {
             Command::Revote => {
                 self.require_trainer(actor)?;
                 match &self.phase {
+                    Phase::Turn(turn) if turn.revealed.is_some() && turn.vote >= MAX_VOTES => {
+                        Err(Rejection::TooManyVotes { max: MAX_VOTES })
+                    }
                     Phase::Turn(turn) if turn.revealed.is_some() => {
                         Ok([Event::RevoteOpened].into_iter().chain(self.timer_start(now)).collect())
                     }
@@ -305,6 +314,15 @@ impl Room {
                     return Err(Rejection::NotTrainer);
                 }
                 Ok(self.tick(now))
+            }
+            Command::RotateSeatToken { seat, token } => {
+                if actor != Actor::Server {
+                    return Err(Rejection::NotTrainer);
+                }
+                match self.seat(seat) {
+                    Some(known) if !known.has_left() => Ok(vec![Event::SeatTokenRotated { seat, token }]),
+                    _ => Err(Rejection::UnknownSeat),
+                }
             }
         }
     }
@@ -579,10 +597,16 @@ impl Room {
                 self.seats.push(Seat {
                     name: name.clone(),
                     token: *token,
+                    previous_token: None,
                     role: None,
                     hand: Vec::new(),
                     presence: Presence::Here,
                 });
+            }
+            Event::SeatTokenRotated { seat, token } => {
+                if let Some(seat) = self.seats.get_mut(usize::from(seat.0)) {
+                    seat.previous_token = Some(std::mem::replace(&mut seat.token, *token));
+                }
             }
             Event::Started { pile, roles } => {
                 self.pile = pile.iter().cloned().collect();
@@ -642,7 +666,7 @@ impl Room {
             }),
             Event::RevoteOpened => self.with_turn(|turn| {
                 turn.previous = Some(std::mem::take(&mut turn.answers));
-                turn.vote += 1;
+                turn.vote = turn.vote.saturating_add(1);
                 turn.revealed = None;
                 turn.timer = None;
             }),
@@ -705,4 +729,4 @@ fn clean_optional(text: Option<String>, field: &'static str, max: usize) -> Resu
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -294,7 +294,9 @@ impl Room {
     fn public_updates(&self, event: &Event) -> Vec<Update> {
         let role = |id: &CardId| self.setup().roles.card(id).cloned();
         match event {
-            Event::Created { .. } | Event::Started { .. } | Event::Skipped => Vec::new(),
+            Event::Created { .. } | Event::Started { .. } | Event::Skipped | Event::SeatTokenRotated { .. } => {
+                Vec::new()
+            }
             Event::Configured { settings, .. } => {
                 vec![Update::Configured { settings: *settings, decks: self.deck_titles() }]
             }

@@ -151,3 +151,15 @@ pub fn download(file_name: &str, mime: &str, content: &str) {
     }
     let _ = web_sys::Url::revoke_object_url(&url);
 }
+
+/// Erases a room and its log for good.
+pub async fn erase_room(code: &str, token: &str) -> Result<(), Text> {
+    let (status, body) = send("DELETE", &format!("/api/rooms/{code}"), None, &[("X-Trainer-Token", token)]).await?;
+    if status == 204 {
+        Ok(())
+    } else {
+        Err(serde_json::from_str::<ApiError>(&body)
+            .map(|error| error.message)
+            .unwrap_or_else(|_| refused_status(status)))
+    }
+}

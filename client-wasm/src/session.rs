@@ -159,7 +159,13 @@ impl Session {
                     }
                 });
             }
-            ServerMsg::Resumed { seq, .. } => self.seq.set_value(seq),
+            ServerMsg::Resumed { seq, seat_token, .. } => {
+                if let Some(token) = seat_token {
+                    storage::set_seat_token(&self.code.get_value(), &token);
+                    self.credential.set_value(Some(Join::Seat { token }));
+                }
+                self.seq.set_value(seq);
+            }
             ServerMsg::Update { .. } | ServerMsg::Ack { .. } => {}
             ServerMsg::Notice { code, message } => self.problem.set(Some(Problem { code, message })),
             ServerMsg::Invite { token, .. } => self.invite.set(Some(token)),

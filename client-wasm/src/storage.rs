@@ -86,3 +86,10 @@ pub fn set_series(code: &str, name: &str) {
     let key = format!("standpunt.series.{code}");
     if name.trim().is_empty() { remove(local(), &key) } else { set(local(), &key, name.trim()) }
 }
+
+/// Forgets everything this browser kept about a room.
+pub fn forget_room(code: &str) {
+    for key in ["trainer", "seat", "series"] {
+        remove(local(), &format!("standpunt.{key}.{code}"));
+    }
+}

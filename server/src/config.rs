@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use cards::Library;
 
+pub use crate::guard::GuardLimits;
+
 #[derive(Debug, Clone)]
 pub struct Config {
     /// The folder for the event store.
@@ -17,14 +19,36 @@ pub struct Config {
     pub seat_hold: Duration,
     /// Rooms with no activity for this long are deleted, ended or not; `None` keeps them.
     pub retention: Option<Duration>,
+    /// Origins whose pages may open a websocket, besides the server's own (for example
+    /// `https://standpunt.example.nl` behind a proxy).
+    pub allowed_origins: Vec<String>,
     pub limits: Limits,
 }
 
 /// Bounds on what one client or one room can make the server hold, and how long it waits.
 #[derive(Debug, Clone)]
 pub struct Limits {
-    /// The largest websocket message accepted, in bytes.
+    /// The largest websocket message accepted, in bytes; a larger one closes the connection
+    /// with 1009.
     pub max_message_bytes: usize,
+    /// The kernel's send buffer per connection: with it bounded, a client that stops reading
+    /// fills its queue soon and is dropped, instead of parking megabytes in the kernel.
+    pub socket_send_buffer_bytes: usize,
+    /// The websocket read buffer per connection.
+    pub read_buffer_bytes: usize,
+    /// The websocket write buffer per connection, and the most it may grow to.
+    pub write_buffer_bytes: usize,
+    pub max_write_buffer_bytes: usize,
+    /// Messages a connection may send per second on average, and in one burst; more closes it
+    /// with 1008.
+    pub messages_per_second: u32,
+    pub message_burst: u32,
+    /// Time to say `hello` after connecting, and to send an HTTP request's headers.
+    pub hello_timeout: Duration,
+    pub header_read_timeout: Duration,
+    pub max_rooms: usize,
+    pub max_players_per_room: u16,
+    pub guard: GuardLimits,
     /// Frames waiting for one connection; a client that falls this far behind is dropped and
     /// resyncs when it comes back, so it never slows the room.
     pub outbound_queue: usize,
@@ -42,6 +66,17 @@ impl Default for Limits {
     fn default() -> Limits {
         Limits {
             max_message_bytes: 16 * 1024,
+            socket_send_buffer_bytes: 64 * 1024,
+            read_buffer_bytes: 8 * 1024,
+            write_buffer_bytes: 8 * 1024,
+            max_write_buffer_bytes: 64 * 1024,
+            messages_per_second: 20,
+            message_burst: 40,
+            hello_timeout: Duration::from_secs(10),
+            header_read_timeout: Duration::from_secs(10),
+            max_rooms: 5_000,
+            max_players_per_room: 40,
+            guard: GuardLimits::default(),
             outbound_queue: 256,
             room_queue: 1024,
             store_queue: 4096,
@@ -59,6 +94,7 @@ impl Config {
             library: Library::built_in(),
             seat_hold: Duration::from_secs(10 * 60),
             retention: Some(Duration::from_secs(90 * 24 * 60 * 60)),
+            allowed_origins: Vec::new(),
             limits: Limits::default(),
         }
     }

@@ -1,34 +1,62 @@
 //! One websocket connection: decode what the client sends, pass it to its room, and write what
-//! the room sends back. Nothing here knows a game rule.
+//! the room sends back. Nothing here knows a game rule. This is also where a connection's own
+//! limits hold: how fast it may send, how long it may stay silent, how large a message may be.
 
+use std::net::IpAddr;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use axum::body::Bytes;
-use axum::extract::ws::{Message, Utf8Bytes, WebSocket};
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, close_code};
 use cards::Rejection;
 use cards::protocol::{ClientMsg, Request, ServerMsg};
 use futures_util::{SinkExt, StreamExt};
 use tokio::sync::{mpsc, oneshot};
-use tokio::time::MissedTickBehavior;
+use tokio::time::{Instant, MissedTickBehavior};
 
 use crate::config::Limits;
+use crate::guard::{Guard, Slot};
 use crate::room_task::{ConnId, Outbox, Released, RoomHandle, RoomMsg};
 
 static NEXT_CONN: AtomicU64 = AtomicU64::new(1);
 
-/// Serves one connection until the client leaves, goes silent, the socket fails, or the room
-/// lets go.
-pub async fn serve(socket: WebSocket, room: Option<RoomHandle>, limits: Limits) {
+/// How long a closing connection may take to send what was queued for it.
+const FLUSH_WINDOW: Duration = Duration::from_secs(2);
+
+/// Where a connection comes from, and the slot it holds of its address's connections.
+pub struct Peer {
+    pub ip: IpAddr,
+    pub guard: Arc<Guard>,
+    pub _slot: Slot,
+}
+
+/// Serves one connection until the client leaves, goes silent, breaks a limit, the socket
+/// fails, or the room lets go.
+pub async fn serve(socket: WebSocket, room: Option<RoomHandle>, limits: Limits, peer: Peer) {
     let conn = NEXT_CONN.fetch_add(1, Ordering::Relaxed);
     let (mut sink, mut stream) = socket.split();
     let (outbox, mut frames) = mpsc::channel::<Utf8Bytes>(limits.outbound_queue);
+    let (close_with, mut closing) = oneshot::channel::<CloseFrame>();
 
     let writer = async move {
         let mut ping = tokio::time::interval(limits.ping_interval);
         ping.set_missed_tick_behavior(MissedTickBehavior::Delay);
+        // Until the reader says how (or that nothing special is needed), a close may come.
+        let mut may_close = true;
         loop {
             let message = tokio::select! {
+                biased;
+                frame = &mut closing, if may_close => match frame {
+                    Ok(frame) => {
+                        let _ = sink.send(Message::Close(Some(frame))).await;
+                        return;
+                    }
+                    Err(_) => {
+                        may_close = false;
+                        continue;
+                    }
+                },
                 frame = frames.recv() => match frame {
                     Some(frame) => Message::Text(frame),
                     None => break,
@@ -36,57 +64,118 @@ pub async fn serve(socket: WebSocket, room: Option<RoomHandle>, limits: Limits) 
                 _ = ping.tick() => Message::Ping(Bytes::new()),
             };
             if sink.send(message).await.is_err() {
-                break;
+                return;
             }
         }
         let _ = sink.close().await;
     };
 
     let reader = async {
-        let mut session = Session { conn, room: room.clone(), outbox, released: None };
-        loop {
+        let mut session = Session { conn, room: room.clone(), outbox, released: None, peer };
+        let mut bucket = Bucket::new(limits.messages_per_second, limits.message_burst);
+        let hello_by = Instant::now() + limits.hello_timeout;
+        let closing = loop {
             // Any frame, a pong included, shows the client is still there.
             let message = tokio::select! {
                 message = stream.next() => message,
-                _ = wait_released(&mut session.released) => break,
+                _ = wait_released(&mut session.released) => break None,
                 () = tokio::time::sleep(limits.idle_timeout) => {
                     tracing::debug!(conn, "closing a silent connection");
-                    break;
+                    break None;
+                }
+                () = tokio::time::sleep_until(hello_by), if session.released.is_none() => {
+                    break Some((close_code::POLICY, "say hello first"));
                 }
             };
             let text = match message {
+                Some(Ok(Message::Text(text))) if text.len() > limits.max_message_bytes => {
+                    break Some((close_code::SIZE, "message too big"));
+                }
                 Some(Ok(Message::Text(text))) => text,
                 Some(Ok(Message::Binary(_))) => {
                     session.reply(ServerMsg::error(None, &Rejection::BadJson));
                     continue;
                 }
                 Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
-                Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,
+                Some(Err(error)) => break is_too_big(error).then_some((close_code::SIZE, "message too big")),
+                Some(Ok(Message::Close(_))) | None => break None,
             };
-            if !session.receive(text.as_str()).await {
-                break;
+            if !bucket.take() {
+                tracing::info!(conn, "closing a connection that sends too fast");
+                break Some((close_code::POLICY, "too many messages"));
             }
+            if !session.receive(text.as_str()).await {
+                break None;
+            }
+        };
+        // The close frame is asked for before the queue can close, so it is not lost.
+        if let Some((code, reason)) = closing {
+            let _ = close_with.send(CloseFrame { code, reason: Utf8Bytes::from_static(reason) });
+        }
+        // Let the room forget this connection, so it drops its end of the queue.
+        if let Some(room) = &room {
+            let _ = room.send(RoomMsg::Gone { conn }).await;
+        }
+        drop(session);
+        if closing.is_some() {
+            // Read on until the client answers the close or goes: closing a socket with unread
+            // bytes would turn the close into a reset the client never reads.
+            let drain = async { while let Some(Ok(_)) = stream.next().await {} };
+            let _ = tokio::time::timeout(FLUSH_WINDOW, drain).await;
         }
     };
 
+    tokio::pin!(reader);
     tokio::pin!(writer);
-    let reader_ended = tokio::select! {
-        () = reader => true,
-        () = &mut writer => false,
-    };
-    if let Some(room) = &room {
-        // Harmless for a connection the room never seated or has already let go.
-        let _ = room.send(RoomMsg::Gone { conn }).await;
+    tokio::select! {
+        // The writer sends what the room already queued (a removal notice, a close frame).
+        () = &mut reader => {
+            let _ = tokio::time::timeout(FLUSH_WINDOW, &mut writer).await;
+        }
+        // The socket failed, or the writer sent a close: the reader finishes, briefly.
+        () = &mut writer => {
+            let _ = tokio::time::timeout(FLUSH_WINDOW, &mut reader).await;
+        }
     }
-    if reader_ended {
-        // The room no longer holds this connection's queue: let the writer send what is
-        // already in it (a removal notice, say), then close.
-        let _ = tokio::time::timeout(FLUSH_WINDOW, writer).await;
+    if let Some(room) = &room {
+        // Harmless if the room already let go.
+        let _ = room.send(RoomMsg::Gone { conn }).await;
     }
 }
 
-/// How long a closing connection may take to send what was queued for it.
-const FLUSH_WINDOW: Duration = Duration::from_secs(2);
+fn is_too_big(error: axum::Error) -> bool {
+    let error = error.into_inner();
+    matches!(
+        error.downcast_ref::<tokio_tungstenite::tungstenite::Error>(),
+        Some(tokio_tungstenite::tungstenite::Error::Capacity(_))
+    )
+}
+
+/// A token bucket: `rate` messages a second on average, `burst` at once.
+struct Bucket {
+    tokens: f64,
+    rate: f64,
+    burst: f64,
+    last: Instant,
+}
+
+impl Bucket {
+    fn new(rate: u32, burst: u32) -> Bucket {
+        Bucket { tokens: f64::from(burst), rate: f64::from(rate), burst: f64::from(burst), last: Instant::now() }
+    }
+
+    fn take(&mut self) -> bool {
+        let now = Instant::now();
+        self.tokens = (self.tokens + now.duration_since(self.last).as_secs_f64() * self.rate).min(self.burst);
+        self.last = now;
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+}
 
 struct Session {
     conn: ConnId,
@@ -94,6 +183,7 @@ struct Session {
     outbox: Outbox,
     /// Present once the room has seated this connection.
     released: Option<Released>,
+    peer: Peer,
 }
 
 impl Session {
@@ -101,11 +191,14 @@ impl Session {
     async fn receive(&mut self, text: &str) -> bool {
         let Request { id, msg } = match Request::decode(text) {
             Ok(request) => request,
-            Err(undecodable) => {
-                return self.reply(ServerMsg::error(undecodable.id, &undecodable.rejection));
-            }
+            Err(undecodable) => return self.reply(ServerMsg::error(undecodable.id, &undecodable.rejection)),
         };
+        let guard = &self.peer.guard;
+        if self.released.is_none() && guard.is_blocked(self.peer.ip) {
+            return self.reply(ServerMsg::error(id, &Rejection::TooManyAttempts));
+        }
         let Some(room) = self.room.clone() else {
+            guard.failed(self.peer.ip);
             return self.reply(ServerMsg::error(id, &Rejection::UnknownRoom));
         };
         let msg = match (msg, self.released.is_some()) {

@@ -1,14 +1,15 @@
 //! The HTTP side of the one port: the browser client, the websocket upgrade, room creation,
 //! the deck list and the health check.
 
+use std::net::SocketAddr;
 use std::path::{Component, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{DefaultBodyLimit, Path, Query, State, WebSocketUpgrade};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, Query, State, WebSocketUpgrade};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use cards::deck::{AnyDeck, Deck, StatementDeck, parse_deck_file};
 use cards::event::Setup;
@@ -18,12 +19,16 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::Limits;
 use crate::connection;
+use crate::guard::Guard;
 use crate::room_task::RoomMsg;
 use crate::rooms::Rooms;
 use crate::store::Sqlite;
 
 pub struct AppState {
     pub rooms: Rooms,
+    pub guard: Arc<Guard>,
+    /// Origins allowed to open a websocket besides the server's own.
+    pub allowed_origins: Vec<String>,
     pub library: Arc<Library>,
     pub client_dir: Option<PathBuf>,
     pub data_dir: PathBuf,
@@ -37,6 +42,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/ws", get(websocket))
         .route("/api/decks", get(decks))
         .route("/api/rooms", post(create_room))
+        .route("/api/rooms/{code}", delete(erase_room))
         .route("/api/rooms/{code}/log", get(room_log))
         .route("/api/rooms/{code}/decks", post(upload_deck).layer(DefaultBodyLimit::max(MAX_DECK_BYTES)))
         .fallback(get(client_file))
@@ -49,17 +55,47 @@ struct WsParams {
 }
 
 /// The room is named in the URL so a load balancer can route by it; an unknown code is
-/// answered on the socket, with an `unknown_room` error for every `hello`.
+/// answered on the socket, with an `unknown_room` error for every `hello`. Before the upgrade:
+/// a page from another origin gets 403, an address with too many connections 429.
 async fn websocket(
     State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Query(params): Query<WsParams>,
+    headers: HeaderMap,
     ws: WebSocketUpgrade,
 ) -> Response {
+    if !origin_allowed(&headers, &state.allowed_origins) {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    let Some(slot) = state.guard.connect(peer.ip()) else {
+        return StatusCode::TOO_MANY_REQUESTS.into_response();
+    };
     let room = params.room.as_deref().and_then(RoomCode::parse).and_then(|code| state.rooms.get(&code));
     let limits = state.limits.clone();
-    ws.max_message_size(limits.max_message_bytes)
-        .max_frame_size(limits.max_message_bytes)
-        .on_upgrade(move |socket| connection::serve(socket, room, limits))
+    let guard = state.guard.clone();
+    // The protocol's limit is checked on each message, so a client that sends too much gets a
+    // clean 1009; the socket's own limit, four times higher, only bounds memory.
+    ws.max_message_size(limits.max_message_bytes * 4)
+        .max_frame_size(limits.max_message_bytes * 4)
+        .read_buffer_size(limits.read_buffer_bytes)
+        .write_buffer_size(limits.write_buffer_bytes)
+        .max_write_buffer_size(limits.max_write_buffer_bytes)
+        .on_upgrade(move |socket| async move {
+            let peer = connection::Peer { ip: peer.ip(), guard, _slot: slot };
+            connection::serve(socket, room, limits, peer).await;
+        })
+}
+
+/// Browsers always say which page opens a websocket. It must be this server's own (its host
+/// as the browser addressed it) or one the operator allowed. Clients that are not browsers send
+/// no origin, and cannot be made to act for a visitor of another site.
+fn origin_allowed(headers: &HeaderMap, allowed: &[String]) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|value| value.to_str().ok()) else {
+        return true;
+    };
+    let host = headers.get(header::HOST).and_then(|value| value.to_str().ok()).unwrap_or_default();
+    let own = origin.strip_prefix("http://").or_else(|| origin.strip_prefix("https://")) == Some(host);
+    own || allowed.iter().any(|allowed| allowed.trim_end_matches('/') == origin)
 }
 
 #[derive(Serialize)]
@@ -125,6 +161,7 @@ async fn create_room(State(state): State<Arc<AppState>>, Json(request): Json<Cre
         return refuse(StatusCode::BAD_REQUEST, &rejection);
     }
     let mut setup = Setup::new(request.settings, statements, roles.clone());
+    setup.max_players = state.limits.max_players_per_room;
     setup.seat_hold_ms = u64::try_from(state.seat_hold.as_millis()).unwrap_or(u64::MAX);
     match state.rooms.create(setup).await {
         Ok(created) => {
@@ -166,14 +203,19 @@ struct DeckAccepted {
 /// answered with every problem in it.
 async fn upload_deck(
     State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Path(code): Path<String>,
     headers: HeaderMap,
     body: String,
 ) -> Response {
+    if state.guard.is_blocked(peer.ip()) {
+        return refuse(StatusCode::TOO_MANY_REQUESTS, &Rejection::TooManyAttempts);
+    }
     let header = |name: &str| headers.get(name).and_then(|value| value.to_str().ok()).unwrap_or_default().to_owned();
     let (token, file) = (header("x-trainer-token"), header("x-file-name"));
     let file = if file.is_empty() { "deck.toml".to_owned() } else { file };
     let Some(room) = RoomCode::parse(&code).and_then(|code| state.rooms.get(&code)) else {
+        state.guard.failed(peer.ip());
         return refuse(StatusCode::NOT_FOUND, &Rejection::UnknownRoom);
     };
     let deck = match parse_deck_file(&file, &body) {
@@ -209,31 +251,85 @@ async fn upload_deck(
     }
     match result.await {
         Ok(Ok(())) => Json(accepted).into_response(),
-        Ok(Err(rejection @ Rejection::BadToken)) => refuse(StatusCode::FORBIDDEN, &rejection),
+        Ok(Err(rejection @ Rejection::BadToken)) => {
+            state.guard.failed(peer.ip());
+            refuse(StatusCode::FORBIDDEN, &rejection)
+        }
         Ok(Err(rejection @ Rejection::WrongPhase)) => refuse(StatusCode::CONFLICT, &rejection),
         Ok(Err(rejection)) => refuse(StatusCode::SERVICE_UNAVAILABLE, &rejection),
         Err(_) => refuse(StatusCode::NOT_FOUND, &Rejection::UnknownRoom),
     }
 }
 
-/// A room's whole log, for its trainers' review and exports: read from the store, so it works
-/// for ended rooms and after a restart. The trainer token comes in a header.
-async fn room_log(State(state): State<Arc<AppState>>, Path(code): Path<String>, headers: HeaderMap) -> Response {
+/// Erases a room at once: its task stops, every connection closes, and its log is deleted
+/// (SQLite's `secure_delete` overwrites it). Only a trainer of the room may.
+async fn erase_room(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let code = match authorise(&state, peer, &code, &headers).await {
+        Ok((code, _)) => code,
+        Err(response) => return response,
+    };
+    state.rooms.close(&code).await;
+    match state.rooms.store().erase(code.clone()).await {
+        Ok(()) => {
+            tracing::info!(room = %code, "room erased");
+            StatusCode::NO_CONTENT.into_response()
+        }
+        Err(_) => refuse(StatusCode::SERVICE_UNAVAILABLE, &Rejection::StoreUnavailable),
+    }
+}
+
+/// Reads a room's log from the store and checks the trainer token in the request's header. An
+/// address that keeps naming unknown rooms or wrong tokens is told to wait.
+async fn authorise(
+    state: &AppState,
+    peer: SocketAddr,
+    code: &str,
+    headers: &HeaderMap,
+) -> Result<(RoomCode, Vec<crate::store::Record>), Response> {
     let token = headers.get("x-trainer-token").and_then(|value| value.to_str().ok()).unwrap_or_default().to_owned();
-    let Some(code) = RoomCode::parse(&code) else {
-        return refuse(StatusCode::NOT_FOUND, &Rejection::UnknownRoom);
+    if state.guard.is_blocked(peer.ip()) {
+        return Err(refuse(StatusCode::TOO_MANY_REQUESTS, &Rejection::TooManyAttempts));
+    }
+    let Some(code) = RoomCode::parse(code) else {
+        state.guard.failed(peer.ip());
+        return Err(refuse(StatusCode::NOT_FOUND, &Rejection::UnknownRoom));
     };
     let data_dir = state.data_dir.clone();
-    let read = tokio::task::spawn_blocking(move || Sqlite::open_existing(&data_dir)?.records(&code)).await;
+    let room = code.clone();
+    let read = tokio::task::spawn_blocking(move || Sqlite::open_existing(&data_dir)?.records(&room)).await;
     let records = match read {
         Ok(Ok(records)) if !records.is_empty() => records,
-        Ok(Ok(_)) => return refuse(StatusCode::NOT_FOUND, &Rejection::UnknownRoom),
-        _ => return refuse(StatusCode::SERVICE_UNAVAILABLE, &Rejection::StoreUnavailable),
+        Ok(Ok(_)) => {
+            state.guard.failed(peer.ip());
+            return Err(refuse(StatusCode::NOT_FOUND, &Rejection::UnknownRoom));
+        }
+        _ => return Err(refuse(StatusCode::SERVICE_UNAVAILABLE, &Rejection::StoreUnavailable)),
     };
     let room = Room::replay(records.iter().map(|record| &record.event));
     if room.and_then(|room| room.trainer_with_token(&token)).is_none() {
-        return refuse(StatusCode::FORBIDDEN, &Rejection::BadToken);
+        state.guard.failed(peer.ip());
+        return Err(refuse(StatusCode::FORBIDDEN, &Rejection::BadToken));
     }
+    Ok((code, records))
+}
+
+/// A room's whole log, for its trainers' review and exports: read from the store, so it works
+/// for ended rooms and after a restart. The trainer token comes in a header.
+async fn room_log(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let records = match authorise(&state, peer, &code, &headers).await {
+        Ok((_, records)) => records,
+        Err(response) => return response,
+    };
     let log: Vec<LoggedEvent> =
         records.into_iter().map(|record| LoggedEvent { seq: record.seq, at: record.at, event: record.event }).collect();
     Json(log).into_response()

@@ -7,6 +7,7 @@
 mod clock;
 mod config;
 mod connection;
+mod guard;
 mod http;
 mod room_task;
 mod rooms;
@@ -16,7 +17,7 @@ mod token;
 use std::future::Future;
 use std::sync::Arc;
 
-pub use config::{Config, Limits};
+pub use config::{Config, GuardLimits, Limits};
 pub use store::{Record, RoomSummary, Sqlite};
 use tokio::net::TcpListener;
 
@@ -34,21 +35,68 @@ pub async fn run(
     }
     let library = Arc::new(config.library);
     let shared = room_task::Shared { store, library: library.clone(), queue: config.limits.room_queue };
-    let rooms = rooms::Rooms::new(shared);
+    let rooms = rooms::Rooms::new(shared, config.limits.max_rooms);
     let restored = rooms.restore(to_restore);
     if restored > 0 {
         tracing::info!(restored, "rooms restored from the event store; players take their seats back");
     }
+    let guard = guard::Guard::new(config.limits.guard.clone());
     let state = Arc::new(http::AppState {
         rooms,
+        guard,
+        allowed_origins: config.allowed_origins,
         library,
         client_dir: config.client_dir,
         data_dir: config.data_dir,
         seat_hold: config.seat_hold,
         limits: config.limits,
     });
-    axum::serve(listener, http::router(state)).with_graceful_shutdown(shutdown).await?;
-    Ok(())
+    let (header_read_timeout, send_buffer) = (state.limits.header_read_timeout, state.limits.socket_send_buffer_bytes);
+    serve(listener, http::router(state), header_read_timeout, send_buffer, shutdown).await
+}
+
+/// Accepts connections until `shutdown`. Unlike `axum::serve`, a client that does not send
+/// its request headers in time is cut off, so slow connections cannot pile up.
+async fn serve(
+    listener: TcpListener,
+    router: axum::Router,
+    header_read_timeout: std::time::Duration,
+    send_buffer: usize,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use tower::ServiceExt as _;
+
+    tokio::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(error) => {
+                    tracing::warn!(%error, "accept failed");
+                    continue;
+                }
+            },
+            () = &mut shutdown => return Ok(()),
+        };
+        let _ = stream.set_nodelay(true);
+        let _ = socket2::SockRef::from(&stream).set_send_buffer_size(send_buffer);
+        let service = router.clone().map_request(move |mut request: axum::extract::Request<hyper::body::Incoming>| {
+            request.extensions_mut().insert(axum::extract::ConnectInfo(peer));
+            request
+        });
+        tokio::spawn(async move {
+            let service = hyper_util::service::TowerToHyperService::new(service);
+            let connection = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(header_read_timeout)
+                .serve_connection(TokioIo::new(stream), service)
+                .with_upgrades();
+            if let Err(error) = connection.await {
+                tracing::debug!(%error, "connection ended with an error");
+            }
+        });
+    }
 }
 
 /// Deletes rooms older than `retention`, now and then once a day. Rooms are few and deletes

@@ -44,6 +44,19 @@ struct Serve {
     /// Rooms with no activity for this many days are deleted (0 keeps them for ever).
     #[arg(long, default_value_t = 90)]
     retain_days: u64,
+    /// Another origin whose pages may open websockets (the server's own always may), for
+    /// example https://standpunt.example.nl behind a proxy. May be given more than once.
+    #[arg(long = "allow-origin")]
+    allowed_origins: Vec<String>,
+    /// Most rooms open at once.
+    #[arg(long, default_value_t = 5_000)]
+    max_rooms: usize,
+    /// Most players in one room.
+    #[arg(long, default_value_t = 40)]
+    max_players: u16,
+    /// Most websockets from one network address at once (a classroom shares one).
+    #[arg(long, default_value_t = 200)]
+    connections_per_ip: usize,
 }
 
 /// Work on the event store in `--data`, without serving.
@@ -107,11 +120,16 @@ fn main() -> ExitCode {
 async fn serve(options: Serve) -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+        .with_writer(std::io::stderr)
         .init();
     let mut config = Config::new(options.data);
     config.client_dir = Some(options.client);
     config.seat_hold = Duration::from_secs(options.seat_hold_minutes * 60);
     config.retention = (options.retain_days > 0).then(|| Duration::from_secs(options.retain_days * 24 * 60 * 60));
+    config.allowed_origins = options.allowed_origins;
+    config.limits.max_rooms = options.max_rooms;
+    config.limits.max_players_per_room = options.max_players;
+    config.limits.guard.connections_per_ip = options.connections_per_ip.max(usize::from(options.max_players));
     if let Some(folder) = options.decks {
         load_decks(&mut config, &folder)?;
     }

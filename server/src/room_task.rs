@@ -54,6 +54,10 @@ pub enum RoomMsg {
     Gone {
         conn: ConnId,
     },
+    /// Stop for good, let every connection go, and write nothing more: the room is being erased.
+    Erase {
+        done: oneshot::Sender<()>,
+    },
     /// A trainer's deck file, already parsed, to play with (over HTTP: files can be large).
     Upload {
         token: String,
@@ -202,6 +206,12 @@ impl RoomActor {
                 }
                 RoomMsg::Request { conn, id, msg } => self.request(conn, id, msg).await,
                 RoomMsg::Gone { conn } => self.release(conn).await,
+                RoomMsg::Erase { done } => {
+                    tracing::info!(room = %self.room.code(), "room erased by its trainer");
+                    self.conns.clear();
+                    let _ = done.send(());
+                    return;
+                }
                 RoomMsg::Upload { token, deck, done } => {
                     let _ = done.send(self.upload(&token, deck).await);
                 }
@@ -263,8 +273,14 @@ impl RoomActor {
                 let seat = self.room.seat_with_token(&token).ok_or(Rejection::BadToken)?;
                 // A second connection with the same token replaces the first.
                 self.conns.retain(|_, known| known.identity != Identity::Player { seat });
-                let events = self.decide(Actor::Server, Command::SetPresence { seat, here: true })?;
+                // Each time a seat is taken back its token is replaced, so a token seen once
+                // (on a shared computer, say) does not give the seat away for ever.
+                let fresh = Token::generate(&mut self.rng);
+                let digest = TokenDigest::of(&fresh.to_hex());
+                let mut events = self.decide(Actor::Server, Command::SetPresence { seat, here: true })?;
+                events.extend(self.decide(Actor::Server, Command::RotateSeatToken { seat, token: digest })?);
                 self.commit(events).await?;
+                seat_token = Some(fresh.to_hex());
                 Identity::Player { seat }
             }
         };
@@ -282,8 +298,8 @@ impl RoomActor {
         since: Option<u64>,
     ) -> Vec<Utf8Bytes> {
         let covered = self.recent.front().map_or(self.seq, |oldest| oldest.seq.saturating_sub(1));
-        if let Some(since) = since.filter(|since| seat_token.is_none() && *since <= self.seq && *since >= covered) {
-            let resumed = encode(&ServerMsg::Resumed { id, protocol: PROTOCOL_VERSION, seq: since });
+        if let Some(since) = since.filter(|since| *since <= self.seq && *since >= covered) {
+            let resumed = encode(&ServerMsg::Resumed { id, protocol: PROTOCOL_VERSION, seat_token, seq: since });
             let missed = self.recent.iter().filter(|broadcast| broadcast.seq > since).filter_map(|broadcast| {
                 let frame = match identity {
                     Identity::Player { seat } if broadcast.frames.contains_key(&Frame::Seat(seat)) => Frame::Seat(seat),

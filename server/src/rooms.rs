@@ -18,6 +18,7 @@ pub struct Rooms {
     open: DashMap<RoomCode, RoomHandle>,
     rng: Mutex<StdRng>,
     shared: Shared,
+    max_rooms: usize,
 }
 
 /// What the trainer who created a room needs to steer it.
@@ -27,12 +28,15 @@ pub struct Created {
 }
 
 impl Rooms {
-    pub fn new(shared: Shared) -> Rooms {
-        Rooms { open: DashMap::new(), rng: Mutex::new(StdRng::from_os_rng()), shared }
+    pub fn new(shared: Shared, max_rooms: usize) -> Rooms {
+        Rooms { open: DashMap::new(), rng: Mutex::new(StdRng::from_os_rng()), shared, max_rooms }
     }
 
     /// Opens a room under a fresh code: its `Created` event is stored, then its task starts.
     pub async fn create(&self, setup: Setup) -> Result<Created, Rejection> {
+        if self.open.len() >= self.max_rooms {
+            return Err(Rejection::ServerFull);
+        }
         let (code, trainer_token) = self.reserve_code();
         let opened = room_task::open(code.clone(), setup, &trainer_token, self.shared.clone()).await;
         match opened {
@@ -75,6 +79,20 @@ impl Rooms {
             }
         }
         restored
+    }
+
+    /// Stops a room's task and forgets it; its log is the caller's to erase.
+    pub async fn close(&self, code: &RoomCode) {
+        if let Some((_, handle)) = self.open.remove(code) {
+            let (done, stopped) = tokio::sync::oneshot::channel();
+            if handle.send(room_task::RoomMsg::Erase { done }).await.is_ok() {
+                let _ = stopped.await;
+            }
+        }
+    }
+
+    pub fn store(&self) -> &crate::store::Store {
+        &self.shared.store
     }
 
     pub fn get(&self, code: &RoomCode) -> Option<RoomHandle> {

@@ -81,7 +81,6 @@ impl TestServer {
     pub async fn resume(&self, room: &str, token: &str) -> TestClient {
         let mut client = self.connect(room).await;
         client.hello(Join::Seat { token: token.to_owned() }).await.expect("the seat is taken back");
-        client.seat_token = Some(token.to_owned());
         client
     }
 
@@ -210,8 +209,11 @@ impl TestClient {
                     self.seat_token.clone_from(seat_token);
                 }
             }
-            ServerMsg::Resumed { seq, .. } => {
+            ServerMsg::Resumed { seq, seat_token, .. } => {
                 assert_eq!(*seq, self.seq, "resumed where this client left off");
+                if seat_token.is_some() {
+                    self.seat_token.clone_from(seat_token);
+                }
             }
             ServerMsg::Update { updates, seq } => {
                 assert!(*seq > self.seq, "updates arrive in order, after the welcome");

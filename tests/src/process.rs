@@ -34,12 +34,22 @@ pub struct ServerProcess {
 
 impl ServerProcess {
     pub async fn start(data_dir: &Path) -> ServerProcess {
+        ServerProcess::spawn(data_dir, "warn", Stdio::null()).await
+    }
+
+    /// Starts it logging everything (`RUST_LOG=debug`) to `log`.
+    pub async fn start_logging_to(data_dir: &Path, log: &Path) -> ServerProcess {
+        let file = std::fs::File::create(log).expect("create the log file");
+        ServerProcess::spawn(data_dir, "debug", Stdio::from(file)).await
+    }
+
+    async fn spawn(data_dir: &Path, log_level: &str, stderr: Stdio) -> ServerProcess {
         let mut child = Command::new(binary())
             .args(["--addr", "127.0.0.1:0", "--data"])
             .arg(data_dir)
-            .env("RUST_LOG", "warn")
+            .env("RUST_LOG", log_level)
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(stderr)
             .kill_on_drop(true)
             .spawn()
             .expect("start standpunt");

@@ -41,6 +41,7 @@ fn run(args: &[String]) -> Result {
 
 fn test(args: &[String]) -> Result {
     ensure_browser()?;
+    supply_chain()?;
     let client = build_client()?;
     step("checking that the core builds for wasm32");
     status(cargo().args(["build", "--package", "cards", "--target", "wasm32-unknown-unknown"]))?;
@@ -51,6 +52,21 @@ fn test(args: &[String]) -> Result {
         cargo.arg("--").args(args.iter().skip_while(|arg| *arg == "--"));
     }
     status(&mut cargo)
+}
+
+/// The version of cargo-deny the supply chain check uses.
+const CARGO_DENY: &str = "0.20.2";
+
+/// Every dependency comes from crates.io under a licence on our list, and none is banned
+/// (deny.toml). Advisories are not checked here: their database lives on GitHub.
+fn supply_chain() -> Result {
+    let installed = output(Command::new("cargo").args(["deny", "--version"])).unwrap_or_default();
+    if installed.split_whitespace().nth(1) != Some(CARGO_DENY) {
+        step(&format!("installing cargo-deny {CARGO_DENY} (once per machine, a few minutes)"));
+        status(cargo().args(["install", "cargo-deny", "--locked", "--version", CARGO_DENY]))?;
+    }
+    step("checking the supply chain (cargo deny: sources, licences, bans)");
+    status(cargo().args(["deny", "--log-level", "error", "check", "bans", "licenses", "sources"]))
 }
 
 /// Builds the Leptos client for wasm32 and runs wasm-bindgen; returns the folder to serve.

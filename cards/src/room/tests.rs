@@ -23,7 +23,8 @@ pub(crate) struct Table {
 
 impl Table {
     pub fn with_settings(settings: Settings, names: &[&str]) -> Table {
-        let library = Library::built_in();
+        static LIBRARY: std::sync::OnceLock<Library> = std::sync::OnceLock::new();
+        let library = LIBRARY.get_or_init(Library::built_in);
         let statements = library.statement_deck("containerbegrippen").expect("built in").clone();
         let roles = library.role_deck("keukentafel").expect("built in").clone();
         let mut setup = Setup::new(settings, statements, roles);
@@ -328,6 +329,19 @@ fn a_revote_keeps_the_first_vote_and_shows_who_moved() {
         4,
         "both votes are kept"
     );
+}
+
+#[test]
+fn a_statement_takes_at_most_twenty_votes() {
+    let mut table = Table::started(&["Anna", "Bram"]);
+    table.play_first();
+    for _ in 1..MAX_VOTES {
+        table.ok(TRAINER, Command::Reveal);
+        table.ok(TRAINER, Command::Revote);
+    }
+    table.ok(TRAINER, Command::Reveal);
+    assert_eq!(table.refused(TRAINER, Command::Revote), "too_many_votes");
+    table.ok(TRAINER, Command::Next);
 }
 
 #[test]

@@ -104,7 +104,36 @@ fn Exports(events: Vec<LoggedEvent>, names: Signal<Names>) -> impl IntoView {
                 <button id="export-html" class="primary" on:click=html>{T.export_html}</button>
                 <button on:click=move |_| { let _ = web_sys::window().map(|window| window.print()); }>{T.print}</button>
             </div>
+            <EraseRoom code=code.get_value() />
         </section>
+    }
+}
+
+/// Erase the room and its log at once, after asking.
+#[component]
+fn EraseRoom(code: String) -> impl IntoView {
+    let problem = RwSignal::new(None::<String>);
+    let navigate = leptos_router::hooks::use_navigate();
+    let erase = move |_| {
+        if !crate::components::confirm(T.erase_confirm) {
+            return;
+        }
+        let (code, navigate) = (code.clone(), navigate.clone());
+        let token = storage::trainer_token(&code).unwrap_or_default();
+        leptos::task::spawn_local(async move {
+            match api::erase_room(&code, &token).await {
+                Ok(()) => {
+                    storage::forget_room(&code);
+                    navigate("/review", Default::default());
+                }
+                Err(message) => problem.set(Some(message.nl)),
+            }
+        });
+    };
+    view! {
+        <p class="hint">{T.erase_hint}</p>
+        <button id="erase-room" class="danger" on:click=erase>{T.erase}</button>
+        {move || problem.get().map(|text| view! { <p class="problem">{text}</p> })}
     }
 }
 

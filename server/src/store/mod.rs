@@ -42,6 +42,9 @@ pub trait Backend: Send + 'static {
     /// Deletes every room whose last event is older than `before` (milliseconds since the
     /// epoch); returns their codes.
     fn delete_older_than(&mut self, before: u64) -> Result<Vec<String>, StoreError>;
+
+    /// Deletes one room's whole log.
+    fn delete_room(&mut self, room: &RoomCode) -> Result<(), StoreError>;
 }
 
 /// One room's events, waiting to be made durable.
@@ -54,6 +57,7 @@ struct Append {
 enum Job {
     Append(Append),
     Retain { before: u64, done: oneshot::Sender<Result<Vec<String>, StoreError>> },
+    Erase { room: RoomCode, done: oneshot::Sender<Result<(), StoreError>> },
 }
 
 /// The async face of the writer thread. Cheap to clone.
@@ -80,6 +84,13 @@ impl Store {
         result.await.map_err(|_| StoreError::Stopped)?
     }
 
+    /// Erases one room's log at once (after its task has stopped writing).
+    pub async fn erase(&self, room: RoomCode) -> Result<(), StoreError> {
+        let (done, result) = oneshot::channel();
+        self.jobs.send(Job::Erase { room, done }).await.map_err(|_| StoreError::Stopped)?;
+        result.await.map_err(|_| StoreError::Stopped)?
+    }
+
     /// Retention: deletes rooms with no activity since `before`; returns their codes.
     pub async fn delete_older_than(&self, before: u64) -> Result<Vec<String>, StoreError> {
         let (done, result) = oneshot::channel();
@@ -98,6 +109,9 @@ fn write_loop(mut backend: impl Backend, mut queued: mpsc::Receiver<Job>) {
                 Job::Append(append) => batch.push(append),
                 Job::Retain { before, done } => {
                     let _ = done.send(backend.delete_older_than(before));
+                }
+                Job::Erase { room, done } => {
+                    let _ = done.send(backend.delete_room(&room));
                 }
             }
             next = queued.try_recv().ok();

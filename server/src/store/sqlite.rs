@@ -138,6 +138,10 @@ impl Backend for Sqlite {
         Ok(())
     }
 
+    fn delete_room(&mut self, room: &RoomCode) -> Result<(), StoreError> {
+        self.delete(room).map(|_| ())
+    }
+
     /// Ended rooms, and rooms nobody has touched since, are both as old as their last event.
     fn delete_older_than(&mut self, before: u64) -> Result<Vec<String>, StoreError> {
         let mut select = self.db.prepare("SELECT room FROM events GROUP BY room HAVING MAX(at) < ?1")?;

@@ -74,8 +74,10 @@ async fn a_trainer_and_two_players_play_a_round_in_real_browsers() {
 
     // The review page: the statement with its figures, the term and Anna's definition of it.
     click(&trainer, "#to-review").await;
-    wait_for(&trainer, &format!("//article[contains(@class,'statement-review')]//p[contains(., \"{statement}\")]")).await;
-    wait_for(&trainer, "//article[contains(@class,'term-lens')]//li[contains(., 'Het gezin kiest zelf wie meedenkt')]").await;
+    wait_for(&trainer, &format!("//article[contains(@class,'statement-review')]//p[contains(., \"{statement}\")]"))
+        .await;
+    wait_for(&trainer, "//article[contains(@class,'term-lens')]//li[contains(., 'Het gezin kiest zelf wie meedenkt')]")
+        .await;
     wait_for(&trainer, "//button[@id='export-html']").await;
     screenshot(&trainer, "review-1280x800").await;
 
@@ -122,7 +124,8 @@ async fn a_round_with_a_timer_and_a_revote_on_the_console_a_phone_and_the_projec
     projector.goto(&format!("{}/projector/{code}", server.url())).await.expect("open the projector");
     wait_for(&projector, &format!("//p[contains(@class,'big-code')][contains(., '{code}')]")).await;
     join(&anna, &server, &code, "Anna").await;
-    join(&bram, &server, &code, "Bram").await;
+    // Markup typed into any text field is shown as the characters typed, never run.
+    join(&bram, &server, &code, "Bram <img src=x onerror=window.pwned=1>").await;
     wait_for(&trainer, "//section[contains(@class,'roster')]//li[contains(., 'Bram')]").await;
     click(&trainer, "#start").await;
 
@@ -147,13 +150,21 @@ async fn a_round_with_a_timer_and_a_revote_on_the_console_a_phone_and_the_projec
     wait_for(&anna, "//p[contains(@class,'card-label')][contains(., 'Herstemming')]").await;
     answer(&anna, "scale-4", "Na het gesprek ben ik om.").await;
     wait_for(&bram, "//p[contains(@class,'card-label')][contains(., 'Herstemming')]").await;
-    answer(&bram, "scale-4", "Nog steeds eens.").await;
+    answer(&bram, "scale-4", "<script>window.pwned=2</script>Nog steeds <b>eens</b>.").await;
     for browser in [&anna, &trainer, &projector] {
         wait_for(
             browser,
             "//li[contains(., 'Na het gesprek ben ik om.')]//span[contains(@class,'moved')][contains(., 'was Oneens')]",
         )
         .await;
+    }
+    for browser in [&anna, &trainer, &projector] {
+        wait_for(browser, "//li[contains(., '<script>window.pwned=2</script>Nog steeds <b>eens</b>.')]").await;
+        wait_for(browser, "//li[contains(., 'Bram <img src=x onerror=window.pwned=1>')]").await;
+        let pwned = browser.execute("return typeof window.pwned", vec![]).await.expect("script");
+        assert_eq!(pwned, serde_json::json!("undefined"), "no typed markup ran");
+        let bold = browser.find_all(Locator::Css(".reveal b, .reveal img, .reveal script")).await.expect("query");
+        assert!(bold.is_empty(), "no typed markup became an element");
     }
     screenshot(&anna, "player-revote-reveal-360x740").await;
     screenshot(&trainer, "trainer-revote-reveal-1280x800").await;

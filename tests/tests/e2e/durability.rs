@@ -60,26 +60,39 @@ async fn acknowledged_answers_survive_twenty_four_kills_and_players_take_their_s
         let mut trainer = TestClient::connect(server.addr, &code).await;
         trainer.hello(Join::Trainer { token: trainer_token.clone() }).await.expect("the trainer comes back");
         let mut players = Vec::new();
-        for (seat, token) in &seat_tokens {
+        for (seat, token) in seat_tokens.iter_mut() {
             let mut player = TestClient::connect(server.addr, &code).await;
             player.hello(Join::Seat { token: token.clone() }).await.expect("the seat is taken back");
             assert_eq!(player.view().my_seat(), Some(SeatId(*seat as u16)), "the same seat");
+            let fresh = player.seat_token.clone().expect("a fresh seat token");
+            assert_ne!(*token, fresh, "the token is replaced on every resume");
+            *token = fresh;
             players.push(player);
         }
         // Move the room to a statement that takes answers.
-        match stage(trainer.view()) {
-            "choosing" => {
-                let reader = match &trainer.view().phase {
-                    PhaseView::Turn(turn) => turn.reader.expect("a reader"),
-                    _ => unreachable!(),
-                };
-                let player = &mut players[usize::from(reader.0)];
-                let card = player.view().hand[0].id.clone();
-                player.request(ClientMsg::Play { card }).await.expect("play");
+        loop {
+            match stage(trainer.view()) {
+                "choosing" => {
+                    let reader = match &trainer.view().phase {
+                        PhaseView::Turn(turn) => turn.reader.expect("a reader"),
+                        _ => unreachable!(),
+                    };
+                    let player = &mut players[usize::from(reader.0)];
+                    let card = player.until(|view| stage(view) == "choosing").await.hand[0].id.clone();
+                    player.request(ClientMsg::Play { card }).await.expect("play");
+                    trainer.until(|view| stage(view) == "answering").await;
+                }
+                "revealed" => {
+                    if trainer.request(ClientMsg::Revote).await.is_ok() {
+                        trainer.until(|view| stage(view) == "answering").await;
+                    } else {
+                        trainer.request(ClientMsg::Next).await.expect("twenty votes: the next statement");
+                        trainer.until(|view| stage(view) == "choosing").await;
+                    }
+                }
+                "answering" => break,
+                other => panic!("the room should go on, but it is in {other}"),
             }
-            "revealed" => trainer.request(ClientMsg::Revote).await.expect("revote"),
-            "answering" => {}
-            other => panic!("the room should go on, but it is in {other}"),
         }
         // Everyone answers at once; the server is killed after `kill % 5` acknowledgements.
         let mut sent = Vec::new();

@@ -5,6 +5,7 @@ mod decks;
 mod durability;
 mod errors;
 mod game;
+mod hardening;
 mod protocol_doc;
 mod review;
 mod round;

@@ -9,7 +9,11 @@ use tests::process::tool;
 use tests::{TestServer, http};
 
 fn answer(position: u8, definition: &str) -> ClientMsg {
-    ClientMsg::Answer(Answer { position: Position::Scale(position), argument: None, definition: Some(definition.to_owned()) })
+    ClientMsg::Answer(Answer {
+        position: Position::Scale(position),
+        argument: None,
+        definition: Some(definition.to_owned()),
+    })
 }
 
 fn stage_is(view: &cards::View, answering: bool) -> bool {
@@ -18,7 +22,9 @@ fn stage_is(view: &cards::View, answering: bool) -> bool {
 
 async fn log_with(server: &TestServer, code: &str, token: &str) -> (u16, String) {
     let mut stream = tokio::net::TcpStream::connect(server.addr).await.expect("connect");
-    let request = format!("GET /api/rooms/{code}/log HTTP/1.1\r\nHost: x\r\nX-Trainer-Token: {token}\r\nConnection: close\r\n\r\n");
+    let request = format!(
+        "GET /api/rooms/{code}/log HTTP/1.1\r\nHost: x\r\nX-Trainer-Token: {token}\r\nConnection: close\r\n\r\n"
+    );
     tokio::io::AsyncWriteExt::write_all(&mut stream, request.as_bytes()).await.expect("send");
     let mut response = String::new();
     tokio::io::AsyncReadExt::read_to_string(&mut stream, &mut response).await.expect("read");
@@ -39,7 +45,12 @@ async fn a_session_with_known_answers_gives_the_known_figures() {
     let card = players[0].until(|view| !view.hand.is_empty()).await.hand[0].id.clone();
     players[0].request(ClientMsg::Play { card }).await.expect("play");
     // [1, 1, 5, 5]: two camps, no consensus.
-    let votes = [(1, "Het gezin beslist zelf"), (1, "Het gezin beslist zelf wat er gebeurt"), (5, "De professional houdt overzicht"), (5, "De professional houdt het overzicht")];
+    let votes = [
+        (1, "Het gezin beslist zelf"),
+        (1, "Het gezin beslist zelf wat er gebeurt"),
+        (5, "De professional houdt overzicht"),
+        (5, "De professional houdt het overzicht"),
+    ];
     for (player, (position, definition)) in players.iter_mut().zip(votes) {
         player.until(|view| stage_is(view, true)).await;
         player.request(answer(position, definition)).await.expect("answer");
@@ -49,7 +60,10 @@ async fn a_session_with_known_answers_gives_the_known_figures() {
     trainer.request(ClientMsg::Revote).await.expect("revote");
     for player in &mut players {
         player.until(|view| matches!(&view.phase, PhaseView::Turn(turn) if turn.vote == 2)).await;
-        player.request(ClientMsg::Answer(Answer { position: Position::Scale(3), argument: None, definition: None })).await.expect("answer");
+        player
+            .request(ClientMsg::Answer(Answer { position: Position::Scale(3), argument: None, definition: None }))
+            .await
+            .expect("answer");
     }
     trainer.until(|view| stage_is(view, false)).await;
 

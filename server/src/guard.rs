@@ -1,0 +1,100 @@
+//! What one network address may do: how many websockets it may hold at once, and how many
+//! wrong room codes it may try before it has to wait. A classroom shares one address, so the
+//! connection limit is at least a room's size.
+
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use dashmap::DashMap;
+use tokio::time::Instant;
+
+#[derive(Debug, Clone)]
+pub struct GuardLimits {
+    pub connections_per_ip: usize,
+    /// Wrong room codes (or log look-ups of unknown rooms) one address may try per window.
+    pub failed_joins_per_ip: u32,
+    pub failed_join_window: Duration,
+}
+
+impl Default for GuardLimits {
+    fn default() -> GuardLimits {
+        GuardLimits { connections_per_ip: 200, failed_joins_per_ip: 10, failed_join_window: Duration::from_secs(60) }
+    }
+}
+
+/// Counts per address; shared by every connection.
+pub struct Guard {
+    limits: GuardLimits,
+    connections: DashMap<IpAddr, usize>,
+    failures: DashMap<IpAddr, (u32, Instant)>,
+}
+
+/// Holds one of an address's connection slots; gives it back on drop.
+pub struct Slot {
+    guard: Arc<Guard>,
+    ip: IpAddr,
+}
+
+impl Guard {
+    pub fn new(limits: GuardLimits) -> Arc<Guard> {
+        Arc::new(Guard { limits, connections: DashMap::new(), failures: DashMap::new() })
+    }
+
+    /// A slot for one more connection from `ip`, unless it holds as many as it may.
+    pub fn connect(self: &Arc<Guard>, ip: IpAddr) -> Option<Slot> {
+        let mut count = self.connections.entry(ip).or_insert(0);
+        if *count >= self.limits.connections_per_ip {
+            return None;
+        }
+        *count += 1;
+        Some(Slot { guard: self.clone(), ip })
+    }
+
+    /// Whether `ip` has tried too many wrong codes lately.
+    pub fn is_blocked(&self, ip: IpAddr) -> bool {
+        self.failures.get(&ip).is_some_and(|entry| {
+            let (count, since) = *entry;
+            count >= self.limits.failed_joins_per_ip && since.elapsed() < self.limits.failed_join_window
+        })
+    }
+
+    /// Records a wrong code from `ip`.
+    pub fn failed(&self, ip: IpAddr) {
+        let mut entry = self.failures.entry(ip).or_insert((0, Instant::now()));
+        if entry.1.elapsed() >= self.limits.failed_join_window {
+            *entry = (0, Instant::now());
+        }
+        entry.0 += 1;
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        if let Some(mut count) = self.guard.connections.get_mut(&self.ip) {
+            *count = count.saturating_sub(1);
+        }
+        self.guard.connections.remove_if(&self.ip, |_, count| *count == 0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_address_gets_its_slots_back_and_is_blocked_after_too_many_wrong_codes() {
+        let guard = Guard::new(GuardLimits { connections_per_ip: 2, failed_joins_per_ip: 3, ..GuardLimits::default() });
+        let ip: IpAddr = [127, 0, 0, 1].into();
+        let (a, b) = (guard.connect(ip), guard.connect(ip));
+        assert!(a.is_some() && b.is_some() && guard.connect(ip).is_none());
+        drop(a);
+        assert!(guard.connect(ip).is_some());
+        for _ in 0..3 {
+            assert!(!guard.is_blocked(ip));
+            guard.failed(ip);
+        }
+        assert!(guard.is_blocked(ip));
+        assert!(!guard.is_blocked([127, 0, 0, 2].into()), "other addresses are not affected");
+    }
+}
