@@ -9,7 +9,7 @@ use cards::view::{Identity, PhaseView, Reveal, TimerView, TurnView};
 use cards::{Answer, Position, Presence, RoleCard, SeatId, StatementCard, View};
 use leptos::prelude::*;
 
-use crate::i18n::T;
+use crate::i18n::{t, tr};
 use crate::session::{Link, Session};
 
 /// Where the room is, coarsely: the screens re-render only when this changes, so typing in a
@@ -79,14 +79,14 @@ pub fn room_code_param() -> Option<String> {
 /// For a route that names no room that could exist.
 #[component]
 pub fn NotFound() -> impl IntoView {
-    view! { <p class="notice">{T.not_found}" "<a href="/">{T.to_home}</a></p> }
+    view! { <p class="notice">{t().not_found}" "<a href="/">{t().to_home}</a></p> }
 }
 
 /// The participant's name, as on the home page and the play page alike.
 #[component]
 pub fn NameField(name: RwSignal<String>) -> impl IntoView {
     view! {
-        <label for="join-name">{T.your_name}</label>
+        <label for="join-name">{t().your_name}</label>
         <input
             id="join-name"
             autocomplete="nickname"
@@ -102,43 +102,55 @@ pub fn NameField(name: RwSignal<String>) -> impl IntoView {
 pub fn StatusLine(session: Session) -> impl IntoView {
     let link = move || match session.link.get() {
         Link::Open | Link::Closed => None,
-        Link::Connecting => Some(T.connecting),
-        Link::Lost => Some(T.connection_lost),
+        Link::Connecting => Some(t().connecting),
+        Link::Lost => Some(t().connection_lost),
     };
     view! {
         <div role="status" aria-live="polite">
             {move || link().map(|text| view! { <p class="banner">{text}</p> })}
             {move || {
-                session.problem.get().map(|problem| view! { <p class="problem" data-code=problem.code>{problem.message.nl}</p> })
+                session.problem.get().map(|problem| view! { <p class="problem" data-code=problem.code>{tr(&problem.message)}</p> })
             }}
         </div>
     }
 }
 
+/// Your role card. While a statement is on the table it folds to one line, so the statement
+/// and the scale fit a phone screen; the perspective is a tap away.
 #[component]
-pub fn RoleCardView(role: RoleCard, perspective: Perspective) -> impl IntoView {
+pub fn RoleCardView(role: RoleCard, perspective: Perspective, compact: bool) -> impl IntoView {
     let hint = match perspective {
-        Perspective::Role => T.answer_as_role,
-        Perspective::Own => T.answer_as_yourself,
+        Perspective::Role => t().answer_as_role,
+        Perspective::Own => t().answer_as_yourself,
     };
+    if compact {
+        return view! {
+            <details class="card role role-chip">
+                <summary><span class="card-label">{t().your_role}": "</span><strong>{tr(&role.name)}</strong>" · "{hint}</summary>
+                <p>{tr(&role.perspective)}</p>
+            </details>
+        }
+        .into_any();
+    }
     view! {
-        <section class="card role" aria-label=T.your_role>
-            <p class="card-label">{T.your_role}</p>
-            <h2>{role.name.nl}</h2>
+        <section class="card role" aria-label=t().your_role>
+            <p class="card-label">{t().your_role}</p>
+            <h2>{tr(&role.name)}</h2>
             <p class="group">{role.group}</p>
-            <p>{role.perspective.nl}</p>
+            <p>{tr(&role.perspective)}</p>
             <p class="hint">{hint}</p>
         </section>
     }
+    .into_any()
 }
 
 #[component]
 pub fn StatementView(statement: StatementCard, #[prop(optional)] vote: u8) -> impl IntoView {
     let terms = statement.terms.join(", ");
     view! {
-        <section class="card statement" aria-label=T.statement>
-            <p class="card-label">{T.statement}{(vote > 1).then(|| format!(" · {} {}", T.revote_round, vote - 1))}</p>
-            <p class="statement-text">{statement.text.nl}</p>
+        <section class="card statement" aria-label=t().statement>
+            <p class="card-label">{t().statement}{(vote > 1).then(|| format!(" · {} {}", t().revote_round, vote - 1))}</p>
+            <p class="statement-text">{tr(&statement.text)}</p>
             {(!terms.is_empty()).then(|| view! { <p class="terms">{terms}</p> })}
         </section>
     }
@@ -146,8 +158,8 @@ pub fn StatementView(statement: StatementCard, #[prop(optional)] vote: u8) -> im
 
 pub fn position_label(position: Position) -> &'static str {
     match position {
-        Position::Scale(n) => T.scale.get(usize::from(n.saturating_sub(1))).copied().unwrap_or("?"),
-        Position::Pass => T.pass,
+        Position::Scale(n) => t().scale.get(usize::from(n.saturating_sub(1))).copied().unwrap_or("?"),
+        Position::Pass => t().pass,
     }
 }
 
@@ -177,9 +189,9 @@ pub fn Countdown(session: Session) -> impl IntoView {
             let left = remaining_ms.saturating_sub(elapsed);
             let seconds = left.div_ceil(1000);
             let text = if left == 0 {
-                T.time_up.to_owned()
+                t().time_up.to_owned()
             } else {
-                let paused = if running { String::new() } else { format!(" ({})", T.paused) };
+                let paused = if running { String::new() } else { format!(" ({})", t().paused) };
                 format!("{}:{:02}{paused}", seconds / 60, seconds % 60)
             };
             view! { <p class="countdown" class:urgent=running && left < 10_000 role="timer">{text}</p> }
@@ -196,22 +208,22 @@ pub fn Roster(session: Session) -> impl IntoView {
             let Some(view) = view else { return ().into_any() };
             let seated: Vec<_> = view.seats.iter().filter(|seat| !matches!(seat.presence, Presence::Left { .. })).collect();
             if seated.is_empty() {
-                return view! { <p class="muted">{T.no_players_yet}</p> }.into_any();
+                return view! { <p class="muted">{t().no_players_yet}</p> }.into_any();
             }
             let answered: Option<&[SeatId]> = match &view.phase {
                 PhaseView::Turn(turn) if turn.statement.is_some() && turn.reveal.is_none() => Some(&turn.answered),
                 _ => None,
             };
             let present = seated.iter().filter(|seat| seat.presence == Presence::Here).count();
-            let count = answered.map(|answered| format!(" · {} {} {present} {}", answered.len(), T.of, T.answered_count));
+            let count = answered.map(|answered| format!(" · {} {} {present} {}", answered.len(), t().of, t().answered_count));
             let trainer = view.is_trainer();
             let rows = seated
                 .into_iter()
                 .map(|seat| {
-                    let role = seat.role.as_ref().map(|role| role.name.nl.clone()).unwrap_or_default();
+                    let role = seat.role.as_ref().map(|role| tr(&role.name)).unwrap_or_default();
                     let state = match answered {
-                        Some(answered) if answered.contains(&seat.seat) => Some(("answered", T.answered)),
-                        Some(_) => Some(("thinking", T.not_answered)),
+                        Some(answered) if answered.contains(&seat.seat) => Some(("answered", t().answered)),
+                        Some(_) => Some(("thinking", t().not_answered)),
                         None => None,
                     };
                     let away = seat.presence != Presence::Here;
@@ -220,17 +232,17 @@ pub fn Roster(session: Session) -> impl IntoView {
                     let kick = trainer.then(|| {
                         view! {
                             <button class="small" on:click=move |_| {
-                                if confirm(T.kick_confirm) {
+                                if confirm(t().kick_confirm) {
                                     session.send(ClientMsg::Kick { seat: id });
                                 }
-                            }>{T.kick}</button>
+                            }>{t().kick}</button>
                         }
                     });
                     view! {
                         <li class:away=away data-seat=seat.seat.0>
-                            <span class="name">{seat.name.clone()}{is_me.then(|| format!(" ({})", T.you))}</span>
+                            <span class="name">{seat.name.clone()}{is_me.then(|| format!(" ({})", t().you))}</span>
                             <span class="role-name">{role}</span>
-                            {away.then(|| view! { <span class="away-note">{T.away}</span> })}
+                            {away.then(|| view! { <span class="away-note">{t().away}</span> })}
                             {state.map(|(class, text)| view! { <span class=format!("answer-state {class}")>{text}</span> })}
                             {kick}
                         </li>
@@ -238,8 +250,8 @@ pub fn Roster(session: Session) -> impl IntoView {
                 })
                 .collect_view();
             view! {
-                <section class="roster" aria-label=T.players>
-                    <h2>{T.players}{count}</h2>
+                <section class="roster" aria-label=t().players>
+                    <h2>{t().players}{count}</h2>
                     <ul>{rows}</ul>
                 </section>
             }
@@ -248,8 +260,8 @@ pub fn Roster(session: Session) -> impl IntoView {
     }
 }
 
-/// Everyone's answer at once: how the group is spread over the scale, then each answer with
-/// its role and argument, and who moved after a re-vote.
+/// Everyone's answer at once: a dot per answer above its point on the scale, coloured by role,
+/// your own marked; then each answer with its role and argument, and who moved after a re-vote.
 #[component]
 pub fn RevealView(session: Session) -> impl IntoView {
     move || {
@@ -257,10 +269,11 @@ pub fn RevealView(session: Session) -> impl IntoView {
             let Some(turn) = turn_of(view) else { return ().into_any() };
             let Some(reveal) = &turn.reveal else { return ().into_any() };
             let Some(view) = view else { return ().into_any() };
+            let mine = turn.mine.as_ref().map(|answer| answer.position);
             view! {
-                <section class="reveal" aria-label=T.revealed>
-                    <h2>{T.revealed}</h2>
-                    {distribution(reveal)}
+                <section class="reveal" aria-label=t().revealed>
+                    <h2>{t().revealed}</h2>
+                    {dot_plot(view, reveal, mine)}
                     {answers(view, reveal)}
                 </section>
             }
@@ -269,31 +282,79 @@ pub fn RevealView(session: Session) -> impl IntoView {
     }
 }
 
-/// The reveal's distribution alone, for the projector.
-pub fn distribution(reveal: &Reveal) -> impl IntoView + use<> {
+/// Colours for roles that stay apart for colour-blind eyes (Okabe–Ito, then greys).
+const ROLE_COLOURS: [&str; 8] =
+    ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#E69F00", "#000000", "#7F7F7F"];
+
+fn dot_plot(view: &View, reveal: &Reveal, mine: Option<Position>) -> impl IntoView + use<> {
+    let mut roles: Vec<String> = reveal.answers.iter().filter_map(|given| given.role.as_ref().map(tr)).collect();
+    roles.sort();
+    roles.dedup();
+    let colour =
+        |role: &str| ROLE_COLOURS[roles.iter().position(|known| known == role).unwrap_or(0) % ROLE_COLOURS.len()];
     let points: Vec<Position> = (Position::MIN..=Position::MAX).map(Position::Scale).chain([Position::Pass]).collect();
-    let count = |point: Position| reveal.answers.iter().filter(|given| given.answer.position == point).count();
-    let most = points.iter().map(|point| count(*point)).max().unwrap_or(0).max(1);
-    let bars = points
+    let column = |position: Position| points.iter().position(|point| *point == position).unwrap_or(5);
+    let mut stacked = [0usize; 6];
+    let mut given: Vec<_> = reveal.answers.iter().collect();
+    given.sort_by_key(|given| given.role.as_ref().map(tr));
+    let dots = given
         .into_iter()
-        .map(|point| {
-            let count = count(point);
-            let width = format!("width: {}%", count * 100 / most);
+        .map(|given| {
+            let c = column(given.answer.position);
+            let (x, y) = (30 + c * 60, 150usize.saturating_sub(stacked[c] * 16));
+            stacked[c] += 1;
+            let role = given.role.as_ref().map(tr).unwrap_or_default();
+            let own = given.seat.is_some() && given.seat == view.my_seat();
+            let fill = colour(&role).to_owned();
             view! {
-                <li>
-                    <span class="bar-label">{position_label(point)}</span>
-                    <span class="bar"><span class="bar-fill" style=width></span></span>
-                    <span class="bar-count">{count}</span>
-                </li>
+                <circle cx=x.to_string() cy=y.to_string() r="7" fill=fill class:own=own>
+                    <title>{role}</title>
+                </circle>
             }
         })
         .collect_view();
-    view! { <ul class="distribution">{bars}</ul> }
+    let counts = points
+        .iter()
+        .enumerate()
+        .map(|(c, point)| {
+            let count = reveal.answers.iter().filter(|given| given.answer.position == *point).count();
+            let label = match point {
+                Position::Scale(n) => n.to_string(),
+                Position::Pass => t().pass.to_owned(),
+            };
+            let marked = mine == Some(*point);
+            view! {
+                <text x=(30 + c * 60).to_string() y="176" class="axis-label" class:mine=marked>{label}</text>
+                <text x=(30 + c * 60).to_string() y="194" class="count">{format!("n={count}")}</text>
+            }
+        })
+        .collect_view();
+    let own_marker = mine.map(|position| {
+        let x = 30 + column(position) * 60;
+        view! { <text x=x.to_string() y="16" class="own-marker">{format!("{} ↓", t().your_answer)}</text> }
+    });
+    let legend = roles
+        .iter()
+        .map(|role| {
+            let style = format!("background: {}", colour(role));
+            view! { <li><span class="swatch" style=style></span>{role.clone()}</li> }
+        })
+        .collect_view();
+    let label = format!("{}: {}", t().distribution, t().scale.join(", "));
+    view! {
+        <figure class="dot-plot">
+            <svg viewBox="0 0 360 200" role="img" aria-label=label>{own_marker}{dots}{counts}</svg>
+            <figcaption>
+                <span class="scale-ends">{format!("1 = {} · 5 = {}", t().scale[0], t().scale[4])}</span>
+                <ul class="legend-roles" aria-label=t().roles_legend>{legend}</ul>
+            </figcaption>
+        </figure>
+    }
 }
 
 fn answers(view: &View, reveal: &Reveal) -> AnyView {
     if reveal.answers.is_empty() {
-        return view! { <p class="muted">{T.no_answers}</p> }.into_any();
+        return view! { <p class="muted">{t().no_answers}</p> }.into_any();
     }
     let mut given = reveal.answers.clone();
     given.sort_by_key(|given| match given.answer.position {
@@ -307,8 +368,8 @@ fn answers(view: &View, reveal: &Reveal) -> AnyView {
                 .seat
                 .and_then(|seat| view.seat(seat))
                 .map(|seat| seat.name.clone())
-                .unwrap_or_else(|| T.anonymous_answer.to_owned());
-            let role = given.role.map(|role| role.nl).unwrap_or_default();
+                .unwrap_or_else(|| t().anonymous_answer.to_owned());
+            let role = given.role.as_ref().map(tr).unwrap_or_default();
             let mine = given.seat.is_some() && given.seat == view.my_seat();
             let moved = given.before.filter(|before| *before != given.answer.position);
             let Answer { position, argument, definition } = given.answer;
@@ -317,7 +378,7 @@ fn answers(view: &View, reveal: &Reveal) -> AnyView {
                     <p class="who"><strong>{name}</strong>" · "{role}</p>
                     <p class="position">
                         {position_label(position)}
-                        {moved.map(|before| view! { <span class="moved">{format!(" ({} {})", T.moved, position_label(before))}</span> })}
+                        {moved.map(|before| view! { <span class="moved">{format!(" ({} {})", t().moved, position_label(before))}</span> })}
                     </p>
                     {argument.map(|text| view! { <p class="argument">{text}</p> })}
                     {definition.map(|text| view! { <p class="definition">"“"{text}"”"</p> })}
@@ -335,7 +396,7 @@ pub fn CardChoice(session: Session, from_pile: bool) -> impl IntoView {
         let cards = session.view.with(|view| {
             view.as_ref().map(|view| if from_pile { view.pile.clone() } else { view.hand.clone() }).unwrap_or_default()
         });
-        let title = if from_pile { T.choose_from_pile } else { T.your_hand };
+        let title = if from_pile { t().choose_from_pile } else { t().your_hand };
         let cards = cards
             .into_iter()
             .map(|card| {
@@ -343,7 +404,7 @@ pub fn CardChoice(session: Session, from_pile: bool) -> impl IntoView {
                 view! {
                     <li>
                         <button class="hand-card" on:click=move |_| session.send(ClientMsg::Play { card: id.clone() })>
-                            {card.text.nl}
+                            {tr(&card.text)}
                         </button>
                     </li>
                 }
@@ -369,10 +430,7 @@ pub fn AnswerForm(session: Session, statement: StatementCard) -> impl IntoView {
     let definition = RwSignal::new(earlier.as_ref().and_then(|answer| answer.definition.clone()).unwrap_or_default());
     // The card's own prompt, or "<Term> betekent voor mij …".
     let term = statement.terms.first().map(|term| {
-        statement
-            .prompt
-            .as_ref()
-            .map_or_else(|| format!("{} {}", capitalise(term), T.definition_of), |prompt| prompt.nl.clone())
+        statement.prompt.as_ref().map_or_else(|| format!("{} {}", capitalise(term), t().definition_of), tr)
     });
     let has_term = term.is_some();
 
@@ -408,10 +466,10 @@ pub fn AnswerForm(session: Session, statement: StatementCard) -> impl IntoView {
     view! {
         <form class="answer-form" on:submit=submit>
             <fieldset>
-                <legend>{T.scale_question}</legend>
+                <legend>{t().scale_question}</legend>
                 <div class="scale">{choices}</div>
             </fieldset>
-            <label for="argument">{T.argument}</label>
+            <label for="argument">{t().argument}</label>
             <textarea
                 id="argument"
                 maxlength="500"
@@ -419,7 +477,7 @@ pub fn AnswerForm(session: Session, statement: StatementCard) -> impl IntoView {
                 prop:value=move || argument.get()
                 on:input=move |ev| argument.set(event_target_value(&ev))
             ></textarea>
-            <p class="hint">{T.argument_hint}</p>
+            <p class="hint">{t().argument_hint}</p>
             {term.map(|prompt| view! {
                 <label for="definition">{prompt}</label>
                 <input
@@ -430,9 +488,9 @@ pub fn AnswerForm(session: Session, statement: StatementCard) -> impl IntoView {
                 />
             })}
             <button type="submit" id="submit-answer" class="primary" disabled=move || position.get().is_none()>
-                {move || if mine().is_some() { T.change_answer } else { T.send_answer }}
+                {move || if mine().is_some() { t().change_answer } else { t().send_answer }}
             </button>
-            {move || mine().map(|_| view! { <p class="confirmation" role="status">{T.answer_sent}</p> })}
+            {move || mine().map(|_| view! { <p class="confirmation" role="status">{t().answer_sent}</p> })}
         </form>
     }
 }
@@ -457,12 +515,12 @@ pub fn RevealFigures(session: Session) -> impl IntoView {
             let all = Distribution::of(reveal.answers.iter().map(|given| given.answer.position));
             let mut roles: std::collections::BTreeMap<String, Vec<Position>> = std::collections::BTreeMap::new();
             for given in &reveal.answers {
-                let role = given.role.as_ref().map(|role| role.nl.clone()).unwrap_or_default();
+                let role = given.role.as_ref().map(tr).unwrap_or_default();
                 roles.entry(role).or_default().push(given.answer.position);
             }
             let figure = |value: Option<f64>| value.map_or("–".to_owned(), |value| format!("{value:.2}"));
             let split = all.split().map(|split| {
-                format!(" · {:.0}% {} · {:.0}% {} · {:.0}% {}", split.disagree * 100.0, T.disagree_short, split.neutral * 100.0, T.neutral_short, split.agree * 100.0, T.agree_short)
+                format!(" · {:.0}% {} · {:.0}% {} · {:.0}% {}", split.disagree * 100.0, t().disagree_short, split.neutral * 100.0, t().neutral_short, split.agree * 100.0, t().agree_short)
             });
             let rows = roles
                 .into_iter()
@@ -473,15 +531,66 @@ pub fn RevealFigures(session: Session) -> impl IntoView {
                 })
                 .collect_view();
             Some(view! {
-                <section class="figures" aria-label=T.reveal_figures>
+                <section class="figures" aria-label=t().reveal_figures>
                     <p>
                         <strong>"C "{figure(all.consensus())}</strong>" · "<strong>"P "{figure(all.polarization())}</strong>{split}
-                        <span class="n">{format!(" (n={}, {} {})", all.n(), T.pass.to_lowercase(), all.passes)}</span>
+                        <span class="n">{format!(" (n={}, {} {})", all.n(), t().pass.to_lowercase(), all.passes)}</span>
                     </p>
-                    <p class="n">{T.role_split}</p>
+                    <p class="n">{t().role_split}</p>
                     <ul class="role-means">{rows}</ul>
                 </section>
             })
         })
     }
+}
+
+/// Nederlands / English, for every page.
+#[component]
+pub fn LangSwitch() -> impl IntoView {
+    view! {
+        <button class="small lang-switch" id="switch-language" aria-label=t().switch_language_label on:click=|_| crate::i18n::switch_language()>
+            {t().switch_language}
+        </button>
+    }
+}
+
+/// A QR code for `link`, drawn as SVG squares (no image, no script), for the projector and the
+/// trainer's screen: phones join by pointing their camera.
+#[component]
+pub fn QrCode(link: String) -> impl IntoView {
+    let Ok(code) = qrcode::QrCode::with_error_correction_level(link.as_bytes(), qrcode::EcLevel::M) else {
+        return ().into_any();
+    };
+    let width = code.width();
+    let quiet = 4;
+    let size = width + 2 * quiet;
+    let dark: Vec<(usize, usize)> = code
+        .to_colors()
+        .iter()
+        .enumerate()
+        .filter(|(_, color)| **color == qrcode::Color::Dark)
+        .map(|(i, _)| (i % width + quiet, i / width + quiet))
+        .collect();
+    let path: String = dark.iter().map(|(x, y)| format!("M{x} {y}h1v1h-1z")).collect();
+    view! {
+        <svg class="qr" viewBox=format!("0 0 {size} {size}") role="img" aria-label=t().qr_label shape-rendering="crispEdges">
+            <rect width=size.to_string() height=size.to_string() fill="#fff"></rect>
+            <path d=path fill="#000"></path>
+        </svg>
+    }
+    .into_any()
+}
+
+/// Says aloud, for screen readers, when the room reveals or it becomes your turn.
+#[component]
+pub fn Announcer(session: Session) -> impl IntoView {
+    let stage = stage_memo(session);
+    let my_seat = move || session.view.with(|view| view.as_ref().and_then(|view| view.my_seat()));
+    let message = move || match stage.get() {
+        Stage::Revealed { .. } => t().announce_revealed,
+        Stage::Choosing { reader: Some(reader) } if my_seat() == Some(reader) => t().announce_your_turn,
+        Stage::Answering { .. } => t().announce_answering,
+        _ => "",
+    };
+    view! { <p class="visually-hidden" role="status" aria-live="assertive" aria-atomic="true">{message}</p> }
 }

@@ -141,3 +141,38 @@ pub async fn screenshot(browser: &Client, name: &str) -> PathBuf {
     std::fs::write(&path, png).expect("save the screenshot");
     path
 }
+
+/// Runs axe-core on the page as it is and fails on any serious or critical violation. The
+/// script comes from npm (`cargo xtask test` installs it and says where, in AXE_CORE_JS).
+pub async fn assert_accessible(browser: &Client, screen: &str) {
+    let path =
+        std::env::var("AXE_CORE_JS").expect("AXE_CORE_JS is not set: run the browser tests with `cargo xtask test`");
+    let source =
+        std::fs::read_to_string(&path).unwrap_or_else(|error| panic!("cannot read axe-core at {path}: {error}"));
+    browser.execute(&format!("{source}\n;return true;"), vec![]).await.expect("load axe-core");
+    let script = r#"
+        const done = arguments[arguments.length - 1];
+        axe.run(document, { resultTypes: ["violations"] }).then(
+            (results) => done(results.violations
+                .filter((v) => v.impact === "serious" || v.impact === "critical")
+                .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`)),
+            (error) => done([`axe failed: ${error}`]));
+    "#;
+    let violations = browser.execute_async(script, vec![]).await.expect("run axe-core");
+    let violations: Vec<String> = serde_json::from_value(violations).unwrap_or_default();
+    if !violations.is_empty() {
+        screenshot(browser, &format!("axe-{screen}")).await;
+    }
+    assert!(
+        violations.is_empty(),
+        "{screen}: {} accessibility violations:\n{}",
+        violations.len(),
+        violations.join("\n")
+    );
+}
+
+/// A screenshot and an accessibility check of the screen as it is now.
+pub async fn check_screen(browser: &Client, name: &str) {
+    screenshot(browser, name).await;
+    assert_accessible(browser, name).await;
+}

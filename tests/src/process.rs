@@ -43,9 +43,21 @@ impl ServerProcess {
         ServerProcess::spawn(data_dir, "debug", Stdio::from(file)).await
     }
 
+    /// Starts it on a given address and with the built browser client, so browsers can come
+    /// back to the same address after a restart.
+    pub async fn start_serving(data_dir: &Path, addr: SocketAddr, client_dir: &Path) -> ServerProcess {
+        let args = ["--addr".into(), addr.to_string(), "--client".into(), client_dir.display().to_string()];
+        ServerProcess::spawn_with(data_dir, "warn", Stdio::null(), &args).await
+    }
+
     async fn spawn(data_dir: &Path, log_level: &str, stderr: Stdio) -> ServerProcess {
+        ServerProcess::spawn_with(data_dir, log_level, stderr, &["--addr".into(), "127.0.0.1:0".into()]).await
+    }
+
+    async fn spawn_with(data_dir: &Path, log_level: &str, stderr: Stdio, args: &[String]) -> ServerProcess {
         let mut child = Command::new(binary())
-            .args(["--addr", "127.0.0.1:0", "--data"])
+            .args(args)
+            .arg("--data")
             .arg(data_dir)
             .env("RUST_LOG", log_level)
             .stdout(Stdio::piped())
@@ -70,6 +82,11 @@ impl ServerProcess {
     pub async fn kill(mut self) {
         self.child.kill().await.expect("kill standpunt");
     }
+}
+
+/// A port nobody listens on right now.
+pub fn free_addr() -> SocketAddr {
+    std::net::TcpListener::bind("127.0.0.1:0").and_then(|listener| listener.local_addr()).expect("a free port")
 }
 
 /// Runs one of the binary's tools and returns its standard output; panics if it fails.

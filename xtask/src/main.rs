@@ -41,17 +41,43 @@ fn run(args: &[String]) -> Result {
 
 fn test(args: &[String]) -> Result {
     ensure_browser()?;
+    let axe = ensure_axe()?;
     supply_chain()?;
     let client = build_client()?;
     step("checking that the core builds for wasm32");
     status(cargo().args(["build", "--package", "cards", "--target", "wasm32-unknown-unknown"]))?;
     step("running every test");
     let mut cargo = cargo();
-    cargo.args(["test", "--workspace", "--exclude", "client-wasm"]).env("STANDPUNT_CLIENT_DIR", &client);
+    cargo
+        .args(["test", "--workspace", "--exclude", "client-wasm"])
+        .env("STANDPUNT_CLIENT_DIR", &client)
+        .env("AXE_CORE_JS", &axe);
     if !args.is_empty() {
         cargo.arg("--").args(args.iter().skip_while(|arg| *arg == "--"));
     }
     status(&mut cargo)
+}
+
+/// The version of axe-core the browser tests check every screen with.
+const AXE_CORE: &str = "4.14.1";
+
+/// axe-core from the npm registry, into target/axe; returns the path of its script.
+fn ensure_axe() -> Result<PathBuf> {
+    let prefix = target_dir().join("axe");
+    let script = prefix.join("node_modules/axe-core/axe.min.js");
+    let package = prefix.join("node_modules/axe-core/package.json");
+    let installed = std::fs::read_to_string(&package).unwrap_or_default();
+    if !script.is_file() || !installed.contains(&format!("\"version\": \"{AXE_CORE}\"")) {
+        step(&format!("installing axe-core {AXE_CORE} (npm)"));
+        std::fs::create_dir_all(&prefix).map_err(|error| format!("cannot create {}: {error}", prefix.display()))?;
+        status(
+            Command::new("npm")
+                .args(["install", "--no-audit", "--no-fund", "--no-save", "--prefix"])
+                .arg(&prefix)
+                .arg(format!("axe-core@{AXE_CORE}")),
+        )?;
+    }
+    Ok(script)
 }
 
 /// The version of cargo-deny the supply chain check uses.

@@ -5,16 +5,19 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
 use crate::api;
-use crate::components::NameField;
-use crate::i18n::T;
+use crate::components::{LangSwitch, NameField};
+use crate::i18n::{t, tr};
 use crate::storage;
 
 #[component]
 pub fn Home() -> impl IntoView {
     view! {
         <header class="masthead">
-            <h1>{T.app_name}</h1>
-            <p>{T.tagline}</p>
+            <div class="masthead-top">
+                <h1>{t().app_name}</h1>
+                <LangSwitch />
+            </div>
+            <p>{t().tagline}</p>
         </header>
         <div class="columns">
             <JoinForm />
@@ -42,9 +45,9 @@ fn JoinForm() -> impl IntoView {
     let valid = move || cards::RoomCode::parse(&code.get()).is_some() && !name.get().trim().is_empty();
     view! {
         <form class="panel" on:submit=submit>
-            <h2>{T.join_title}</h2>
-            <p class="hint">{T.join_hint}</p>
-            <label for="join-code">{T.room_code}</label>
+            <h2>{t().join_title}</h2>
+            <p class="hint">{t().join_hint}</p>
+            <label for="join-code">{t().room_code}</label>
             <input
                 id="join-code"
                 class="code-input"
@@ -55,7 +58,7 @@ fn JoinForm() -> impl IntoView {
                 on:input=move |ev| code.set(event_target_value(&ev))
             />
             <NameField name=name />
-            <button type="submit" id="join-submit" class="primary" disabled=move || !valid()>{T.join}</button>
+            <button type="submit" id="join-submit" class="primary" disabled=move || !valid()>{t().join}</button>
         </form>
     }
 }
@@ -87,7 +90,7 @@ fn CreateForm() -> impl IntoView {
                     navigate(&format!("/trainer/{}", created.code), Default::default());
                 }
                 Err(message) => {
-                    problem.set(Some(message.nl));
+                    problem.set(Some(tr(&message)));
                     busy.set(false);
                 }
             }
@@ -96,17 +99,17 @@ fn CreateForm() -> impl IntoView {
 
     let choices = move || {
         decks.get().map(|result| match result {
-            Err(message) => view! { <p class="problem">{message.nl}</p> }.into_any(),
+            Err(message) => view! { <p class="problem">{tr(&message)}</p> }.into_any(),
             Ok(list) => {
                 let option = |deck: &api::DeckSummary| {
-                    view! { <option value=deck.id.clone()>{format!("{} ({})", deck.title.nl, deck.cards)}</option> }
+                    view! { <option value=deck.id.clone()>{format!("{} ({})", tr(&deck.title), deck.cards)}</option> }
                 };
                 view! {
-                    <label for="statement-deck">{T.statement_deck}</label>
+                    <label for="statement-deck">{t().statement_deck}</label>
                     <select id="statement-deck" on:change=move |ev| statement_deck.set(event_target_value(&ev))>
                         {list.statements.iter().map(option).collect_view()}
                     </select>
-                    <label for="role-deck">{T.role_deck}</label>
+                    <label for="role-deck">{t().role_deck}</label>
                     <select id="role-deck" on:change=move |ev| role_deck.set(event_target_value(&ev))>
                         {list.roles.iter().map(option).collect_view()}
                     </select>
@@ -118,12 +121,12 @@ fn CreateForm() -> impl IntoView {
 
     view! {
         <form class="panel" on:submit=submit>
-            <h2>{T.new_session}</h2>
-            <p class="hint">{T.new_session_hint}</p>
-            <Suspense fallback=|| view! { <p class="muted">{T.loading}</p> }>{choices}</Suspense>
+            <h2>{t().new_session}</h2>
+            <p class="hint">{t().new_session_hint}</p>
+            <Suspense fallback=|| view! { <p class="muted">{t().loading}</p> }>{choices}</Suspense>
             {move || problem.get().map(|text| view! { <p class="problem">{text}</p> })}
             <button type="submit" id="create-room" class="primary" disabled=move || busy.get() || !matches!(decks.get(), Some(Ok(_)))>
-                {T.create_room}
+                {t().create_room}
             </button>
         </form>
     }

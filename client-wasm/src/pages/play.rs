@@ -5,10 +5,10 @@ use cards::protocol::{ClientMsg, Join};
 use leptos::prelude::*;
 
 use crate::components::{
-    AnswerForm, CardChoice, Countdown, NameField, NotFound, RevealView, RoleCardView, Roster, Stage, StatementView,
-    StatusLine, confirm, reader_name, room_code_param, stage_memo,
+    Announcer, AnswerForm, CardChoice, Countdown, LangSwitch, NameField, NotFound, RevealView, RoleCardView, Roster,
+    Stage, StatementView, StatusLine, confirm, reader_name, room_code_param, stage_memo,
 };
-use crate::i18n::T;
+use crate::i18n::t;
 use crate::session::Session;
 use crate::storage;
 
@@ -34,22 +34,22 @@ pub fn Play() -> impl IntoView {
     let body = move || match stage.get() {
         Stage::NotJoined => view! { <NameForm session=session /> }.into_any(),
         Stage::Lobby => view! {
-            <p class="notice">{T.waiting_for_start}</p>
+            <p class="notice">{t().waiting_for_start}</p>
             <Roster session=session />
         }
         .into_any(),
         Stage::Choosing { reader } if reader.is_some() && my_seat() == reader => view! {
-            <p class="notice turn-notice" role="status">{T.your_turn_choose}</p>
+            <p class="notice turn-notice" role="status">{t().your_turn_choose}</p>
             <CardChoice session=session from_pile=false />
         }
         .into_any(),
         Stage::Choosing { reader: None } => view! {
-            <p class="notice">{T.trainer_is_choosing}</p>
+            <p class="notice">{t().trainer_is_choosing}</p>
             <Roster session=session />
         }
         .into_any(),
         Stage::Choosing { reader } => view! {
-            <p class="notice">{reader_name(session, reader)}" "{T.reader_is_choosing}</p>
+            <p class="notice">{reader_name(session, reader)}" "{t().reader_is_choosing}</p>
             <Roster session=session />
         }
         .into_any(),
@@ -65,31 +65,36 @@ pub fn Play() -> impl IntoView {
             <RevealView session=session />
         }
         .into_any(),
-        Stage::Ended => view! { <p class="notice">{T.ended}</p> }.into_any(),
+        Stage::Ended => view! { <p class="notice">{t().ended}</p> }.into_any(),
         Stage::Gone { removed } => {
             storage::forget_seat_token(&session.code.get_value());
-            view! { <p class="notice">{if removed { T.you_were_removed } else { T.you_left }}</p> }.into_any()
+            view! { <p class="notice">{if removed { t().you_were_removed } else { t().you_left }}</p> }.into_any()
         }
     };
     let playing = move || !matches!(stage.get(), Stage::NotJoined | Stage::Gone { .. } | Stage::Ended);
 
     view! {
         <header class="topbar">
-            <a href="/" class="brand">{T.app_name}</a>
-            <span class="room-code">{T.session}" "{code}</span>
+            <a href="/" class="brand">{t().app_name}</a>
+            <span class="room-code">{t().session}" "{code}</span>
+            <LangSwitch />
         </header>
         <StatusLine session=session />
+        <Announcer session=session />
         {move || {
-            playing().then(|| my_role().map(|(role, perspective)| view! { <RoleCardView role=role perspective=perspective /> }))
+            let compact = matches!(stage.get(), Stage::Answering { .. } | Stage::Revealed { .. });
+            playing().then(|| {
+                my_role().map(|(role, perspective)| view! { <RoleCardView role=role perspective=perspective compact=compact /> })
+            })
         }}
         {body}
         {move || playing().then(|| view! {
             <footer class="player-footer">
                 <button class="small" id="leave" on:click=move |_| {
-                    if confirm(T.leave_confirm) {
+                    if confirm(t().leave_confirm) {
                         session.send(ClientMsg::Leave);
                     }
-                }>{T.leave}</button>
+                }>{t().leave}</button>
             </footer>
         })}
     }
@@ -110,7 +115,7 @@ fn NameForm(session: Session) -> impl IntoView {
         <form class="panel" on:submit=submit>
             <NameField name=name />
             <button type="submit" id="join-submit" class="primary" disabled=move || name.get().trim().is_empty()>
-                {T.join}
+                {t().join}
             </button>
         </form>
     }

@@ -6,8 +6,10 @@ use cards::protocol::Join;
 use cards::view::PhaseView;
 use leptos::prelude::*;
 
-use crate::components::{Countdown, NotFound, RevealView, Stage, StatusLine, room_code_param, stage_memo};
-use crate::i18n::T;
+use crate::components::{
+    Announcer, Countdown, NotFound, QrCode, RevealView, Stage, StatusLine, room_code_param, stage_memo,
+};
+use crate::i18n::{t, tr};
 use crate::session::Session;
 
 #[component]
@@ -25,25 +27,28 @@ pub fn Projector() -> impl IntoView {
             let view = view.as_ref()?;
             let PhaseView::Turn(turn) = &view.phase else { return None };
             let present = view.seats.iter().filter(|seat| seat.presence == Presence::Here).count();
-            Some(format!("{} {} {present} {}", turn.answered.len(), T.of, T.answered_count))
+            Some(format!("{} {} {present} {}", turn.answered.len(), t().of, t().answered_count))
         })
     };
     let body = move || match stage.get() {
         Stage::Answering { statement, .. } => view! {
-            <p class="projector-statement">{statement.text.nl}</p>
+            <p class="projector-statement">{tr(&statement.text)}</p>
             <Countdown session=session />
             <p class="projector-count" aria-live="polite">{answered}</p>
         }
         .into_any(),
         Stage::Revealed { statement, .. } => view! {
-            <p class="projector-statement small">{statement.text.nl}</p>
+            <p class="projector-statement small">{tr(&statement.text)}</p>
             <RevealView session=session />
         }
         .into_any(),
-        Stage::Ended => view! { <p class="notice">{T.ended}</p> }.into_any(),
+        Stage::Ended => view! { <p class="notice">{t().ended}</p> }.into_any(),
         _ => view! {
-            <p class="projector-join">{T.projector_waiting}</p>
-            <p class="big-code">{code.clone()}</p>
+            <p class="projector-join">{t().projector_waiting}</p>
+            <div class="projector-share">
+                <p class="big-code">{code.clone()}</p>
+                <QrCode link=join_link.clone() />
+            </div>
             <p class="projector-link">{join_link.clone()}</p>
         }
         .into_any(),
@@ -51,6 +56,7 @@ pub fn Projector() -> impl IntoView {
     view! {
         <div class="projector">
             <StatusLine session=session />
+            <Announcer session=session />
             {body}
         </div>
     }

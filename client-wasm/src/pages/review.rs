@@ -8,8 +8,8 @@ use cards::log::{LoggedEvent, Names};
 use leptos::prelude::*;
 
 use crate::api;
-use crate::components::{NotFound, room_code_param};
-use crate::i18n::T;
+use crate::components::{LangSwitch, NotFound, room_code_param};
+use crate::i18n::{t, tr};
 use crate::storage;
 
 /// One room's review, with its exports.
@@ -19,7 +19,7 @@ pub fn ReviewPage() -> impl IntoView {
         return view! { <NotFound /> }.into_any();
     };
     let Some(token) = storage::trainer_token(&code) else {
-        return view! { <p class="notice">{T.trainer_no_token}</p> }.into_any();
+        return view! { <p class="notice">{t().trainer_no_token}</p> }.into_any();
     };
     let log = {
         let (code, token) = (code.clone(), token.clone());
@@ -34,7 +34,7 @@ pub fn ReviewPage() -> impl IntoView {
 
     let body = move || {
         log.get().map(|result| match result {
-            Err(message) => view! { <p class="problem">{message.nl}</p> }.into_any(),
+            Err(message) => view! { <p class="problem">{tr(&message)}</p> }.into_any(),
             Ok(events) => {
                 let review = Review::of(&events, Names::Pseudonyms);
                 view! { <ReviewBody review=review /> <Exports events=events names=Signal::derive(names) /> }.into_any()
@@ -44,25 +44,26 @@ pub fn ReviewPage() -> impl IntoView {
     let code_for_series = code.clone();
     view! {
         <header class="topbar no-print">
-            <a href="/" class="brand">{T.app_name}</a>
-            <a href="/review">{T.all_sessions}</a>
+            <a href="/" class="brand">{t().app_name}</a>
+            <a href="/review">{t().all_sessions}</a>
+            <LangSwitch />
         </header>
-        <h1 class="review-title">{T.review}" · "{code.clone()}</h1>
+        <h1 class="review-title">{t().review}" · "{code.clone()}</h1>
         <div class="panel no-print review-options">
             <label class="check">
                 <input type="checkbox" prop:checked=move || pseudonyms.get() on:change=move |ev| pseudonyms.set(event_target_checked(&ev)) />
-                {T.pseudonymise}
+                {t().pseudonymise}
             </label>
-            <label for="series-name">{T.series}</label>
+            <label for="series-name">{t().series}</label>
             <input id="series-name" prop:value=move || series_name.get()
                 on:change=move |ev| {
                     let name = event_target_value(&ev);
                     storage::set_series(&code_for_series, &name);
                     series_name.set(name);
                 } />
-            <p class="hint">{T.series_hint}</p>
+            <p class="hint">{t().series_hint}</p>
         </div>
-        <Suspense fallback=|| view! { <p class="muted">{T.loading}</p> }>{body}</Suspense>
+        <Suspense fallback=|| view! { <p class="muted">{t().loading}</p> }>{body}</Suspense>
     }
     .into_any()
 }
@@ -96,13 +97,13 @@ fn Exports(events: Vec<LoggedEvent>, names: Signal<Names>) -> impl IntoView {
         );
     };
     view! {
-        <section class="panel no-print" aria-label=T.exports>
-            <h2>{T.exports}</h2>
+        <section class="panel no-print" aria-label=t().exports>
+            <h2>{t().exports}</h2>
             <div class="controls">
-                <button id="export-csv" on:click=csv>{T.export_csv}</button>
-                <button id="export-json" on:click=json>{T.export_json}</button>
-                <button id="export-html" class="primary" on:click=html>{T.export_html}</button>
-                <button on:click=move |_| { let _ = web_sys::window().map(|window| window.print()); }>{T.print}</button>
+                <button id="export-csv" on:click=csv>{t().export_csv}</button>
+                <button id="export-json" on:click=json>{t().export_json}</button>
+                <button id="export-html" class="primary" on:click=html>{t().export_html}</button>
+                <button on:click=move |_| { let _ = web_sys::window().map(|window| window.print()); }>{t().print}</button>
             </div>
             <EraseRoom code=code.get_value() />
         </section>
@@ -115,7 +116,7 @@ fn EraseRoom(code: String) -> impl IntoView {
     let problem = RwSignal::new(None::<String>);
     let navigate = leptos_router::hooks::use_navigate();
     let erase = move |_| {
-        if !crate::components::confirm(T.erase_confirm) {
+        if !crate::components::confirm(t().erase_confirm) {
             return;
         }
         let (code, navigate) = (code.clone(), navigate.clone());
@@ -126,13 +127,13 @@ fn EraseRoom(code: String) -> impl IntoView {
                     storage::forget_room(&code);
                     navigate("/review", Default::default());
                 }
-                Err(message) => problem.set(Some(message.nl)),
+                Err(message) => problem.set(Some(tr(&message))),
             }
         });
     };
     view! {
-        <p class="hint">{T.erase_hint}</p>
-        <button id="erase-room" class="danger" on:click=erase>{T.erase}</button>
+        <p class="hint">{t().erase_hint}</p>
+        <button id="erase-room" class="danger" on:click=erase>{t().erase}</button>
         {move || problem.get().map(|text| view! { <p class="problem">{text}</p> })}
     }
 }
@@ -143,18 +144,18 @@ fn ReviewBody(review: Review) -> impl IntoView {
         "{} · {} {} · {} {}",
         review.deck,
         review.participants,
-        T.participants_short,
+        t().participants_short,
         review.statements.len(),
-        T.statements_short
+        t().statements_short
     );
     let terms = review.terms.clone();
     let statements = review.statements.clone();
     view! {
         <p class="muted">{summary}</p>
-        <p class="hint">{T.measures_note}</p>
+        <p class="hint">{t().measures_note}</p>
         {(!terms.is_empty()).then(|| view! { <TermsRanked terms=terms.clone() /> })}
-        <section aria-label=T.statements_ranked>
-            <h2>{T.statements_ranked}</h2>
+        <section aria-label=t().statements_ranked>
+            <h2>{t().statements_ranked}</h2>
             {statements.into_iter().map(|statement| view! { <StatementCard statement=statement /> }).collect_view()}
         </section>
         <HeatMap review=review.clone() />
@@ -190,10 +191,10 @@ fn TermsRanked(terms: Vec<TermReview>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <section aria-label=T.terms_ranked>
-            <h2>{T.terms_ranked}</h2>
+        <section aria-label=t().terms_ranked>
+            <h2>{t().terms_ranked}</h2>
             <table class="review-table">
-                <thead><tr><th>{T.term}</th><th>{T.disagreement}</th><th>{T.consensus}</th><th>{T.definition_spread}</th></tr></thead>
+                <thead><tr><th>{t().term}</th><th>{t().disagreement}</th><th>{t().consensus}</th><th>{t().definition_spread}</th></tr></thead>
                 <tbody>{rows}</tbody>
             </table>
         </section>
@@ -206,15 +207,15 @@ fn StatementCard(statement: StatementReview) -> impl IntoView {
         format!(
             "{:.0}% {} · {:.0}% {} · {:.0}% {}",
             split.disagree * 100.0,
-            T.disagree_short,
+            t().disagree_short,
             split.neutral * 100.0,
-            T.neutral_short,
+            t().neutral_short,
             split.agree * 100.0,
-            T.agree_short
+            t().agree_short
         )
     });
     let farthest =
-        statement.farthest_roles.clone().map(|(a, b, distance)| format!("{}: {a} ↔ {b} ({distance:.2})", T.farthest));
+        statement.farthest_roles.clone().map(|(a, b, distance)| format!("{}: {a} ↔ {b} ({distance:.2})", t().farthest));
     view! {
         <article class="card statement-review">
             <p class="statement-text">{statement.text.clone()}</p>
@@ -222,7 +223,7 @@ fn StatementCard(statement: StatementReview) -> impl IntoView {
             <DotPlot statement=statement.clone() />
             <p>
                 "C "{figure(statement.consensus)}" · P "{figure(statement.polarization)}" · "{split}
-                <span class="n">{format!(" (n={}, {} {})", statement.first.n(), T.pass.to_lowercase(), statement.first.passes)}</span>
+                <span class="n">{format!(" (n={}, {} {})", statement.first.n(), t().pass.to_lowercase(), statement.first.passes)}</span>
             </p>
             {farthest.map(|text| view! { <p>{text}</p> })}
         </article>
@@ -246,12 +247,12 @@ fn DotPlot(statement: StatementReview) -> impl IntoView {
             view! { <circle cx=x.to_string() cy=y.to_string() r="5"><title>{answer.role.clone()}</title></circle> }
         })
         .collect_view();
-    let labels = ["1", "2", "3", "4", "5", T.pass]
+    let labels = ["1", "2", "3", "4", "5", t().pass]
         .into_iter()
         .enumerate()
         .map(|(column, label)| view! { <text x=(30 + column * 60).to_string() y="84">{label}</text> })
         .collect_view();
-    view! { <svg class="dots" viewBox="0 0 360 90" role="img" aria-label=T.distribution>{dots}{labels}</svg> }
+    view! { <svg class="dots" viewBox="0 0 360 90" role="img" aria-label=t().distribution>{dots}{labels}</svg> }
 }
 
 #[component]
@@ -281,11 +282,11 @@ fn HeatMap(review: Review) -> impl IntoView {
         .collect_view();
     let legend = review.statements.into_iter().map(|statement| view! { <li>{statement.text}</li> }).collect_view();
     view! {
-        <section aria-label=T.heat_map>
-            <h2>{T.heat_map}</h2>
-            <p class="hint">{T.heat_map_hint}</p>
+        <section aria-label=t().heat_map>
+            <h2>{t().heat_map}</h2>
+            <p class="hint">{t().heat_map_hint}</p>
             <div class="scroll"><table class="review-table heat">
-                <thead><tr><th>{T.role}</th>{headers}</tr></thead>
+                <thead><tr><th>{t().role}</th>{headers}</tr></thead>
                 <tbody>{rows}</tbody>
             </table></div>
             <ol class="legend">{legend}</ol>
@@ -325,15 +326,15 @@ fn TermLenses(terms: Vec<TermReview>) -> impl IntoView {
                                 <li>
                                     "“"{definition.text.clone()}"” "
                                     <span class="n">"— "{definition.role.clone()}</span>
-                                    {shared.then(|| view! { <em class="tag">{T.most_shared}</em> })}
-                                    {alone.then(|| view! { <em class="tag">{T.outlier}</em> })}
+                                    {shared.then(|| view! { <em class="tag">{t().most_shared}</em> })}
+                                    {alone.then(|| view! { <em class="tag">{t().outlier}</em> })}
                                 </li>
                             }
                         })
                         .collect_view();
                     view! {
                         <div class="definition-group">
-                            <p class="n">{format!("{} {} · {} {}", T.group, number + 1, group.members.len(), T.definitions)}</p>
+                            <p class="n">{format!("{} {} · {} {}", t().group, number + 1, group.members.len(), t().definitions)}</p>
                             <ul>{items}</ul>
                         </div>
                     }
@@ -341,15 +342,15 @@ fn TermLenses(terms: Vec<TermReview>) -> impl IntoView {
                 .collect_view();
             view! {
                 <article class="card term-lens">
-                    <h3>{format!("{} “{}”", T.what_means, lens.term)}</h3>
+                    <h3>{format!("{} “{}”", t().what_means, lens.term)}</h3>
                     {groups}
                 </article>
             }
         })
         .collect_view();
     view! {
-        <section aria-label=T.term_lens>
-            <h2>{T.term_lens}</h2>
+        <section aria-label=t().term_lens>
+            <h2>{t().term_lens}</h2>
             {lenses}
         </section>
     }
@@ -370,17 +371,17 @@ fn Shifts(review: Review) -> impl IntoView {
                     <td>{shift.text}</td>
                     <td>{delta(shift.shift.consensus_change)}</td>
                     <td>{delta(shift.shift.polarization_change)}</td>
-                    <td>{format!("{} {} {}", shift.shift.moved, T.of, shift.shift.n)}</td>
+                    <td>{format!("{} {} {}", shift.shift.moved, t().of, shift.shift.n)}</td>
                     <td>{format!("{} / {}", shift.shift.toward_median, shift.shift.away_from_median)}</td>
                 </tr>
             }
         })
         .collect_view();
     view! {
-        <section aria-label=T.shifts>
-            <h2>{T.shifts}</h2>
+        <section aria-label=t().shifts>
+            <h2>{t().shifts}</h2>
             <table class="review-table">
-                <thead><tr><th>{T.statement}</th><th>"ΔC"</th><th>"ΔP"</th><th>{T.moved_players}</th><th>{T.toward_away}</th></tr></thead>
+                <thead><tr><th>{t().statement}</th><th>"ΔC"</th><th>"ΔP"</th><th>{t().moved_players}</th><th>{t().toward_away}</th></tr></thead>
                 <tbody>{rows}</tbody>
             </table>
         </section>
@@ -417,9 +418,9 @@ pub fn ReviewIndex() -> impl IntoView {
         .map(|(name, codes)| view! { <SeriesChart name=name codes=codes /> })
         .collect_view();
     view! {
-        <header class="topbar"><a href="/" class="brand">{T.app_name}</a></header>
-        <h1 class="review-title">{T.all_sessions}</h1>
-        {if rooms.is_empty() { Some(view! { <p class="muted">{T.no_sessions}</p> }) } else { None }}
+        <header class="topbar"><a href="/" class="brand">{t().app_name}</a><LangSwitch /></header>
+        <h1 class="review-title">{t().all_sessions}</h1>
+        {if rooms.is_empty() { Some(view! { <p class="muted">{t().no_sessions}</p> }) } else { None }}
         <ul class="session-list">{list}</ul>
         {charts}
     }
@@ -469,7 +470,7 @@ fn SeriesChart(name: String, codes: Vec<String>) -> impl IntoView {
                     view! {
                         <figure class="series-term">
                             <figcaption>{term}</figcaption>
-                            <svg viewBox="0 0 600 190" role="img" aria-label=T.series_chart>
+                            <svg viewBox="0 0 600 190" role="img" aria-label=t().series_chart>
                                 <line class="axis" x1="40" y1="170" x2="580" y2="170"></line>
                                 <line class="axis" x1="40" y1="20" x2="40" y2="170"></line>
                                 <text x="4" y="24">"1"</text>
@@ -484,10 +485,10 @@ fn SeriesChart(name: String, codes: Vec<String>) -> impl IntoView {
         })
     };
     view! {
-        <section class="series" aria-label=T.series>
-            <h2>{format!("{} “{name}”", T.series)}</h2>
-            <p class="hint">{T.series_chart}</p>
-            <Suspense fallback=|| view! { <p class="muted">{T.loading}</p> }>{chart}</Suspense>
+        <section class="series" aria-label=t().series>
+            <h2>{format!("{} “{name}”", t().series)}</h2>
+            <p class="hint">{t().series_chart}</p>
+            <Suspense fallback=|| view! { <p class="muted">{t().loading}</p> }>{chart}</Suspense>
         </section>
     }
 }

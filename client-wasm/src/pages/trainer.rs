@@ -8,10 +8,10 @@ use leptos::prelude::*;
 
 use crate::api;
 use crate::components::{
-    CardChoice, Countdown, NotFound, RevealFigures, RevealView, Roster, Stage, StatementView, StatusLine, confirm,
-    reader_name, room_code_param, stage_memo,
+    CardChoice, Countdown, LangSwitch, NotFound, QrCode, RevealFigures, RevealView, Roster, Stage, StatementView,
+    StatusLine, confirm, reader_name, room_code_param, stage_memo,
 };
-use crate::i18n::T;
+use crate::i18n::{t, tr};
 use crate::session::Session;
 use crate::storage;
 
@@ -22,7 +22,7 @@ pub fn Trainer() -> impl IntoView {
     };
     adopt_invite(&code);
     let Some(token) = storage::trainer_token(&code) else {
-        return view! { <p class="notice">{T.trainer_no_token}</p> }.into_any();
+        return view! { <p class="notice">{t().trainer_no_token}</p> }.into_any();
     };
     let session = Session::open(code.clone(), Some(Join::Trainer { token }));
     let stage = stage_memo(session);
@@ -41,39 +41,39 @@ pub fn Trainer() -> impl IntoView {
             };
             let timer = turn.timer.filter(|timer| timer.remaining_ms > 0)?;
             let (id, label, msg) = if timer.running {
-                ("pause-timer", T.pause_timer, ClientMsg::PauseTimer)
+                ("pause-timer", t().pause_timer, ClientMsg::PauseTimer)
             } else {
-                ("resume-timer", T.resume_timer, ClientMsg::ResumeTimer)
+                ("resume-timer", t().resume_timer, ClientMsg::ResumeTimer)
             };
             Some(view! { <button id=id on:click=move |_| session.send(msg.clone())>{label}</button> })
         })
     };
     let controls = move || match stage.get() {
         Stage::NotJoined | Stage::Ended => ().into_any(),
-        Stage::Gone { .. } => view! { <p class="notice">{T.trainer_removed}</p> }.into_any(),
+        Stage::Gone { .. } => view! { <p class="notice">{t().trainer_removed}</p> }.into_any(),
         Stage::Lobby => view! {
             <SettingsForm session=session />
-            {button("start", T.start, ClientMsg::Start)}
+            {button("start", t().start, ClientMsg::Start)}
         }
         .into_any(),
         Stage::Choosing { reader: None } => view! { <CardChoice session=session from_pile=true /> }.into_any(),
         Stage::Choosing { reader } => view! {
-            <p class="notice">{reader_name(session, reader)}" "{T.reader_is_choosing}</p>
-            <button id="next" on:click=move |_| session.send(ClientMsg::Next)>{T.skip_reader}</button>
+            <p class="notice">{reader_name(session, reader)}" "{t().reader_is_choosing}</p>
+            <button id="next" on:click=move |_| session.send(ClientMsg::Next)>{t().skip_reader}</button>
         }
         .into_any(),
         Stage::Answering { statement, vote } => view! {
             <StatementView statement=statement vote=vote />
             <Countdown session=session />
-            {button("reveal", T.reveal, ClientMsg::Reveal)}
+            {button("reveal", t().reveal, ClientMsg::Reveal)}
             {timer_button}
-            <button id="skip" on:click=move |_| session.send(ClientMsg::Skip)>{T.skip}</button>
+            <button id="skip" on:click=move |_| session.send(ClientMsg::Skip)>{t().skip}</button>
         }
         .into_any(),
         Stage::Revealed { statement, vote } => view! {
             <StatementView statement=statement vote=vote />
-            {button("next", T.next, ClientMsg::Next)}
-            <button id="revote" on:click=move |_| session.send(ClientMsg::Revote)>{T.revote}</button>
+            {button("next", t().next, ClientMsg::Next)}
+            <button id="revote" on:click=move |_| session.send(ClientMsg::Revote)>{t().revote}</button>
             <RevealFigures session=session />
             <RevealView session=session />
         }
@@ -83,16 +83,20 @@ pub fn Trainer() -> impl IntoView {
 
     view! {
         <header class="topbar">
-            <a href="/" class="brand">{T.app_name}</a>
-            <span>{T.trainer_console}" · "<a id="to-review" href=format!("/review/{code}")>{T.to_review}</a></span>
+            <a href="/" class="brand">{t().app_name}</a>
+            <span>{t().trainer_console}" · "<a id="to-review" href=format!("/review/{code}")>{t().to_review}</a></span>
+            <LangSwitch />
         </header>
-        <section class="share" aria-label=T.join_at>
-            <p class="big-code" id="room-code">{code.clone()}</p>
-            <p>{T.join_at}" "<a href=join_link.clone()>{join_link.clone()}</a></p>
-            <p><a href=projector_link target="_blank">{T.projector}</a></p>
+        <section class="share" aria-label=t().join_at>
+            <div class="share-text">
+                <p class="big-code" id="room-code">{code.clone()}</p>
+                <p>{t().join_at}" "<a href=join_link.clone()>{join_link.clone()}</a></p>
+                <p><a href=projector_link target="_blank">{t().projector}</a></p>
+            </div>
+            <QrCode link=join_link.clone() />
         </section>
         <StatusLine session=session />
-        {move || matches!(stage.get(), Stage::Ended).then(|| view! { <p class="notice">{T.ended}</p> })}
+        {move || matches!(stage.get(), Stage::Ended).then(|| view! { <p class="notice">{t().ended}</p> })}
         <div class="controls">{controls}</div>
         <Roster session=session />
         {move || running().then(|| view! { <TrainerTools session=session code=code.clone() /> })}
@@ -151,7 +155,7 @@ fn SettingsForm(session: Session) -> impl IntoView {
                     view! {
                         <label class="check">
                             <input type="checkbox" prop:checked=checked on:change=move |ev| toggle_deck(id.clone(), event_target_checked(&ev)) />
-                            {format!("{} ({})", deck.title.nl, deck.cards)}
+                            {format!("{} ({})", tr(&deck.title), deck.cards)}
                         </label>
                     }
                 })
@@ -159,14 +163,14 @@ fn SettingsForm(session: Session) -> impl IntoView {
             let roles = list
                 .roles
                 .into_iter()
-                .map(|deck| view! { <option value=deck.id.clone() selected=deck.id == role_id>{deck.title.nl}</option> })
+                .map(|deck| view! { <option value=deck.id.clone() selected=deck.id == role_id>{tr(&deck.title)}</option> })
                 .collect_view();
             view! {
                 <fieldset>
-                    <legend>{T.statement_deck}</legend>
+                    <legend>{t().statement_deck}</legend>
                     {statements}
                 </fieldset>
-                <label for="role-deck">{T.role_deck}</label>
+                <label for="role-deck">{t().role_deck}</label>
                 <select id="role-deck" on:change=move |ev| {
                     session.send(ClientMsg::Configure { settings: current(), statement_decks: Vec::new(), role_deck: Some(event_target_value(&ev)) });
                 }>{roles}</select>
@@ -178,47 +182,47 @@ fn SettingsForm(session: Session) -> impl IntoView {
 
     view! {
         <details class="panel settings" open>
-            <summary>{T.settings}</summary>
+            <summary>{t().settings}</summary>
             {deck_choices}
             <DeckUpload session=session />
             {move || {
                 let settings = current();
                 let seconds = settings.timer.seconds().unwrap_or(60);
                 view! {
-                    <label for="hand-size">{T.hand_size}</label>
+                    <label for="hand-size">{t().hand_size}</label>
                     <select id="hand-size" on:change=move |ev| {
                         let size = event_target_value(&ev).parse().unwrap_or(3);
                         change(&|s| s.hand_size = size);
                     }>
                         {(1..=Settings::MAX_HAND_SIZE).map(|n| option(n.to_string(), n.to_string(), n == settings.hand_size)).collect_view()}
                     </select>
-                    <label for="reader-mode">{T.reader_mode}</label>
+                    <label for="reader-mode">{t().reader_mode}</label>
                     <select id="reader-mode" on:change=move |ev| {
                         let reader = if event_target_value(&ev) == "trainer" { ReaderMode::Trainer } else { ReaderMode::Rotating };
                         change(&|s| s.reader = reader);
                     }>
-                        {option("rotating".into(), T.reader_rotating.into(), settings.reader == ReaderMode::Rotating)}
-                        {option("trainer".into(), T.reader_trainer.into(), settings.reader == ReaderMode::Trainer)}
+                        {option("rotating".into(), t().reader_rotating.into(), settings.reader == ReaderMode::Rotating)}
+                        {option("trainer".into(), t().reader_trainer.into(), settings.reader == ReaderMode::Trainer)}
                     </select>
-                    <label for="perspective">{T.perspective}</label>
+                    <label for="perspective">{t().perspective}</label>
                     <select id="perspective" on:change=move |ev| {
                         let perspective = if event_target_value(&ev) == "own" { Perspective::Own } else { Perspective::Role };
                         change(&|s| s.perspective = perspective);
                     }>
-                        {option("role".into(), T.perspective_role.into(), settings.perspective == Perspective::Role)}
-                        {option("own".into(), T.perspective_own.into(), settings.perspective == Perspective::Own)}
+                        {option("role".into(), t().perspective_role.into(), settings.perspective == Perspective::Role)}
+                        {option("own".into(), t().perspective_own.into(), settings.perspective == Perspective::Own)}
                     </select>
-                    <label for="rotate-roles">{T.rotate_roles}</label>
+                    <label for="rotate-roles">{t().rotate_roles}</label>
                     <select id="rotate-roles" on:change=move |ev| {
                         let every = event_target_value(&ev).parse().unwrap_or(0);
                         change(&|s| s.rotate_roles_every = every);
                     }>
                         {[0u8, 1, 2, 3, 5].into_iter().map(|n| {
-                            let label = if n == 0 { T.rotate_never.to_owned() } else { format!("{} {n}", T.turn) };
+                            let label = if n == 0 { t().rotate_never.to_owned() } else { format!("{} {n}", t().turn) };
                             option(n.to_string(), label, n == settings.rotate_roles_every)
                         }).collect_view()}
                     </select>
-                    <label for="timer-mode">{T.timer}</label>
+                    <label for="timer-mode">{t().timer}</label>
                     <select id="timer-mode" on:change=move |ev| {
                         let timer = match event_target_value(&ev).as_str() {
                             "soft" => TimerMode::Soft { seconds },
@@ -227,12 +231,12 @@ fn SettingsForm(session: Session) -> impl IntoView {
                         };
                         change(&|s| s.timer = timer);
                     }>
-                        {option("off".into(), T.timer_off.into(), settings.timer == TimerMode::Off)}
-                        {option("soft".into(), T.timer_soft.into(), matches!(settings.timer, TimerMode::Soft { .. }))}
-                        {option("hard".into(), T.timer_hard.into(), matches!(settings.timer, TimerMode::Hard { .. }))}
+                        {option("off".into(), t().timer_off.into(), settings.timer == TimerMode::Off)}
+                        {option("soft".into(), t().timer_soft.into(), matches!(settings.timer, TimerMode::Soft { .. }))}
+                        {option("hard".into(), t().timer_hard.into(), matches!(settings.timer, TimerMode::Hard { .. }))}
                     </select>
                     {(settings.timer != TimerMode::Off).then(|| view! {
-                        <label for="timer-seconds">{T.timer_seconds}</label>
+                        <label for="timer-seconds">{t().timer_seconds}</label>
                         <input id="timer-seconds" type="number" min="10" max="900" step="5" prop:value=seconds.to_string()
                             on:change=move |ev| {
                                 let seconds: u16 = event_target_value(&ev).parse().unwrap_or(60);
@@ -245,12 +249,12 @@ fn SettingsForm(session: Session) -> impl IntoView {
                     <label class="check">
                         <input id="auto-reveal" type="checkbox" prop:checked=settings.auto_reveal
                             on:change=move |ev| { let on = event_target_checked(&ev); change(&|s| s.auto_reveal = on); } />
-                        {T.auto_reveal}
+                        {t().auto_reveal}
                     </label>
                     <label class="check">
                         <input id="anonymous" type="checkbox" prop:checked=settings.anonymous
                             on:change=move |ev| { let on = event_target_checked(&ev); change(&|s| s.anonymous = on); } />
-                        {T.anonymous}
+                        {t().anonymous}
                     </label>
                 }
             }}
@@ -278,7 +282,7 @@ fn DeckUpload(session: Session) -> impl IntoView {
             let result = match content {
                 Some(content) => api::upload_deck(&code, &token, &name, content).await,
                 None => Err(api::UploadRefused {
-                    message: Some(cards::Text::new(T.upload_unreadable, "")),
+                    message: Some(cards::Text::new(t().upload_unreadable, "")),
                     errors: Vec::new(),
                 }),
             };
@@ -288,23 +292,23 @@ fn DeckUpload(session: Session) -> impl IntoView {
     };
     let report = move || {
         outcome.get().map(|result| match result {
-            Ok(deck) => view! { <p class="confirmation" role="status">{format!("{} {} ({} {})", T.upload_done, deck.title.nl, deck.cards, T.cards)}</p> }.into_any(),
+            Ok(deck) => view! { <p class="confirmation" role="status">{format!("{} {} ({} {})", t().upload_done, tr(&deck.title), deck.cards, t().cards)}</p> }.into_any(),
             Err(refused) => {
                 let problems = refused
                     .errors
                     .into_iter()
                     .map(|problem| {
                         let place = if problem.field.is_empty() {
-                            format!("{} {}", T.line, problem.line)
+                            format!("{} {}", t().line, problem.line)
                         } else {
-                            format!("{} {} · {}", T.line, problem.line, problem.field)
+                            format!("{} {} · {}", t().line, problem.line, problem.field)
                         };
-                        view! { <li><strong>{place}</strong>": "{problem.message.nl}</li> }
+                        view! { <li><strong>{place}</strong>": "{tr(&problem.message)}</li> }
                     })
                     .collect_view();
                 view! {
                     <div class="upload-errors" role="alert">
-                        <p class="problem">{refused.message.map(|message| message.nl).unwrap_or_default()}</p>
+                        <p class="problem">{refused.message.as_ref().map(tr).unwrap_or_default()}</p>
                         <ul>{problems}</ul>
                     </div>
                 }
@@ -313,9 +317,9 @@ fn DeckUpload(session: Session) -> impl IntoView {
         })
     };
     view! {
-        <label for="deck-upload">{T.upload_deck}</label>
+        <label for="deck-upload">{t().upload_deck}</label>
         <input id="deck-upload" type="file" accept=".toml,.csv,text/csv" disabled=move || busy.get() on:change=chosen />
-        <p class="hint">{T.upload_hint}</p>
+        <p class="hint">{t().upload_hint}</p>
         {report}
     }
 }
@@ -335,28 +339,28 @@ fn TrainerTools(session: Session, code: String) -> impl IntoView {
     let invite_link = move || session.invite.get().map(|token| format!("{origin}/trainer/{code}#token={token}"));
     view! {
         <section class="panel tools">
-            {move || locked().then(|| view! { <p class="notice">{T.locked_note}</p> })}
+            {move || locked().then(|| view! { <p class="notice">{t().locked_note}</p> })}
             <div class="controls">
                 <button id="lock" on:click=move |_| session.send(ClientMsg::Lock { locked: !locked() })>
-                    {move || if locked() { T.unlock } else { T.lock }}
+                    {move || if locked() { t().unlock } else { t().lock }}
                 </button>
-                <button id="invite" on:click=move |_| session.send(ClientMsg::AddTrainer)>{T.invite_trainer}</button>
+                <button id="invite" on:click=move |_| session.send(ClientMsg::AddTrainer)>{t().invite_trainer}</button>
                 {move || (trainers() > 1).then(|| view! {
                     <button id="hand-over" on:click=move |_| {
                         if let Some(trainer) = me() {
                             session.send(ClientMsg::RemoveTrainer { trainer });
                         }
-                    }>{T.hand_over}</button>
+                    }>{t().hand_over}</button>
                 })}
                 <button id="end" class="danger" on:click=move |_| {
-                    if confirm(T.end_confirm) {
+                    if confirm(t().end_confirm) {
                         session.send(ClientMsg::End);
                     }
-                }>{T.end_session}</button>
+                }>{t().end_session}</button>
             </div>
-            <p class="muted">{move || format!("{} {}", trainers(), T.trainers_count)}</p>
+            <p class="muted">{move || format!("{} {}", trainers(), t().trainers_count)}</p>
             {move || invite_link().map(|link| view! {
-                <p>{T.invite_hint}</p>
+                <p>{t().invite_hint}</p>
                 <p><code class="invite-link">{link}</code></p>
             })}
         </section>

@@ -2,7 +2,7 @@
 
 use fantoccini::{Client, Locator};
 use tests::TestServer;
-use tests::browser::{Driver, click, client_dir, screenshot, type_into, wait_for};
+use tests::browser::{Driver, check_screen, click, client_dir, screenshot, type_into, wait_for};
 
 /// Joins from the home page as a participant would: code, name, "Meedoen".
 async fn join(browser: &Client, server: &TestServer, code: &str, name: &str) {
@@ -172,4 +172,161 @@ async fn a_round_with_a_timer_and_a_revote_on_the_console_a_phone_and_the_projec
     for browser in [trainer, projector, anna, bram] {
         let _ = browser.close().await;
     }
+}
+
+/// Every screen, on a phone (360 × 740) and a laptop (1280 × 800): a screenshot of each, and
+/// no serious or critical accessibility violation on any.
+#[tokio::test]
+async fn every_screen_at_phone_and_laptop_size_passes_axe() {
+    let server = TestServer::start_with(|config| config.client_dir = Some(client_dir())).await;
+    let driver = Driver::start().await;
+    let trainer = driver.browser(1280, 800).await;
+    let co_trainer = driver.browser(360, 740).await;
+    let anna = driver.browser(360, 740).await;
+    let bram = driver.browser(1280, 800).await;
+    let projector = driver.browser(1280, 800).await;
+    let pocket_projector = driver.browser(360, 740).await;
+
+    for (browser, size) in [(&trainer, "1280x800"), (&anna, "360x740")] {
+        browser.goto(&server.url()).await.expect("home");
+        wait_for(browser, "//select[@id='statement-deck']/option").await;
+        check_screen(browser, &format!("home-{size}")).await;
+    }
+    click(&trainer, "#create-room").await;
+    let code = wait_for(&trainer, "//*[@id='room-code']").await;
+    wait_for(&trainer, "//*[name()='svg' and contains(@class,'qr')]").await;
+    check_screen(&trainer, "trainer-lobby-1280x800").await;
+
+    click(&trainer, "#invite").await;
+    let invite = wait_for(&trainer, "//code[contains(@class,'invite-link')]").await;
+    co_trainer.goto(&invite).await.expect("the invite link");
+    wait_for(&co_trainer, "//*[@id='room-code']").await;
+    check_screen(&co_trainer, "trainer-lobby-360x740").await;
+
+    for (browser, size) in [(&projector, "1280x800"), (&pocket_projector, "360x740")] {
+        browser.goto(&format!("{}/projector/{code}", server.url())).await.expect("projector");
+        wait_for(browser, &format!("//p[contains(@class,'big-code')][contains(., '{code}')]")).await;
+        check_screen(browser, &format!("projector-lobby-{size}")).await;
+    }
+    for (browser, size, name) in [(&anna, "360x740", "Anna"), (&bram, "1280x800", "Bram")] {
+        browser.goto(&format!("{}/play/{code}", server.url())).await.expect("the join link");
+        wait_for(browser, "//input[@id='join-name']").await;
+        check_screen(browser, &format!("join-name-{size}")).await;
+        type_into(browser, "#join-name", name).await;
+        click(browser, "#join-submit").await;
+        wait_for(browser, "//p[contains(., 'Wachten tot de trainer begint')]").await;
+        check_screen(browser, &format!("player-lobby-{size}")).await;
+    }
+    wait_for(&trainer, "//section[contains(@class,'roster')]//li[contains(., 'Bram')]").await;
+    click(&trainer, "#start").await;
+
+    wait_for(&anna, "//p[contains(., 'Jij bent aan de beurt')]").await;
+    check_screen(&anna, "player-choosing-360x740").await;
+    wait_for(&bram, "//p[contains(., 'kiest een stelling')]").await;
+    check_screen(&bram, "player-waiting-1280x800").await;
+    click(&anna, ".hand-card").await;
+    for (browser, name) in [(&anna, "player-answering-360x740"), (&bram, "player-answering-1280x800")] {
+        wait_for(browser, "//button[@id='scale-3']").await;
+        check_screen(browser, name).await;
+    }
+    for (browser, name) in [(&trainer, "trainer-answering-1280x800"), (&co_trainer, "trainer-answering-360x740")] {
+        wait_for(browser, "//button[@id='reveal']").await;
+        check_screen(browser, name).await;
+    }
+    for (browser, name) in
+        [(&projector, "projector-answering-1280x800"), (&pocket_projector, "projector-answering-360x740")]
+    {
+        wait_for(browser, "//p[contains(@class,'projector-count')]").await;
+        check_screen(browser, name).await;
+    }
+    answer(&anna, "scale-2", "Eerst veiligheid.").await;
+    answer(&bram, "scale-5", "Het gezin beslist.").await;
+    for (browser, name) in [
+        (&anna, "player-reveal-360x740"),
+        (&bram, "player-reveal-1280x800"),
+        (&trainer, "trainer-reveal-1280x800"),
+        (&co_trainer, "trainer-reveal-360x740"),
+        (&projector, "projector-reveal-1280x800"),
+        (&pocket_projector, "projector-reveal-360x740"),
+    ] {
+        wait_for(browser, "//section[contains(@class,'reveal')]//*[name()='svg']").await;
+        check_screen(browser, name).await;
+    }
+    wait_for(&anna, "//*[name()='text'][contains(@class,'own-marker')]").await;
+
+    click(&trainer, "#next").await;
+    wait_for(&bram, "//p[contains(., 'Jij bent aan de beurt')]").await;
+    check_screen(&bram, "player-choosing-1280x800").await;
+
+    for (browser, size) in [(&trainer, "1280x800"), (&co_trainer, "360x740")] {
+        browser.goto(&format!("{}/review/{code}", server.url())).await.expect("review");
+        wait_for(browser, "//article[contains(@class,'statement-review')]").await;
+        check_screen(browser, &format!("review-{size}")).await;
+        browser.goto(&format!("{}/review", server.url())).await.expect("all sessions");
+        wait_for(browser, &format!("//a[contains(., '{code}')]")).await;
+        check_screen(browser, &format!("review-index-{size}")).await;
+    }
+
+    // English, for whoever prefers it: the switch is on every page and sticks.
+    click(&anna, "#switch-language").await;
+    wait_for(&anna, "//p[contains(., 'is choosing a statement')]").await;
+    wait_for(&anna, "//button[@id='switch-language'][contains(., 'Nederlands')]").await;
+    check_screen(&anna, "player-waiting-english-360x740").await;
+
+    for browser in [trainer, co_trainer, anna, bram, projector, pocket_projector] {
+        let _ = browser.close().await;
+    }
+}
+
+/// The server goes away and comes back (a restart, a network hiccup): the phone says so, finds
+/// its seat again by itself, and the half-typed argument is still there.
+#[tokio::test]
+async fn a_half_typed_answer_survives_a_lost_connection() {
+    use tests::process::{ServerProcess, free_addr};
+    let data = tests::scratch_dir("reconnect");
+    let addr = free_addr();
+    let mut server = ServerProcess::start_serving(&data, addr, &client_dir()).await;
+    let url = format!("http://{addr}");
+    let driver = Driver::start().await;
+    let trainer = driver.browser(1280, 800).await;
+    let anna = driver.browser(360, 740).await;
+    let bram = driver.browser(360, 740).await;
+
+    trainer.goto(&url).await.expect("home");
+    wait_for(&trainer, "//select[@id='statement-deck']/option").await;
+    click(&trainer, "#create-room").await;
+    let code = wait_for(&trainer, "//*[@id='room-code']").await;
+    for (browser, name) in [(&anna, "Anna"), (&bram, "Bram")] {
+        browser.goto(&format!("{url}/play/{code}")).await.expect("join link");
+        type_into(browser, "#join-name", name).await;
+        click(browser, "#join-submit").await;
+        wait_for(browser, "//p[contains(., 'Wachten tot de trainer begint')]").await;
+    }
+    wait_for(&trainer, "//section[contains(@class,'roster')]//li[contains(., 'Bram')]").await;
+    click(&trainer, "#start").await;
+    wait_for(&anna, "//p[contains(., 'Jij bent aan de beurt')]").await;
+    click(&anna, ".hand-card").await;
+
+    click(&bram, "#scale-3").await;
+    type_into(&bram, "#argument", "Half getypt, nog niet").await;
+    server.kill().await;
+    wait_for(&bram, "//p[contains(@class,'banner')][contains(., 'Verbinding kwijt')]").await;
+    screenshot(&bram, "connection-lost-360x740").await;
+
+    server = ServerProcess::start_serving(&data, addr, &client_dir()).await;
+    wait_for(&bram, "//body[not(.//p[contains(@class,'banner')])]").await;
+    let argument = bram.find(Locator::Css("#argument")).await.expect("the argument field");
+    assert_eq!(argument.prop("value").await.expect("its value").as_deref(), Some("Half getypt, nog niet"));
+    let chosen = bram.find(Locator::Css("#scale-3")).await.expect("the scale");
+    assert_eq!(chosen.attr("aria-pressed").await.expect("pressed?").as_deref(), Some("true"));
+    type_into(&bram, "#argument", " verstuurd.").await;
+    click(&bram, "#submit-answer").await;
+    wait_for(&bram, "//p[contains(@class, 'confirmation')]").await;
+    wait_for(&trainer, "//li[contains(., 'Bram')]/span[contains(@class,'answer-state answered')]").await;
+
+    for browser in [trainer, anna, bram] {
+        let _ = browser.close().await;
+    }
+    server.kill().await;
+    let _ = std::fs::remove_dir_all(&data);
 }
