@@ -6,6 +6,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Request, RequestInit, Response};
 
+use crate::i18n::t;
+
 #[derive(Debug, Clone, Deserialize)]
 pub struct DeckSummary {
     pub id: String,
@@ -88,18 +90,17 @@ fn parse<T: serde::de::DeserializeOwned>(status: u16, body: &str) -> Result<T, T
     Err(serde_json::from_str::<ApiError>(body).map(|error| error.message).unwrap_or_else(|_| refused_status(status)))
 }
 
+/// The visitor's language only: these sentences come from the translation files.
+fn local(text: String) -> Text {
+    Text::new(text, "")
+}
+
 fn refused_status(status: u16) -> Text {
-    Text::new(
-        format!("De server kon dit niet doen (status {status}). Probeer het opnieuw."),
-        format!("The server could not do this (status {status}). Try again."),
-    )
+    local(t().server_refused.replace("{status}", &status.to_string()))
 }
 
 fn unreachable_server() -> Text {
-    Text::new(
-        "De server is niet bereikbaar. Probeer het zo opnieuw.",
-        "The server cannot be reached. Try again shortly.",
-    )
+    local(t().server_unreachable.to_owned())
 }
 
 async fn fetch(method: &str, path: &str, body: Option<String>) -> Result<(u16, String), Text> {
