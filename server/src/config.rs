@@ -36,7 +36,9 @@ pub struct Limits {
     pub socket_send_buffer_bytes: usize,
     /// The websocket read buffer per connection.
     pub read_buffer_bytes: usize,
-    /// The websocket write buffer per connection, and the most it may grow to.
+    /// The websocket write buffer per connection, and the most it may grow to (a frame larger
+    /// than that could not be sent at all: a welcome with large decks, a reveal of forty long
+    /// arguments).
     pub write_buffer_bytes: usize,
     pub max_write_buffer_bytes: usize,
     /// Messages a connection may send per second on average, and in one burst; more closes it
@@ -69,7 +71,7 @@ impl Default for Limits {
             socket_send_buffer_bytes: 64 * 1024,
             read_buffer_bytes: 8 * 1024,
             write_buffer_bytes: 8 * 1024,
-            max_write_buffer_bytes: 64 * 1024,
+            max_write_buffer_bytes: 1024 * 1024,
             messages_per_second: 20,
             message_burst: 40,
             hello_timeout: Duration::from_secs(10),

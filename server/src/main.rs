@@ -57,6 +57,9 @@ struct Serve {
     /// Most websockets from one network address at once (a classroom shares one).
     #[arg(long, default_value_t = 200)]
     connections_per_ip: usize,
+    /// Messages one connection may send per second on average (bursts of twice that).
+    #[arg(long, default_value_t = 20)]
+    messages_per_second: u32,
 }
 
 /// Work on the event store in `--data`, without serving.
@@ -130,6 +133,8 @@ async fn serve(options: Serve) -> anyhow::Result<()> {
     config.limits.max_rooms = options.max_rooms;
     config.limits.max_players_per_room = options.max_players;
     config.limits.guard.connections_per_ip = options.connections_per_ip.max(usize::from(options.max_players));
+    config.limits.messages_per_second = options.messages_per_second;
+    config.limits.message_burst = options.messages_per_second.saturating_mul(2);
     if let Some(folder) = options.decks {
         load_decks(&mut config, &folder)?;
     }

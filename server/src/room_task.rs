@@ -450,7 +450,9 @@ impl RoomActor {
         }
         let frames: BTreeMap<Frame, Utf8Bytes> = updates
             .into_iter()
-            .map(|(frame, (_, updates))| (frame, encode(&ServerMsg::Update { seq: self.seq, updates })))
+            .map(|(frame, (_, updates))| {
+                (frame, encode(&ServerMsg::Update { seq: self.seq, updates: latest_lists(updates) }))
+            })
             .collect();
         let recipients: Vec<(ConnId, Utf8Bytes)> = self
             .conns
@@ -506,6 +508,23 @@ async fn sleep_until(deadline: Option<u64>) {
         Some(ms) => tokio::time::sleep_until(instant_at(ms)).await,
         None => std::future::pending().await,
     }
+}
+
+/// A hand or a pile update replaces the whole list, so within one frame only the last of each
+/// matters: dealing forty seats from the pile sends the trainer one pile, not forty.
+fn latest_lists(updates: Vec<Update>) -> Vec<Update> {
+    let last_pile = updates.iter().rposition(|update| matches!(update, Update::Pile { .. }));
+    let last_hand = updates.iter().rposition(|update| matches!(update, Update::Hand { .. }));
+    updates
+        .into_iter()
+        .enumerate()
+        .filter(|(i, update)| match update {
+            Update::Pile { .. } => Some(*i) == last_pile,
+            Update::Hand { .. } => Some(*i) == last_hand,
+            _ => true,
+        })
+        .map(|(_, update)| update)
+        .collect()
 }
 
 fn encode(msg: &ServerMsg) -> Utf8Bytes {

@@ -3,11 +3,15 @@
 //! - `run [-- SERVER ARGS]`: builds the browser client in release and starts the server with
 //!   its embedded defaults (SQLite store in ./standpunt-data, built-in decks).
 //! - `test`: the same set-up plus Chromium and ChromeDriver, then every test.
+//! - `bench`: release builds, then the load generator against the server and the bare relay;
+//!   a table on stdout and target/bench/summary.json (see BENCHMARKS.md).
 //! - `client`: only builds the browser client into target/client.
 
 use std::env;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
+
+mod bench;
 
 type Result<T = ()> = std::result::Result<T, String>;
 
@@ -17,7 +21,9 @@ fn main() -> ExitCode {
         Some("run") => run(&args[1..]),
         Some("test") => test(&args[1..]),
         Some("client") => build_client().map(|_| ()),
-        _ => Err("usage: cargo xtask run [-- server arguments] | test [-- test filter] | client".to_owned()),
+        Some("bench") => bench::run(&args[1..]),
+        _ => Err("usage: cargo xtask run [-- server arguments] | test [-- test filter] | bench [--quick] | client"
+            .to_owned()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -96,7 +102,7 @@ fn supply_chain() -> Result {
 }
 
 /// Builds the Leptos client for wasm32 and runs wasm-bindgen; returns the folder to serve.
-fn build_client() -> Result<PathBuf> {
+pub(crate) fn build_client() -> Result<PathBuf> {
     ensure_wasm_target()?;
     let bindgen = ensure_wasm_bindgen()?;
     step("building the browser client (release)");
@@ -187,29 +193,29 @@ fn ensure_browser() -> Result {
     }
 }
 
-fn which(program: &str) -> bool {
+pub(crate) fn which(program: &str) -> bool {
     env::var_os("PATH").is_some_and(|paths| env::split_paths(&paths).any(|dir| dir.join(program).is_file()))
 }
 
-fn root() -> PathBuf {
+pub(crate) fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
 }
 
-fn target_dir() -> PathBuf {
+pub(crate) fn target_dir() -> PathBuf {
     env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root().join("target"))
 }
 
-fn cargo() -> Command {
+pub(crate) fn cargo() -> Command {
     let mut command = Command::new(env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
     command.current_dir(root());
     command
 }
 
-fn step(what: &str) {
+pub(crate) fn step(what: &str) {
     eprintln!("==> {what}");
 }
 
-fn status(command: &mut Command) -> Result {
+pub(crate) fn status(command: &mut Command) -> Result {
     let shown = format!("{command:?}");
     match command.status() {
         Ok(exit) if exit.success() => Ok(()),

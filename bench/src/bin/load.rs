@@ -1,0 +1,357 @@
+//! The load generator: real websocket clients (TCP_NODELAY) playing real statement rounds over
+//! loopback against Standpunt or the bare relay, with no think time. One task per room drives
+//! the trainer and every player of that room.
+//!
+//! `standpunt-load --url http://127.0.0.1:8080 --rooms R --players P --seconds S [--rate N]`
+//! plays closed loop (the next round as soon as the last one is revealed) or, with `--rate`,
+//! open loop (each room starts a round every 1/N seconds; latency counts from the planned start).
+//! `standpunt-load --url … --idle N` connects N players and holds them. Results go to stdout
+//! as one JSON object.
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use anyhow::{Context as _, bail};
+use futures_util::stream::{SplitSink, SplitStream, select_all};
+use futures_util::{SinkExt, StreamExt};
+use hdrhistogram::Histogram;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpSocket, TcpStream};
+use tokio::sync::Mutex;
+use tokio::time::Instant;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{WebSocketStream, client_async};
+
+type Socket = WebSocketStream<TcpStream>;
+
+/// Votes per statement before the trainer moves on (the game allows twenty).
+const VOTES: u32 = 20;
+/// Connections per source address: the server's per-address limit is 200.
+const PER_ADDRESS: usize = 190;
+
+struct Options {
+    addr: SocketAddr,
+    rooms: usize,
+    players: usize,
+    seconds: u64,
+    rate: Option<f64>,
+    idle: Option<usize>,
+}
+
+#[derive(Default)]
+struct Totals {
+    rounds: AtomicU64,
+    frames: AtomicU64,
+    errors: AtomicU64,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let options = parse()?;
+    let totals = Arc::new(Totals::default());
+    let histogram = Arc::new(Mutex::new(Histogram::<u64>::new_with_bounds(1, 60_000_000, 3)?));
+    let sources = Arc::new(AtomicU64::new(0));
+    if let Some(idle) = options.idle {
+        return hold_idle(&options, idle, &sources).await;
+    }
+    // Every room is set up first; the clock starts when the last one is ready.
+    let ready = Arc::new(tokio::sync::Barrier::new(options.rooms + 1));
+    let mut rooms = Vec::new();
+    for room in 0..options.rooms {
+        let (totals, histogram, sources, ready) = (totals.clone(), histogram.clone(), sources.clone(), ready.clone());
+        let (addr, players, rate, seconds) = (options.addr, options.players, options.rate, options.seconds);
+        rooms.push(tokio::spawn(async move {
+            let run =
+                Run { addr, room, players, rate, seconds, totals: &totals, histogram: &histogram, sources: &sources };
+            if let Err(error) = play_room(run, &ready).await {
+                totals.errors.fetch_add(1, Ordering::Relaxed);
+                eprintln!("room {room}: {error:#}");
+            }
+        }));
+    }
+    ready.wait().await;
+    let start = Instant::now();
+    let cpu_before = own_cpu_seconds();
+    for room in rooms {
+        let _ = room.await;
+    }
+    let elapsed = start.elapsed().as_secs_f64();
+    let histogram = histogram.lock().await;
+    let rounds = totals.rounds.load(Ordering::Relaxed);
+    let ms = |quantile: f64| histogram.value_at_quantile(quantile) as f64 / 1000.0;
+    let summary = serde_json::json!({
+        "rooms": options.rooms,
+        "players": options.players,
+        "mode": if options.rate.is_some() { "open" } else { "closed" },
+        "seconds": elapsed,
+        "rounds": rounds,
+        "rounds_per_s": rounds as f64 / elapsed,
+        "frames_per_s": totals.frames.load(Ordering::Relaxed) as f64 / elapsed,
+        "p50_ms": ms(0.50),
+        "p99_ms": ms(0.99),
+        "p999_ms": ms(0.999),
+        "errors": totals.errors.load(Ordering::Relaxed),
+        "generator_cpu_s": own_cpu_seconds() - cpu_before,
+    });
+    println!("{summary}");
+    Ok(())
+}
+
+fn parse() -> anyhow::Result<Options> {
+    let mut options =
+        Options { addr: "127.0.0.1:8080".parse()?, rooms: 1, players: 3, seconds: 10, rate: None, idle: None };
+    let mut args = std::env::args().skip(1);
+    while let Some(flag) = args.next() {
+        let value = args.next().with_context(|| format!("{flag} needs a value"))?;
+        match flag.as_str() {
+            "--url" => options.addr = value.trim_start_matches("http://").trim_end_matches('/').parse()?,
+            "--rooms" => options.rooms = value.parse()?,
+            "--players" => options.players = value.parse()?,
+            "--seconds" => options.seconds = value.parse()?,
+            "--rate" => options.rate = Some(value.parse()?),
+            "--idle" => options.idle = Some(value.parse()?),
+            other => bail!("unknown option {other}"),
+        }
+    }
+    Ok(options)
+}
+
+/// Connects from 127.0.0.x, a new x every `PER_ADDRESS` connections, as many classrooms would.
+async fn connect(addr: SocketAddr, path: &str, sources: &AtomicU64) -> anyhow::Result<Socket> {
+    let n = sources.fetch_add(1, Ordering::Relaxed) as usize;
+    let host = 2 + (n / PER_ADDRESS) % 250;
+    let socket = TcpSocket::new_v4()?;
+    socket.bind(SocketAddr::new(IpAddr::from([127, 0, 0, host as u8]), 0))?;
+    let stream = socket.connect(addr).await?;
+    stream.set_nodelay(true)?;
+    let (socket, _) = client_async(format!("ws://{addr}{path}"), stream).await?;
+    Ok(socket)
+}
+
+/// One HTTP request over its own connection; returns the body.
+async fn http(addr: SocketAddr, method: &str, path: &str, body: &str) -> anyhow::Result<String> {
+    let mut stream = TcpStream::connect(addr).await?;
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await?;
+    Ok(response.split_once("\r\n\r\n").map(|(_, body)| body.to_owned()).unwrap_or_default())
+}
+
+async fn send(sink: &mut SplitSink<Socket, Message>, text: String) -> anyhow::Result<()> {
+    sink.send(Message::text(text)).await?;
+    Ok(())
+}
+
+/// Reads one socket until a text frame that contains `wanted`; returns it.
+async fn until(stream: &mut SplitStream<Socket>, wanted: &str) -> anyhow::Result<String> {
+    while let Some(frame) = stream.next().await {
+        if let Message::Text(text) = frame? {
+            if text.contains("\"type\":\"error\"") {
+                bail!("refused: {text}");
+            }
+            if text.contains(wanted) {
+                return Ok(text.to_string());
+            }
+        }
+    }
+    bail!("the connection closed while waiting for {wanted}")
+}
+
+/// What one room's task needs to know.
+struct Run<'a> {
+    addr: SocketAddr,
+    room: usize,
+    players: usize,
+    rate: Option<f64>,
+    seconds: u64,
+    totals: &'a Totals,
+    histogram: &'a Mutex<Histogram<u64>>,
+    sources: &'a AtomicU64,
+}
+
+/// Sets a room up, waits until every room is, then plays rounds until the time is up. A room
+/// whose set-up fails still meets the others at the barrier, so none waits for ever.
+async fn play_room(run: Run<'_>, ready: &tokio::sync::Barrier) -> anyhow::Result<()> {
+    let setup = set_up(&run).await;
+    ready.wait().await;
+    let room = setup?;
+    play(&run, room).await
+}
+
+/// One room, seated and started.
+struct Table {
+    trainer_sink: SplitSink<Socket, Message>,
+    trainer_stream: SplitStream<Socket>,
+    sinks: Vec<SplitSink<Socket, Message>>,
+    streams: Vec<SplitStream<Socket>>,
+    cards: Vec<String>,
+}
+
+async fn set_up(run: &Run<'_>) -> anyhow::Result<Table> {
+    let Run { addr, room, players, sources, .. } = *run;
+    let decks = r#"["containerbegrippen","samenwerken-rond-het-gezin","ruimte-geeft-vaart","wijkteam"]"#;
+    let settings = r#"{"hand_size":3,"reader":"trainer","perspective":"role","rotate_roles_every":0,"timer":{"mode":"off"},"auto_reveal":true,"anonymous":false}"#;
+    let body = format!(r#"{{"statement_decks":{decks},"role_deck":"keukentafel","settings":{settings}}}"#);
+    let created: serde_json::Value = serde_json::from_str(&http(addr, "POST", "/api/rooms", &body).await?)?;
+    let code = created["code"].as_str().context("a room code")?.to_owned();
+    let token = created["trainer_token"].as_str().context("a trainer token")?.to_owned();
+
+    let (mut trainer_sink, mut trainer_stream) = connect(addr, &format!("/ws?room={code}"), sources).await?.split();
+    let hello = format!(r#"{{"type":"hello","id":1,"protocol":1,"join":{{"as":"trainer","token":"{token}"}}}}"#);
+    send(&mut trainer_sink, hello).await?;
+    let welcome: serde_json::Value = serde_json::from_str(&until(&mut trainer_stream, "\"welcome\"").await?)?;
+    let mut cards: Vec<String> = welcome["view"]["pile"]
+        .as_array()
+        .map(|pile| pile.iter().filter_map(|card| card["id"].as_str().map(str::to_owned)).collect())
+        .unwrap_or_default();
+    cards.reverse();
+
+    let mut sinks = Vec::new();
+    let mut streams = Vec::new();
+    for seat in 0..players {
+        let (mut sink, mut stream) = connect(addr, &format!("/ws?room={code}"), sources).await?.split();
+        let hello =
+            format!(r#"{{"type":"hello","id":1,"protocol":1,"join":{{"as":"player","name":"Speler {room}-{seat}"}}}}"#);
+        send(&mut sink, hello).await?;
+        until(&mut stream, "\"welcome\"").await?;
+        sinks.push(sink);
+        streams.push(stream);
+    }
+    send(&mut trainer_sink, r#"{"type":"start","id":2}"#.to_owned()).await?;
+    // The game shows its trainer the pile once the cards are dealt; the relay in its welcome.
+    let started: serde_json::Value = serde_json::from_str(&until(&mut trainer_stream, "\"turn_started\"").await?)?;
+    if let Some(pile) =
+        started["updates"].as_array().and_then(|updates| updates.iter().find(|update| update["kind"] == "pile"))
+    {
+        cards = pile["cards"]
+            .as_array()
+            .map(|cards| cards.iter().filter_map(|card| card["id"].as_str().map(str::to_owned)).collect())
+            .unwrap_or_default();
+        cards.reverse();
+    }
+    Ok(Table { trainer_sink, trainer_stream, sinks, streams, cards })
+}
+
+async fn play(run: &Run<'_>, table: Table) -> anyhow::Result<()> {
+    let Run { players, rate, seconds, totals, histogram, .. } = *run;
+    let Table { mut trainer_sink, mut trainer_stream, mut sinks, streams, mut cards } = table;
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let mut events =
+        select_all(streams.into_iter().enumerate().map(|(seat, stream)| stream.map(move |frame| (seat, frame))));
+    let answer = r#"{"type":"answer","position":4,"argument":"Omdat het gezin zelf het beste weet wat nodig is."}"#;
+
+    let mut vote = 0u32;
+    let interval = rate.map(|rate| Duration::from_secs_f64(1.0 / rate));
+    let mut planned = Instant::now();
+    while Instant::now() < deadline {
+        if interval.is_some() {
+            tokio::time::sleep_until(planned).await;
+        }
+        // The trainer puts a statement on the table, or opens a re-vote.
+        let command = if vote == 0 || vote == VOTES {
+            if vote == VOTES {
+                send(&mut trainer_sink, r#"{"type":"next"}"#.to_owned()).await?;
+            }
+            vote = 0;
+            let Some(card) = cards.pop() else { break };
+            format!(r#"{{"type":"play","card":"{card}"}}"#)
+        } else {
+            r#"{"type":"revote"}"#.to_owned()
+        };
+        vote += 1;
+        let started = Instant::now();
+        send(&mut trainer_sink, command).await?;
+        // Every player answers the moment the statement reaches them.
+        let mut answered = vec![false; players];
+        let mut revealed = vec![false; players];
+        let (mut answers, mut reveals) = (0, 0);
+        let mut last_answer = started;
+        while reveals < players {
+            let Some((seat, frame)) = events.next().await else { bail!("the players' connections closed") };
+            let Message::Text(text) = frame? else { continue };
+            totals.frames.fetch_add(1, Ordering::Relaxed);
+            if text.contains("\"type\":\"error\"") {
+                totals.errors.fetch_add(1, Ordering::Relaxed);
+            }
+            if !answered[seat] && (text.contains("\"played\"") || text.contains("\"revote_opened\"")) {
+                answered[seat] = true;
+                answers += 1;
+                send(&mut sinks[seat], answer.to_owned()).await?;
+                if answers == players {
+                    last_answer = Instant::now();
+                }
+            }
+            if !revealed[seat] && text.contains("\"revealed\"") {
+                revealed[seat] = true;
+                reveals += 1;
+            }
+        }
+        let from = if interval.is_some() { planned } else { last_answer };
+        let micros = from.elapsed().as_micros().max(1) as u64;
+        histogram.lock().await.record(micros.min(60_000_000))?;
+        totals.rounds.fetch_add(1, Ordering::Relaxed);
+        if let Some(interval) = interval {
+            planned += interval;
+        }
+        // Drain what the trainer was sent, so its queue never fills.
+        while let Ok(Some(Ok(frame))) = tokio::time::timeout(Duration::ZERO, trainer_stream.next()).await {
+            if let Message::Text(text) = frame {
+                totals.frames.fetch_add(1, Ordering::Relaxed);
+                if text.contains("\"type\":\"error\"") {
+                    totals.errors.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Connects `count` players (40 a room, rooms in parallel) and holds them until killed;
+/// prints when all are in.
+async fn hold_idle(options: &Options, count: usize, sources: &Arc<AtomicU64>) -> anyhow::Result<()> {
+    let rooms = count.div_ceil(40);
+    let mut tasks = Vec::new();
+    for room in 0..rooms {
+        let (addr, sources) = (options.addr, sources.clone());
+        let seats = 40.min(count - room * 40);
+        tasks.push(tokio::spawn(async move {
+            let body = r#"{"statement_decks":["containerbegrippen"],"role_deck":"keukentafel"}"#;
+            let created: serde_json::Value = serde_json::from_str(&http(addr, "POST", "/api/rooms", body).await?)?;
+            let code = created["code"].as_str().context("a room code")?.to_owned();
+            let mut held = Vec::new();
+            for seat in 0..seats {
+                let (mut sink, mut stream) = connect(addr, &format!("/ws?room={code}"), &sources).await?.split();
+                let hello =
+                    format!(r#"{{"type":"hello","protocol":1,"join":{{"as":"player","name":"Stil {room}-{seat}"}}}}"#);
+                send(&mut sink, hello).await?;
+                until(&mut stream, "\"welcome\"").await?;
+                held.push((sink, stream));
+            }
+            anyhow::Ok(held)
+        }));
+    }
+    let mut held = Vec::new();
+    for task in tasks {
+        held.extend(task.await??);
+    }
+    println!("{}", serde_json::json!({ "idle_connections": held.len() }));
+    // Keep reading, so pings are answered and the server does not drop the idle players.
+    let mut all = select_all(held.into_iter().map(|(_, stream)| stream));
+    while all.next().await.is_some() {}
+    Ok(())
+}
+
+/// This process's CPU time (user + system), in seconds.
+fn own_cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let fields: Vec<&str> =
+        stat.rsplit_once(')').map(|(_, rest)| rest.split_whitespace().collect()).unwrap_or_default();
+    let ticks: f64 = fields.get(11..13).map(|t| t.iter().filter_map(|v| v.parse::<f64>().ok()).sum()).unwrap_or(0.0);
+    ticks / 100.0
+}

@@ -1,0 +1,357 @@
+//! `cargo xtask bench`: Standpunt and the bare relay under the same load, side by side.
+//!
+//! The server runs on core 0 and the load generator on core 1 (`taskset`). For each scenario the server's CPU time and memory are read from
+//! /proc; the generator reports rounds, frames and the reveal latency. Results: a table on
+//! stdout and target/bench/summary.json.
+
+use std::fmt::Write as _;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+use crate::{Result, build_client, cargo, status, step, target_dir, which};
+
+/// One load scenario and what it measured.
+struct Outcome {
+    target: &'static str,
+    label: String,
+    players: usize,
+    rooms: usize,
+    rounds_per_s: f64,
+    frames_per_s: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+    p999_ms: f64,
+    errors: u64,
+    server_cpu_s: f64,
+    server_busy: f64,
+    generator_busy: f64,
+    cpu_ms_per_round: f64,
+    rss_mib: f64,
+}
+
+pub fn run(args: &[String]) -> Result {
+    let quick = args.iter().any(|arg| arg == "--quick");
+    let seconds = if quick { 3 } else { 8 };
+    step("building release binaries and the client");
+    status(cargo().args(["build", "--release", "--package", "server", "--package", "bench"]))?;
+    let client = build_client()?;
+    let release = target_dir().join("release");
+    let out = target_dir().join("bench");
+    std::fs::create_dir_all(&out).map_err(|error| format!("cannot create {}: {error}", out.display()))?;
+
+    let mut outcomes = Vec::new();
+    for target in ["game", "relay"] {
+        for (players, rooms) in [(3, 40), (8, 15), (30, 4)] {
+            let server = Server::start(target, &release, &out)?;
+            outcomes.push(measure(
+                &server,
+                target,
+                &format!("closed P={players}"),
+                players,
+                rooms,
+                seconds,
+                None,
+                &release,
+            )?);
+        }
+        let server = Server::start(target, &release, &out)?;
+        outcomes.push(measure(&server, target, "open P=8 at 10/s a room", 8, 15, seconds, Some(10.0), &release)?);
+    }
+    let idle = if quick { 2_000 } else { 10_000 };
+    let rss_per_idle_kib = idle_memory(&release, &out, idle)?;
+    let ten_thousand = if quick {
+        None
+    } else {
+        let server = Server::start("game", &release, &out)?;
+        Some(measure(&server, "game", "10,000 players: 1,250 rooms of 8", 8, 1_250, 15, None, &release)?)
+    };
+    let gzip = gzip_size(&client)?;
+
+    print_table(&outcomes, ten_thousand.as_ref());
+    let game = outcomes.iter().find(|o| o.target == "game" && o.label == "closed P=8");
+    let relay = outcomes.iter().find(|o| o.target == "relay" && o.label == "closed P=8");
+    let (Some(game), Some(relay)) = (game, relay) else { return Err("no P=8 measurement".to_owned()) };
+    let errors: u64 = outcomes.iter().chain(&ten_thousand).map(|o| o.errors).sum();
+    let summary = summary_json(&outcomes, ten_thousand.as_ref(), game, relay, rss_per_idle_kib, idle, errors, gzip);
+    let file = out.join("summary.json");
+    std::fs::write(&file, summary).map_err(|error| format!("cannot write {}: {error}", file.display()))?;
+    println!("\nrounds/s game ÷ relay (P=8): {:.2}", game.rounds_per_s / relay.rounds_per_s);
+    println!("p99 game ÷ relay (P=8):      {:.2}", game.p99_ms / relay.p99_ms);
+    println!("CPU per round game ÷ relay:  {:.2}", game.cpu_ms_per_round / relay.cpu_ms_per_round);
+    println!("server RSS per idle player:  {rss_per_idle_kib:.1} KiB ({idle} players)");
+    if let Some(big) = &ten_thousand {
+        println!("10,000 players: p99 {:.1} ms, {} errors, {:.0} rounds/s", big.p99_ms, big.errors, big.rounds_per_s);
+    }
+    println!("client transfer size (gzip): {gzip} bytes");
+    println!("summary: {}", file.display());
+    Ok(())
+}
+
+/// A server (the game or the relay) pinned to core 0; killed on drop.
+struct Server {
+    child: Child,
+    url: String,
+    _data: Option<PathBuf>,
+}
+
+impl Server {
+    fn start(target: &str, release: &Path, out: &Path) -> Result<Server> {
+        let data = out.join("data");
+        let _ = std::fs::remove_dir_all(&data);
+        let mut command = pinned(0);
+        if target == "game" {
+            command
+                .arg(release.join("standpunt"))
+                .args(["--addr", "127.0.0.1:0", "--messages-per-second", "1000000", "--data"])
+                .arg(&data);
+            command.env("RUST_LOG", "warn");
+        } else {
+            command.arg(release.join("standpunt-relay")).args(["--addr", "127.0.0.1:0"]);
+        }
+        let mut child = command
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|error| format!("cannot start {target}: {error}"))?;
+        let stdout = child.stdout.take().ok_or("no stdout")?;
+        let mut line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .map_err(|error| format!("cannot read {target}'s address: {error}"))?;
+        let url =
+            line.split("http://").nth(1).and_then(|rest| rest.split('/').next()).map(|addr| format!("http://{addr}"));
+        let url = url.ok_or_else(|| format!("{target} printed no address: {line:?}"))?;
+        Ok(Server { child, url, _data: (target == "game").then_some(data) })
+    }
+
+    fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A command pinned to `core` (when `taskset` is here); the program to run comes as its first
+/// argument. (The open-file limit is the machine's: 20,000 here, which a container may not
+/// raise, so the idle test stays below it.)
+fn pinned(core: usize) -> Command {
+    let mut prefix: Vec<String> = Vec::new();
+    if which("taskset") {
+        prefix.extend(["taskset".into(), "-c".into(), core.to_string()]);
+    }
+    let mut command = Command::new(if prefix.is_empty() { "env".to_owned() } else { prefix.remove(0) });
+    command.args(prefix);
+    command
+}
+
+#[allow(clippy::too_many_arguments)]
+fn measure(
+    server: &Server,
+    target: &'static str,
+    label: &str,
+    players: usize,
+    rooms: usize,
+    seconds: u64,
+    rate: Option<f64>,
+    release: &Path,
+) -> Result<Outcome> {
+    step(&format!("{target}: {label}, {rooms} rooms"));
+    let mut command = pinned(1);
+    command.arg(release.join("standpunt-load")).args([
+        "--url",
+        &server.url,
+        "--rooms",
+        &rooms.to_string(),
+        "--players",
+        &players.to_string(),
+        "--seconds",
+        &seconds.to_string(),
+    ]);
+    if let Some(rate) = rate {
+        command.args(["--rate", &rate.to_string()]);
+    }
+    // The generator sets up every room first; the server's clock is read around the whole run,
+    // and the set-up share is taken out using the generator's own measured duration.
+    let cpu_before = cpu_seconds(server.pid());
+    let output =
+        command.stderr(Stdio::null()).output().map_err(|error| format!("cannot run the load generator: {error}"))?;
+    let cpu_after = cpu_seconds(server.pid());
+    let report = String::from_utf8_lossy(&output.stdout).to_string();
+    let number = |key: &str| json_number(&report, key).unwrap_or(0.0);
+    let duration = number("seconds").max(0.001);
+    let rounds = number("rounds");
+    let server_cpu_s = cpu_after - cpu_before;
+    Ok(Outcome {
+        target,
+        label: label.to_owned(),
+        players,
+        rooms,
+        rounds_per_s: number("rounds_per_s"),
+        frames_per_s: number("frames_per_s"),
+        p50_ms: number("p50_ms"),
+        p99_ms: number("p99_ms"),
+        p999_ms: number("p999_ms"),
+        errors: number("errors") as u64,
+        server_cpu_s,
+        server_busy: (server_cpu_s / duration).min(9.0),
+        generator_busy: number("generator_cpu_s") / duration,
+        cpu_ms_per_round: if rounds > 0.0 { server_cpu_s * 1000.0 / rounds } else { 0.0 },
+        rss_mib: rss_kib(server.pid()) / 1024.0,
+    })
+}
+
+/// Server memory per idle connected player: the RSS with `count` players connected and
+/// seated, less the RSS before they came.
+fn idle_memory(release: &Path, out: &Path, count: usize) -> Result<f64> {
+    step(&format!("idle capacity: {count} connected players"));
+    let server = Server::start("game", release, out)?;
+    let before = rss_kib(server.pid());
+    let mut generator = pinned(1)
+        .arg(release.join("standpunt-load"))
+        .args(["--url", &server.url, "--idle", &count.to_string()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|error| format!("cannot run the load generator: {error}"))?;
+    let stdout = generator.stdout.take().ok_or("no stdout")?;
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line).map_err(|error| format!("no report from the idle run: {error}"))?;
+    let connected = json_number(&line, "idle_connections").unwrap_or(0.0);
+    let after = rss_kib(server.pid());
+    let _ = generator.kill();
+    let _ = generator.wait();
+    if connected < count as f64 {
+        return Err(format!("only {connected} of {count} idle players connected"));
+    }
+    Ok((after - before) / connected)
+}
+
+fn cpu_seconds(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let fields: Vec<&str> =
+        stat.rsplit_once(')').map(|(_, rest)| rest.split_whitespace().collect()).unwrap_or_default();
+    // utime and stime, in clock ticks; prlimit and taskset exec the server, so the pid is its.
+    let ticks: f64 = fields.get(11..13).map(|t| t.iter().filter_map(|v| v.parse::<f64>().ok()).sum()).unwrap_or(0.0);
+    ticks / 100.0
+}
+
+fn rss_kib(pid: u32) -> f64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find(|line| line.starts_with("VmRSS:"))
+        .and_then(|line| line.split_whitespace().nth(1))
+        .and_then(|kib| kib.parse().ok())
+        .unwrap_or(0.0)
+}
+
+/// The client's transfer size: wasm, JavaScript and CSS, each gzipped.
+fn gzip_size(client: &Path) -> Result<u64> {
+    let mut total = 0;
+    for file in ["standpunt_bg.wasm", "standpunt.js", "style.css", "index.html"] {
+        let output = Command::new("gzip")
+            .args(["-9", "-c"])
+            .arg(client.join(file))
+            .output()
+            .map_err(|error| format!("gzip: {error}"))?;
+        total += output.stdout.len() as u64;
+    }
+    Ok(total)
+}
+
+/// Reads one number out of the generator's flat JSON report.
+fn json_number(text: &str, key: &str) -> Option<f64> {
+    let start = text.find(&format!("\"{key}\":"))? + key.len() + 3;
+    let rest = &text[start..];
+    let end = rest.find([',', '}']).unwrap_or(rest.len());
+    rest[..end].trim().parse().ok()
+}
+
+fn print_table(outcomes: &[Outcome], ten_thousand: Option<&Outcome>) {
+    println!(
+        "\n{:<6} {:<26} {:>6} {:>10} {:>10} {:>8} {:>8} {:>8} {:>7} {:>9} {:>9} {:>8}",
+        "target",
+        "scenario",
+        "rooms",
+        "rounds/s",
+        "frames/s",
+        "p50 ms",
+        "p99 ms",
+        "p99.9",
+        "errors",
+        "cpu/round",
+        "srv busy",
+        "RSS MiB"
+    );
+    for o in outcomes.iter().chain(ten_thousand) {
+        println!(
+            "{:<6} {:<26} {:>6} {:>10.0} {:>10.0} {:>8.2} {:>8.2} {:>8.2} {:>7} {:>7.3}ms {:>8.0}% {:>8.1}",
+            o.target,
+            o.label,
+            o.rooms,
+            o.rounds_per_s,
+            o.frames_per_s,
+            o.p50_ms,
+            o.p99_ms,
+            o.p999_ms,
+            o.errors,
+            o.cpu_ms_per_round,
+            o.server_busy * 100.0,
+            o.rss_mib
+        );
+    }
+    println!(
+        "(server on core 0, generator on core 1; srv busy = server CPU time ÷ run time; generator busy is in summary.json)"
+    );
+}
+
+#[allow(clippy::too_many_arguments)]
+fn summary_json(
+    outcomes: &[Outcome],
+    ten_thousand: Option<&Outcome>,
+    game: &Outcome,
+    relay: &Outcome,
+    rss: f64,
+    idle: usize,
+    errors: u64,
+    gzip: u64,
+) -> String {
+    let mut scenarios = String::new();
+    for (i, o) in outcomes.iter().chain(ten_thousand).enumerate() {
+        if i > 0 {
+            scenarios.push_str(",\n");
+        }
+        let _ = write!(
+            scenarios,
+            "    {{\"target\": \"{}\", \"scenario\": \"{}\", \"players\": {}, \"rooms\": {}, \"rounds_per_s\": {:.1}, \"frames_per_s\": {:.0}, \"p50_ms\": {:.3}, \"p99_ms\": {:.3}, \"p999_ms\": {:.3}, \"errors\": {}, \"server_cpu_s\": {:.2}, \"server_busy\": {:.2}, \"generator_busy\": {:.2}, \"cpu_ms_per_round\": {:.4}, \"server_rss_mib\": {:.1}}}",
+            o.target,
+            o.label,
+            o.players,
+            o.rooms,
+            o.rounds_per_s,
+            o.frames_per_s,
+            o.p50_ms,
+            o.p99_ms,
+            o.p999_ms,
+            o.errors,
+            o.server_cpu_s,
+            o.server_busy,
+            o.generator_busy,
+            o.cpu_ms_per_round,
+            o.rss_mib
+        );
+    }
+    let ten = ten_thousand.map_or("null".to_owned(), |o| format!("{:.3}", o.p99_ms));
+    format!(
+        "{{\n  \"game_relay_rounds_ratio\": {:.3},\n  \"game_relay_p99_ratio\": {:.3},\n  \"game_relay_cpu_per_round_ratio\": {:.3},\n  \"rss_per_idle_conn_kib\": {rss:.2},\n  \"idle_connections\": {idle},\n  \"players_10k_p99_ms\": {ten},\n  \"errors\": {errors},\n  \"client_gzip_bytes\": {gzip},\n  \"scenarios\": [\n{scenarios}\n  ]\n}}\n",
+        game.rounds_per_s / relay.rounds_per_s,
+        game.p99_ms / relay.p99_ms,
+        game.cpu_ms_per_round / relay.cpu_ms_per_round,
+    )
+}
