@@ -415,6 +415,33 @@ pub enum Event {
 }
 
 impl Event {
+    /// The `event` tag it is stored under, without serialising it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Event::Created { .. } => "created",
+            Event::Configured { .. } => "configured",
+            Event::Joined { .. } => "joined",
+            Event::SeatTokenRotated { .. } => "seat_token_rotated",
+            Event::Started { .. } => "started",
+            Event::Dealt { .. } => "dealt",
+            Event::TurnStarted { .. } => "turn_started",
+            Event::RolesPassed { .. } => "roles_passed",
+            Event::Played { .. } => "played",
+            Event::TimerStarted { .. } => "timer_started",
+            Event::TimerPaused { .. } => "timer_paused",
+            Event::TimerExpired => "timer_expired",
+            Event::Answered { .. } => "answered",
+            Event::Revealed { .. } => "revealed",
+            Event::RevoteOpened => "revote_opened",
+            Event::Skipped => "skipped",
+            Event::Presence { .. } => "presence",
+            Event::Locked { .. } => "locked",
+            Event::TrainerAdded { .. } => "trainer_added",
+            Event::TrainerRemoved { .. } => "trainer_removed",
+            Event::Ended { .. } => "ended",
+        }
+    }
+
     /// The one seat that learns more from this event than everyone else does (its own hand,
     /// its own answer), if any. The server shares one serialised broadcast with everybody
     /// else.

@@ -5,6 +5,7 @@
 //! its log is exactly the room that wrote it.
 
 use std::collections::{BTreeMap, VecDeque};
+use std::sync::Arc;
 
 use rand_core::RngCore;
 
@@ -94,7 +95,8 @@ impl Turn {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Room {
     code: RoomCode,
-    setup: Setup,
+    /// Shared, so cloning a room (the shell keeps one to roll back to) copies no deck.
+    setup: Arc<Setup>,
     trainers: BTreeMap<TrainerId, TokenDigest>,
     seats: Vec<Seat>,
     /// Statements nobody holds yet, in dealing order.
@@ -113,7 +115,7 @@ impl Room {
     pub fn new(code: RoomCode, setup: Setup, trainer: TokenDigest) -> Room {
         Room {
             code,
-            setup,
+            setup: Arc::new(setup),
             trainers: BTreeMap::from([(TrainerId(0), trainer)]),
             seats: Vec::new(),
             pile: VecDeque::new(),
@@ -585,12 +587,13 @@ impl Room {
         match event {
             Event::Created { .. } => {}
             Event::Configured { settings, statements, roles } => {
-                self.setup.settings = *settings;
+                let setup = Arc::make_mut(&mut self.setup);
+                setup.settings = *settings;
                 if let Some(deck) = statements {
-                    self.setup.statements = (**deck).clone();
+                    setup.statements = (**deck).clone();
                 }
                 if let Some(deck) = roles {
-                    self.setup.roles = (**deck).clone();
+                    setup.roles = (**deck).clone();
                 }
             }
             Event::Joined { name, token, .. } => {

@@ -34,7 +34,8 @@ pub struct Limits {
     /// The kernel's send buffer per connection: with it bounded, a client that stops reading
     /// fills its queue soon and is dropped, instead of parking megabytes in the kernel.
     pub socket_send_buffer_bytes: usize,
-    /// The websocket read buffer per connection.
+    /// The websocket read buffer per connection, to begin with (it grows for a larger message
+    /// and is kept small for the thousands of connections that mostly wait).
     pub read_buffer_bytes: usize,
     /// The websocket write buffer per connection, and the most it may grow to (a frame larger
     /// than that could not be sent at all: a welcome with large decks, a reveal of forty long
@@ -69,8 +70,8 @@ impl Default for Limits {
         Limits {
             max_message_bytes: 16 * 1024,
             socket_send_buffer_bytes: 64 * 1024,
-            read_buffer_bytes: 8 * 1024,
-            write_buffer_bytes: 8 * 1024,
+            read_buffer_bytes: 1024,
+            write_buffer_bytes: 0,
             max_write_buffer_bytes: 1024 * 1024,
             messages_per_second: 20,
             message_burst: 40,

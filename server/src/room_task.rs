@@ -5,12 +5,12 @@
 //! for its room, a participant's welcome and the updates that follow it can never cross.
 //! Accepted events are durable in the store before anyone hears of them (write-ahead).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::Arc;
 
 use axum::extract::ws::Utf8Bytes;
 use cards::deck::{AnyDeck, StatementDeck};
-use cards::event::{ReaderMode, Setup};
+use cards::event::Setup;
 use cards::protocol::{ClientMsg, Join, PROTOCOL_VERSION, ServerMsg};
 use cards::view::Audience;
 use cards::{
@@ -175,17 +175,21 @@ enum Frame {
 impl RoomActor {
     async fn run(mut self, mut rx: mpsc::Receiver<RoomMsg>) {
         self.hold_every_seat().await;
+        let mut carried = None;
         loop {
             let deadline = self.room.next_deadline();
-            let msg = tokio::select! {
-                msg = rx.recv() => match msg {
-                    Some(msg) => msg,
-                    None => break,
+            let msg = match carried.take() {
+                Some(msg) => msg,
+                None => tokio::select! {
+                    msg = rx.recv() => match msg {
+                        Some(msg) => msg,
+                        None => break,
+                    },
+                    () = sleep_until(deadline) => {
+                        self.tick().await;
+                        continue;
+                    }
                 },
-                () = sleep_until(deadline) => {
-                    self.tick().await;
-                    continue;
-                }
             };
             match msg {
                 RoomMsg::Hello { conn, id, protocol, join, since, outbox, joined } => {
@@ -204,7 +208,22 @@ impl RoomActor {
                         }
                     }
                 }
-                RoomMsg::Request { conn, id, msg } => self.request(conn, id, msg).await,
+                RoomMsg::Request { conn, id, msg } => {
+                    // Commands that are already waiting share one commit: eight answers that
+                    // arrive together cost one write to the disk, not eight.
+                    let mut batch = vec![(conn, id, msg)];
+                    while batch.len() < MAX_BATCH {
+                        match rx.try_recv() {
+                            Ok(RoomMsg::Request { conn, id, msg }) => batch.push((conn, id, msg)),
+                            Ok(other) => {
+                                carried = Some(other);
+                                break;
+                            }
+                            Err(_) => break,
+                        }
+                    }
+                    self.requests(batch).await;
+                }
                 RoomMsg::Gone { conn } => self.release(conn).await,
                 RoomMsg::Erase { done } => {
                     tracing::info!(room = %self.room.code(), "room erased by its trainer");
@@ -314,39 +333,72 @@ impl RoomActor {
         vec![encode(&ServerMsg::Welcome { id, protocol: PROTOCOL_VERSION, seat_token, seq: self.seq, view })]
     }
 
-    async fn request(&mut self, conn: ConnId, id: Option<u64>, msg: ClientMsg) {
-        let Some(identity) = self.conns.get(&conn).map(|known| known.identity) else {
-            return;
-        };
+    /// Decides a batch of commands one after the other, each seeing the ones before, then makes
+    /// all their events durable in one append and only then tells anyone. If the store fails,
+    /// the room goes back to how it was and every command in the batch is refused.
+    async fn requests(&mut self, batch: Vec<(ConnId, Option<u64>, ClientMsg)>) {
+        let before = (self.room.clone(), self.seq);
+        let mut staged = Staged::default();
+        let mut events = Vec::new();
+        let mut replies: Vec<(ConnId, Option<u64>, Reply)> = Vec::new();
+        for (conn, id, msg) in batch {
+            let Some(identity) = self.conns.get(&conn).map(|known| known.identity) else { continue };
+            let outcome = self.command(identity, msg).and_then(|(actor, command, invite)| {
+                let decided = self.decide(actor, command)?;
+                Ok((decided, invite))
+            });
+            match outcome {
+                Ok((decided, invite)) => {
+                    for event in decided {
+                        self.room.apply(&event);
+                        self.seq += 1;
+                        staged.add(&self.room, &event);
+                        events.push(event);
+                    }
+                    replies.push((conn, id, Ok(invite)));
+                }
+                Err(rejection) => replies.push((conn, id, Err(rejection))),
+            }
+        }
+        if let Err(rejection) = self.persist(&events, before.1).await {
+            (self.room, self.seq) = before;
+            for (_, _, reply) in &mut replies {
+                if reply.is_ok() {
+                    *reply = Err(rejection.clone());
+                }
+            }
+        } else if !events.is_empty() {
+            self.send_staged(staged);
+        }
+        for (conn, id, reply) in replies {
+            let answer = match reply {
+                Ok(Some(token)) => ServerMsg::Invite { id, token: token.to_hex() },
+                Ok(None) => ServerMsg::Ack { id },
+                Err(rejection) => ServerMsg::error(id, &rejection),
+            };
+            self.send_to(conn, encode(&answer));
+        }
+    }
+
+    /// Who is asking for what; a co-trainer invitation comes with its new token.
+    fn command(&mut self, identity: Identity, msg: ClientMsg) -> Result<(Actor, Command, Option<Token>), Rejection> {
         let actor = match identity {
             Identity::Trainer { trainer } => Actor::Trainer(trainer),
             Identity::Player { seat } => Actor::Player(seat),
             Identity::Observer => Actor::Guest,
         };
-        let mut invite = None;
-        let command = match msg {
+        match msg {
             ClientMsg::Hello { .. } => Err(Rejection::AlreadyJoined),
             ClientMsg::Configure { settings, statement_decks, role_deck } => {
-                self.configure(settings, &statement_decks, role_deck.as_deref())
+                Ok((actor, self.configure(settings, &statement_decks, role_deck.as_deref())?, None))
             }
             ClientMsg::AddTrainer => {
                 let token = Token::generate(&mut self.rng);
                 let digest = TokenDigest::of(&token.to_hex());
-                invite = Some(token);
-                Ok(Command::AddTrainer { token: digest })
+                Ok((actor, Command::AddTrainer { token: digest }, Some(token)))
             }
-            msg => msg.into_command().ok_or(Rejection::UnknownType),
-        };
-        let outcome = match command.and_then(|command| self.decide(actor, command)) {
-            Ok(events) => self.commit(events).await,
-            Err(rejection) => Err(rejection),
-        };
-        let answer = match (outcome, invite) {
-            (Ok(()), Some(token)) => ServerMsg::Invite { id, token: token.to_hex() },
-            (Ok(()), None) => ServerMsg::Ack { id },
-            (Err(rejection), _) => ServerMsg::error(id, &rejection),
-        };
-        self.send_to(conn, encode(&answer));
+            msg => Ok((actor, msg.into_command().ok_or(Rejection::UnknownType)?, None)),
+        }
     }
 
     /// Plays with an uploaded deck from now on: the statements or the roles of the room.
@@ -391,73 +443,67 @@ impl RoomActor {
         if events.is_empty() {
             return Ok(());
         }
-        let at = now_ms();
-        let code = self.room.code().clone();
-        let records = (self.seq + 1..).zip(&events).map(|(seq, event)| Record {
-            room: code.clone(),
-            seq,
-            at,
-            event: event.clone(),
-        });
-        if let Err(error) = self.shared.store.append(records.collect()).await {
-            tracing::error!(room = %code, %error, "events not stored; command refused");
-            let rejection = Rejection::StoreUnavailable;
-            let notice = encode(&ServerMsg::Notice { code: rejection.code().to_owned(), message: rejection.message() });
-            let trainers: Vec<ConnId> = self
-                .conns
-                .iter()
-                .filter(|(_, known)| matches!(known.identity, Identity::Trainer { .. }))
-                .map(|(conn, _)| *conn)
-                .collect();
-            for conn in trainers {
-                self.send_to(conn, notice.clone());
-            }
-            return Err(rejection);
+        self.persist(&events, self.seq).await?;
+        let mut staged = Staged::default();
+        for event in &events {
+            self.room.apply(event);
+            self.seq += 1;
+            staged.add(&self.room, event);
         }
-        self.broadcast(&events);
+        self.send_staged(staged);
         Ok(())
     }
 
-    fn broadcast(&mut self, events: &[Event]) {
-        let frame_of = |identity: Identity, room: &Room| -> Frame {
-            let mut frame = Frame::Shared;
-            for event in events {
-                match room.audience(identity, event) {
-                    Audience::Seat(seat) => return Frame::Seat(seat),
-                    Audience::Trainer => frame = Frame::Trainer,
-                    Audience::Everyone => {}
-                }
-            }
-            frame
+    /// Appends events numbered from `after + 1` and waits until they are durable (write-ahead).
+    /// A failure is told to the trainers and in the server log.
+    async fn persist(&mut self, events: &[Event], after: u64) -> Result<(), Rejection> {
+        if events.is_empty() {
+            return Ok(());
+        }
+        let at = now_ms();
+        let code = self.room.code().clone();
+        let records =
+            (after + 1..).zip(events).map(|(seq, event)| Record { room: code.clone(), seq, at, event: event.clone() });
+        let Err(error) = self.shared.store.append(records.collect()).await else {
+            return Ok(());
         };
-        // Which frames are needed is known before applying: who an event is private to does
-        // not depend on the state.
-        let private: BTreeSet<SeatId> = events.iter().filter_map(Event::private_to).collect();
-        let mut updates: BTreeMap<Frame, (Identity, Vec<Update>)> = BTreeMap::new();
-        updates.insert(Frame::Shared, (Identity::Observer, Vec::new()));
-        if self.room.settings().reader == ReaderMode::Trainer && events.iter().any(Event::changes_pile) {
-            updates.insert(Frame::Trainer, (Identity::Trainer { trainer: TrainerId(0) }, Vec::new()));
+        tracing::error!(room = %code, %error, "events not stored; command refused");
+        let rejection = Rejection::StoreUnavailable;
+        let notice = encode(&ServerMsg::Notice { code: rejection.code().to_owned(), message: rejection.message() });
+        let trainers: Vec<ConnId> = self
+            .conns
+            .iter()
+            .filter(|(_, known)| matches!(known.identity, Identity::Trainer { .. }))
+            .map(|(conn, _)| *conn)
+            .collect();
+        for conn in trainers {
+            self.send_to(conn, notice.clone());
         }
-        for seat in private {
-            updates.insert(Frame::Seat(seat), (Identity::Player { seat }, Vec::new()));
-        }
-        for event in events {
-            self.room.apply(event);
-            self.seq += 1;
-            for (identity, list) in updates.values_mut() {
-                list.extend(self.room.updates(event, self.room.audience(*identity, event)));
-            }
-        }
-        let frames: BTreeMap<Frame, Utf8Bytes> = updates
+        Err(rejection)
+    }
+
+    /// Sends each connection its frame of what was staged: one serialisation for everybody,
+    /// one more per seat that learned something private, one for trainers when their pile
+    /// changed.
+    fn send_staged(&mut self, staged: Staged) {
+        let frames: BTreeMap<Frame, Utf8Bytes> = staged
+            .into_frames()
             .into_iter()
-            .map(|(frame, (_, updates))| {
+            .map(|(frame, updates)| {
                 (frame, encode(&ServerMsg::Update { seq: self.seq, updates: latest_lists(updates) }))
             })
             .collect();
         let recipients: Vec<(ConnId, Utf8Bytes)> = self
             .conns
             .iter()
-            .map(|(conn, known)| (*conn, frames[&frame_of(known.identity, &self.room)].clone()))
+            .map(|(conn, known)| {
+                let frame = match known.identity {
+                    Identity::Player { seat } if frames.contains_key(&Frame::Seat(seat)) => Frame::Seat(seat),
+                    Identity::Trainer { .. } if frames.contains_key(&Frame::Trainer) => Frame::Trainer,
+                    _ => Frame::Shared,
+                };
+                (*conn, frames[&frame].clone())
+            })
             .collect();
         for (conn, frame) in recipients {
             self.send_to(conn, frame);
@@ -509,6 +555,56 @@ async fn sleep_until(deadline: Option<u64>) {
         None => std::future::pending().await,
     }
 }
+
+/// The updates of applied events, per frame, built event by event (a projection needs the
+/// room as it was right after its event). A seat's or the trainers' own list starts as a copy
+/// of everyone's, the moment it first differs.
+#[derive(Default)]
+struct Staged {
+    everyone: Vec<Update>,
+    trainer: Option<Vec<Update>>,
+    seats: BTreeMap<SeatId, Vec<Update>>,
+}
+
+impl Staged {
+    fn add(&mut self, room: &Room, event: &Event) {
+        let public = room.updates(event, Audience::Everyone);
+        let private = event.private_to();
+        if let Some(seat) = private {
+            let list = self.seats.entry(seat).or_insert_with(|| self.everyone.clone());
+            list.extend(room.updates(event, Audience::Seat(seat)));
+        }
+        for (seat, list) in &mut self.seats {
+            if Some(*seat) != private {
+                list.extend(public.iter().cloned());
+            }
+        }
+        let for_trainer = room.audience(Identity::Trainer { trainer: TrainerId(0) }, event) == Audience::Trainer;
+        if for_trainer {
+            let list = self.trainer.get_or_insert_with(|| self.everyone.clone());
+            list.extend(room.updates(event, Audience::Trainer));
+        } else if let Some(list) = &mut self.trainer {
+            list.extend(public.iter().cloned());
+        }
+        self.everyone.extend(public);
+    }
+
+    fn into_frames(self) -> BTreeMap<Frame, Vec<Update>> {
+        let mut frames = BTreeMap::from([(Frame::Shared, self.everyone)]);
+        if let Some(trainer) = self.trainer {
+            frames.insert(Frame::Trainer, trainer);
+        }
+        frames.extend(self.seats.into_iter().map(|(seat, updates)| (Frame::Seat(seat), updates)));
+        frames
+    }
+}
+
+/// How a command in a batch is answered: accepted (with a co-trainer's token for an
+/// invitation) or refused.
+type Reply = Result<Option<Token>, Rejection>;
+
+/// Commands decided together and committed in one append.
+const MAX_BATCH: usize = 64;
 
 /// A hand or a pile update replaces the whole list, so within one frame only the last of each
 /// matters: dealing forty seats from the pile sends the trainer one pile, not forty.

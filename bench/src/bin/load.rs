@@ -58,13 +58,23 @@ async fn main() -> anyhow::Result<()> {
     }
     // Every room is set up first; the clock starts when the last one is ready.
     let ready = Arc::new(tokio::sync::Barrier::new(options.rooms + 1));
-    let mut rooms = Vec::new();
+    let mut tasks = Vec::new();
     for room in 0..options.rooms {
         let (totals, histogram, sources, ready) = (totals.clone(), histogram.clone(), sources.clone(), ready.clone());
-        let (addr, players, rate, seconds) = (options.addr, options.players, options.rate, options.seconds);
-        rooms.push(tokio::spawn(async move {
-            let run =
-                Run { addr, room, players, rate, seconds, totals: &totals, histogram: &histogram, sources: &sources };
+        let (addr, rooms, players, rate, seconds) =
+            (options.addr, options.rooms, options.players, options.rate, options.seconds);
+        tasks.push(tokio::spawn(async move {
+            let run = Run {
+                addr,
+                room,
+                rooms,
+                players,
+                rate,
+                seconds,
+                totals: &totals,
+                histogram: &histogram,
+                sources: &sources,
+            };
             if let Err(error) = play_room(run, &ready).await {
                 totals.errors.fetch_add(1, Ordering::Relaxed);
                 eprintln!("room {room}: {error:#}");
@@ -72,10 +82,12 @@ async fn main() -> anyhow::Result<()> {
         }));
     }
     ready.wait().await;
+    // Tell whoever measures the server that set-up is over and the measured run begins.
+    println!("{}", serde_json::json!({ "ready": true }));
     let start = Instant::now();
     let cpu_before = own_cpu_seconds();
-    for room in rooms {
-        let _ = room.await;
+    for task in tasks {
+        let _ = task.await;
     }
     let elapsed = start.elapsed().as_secs_f64();
     let histogram = histogram.lock().await;
@@ -167,6 +179,7 @@ async fn until(stream: &mut SplitStream<Socket>, wanted: &str) -> anyhow::Result
 struct Run<'a> {
     addr: SocketAddr,
     room: usize,
+    rooms: usize,
     players: usize,
     rate: Option<f64>,
     seconds: u64,
@@ -239,7 +252,7 @@ async fn set_up(run: &Run<'_>) -> anyhow::Result<Table> {
 }
 
 async fn play(run: &Run<'_>, table: Table) -> anyhow::Result<()> {
-    let Run { players, rate, seconds, totals, histogram, .. } = *run;
+    let Run { room, rooms, players, rate, seconds, totals, histogram, .. } = *run;
     let Table { mut trainer_sink, mut trainer_stream, mut sinks, streams, mut cards } = table;
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let mut events =
@@ -248,7 +261,9 @@ async fn play(run: &Run<'_>, table: Table) -> anyhow::Result<()> {
 
     let mut vote = 0u32;
     let interval = rate.map(|rate| Duration::from_secs_f64(1.0 / rate));
-    let mut planned = Instant::now();
+    // Rooms start their rounds spread over one interval, as real classes are not in step.
+    let phase = interval.map_or(Duration::ZERO, |interval| interval.mul_f64(room as f64 / rooms.max(1) as f64));
+    let mut planned = Instant::now() + phase;
     while Instant::now() < deadline {
         if interval.is_some() {
             tokio::time::sleep_until(planned).await;

@@ -654,3 +654,15 @@ fn views_follow_the_updates_and_hide_what_is_not_yours() {
 }
 
 mod properties;
+
+#[test]
+fn an_event_is_stored_under_the_kind_it_serialises_with() {
+    let mut table = Table::started(&["Anna", "Bram"]);
+    table.play_first();
+    table.ok(Actor::Player(A), answer(2));
+    table.ok(TRAINER, Command::Reveal);
+    for event in &table.log {
+        let json = serde_json::to_value(event).expect("serialises");
+        assert_eq!(json["event"], event.kind());
+    }
+}

@@ -129,9 +129,8 @@ impl Backend for Sqlite {
                 tx.prepare_cached("INSERT INTO events (room, seq, at, kind, body) VALUES (?1, ?2, ?3, ?4, ?5)")?;
             for record in records {
                 let body =
-                    serde_json::to_value(&record.event).map_err(|error| StoreError::Backend(error.to_string()))?;
-                let kind = body["event"].as_str().unwrap_or_default().to_owned();
-                insert.execute(params![record.room.as_str(), record.seq, record.at, kind, body.to_string()])?;
+                    serde_json::to_string(&record.event).map_err(|error| StoreError::Backend(error.to_string()))?;
+                insert.execute(params![record.room.as_str(), record.seq, record.at, record.event.kind(), body])?;
             }
         }
         tx.commit()?;
