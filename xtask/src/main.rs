@@ -125,39 +125,11 @@ pub(crate) fn build_client() -> Result<PathBuf> {
             .arg(&out)
             .arg(&wasm),
     )?;
-    shrink(&out.join("standpunt_bg.wasm"));
     for file in ["index.html", "style.css"] {
         let from = root().join("client-wasm").join(file);
         std::fs::copy(&from, out.join(file)).map_err(|error| format!("cannot copy {}: {error}", from.display()))?;
     }
     Ok(out)
-}
-
-/// Runs binaryen's `wasm-opt -Oz` over the client (about a quarter less to download),
-/// installing Debian's binaryen if it is missing. Without it the client still works, only
-/// larger, so a failure here is a warning.
-fn shrink(wasm: &Path) {
-    if !which("wasm-opt") {
-        step("installing binaryen for wasm-opt (Debian package)");
-        let install = || {
-            status(
-                Command::new("apt-get")
-                    .args(["install", "-y", "--no-install-recommends", "binaryen"])
-                    .env("DEBIAN_FRONTEND", "noninteractive"),
-            )
-        };
-        if install().or_else(|_| install()).is_err() {
-            eprintln!("xtask: wasm-opt is not available; the client is served unoptimised");
-            return;
-        }
-    }
-    step("shrinking the client with wasm-opt -Oz");
-    let features =
-        ["--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext", "--enable-mutable-globals"];
-    let result = status(Command::new("wasm-opt").arg("-Oz").args(features).arg(wasm).arg("-o").arg(wasm));
-    if let Err(error) = result {
-        eprintln!("xtask: wasm-opt failed ({error}); the client is served unoptimised");
-    }
 }
 
 fn ensure_wasm_target() -> Result {
