@@ -19,6 +19,15 @@ async fn answer(browser: &Client, scale: &str, argument: &str) {
     click(browser, "#submit-answer").await;
 }
 
+/// The trainer opens a session with the default decks from the home page at `url`, as a
+/// trainer does; returns the room code read off the screen.
+async fn open_session(trainer: &Client, url: &str) -> String {
+    trainer.goto(url).await.expect("open the home page");
+    wait_for(trainer, "//select[@id='statement-deck']/option").await;
+    click(trainer, "#create-room").await;
+    wait_for(trainer, "//*[@id='room-code']").await
+}
+
 #[tokio::test]
 async fn a_trainer_and_two_players_play_a_round_in_real_browsers() {
     let server = TestServer::start_with(|config| config.client_dir = Some(client_dir())).await;
@@ -28,10 +37,7 @@ async fn a_trainer_and_two_players_play_a_round_in_real_browsers() {
     let bram = driver.browser(360, 740).await;
 
     // The trainer opens a session with the default decks and reads the code off the screen.
-    trainer.goto(&server.url()).await.expect("open the home page");
-    wait_for(&trainer, "//select[@id='statement-deck']/option").await;
-    click(&trainer, "#create-room").await;
-    let code = wait_for(&trainer, "//*[@id='room-code']").await;
+    let code = open_session(&trainer, &server.url()).await;
     assert_eq!(code.len(), 6, "a six-letter room code: {code:?}");
 
     join(&anna, &server, &code, "Anna").await;
@@ -95,10 +101,7 @@ async fn a_round_with_a_timer_and_a_revote_on_the_console_a_phone_and_the_projec
     let anna = driver.browser(360, 740).await;
     let bram = driver.browser(360, 740).await;
 
-    trainer.goto(&server.url()).await.expect("open the home page");
-    wait_for(&trainer, "//select[@id='statement-deck']/option").await;
-    click(&trainer, "#create-room").await;
-    let code = wait_for(&trainer, "//*[@id='room-code']").await;
+    let code = open_session(&trainer, &server.url()).await;
 
     // A soft timer: the countdown runs on every screen, the trainer reveals.
     let timer_mode = trainer.wait().for_element(Locator::Css("#timer-mode")).await.expect("the settings");
@@ -292,10 +295,7 @@ async fn a_half_typed_answer_survives_a_lost_connection() {
     let anna = driver.browser(360, 740).await;
     let bram = driver.browser(360, 740).await;
 
-    trainer.goto(&url).await.expect("home");
-    wait_for(&trainer, "//select[@id='statement-deck']/option").await;
-    click(&trainer, "#create-room").await;
-    let code = wait_for(&trainer, "//*[@id='room-code']").await;
+    let code = open_session(&trainer, &url).await;
     for (browser, name) in [(&anna, "Anna"), (&bram, "Bram")] {
         browser.goto(&format!("{url}/play/{code}")).await.expect("join link");
         type_into(browser, "#join-name", name).await;
