@@ -71,6 +71,26 @@ impl TestServer {
         client
     }
 
+    /// A room with a trainer and these players, started, with the first seat's first card on
+    /// the table and every client caught up: returns the code, the trainer token, the trainer
+    /// and the players.
+    pub async fn statement_on_the_table(&self, names: &[&str]) -> (String, String, TestClient, Vec<TestClient>) {
+        let answering = |view: &View| matches!(&view.phase, cards::view::PhaseView::Turn(turn) if turn.statement.is_some() && turn.reveal.is_none());
+        let (code, token) = self.create_room().await;
+        let mut trainer = self.trainer(&code, &token).await;
+        let mut players = Vec::new();
+        for name in names {
+            players.push(self.player(&code, name).await);
+        }
+        trainer.request(ClientMsg::Start).await.expect("start");
+        let card = players[0].until(|view| !view.hand.is_empty()).await.hand[0].id.clone();
+        players[0].request(ClientMsg::Play { card }).await.expect("play");
+        for client in players.iter_mut().chain([&mut trainer]) {
+            client.until(answering).await;
+        }
+        (code, token, trainer, players)
+    }
+
     pub async fn observer(&self, room: &str) -> TestClient {
         let mut client = self.connect(room).await;
         client.hello(Join::Observer).await.expect("observer joins");

@@ -138,15 +138,8 @@ async fn acknowledged_answers_survive_twenty_four_kills_and_players_take_their_s
 #[tokio::test]
 async fn a_locked_database_refuses_the_command_whole_and_tells_the_trainer() {
     let server = TestServer::start().await;
-    let (code, token) = server.create_room().await;
-    let mut trainer = server.trainer(&code, &token).await;
-    let mut anna = server.player(&code, "Anna").await;
-    let mut bram = server.player(&code, "Bram").await;
-    trainer.request(ClientMsg::Start).await.expect("start");
-    let card = anna.until(|view| !view.hand.is_empty()).await.hand[0].id.clone();
-    anna.request(ClientMsg::Play { card }).await.expect("play");
-    bram.until(|view| stage(view) == "answering").await;
-    trainer.until(|view| stage(view) == "answering").await;
+    let (_code, _token, mut trainer, players) = server.statement_on_the_table(&["Anna", "Bram"]).await;
+    let [mut anna, mut bram] = <[TestClient; 2]>::try_from(players).ok().expect("two players");
 
     // Another process holds the write lock: the store cannot append.
     let blocker = rusqlite::Connection::open(server.data_dir.join(server::Sqlite::FILE)).expect("open the store");
@@ -214,15 +207,9 @@ async fn a_reconnecting_client_is_sent_only_what_it_missed() {
 #[tokio::test]
 async fn the_command_line_lists_exports_and_deletes_rooms() {
     let server = TestServer::start().await;
-    let (code, token) = server.create_room().await;
-    let mut trainer = server.trainer(&code, &token).await;
-    let mut anna = server.player(&code, "Anna").await;
-    let mut bram = server.player(&code, "Bram").await;
-    trainer.request(ClientMsg::Start).await.expect("start");
-    let card = anna.until(|view| !view.hand.is_empty()).await.hand[0].id.clone();
-    anna.request(ClientMsg::Play { card }).await.expect("play");
+    let (code, token, mut trainer, players) = server.statement_on_the_table(&["Anna", "Bram"]).await;
+    let [mut anna, mut bram] = <[TestClient; 2]>::try_from(players).ok().expect("two players");
     for (player, position) in [(&mut anna, 2), (&mut bram, 5)] {
-        player.until(|view| stage(view) == "answering").await;
         let answer = Answer {
             position: Position::Scale(position),
             argument: Some("Omdat; \"zo\"".to_owned()),
