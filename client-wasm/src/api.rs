@@ -128,10 +128,31 @@ async fn send(method: &str, path: &str, body: Option<String>, headers: &[(&str, 
     Ok((response.status(), text.as_string().unwrap_or_default()))
 }
 
-/// A room's whole log, for its trainer's review.
-pub async fn room_log(code: &str, token: &str) -> Result<Vec<cards::log::LoggedEvent>, Text> {
-    let (status, body) = send("GET", &format!("/api/rooms/{code}/log"), None, &[("X-Trainer-Token", token)]).await?;
+fn names_query(names: cards::log::Names) -> &'static str {
+    match names {
+        cards::log::Names::Real => "real",
+        cards::log::Names::Pseudonyms => "pseudonyms",
+    }
+}
+
+/// A room's review, as its trainer sees it; the server computes it.
+pub async fn room_review(code: &str, token: &str) -> Result<cards::analysis::Review, Text> {
+    let path = format!("/api/rooms/{code}/review?names=pseudonyms");
+    let (status, body) = send("GET", &path, None, &[("X-Trainer-Token", token)]).await?;
     parse(status, &body)
+}
+
+/// A room's log as an export file (`csv`, `json` or `html`), as text.
+pub async fn room_export(code: &str, token: &str, format: &str, names: cards::log::Names) -> Result<String, Text> {
+    let path = format!("/api/rooms/{code}/export?format={format}&names={}", names_query(names));
+    let (status, body) = send("GET", &path, None, &[("X-Trainer-Token", token)]).await?;
+    if status == 200 {
+        Ok(body)
+    } else {
+        Err(serde_json::from_str::<ApiError>(&body)
+            .map(|error| error.message)
+            .unwrap_or_else(|_| refused_status(status)))
+    }
 }
 
 /// Offers `content` as a file download, made in the browser.

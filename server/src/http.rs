@@ -11,10 +11,12 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
+use cards::analysis::Review;
 use cards::deck::{AnyDeck, Deck, StatementDeck, parse_deck_file};
 use cards::event::Setup;
-use cards::log::LoggedEvent;
+use cards::log::{LoggedEvent, Names, answers};
 use cards::{Library, Rejection, Room, RoomCode, Settings, Text};
+use cards::{export, report};
 use serde::{Deserialize, Serialize};
 
 use crate::config::Limits;
@@ -44,6 +46,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/rooms", post(create_room))
         .route("/api/rooms/{code}", delete(erase_room))
         .route("/api/rooms/{code}/log", get(room_log))
+        .route("/api/rooms/{code}/review", get(room_review))
+        .route("/api/rooms/{code}/export", get(room_export))
         .route("/api/rooms/{code}/decks", post(upload_deck).layer(DefaultBodyLimit::max(MAX_DECK_BYTES)))
         .fallback(get(client_file))
         .with_state(state)
@@ -326,13 +330,66 @@ async fn room_log(
     Path(code): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let records = match authorise(&state, peer, &code, &headers).await {
-        Ok((_, records)) => records,
+    match authorise(&state, peer, &code, &headers).await {
+        Ok((_, records)) => Json(logged(records)).into_response(),
+        Err(response) => response,
+    }
+}
+
+/// What a review or an export should show of people: their names, or "Deelnemer n" (the
+/// default), and for an export its format.
+#[derive(Deserialize)]
+struct ReviewQuery {
+    names: Option<String>,
+    format: Option<String>,
+}
+
+impl ReviewQuery {
+    fn names(&self) -> Names {
+        if self.names.as_deref() == Some("real") { Names::Real } else { Names::Pseudonyms }
+    }
+}
+
+/// The trainer's review of a room, computed here with `cards::analysis` so the browser needs
+/// no text analysis of its own.
+async fn room_review(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path(code): Path<String>,
+    Query(query): Query<ReviewQuery>,
+    headers: HeaderMap,
+) -> Response {
+    match authorise(&state, peer, &code, &headers).await {
+        Ok((_, records)) => Json(Review::of(&logged(records), query.names())).into_response(),
+        Err(response) => response,
+    }
+}
+
+/// A room's log as a file: CSV (one row per answer, for Excel with Dutch settings), JSON (the
+/// whole log) or HTML (the debrief report).
+async fn room_export(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path(code): Path<String>,
+    Query(query): Query<ReviewQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let (code, records) = match authorise(&state, peer, &code, &headers).await {
+        Ok(found) => found,
         Err(response) => return response,
     };
-    let log: Vec<LoggedEvent> =
-        records.into_iter().map(|record| LoggedEvent { seq: record.seq, at: record.at, event: record.event }).collect();
-    Json(log).into_response()
+    let (log, names) = (logged(records), query.names());
+    let (body, mime, extension) = match query.format.as_deref() {
+        Some("json") => (export::json(&log, names), "application/json", "json"),
+        Some("html") => (report::html(&Review::of(&log, names)), "text/html; charset=utf-8", "html"),
+        _ => (export::csv(&answers(&log, names)), "text/csv; charset=utf-8", "csv"),
+    };
+    let disposition = format!("attachment; filename=\"standpunt-{code}.{extension}\"");
+    ([(header::CONTENT_TYPE, mime.to_owned()), (header::CONTENT_DISPOSITION, disposition)], body).into_response()
+}
+
+fn logged(records: Vec<crate::store::Record>) -> Vec<LoggedEvent> {
+    records.into_iter().map(|record| LoggedEvent { seq: record.seq, at: record.at, event: record.event }).collect()
 }
 
 /// Serves the built client. Paths without a file extension are the client's own routes

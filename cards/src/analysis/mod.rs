@@ -11,12 +11,14 @@ mod terms;
 pub use review::{GivenAnswer, Review, RoleRow, SeriesPoint, ShiftReview, StatementReview, TermReview, series};
 pub use terms::{Definition, DefinitionGroup, TermLens, term_lens};
 
+use serde::{Deserialize, Serialize};
+
 use crate::event::Position;
 
 const K: usize = 5;
 
 /// How many answers fell on each scale point, and how many passed.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Distribution {
     /// `counts[k]` answers on scale point `k + 1`.
     pub counts: [u32; K],
@@ -122,7 +124,7 @@ impl Distribution {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Split {
     pub disagree: f64,
     pub neutral: f64,
@@ -143,7 +145,7 @@ fn geometric_mean(factors: &[f64]) -> f64 {
 }
 
 /// What a re-vote changed, for the players who answered on the scale both times.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Shift {
     pub consensus_change: Option<f64>,
     pub polarization_change: Option<f64>,

@@ -5,12 +5,14 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::terms::{Definition, TermLens, term_lens};
 use super::{Distribution, Shift, Split, common_ground};
+use serde::{Deserialize, Serialize};
+
 use crate::deck::CardId;
 use crate::event::{Event, Position};
 use crate::log::{AnswerRow, LoggedEvent, Names, answers};
 
 /// Everything the review page and the debrief report show.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Review {
     pub code: String,
     pub deck: String,
@@ -27,7 +29,7 @@ pub struct Review {
     pub shifts: Vec<ShiftReview>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StatementReview {
     pub turn: u32,
     pub statement: CardId,
@@ -45,7 +47,7 @@ pub struct StatementReview {
     pub answers: Vec<GivenAnswer>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GivenAnswer {
     pub position: Position,
     pub role: String,
@@ -53,7 +55,7 @@ pub struct GivenAnswer {
     pub argument: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TermReview {
     pub term: String,
     /// Statements that carry the term, and the mean consensus of their first votes.
@@ -64,14 +66,14 @@ pub struct TermReview {
     pub disagreement: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RoleRow {
     pub role: String,
     /// Mean position and n per statement; `None` where the role gave no answer on the scale.
     pub cells: Vec<Option<(f64, u32)>>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ShiftReview {
     pub statement: CardId,
     pub text: String,
@@ -230,7 +232,7 @@ fn term_reviews(statements: &[StatementReview], rows: &[AnswerRow]) -> Vec<TermR
 }
 
 /// One session's figure for a term, in a series of sessions.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SeriesPoint {
     /// The session's room code.
     pub session: String,

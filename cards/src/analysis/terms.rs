@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 
 use rust_stemmers::{Algorithm, Stemmer};
+use serde::{Deserialize, Serialize};
 
 /// Two definitions this similar or more are in one group.
 const SAME_GROUP: f64 = 0.3;
@@ -13,7 +14,7 @@ const SAME_GROUP: f64 = 0.3;
 const OUTLIER: f64 = 0.1;
 
 /// One definition of a term, with who gave it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Definition {
     pub text: String,
     pub role: String,
@@ -21,12 +22,12 @@ pub struct Definition {
 }
 
 /// Definitions that say much the same; indices into `TermLens::definitions`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DefinitionGroup {
     pub members: Vec<usize>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TermLens {
     pub term: String,
     pub definitions: Vec<Definition>,

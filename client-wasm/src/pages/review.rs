@@ -4,7 +4,7 @@
 
 use cards::Position;
 use cards::analysis::{Review, StatementReview, TermReview, series};
-use cards::log::{LoggedEvent, Names};
+use cards::log::Names;
 use leptos::prelude::*;
 
 use crate::api;
@@ -21,23 +21,23 @@ pub fn ReviewPage() -> impl IntoView {
     let Some(token) = storage::trainer_token(&code) else {
         return view! { <p class="notice">{t().trainer_no_token}</p> }.into_any();
     };
-    let log = {
+    let review = {
         let (code, token) = (code.clone(), token.clone());
         LocalResource::new(move || {
             let (code, token) = (code.clone(), token.clone());
-            async move { api::room_log(&code, &token).await }
+            async move { api::room_review(&code, &token).await }
         })
     };
     let pseudonyms = RwSignal::new(true);
     let series_name = RwSignal::new(storage::series(&code).unwrap_or_default());
     let names = move || if pseudonyms.get() { Names::Pseudonyms } else { Names::Real };
 
+    let code_for_exports = code.clone();
     let body = move || {
-        log.get().map(|result| match result {
+        review.get().map(|result| match result {
             Err(message) => view! { <p class="problem">{tr(&message)}</p> }.into_any(),
-            Ok(events) => {
-                let review = Review::of(&events, Names::Pseudonyms);
-                view! { <ReviewBody review=review /> <Exports events=events names=Signal::derive(names) /> }.into_any()
+            Ok(review) => {
+                view! { <ReviewBody review=review /> <Exports code=code_for_exports.clone() names=Signal::derive(names) /> }.into_any()
             }
         })
     };
@@ -68,43 +68,32 @@ pub fn ReviewPage() -> impl IntoView {
     .into_any()
 }
 
+/// The exports, made by the server: CSV for Excel, the whole log as JSON, the HTML report.
 #[component]
-fn Exports(events: Vec<LoggedEvent>, names: Signal<Names>) -> impl IntoView {
-    let code = events.first().map(|first| match &first.event {
-        cards::Event::Created { code, .. } => code.to_string(),
-        _ => String::new(),
-    });
-    let code = StoredValue::new(code.unwrap_or_default());
-    let events = StoredValue::new(events);
-    let csv = move |_| {
-        let rows = events.with_value(|events| cards::log::answers(events, names.get_untracked()));
-        api::download(
-            &format!("standpunt-{}.csv", code.get_value()),
-            "text/csv;charset=utf-8",
-            &cards::export::csv(&rows),
-        );
-    };
-    let json = move |_| {
-        let json = events.with_value(|events| cards::export::json(events, names.get_untracked()));
-        api::download(&format!("standpunt-{}.json", code.get_value()), "application/json", &json);
-    };
-    let html = move |_| {
-        let review = events.with_value(|events| Review::of(events, names.get_untracked()));
-        api::download(
-            &format!("standpunt-{}.html", code.get_value()),
-            "text/html;charset=utf-8",
-            &cards::report::html(&review),
-        );
+fn Exports(code: String, names: Signal<Names>) -> impl IntoView {
+    let code = StoredValue::new(code);
+    let problem = RwSignal::new(None::<String>);
+    let download = move |format: &'static str, mime: &'static str| {
+        let code = code.get_value();
+        let token = storage::trainer_token(&code).unwrap_or_default();
+        let names = names.get_untracked();
+        leptos::task::spawn_local(async move {
+            match api::room_export(&code, &token, format, names).await {
+                Ok(text) => api::download(&format!("standpunt-{code}.{format}"), mime, &text),
+                Err(message) => problem.set(Some(tr(&message))),
+            }
+        });
     };
     view! {
         <section class="panel no-print" aria-label=t().exports>
             <h2>{t().exports}</h2>
             <div class="controls">
-                <button id="export-csv" on:click=csv>{t().export_csv}</button>
-                <button id="export-json" on:click=json>{t().export_json}</button>
-                <button id="export-html" class="primary" on:click=html>{t().export_html}</button>
+                <button id="export-csv" on:click=move |_| download("csv", "text/csv;charset=utf-8")>{t().export_csv}</button>
+                <button id="export-json" on:click=move |_| download("json", "application/json")>{t().export_json}</button>
+                <button id="export-html" class="primary" on:click=move |_| download("html", "text/html;charset=utf-8")>{t().export_html}</button>
                 <button on:click=move |_| { let _ = web_sys::window().map(|window| window.print()); }>{t().print}</button>
             </div>
+            {move || problem.get().map(|text| view! { <p class="problem">{text}</p> })}
             <EraseRoom code=code.get_value() />
         </section>
     }
@@ -435,8 +424,8 @@ fn SeriesChart(name: String, codes: Vec<String>) -> impl IntoView {
             let mut reviews = Vec::new();
             for code in codes {
                 let Some(token) = storage::trainer_token(&code) else { continue };
-                if let Ok(log) = api::room_log(&code, &token).await {
-                    reviews.push(Review::of(&log, Names::Pseudonyms));
+                if let Ok(review) = api::room_review(&code, &token).await {
+                    reviews.push(review);
                 }
             }
             reviews

@@ -21,10 +21,12 @@ fn stage_is(view: &cards::View, answering: bool) -> bool {
 }
 
 async fn log_with(server: &TestServer, code: &str, token: &str) -> (u16, String) {
+    get_with(server, &format!("/api/rooms/{code}/log"), token).await
+}
+
+async fn get_with(server: &TestServer, path: &str, token: &str) -> (u16, String) {
     let mut stream = tokio::net::TcpStream::connect(server.addr).await.expect("connect");
-    let request = format!(
-        "GET /api/rooms/{code}/log HTTP/1.1\r\nHost: x\r\nX-Trainer-Token: {token}\r\nConnection: close\r\n\r\n"
-    );
+    let request = format!("GET {path} HTTP/1.1\r\nHost: x\r\nX-Trainer-Token: {token}\r\nConnection: close\r\n\r\n");
     tokio::io::AsyncWriteExt::write_all(&mut stream, request.as_bytes()).await.expect("send");
     let mut response = String::new();
     tokio::io::AsyncReadExt::read_to_string(&mut stream, &mut response).await.expect("read");
@@ -83,7 +85,18 @@ async fn a_session_with_known_answers_gives_the_known_figures() {
     assert_eq!(term.lens.definitions.len(), 4);
     assert_eq!(term.lens.groups.len(), 2, "the family's and the professional's meaning");
 
+    // The review page and the exports get the same figures from the server.
+    let (status, served) = get_with(&server, &format!("/api/rooms/{code}/review"), &token).await;
+    assert_eq!(status, 200);
+    let served: Review = serde_json::from_str(&served).expect("a review");
+    assert_eq!(served, review);
     let csv = tool(&server.data_dir, &["export", &code, "--format", "csv"]);
+    let (status, downloaded) = get_with(&server, &format!("/api/rooms/{code}/export?format=csv"), &token).await;
+    assert_eq!(
+        (status, downloaded.as_str()),
+        (200, csv.as_str()),
+        "the console's download is the command line's export"
+    );
     assert_eq!(csv.lines().count(), 1 + 8, "a header and eight answers (two votes of four)");
     assert!(csv.lines().nth(1).is_some_and(|row| row.starts_with("1;1;") && row.contains(";Het gezin beslist zelf;")));
     let html = tool(&server.data_dir, &["export", &code, "--format", "html"]);
