@@ -215,8 +215,7 @@ async fn upload_deck(
     if state.guard.is_blocked(peer.ip()) {
         return refuse(StatusCode::TOO_MANY_REQUESTS, &Rejection::TooManyAttempts);
     }
-    let header = |name: &str| headers.get(name).and_then(|value| value.to_str().ok()).unwrap_or_default().to_owned();
-    let (token, file) = (header("x-trainer-token"), header("x-file-name"));
+    let (token, file) = (header(&headers, TRAINER_TOKEN), header(&headers, "x-file-name"));
     let file = if file.is_empty() { "deck.toml".to_owned() } else { file };
     let Some(room) = RoomCode::parse(&code).and_then(|code| state.rooms.get(&code)) else {
         state.guard.failed(peer.ip());
@@ -295,7 +294,7 @@ async fn authorise(
     code: &str,
     headers: &HeaderMap,
 ) -> Result<(RoomCode, Vec<crate::store::Record>), Response> {
-    let token = headers.get("x-trainer-token").and_then(|value| value.to_str().ok()).unwrap_or_default().to_owned();
+    let token = header(headers, TRAINER_TOKEN);
     if state.guard.is_blocked(peer.ip()) {
         return Err(refuse(StatusCode::TOO_MANY_REQUESTS, &Rejection::TooManyAttempts));
     }
@@ -390,6 +389,14 @@ async fn room_export(
 
 fn logged(records: Vec<crate::store::Record>) -> Vec<LoggedEvent> {
     records.into_iter().map(|record| LoggedEvent { seq: record.seq, at: record.at, event: record.event }).collect()
+}
+
+/// The header a trainer's token travels in (never the URL).
+const TRAINER_TOKEN: &str = "x-trainer-token";
+
+/// A request header as text; empty when it is missing or not text.
+fn header(headers: &HeaderMap, name: &str) -> String {
+    headers.get(name).and_then(|value| value.to_str().ok()).unwrap_or_default().to_owned()
 }
 
 /// Serves the built client. Paths without a file extension are the client's own routes

@@ -49,7 +49,11 @@ impl Table {
     }
 
     fn started(names: &[&str]) -> Table {
-        let mut table = Table::with_players(names);
+        Table::started_with(Settings::default(), names)
+    }
+
+    fn started_with(settings: Settings, names: &[&str]) -> Table {
+        let mut table = Table::with_settings(settings, names);
         table.ok(TRAINER, Command::Start);
         table
     }
@@ -202,8 +206,7 @@ fn only_the_reader_plays_a_card_from_their_hand_and_draws_a_new_one() {
 #[test]
 fn in_trainer_mode_the_trainer_plays_from_the_pile_and_players_hold_no_hand() {
     let settings = Settings { reader: ReaderMode::Trainer, ..Settings::default() };
-    let mut table = Table::with_settings(settings, &["Anna", "Bram"]);
-    table.ok(TRAINER, Command::Start);
+    let mut table = Table::started_with(settings, &["Anna", "Bram"]);
     assert!(table.hand(A).is_empty() && table.hand(B).is_empty());
     assert_eq!(table.turn().reader, None);
     let card = table.room.pile().nth(4).cloned().expect("a card");
@@ -232,8 +235,7 @@ fn the_last_answer_of_the_present_players_reveals() {
 #[test]
 fn without_auto_reveal_the_trainer_decides_when() {
     let settings = Settings { auto_reveal: false, ..Settings::default() };
-    let mut table = Table::with_settings(settings, &["Anna", "Bram"]);
-    table.ok(TRAINER, Command::Start);
+    let mut table = Table::started_with(settings, &["Anna", "Bram"]);
     table.play_first();
     table.ok(Actor::Player(A), answer(1));
     assert_eq!(table.ok(Actor::Player(B), answer(5)).len(), 1, "no reveal yet");
@@ -367,8 +369,7 @@ fn the_trainer_skips_an_absent_reader() {
 #[test]
 fn a_hard_timer_reveals_at_zero_and_can_be_paused() {
     let settings = Settings { timer: TimerMode::Hard { seconds: 60 }, ..Settings::default() };
-    let mut table = Table::with_settings(settings, &["Anna", "Bram"]);
-    table.ok(TRAINER, Command::Start);
+    let mut table = Table::started_with(settings, &["Anna", "Bram"]);
     table.play_first();
     table.ok(Actor::Player(A), answer(4));
     assert_eq!(table.room.next_deadline(), Some(table.now + 60_000));
@@ -389,8 +390,7 @@ fn a_hard_timer_reveals_at_zero_and_can_be_paused() {
 #[test]
 fn a_soft_timer_only_counts_down() {
     let settings = Settings { timer: TimerMode::Soft { seconds: 30 }, ..Settings::default() };
-    let mut table = Table::with_settings(settings, &["Anna", "Bram"]);
-    table.ok(TRAINER, Command::Start);
+    let mut table = Table::started_with(settings, &["Anna", "Bram"]);
     table.play_first();
     table.now += 30_000;
     assert_eq!(table.ok(Actor::Server, Command::Tick), [Event::TimerExpired]);
@@ -405,8 +405,7 @@ fn a_soft_timer_only_counts_down() {
 #[test]
 fn roles_pass_on_every_so_many_turns() {
     let settings = Settings { rotate_roles_every: 1, ..Settings::default() };
-    let mut table = Table::with_settings(settings, &["Anna", "Bram", "Chris"]);
-    table.ok(TRAINER, Command::Start);
+    let mut table = Table::started_with(settings, &["Anna", "Bram", "Chris"]);
     let before: Vec<_> = table.room.seats().map(|(_, seat)| seat.role.clone()).collect();
     table.play_first();
     table.ok(TRAINER, Command::Reveal);
@@ -418,8 +417,7 @@ fn roles_pass_on_every_so_many_turns() {
 #[test]
 fn an_anonymous_reveal_shows_roles_but_not_who() {
     let settings = Settings { anonymous: true, ..Settings::default() };
-    let mut table = Table::with_settings(settings, &["Anna", "Bram"]);
-    table.ok(TRAINER, Command::Start);
+    let mut table = Table::started_with(settings, &["Anna", "Bram"]);
     table.play_first();
     table.ok(Actor::Player(A), answer(5));
     table.ok(Actor::Player(B), answer(1));
