@@ -69,13 +69,6 @@ fn turn_of(view: &Option<View>) -> Option<&TurnView> {
     }
 }
 
-/// The room code in the current route (`/play/:code`, `/trainer/:code`), if it is a valid code.
-pub fn room_code_param() -> Option<String> {
-    let params = leptos_router::hooks::use_params_map();
-    let code = params.with_untracked(|params| params.get("code"))?;
-    cards::RoomCode::parse(&code).map(|code| code.to_string())
-}
-
 /// For a route that names no room that could exist.
 #[component]
 pub fn NotFound() -> impl IntoView {

@@ -2,13 +2,13 @@
 //! the deck list and the health check.
 
 use std::net::SocketAddr;
-use std::path::{Component, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, Query, State, WebSocketUpgrade};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use cards::analysis::Review;
@@ -19,6 +19,7 @@ use cards::{Library, Rejection, Room, RoomCode, Settings, Text};
 use cards::{export, report};
 use serde::{Deserialize, Serialize};
 
+use crate::client_files;
 use crate::config::Limits;
 use crate::connection;
 use crate::guard::Guard;
@@ -49,7 +50,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/rooms/{code}/review", get(room_review))
         .route("/api/rooms/{code}/export", get(room_export))
         .route("/api/rooms/{code}/decks", post(upload_deck).layer(DefaultBodyLimit::max(MAX_DECK_BYTES)))
-        .fallback(get(client_file))
+        .fallback(get(client_files::serve))
         .with_state(state)
 }
 
@@ -398,39 +399,3 @@ const TRAINER_TOKEN: &str = "x-trainer-token";
 fn header(headers: &HeaderMap, name: &str) -> String {
     headers.get(name).and_then(|value| value.to_str().ok()).unwrap_or_default().to_owned()
 }
-
-/// Serves the built client. Paths without a file extension are the client's own routes
-/// (`/play/ABC234`) and get `index.html`.
-async fn client_file(State(state): State<Arc<AppState>>, uri: axum::http::Uri) -> Response {
-    let Some(dir) = &state.client_dir else {
-        return Html(NO_CLIENT).into_response();
-    };
-    let requested = uri.path().trim_start_matches('/');
-    let relative = std::path::Path::new(requested);
-    if !relative.components().all(|part| matches!(part, Component::Normal(_))) {
-        return StatusCode::NOT_FOUND.into_response();
-    }
-    let file = match relative.extension() {
-        Some(_) => dir.join(relative),
-        None => dir.join("index.html"),
-    };
-    let content_type = match file.extension().and_then(|ext| ext.to_str()) {
-        Some("html") => "text/html; charset=utf-8",
-        Some("js") => "text/javascript; charset=utf-8",
-        Some("wasm") => "application/wasm",
-        Some("css") => "text/css; charset=utf-8",
-        Some("svg") => "image/svg+xml",
-        Some("png") => "image/png",
-        Some("ico") => "image/x-icon",
-        _ => "application/octet-stream",
-    };
-    match tokio::fs::read(&file).await {
-        Ok(bytes) => ([(header::CONTENT_TYPE, content_type)], bytes).into_response(),
-        Err(_) if file.ends_with("index.html") => Html(NO_CLIENT).into_response(),
-        Err(_) => StatusCode::NOT_FOUND.into_response(),
-    }
-}
-
-const NO_CLIENT: &str = "<!doctype html><html lang=\"nl\"><meta charset=\"utf-8\"><title>Standpunt</title>\
-<p>De server draait, maar de browser-app is niet gebouwd. Start Standpunt met <code>cargo xtask run</code>.</p>\
-<p lang=\"en\">The server is running, but the browser app was not built. Start Standpunt with <code>cargo xtask run</code>.</p></html>";

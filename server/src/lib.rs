@@ -4,6 +4,7 @@
 //! (`POST /api/rooms`), the deck list (`/api/decks`) and a health check (`/healthz`). Each room
 //! runs in its own task; connection tasks only do I/O.
 
+mod client_files;
 mod clock;
 mod config;
 mod connection;

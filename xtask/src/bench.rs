@@ -72,7 +72,7 @@ pub fn run(args: &[String]) -> Result {
         let server = Server::start("game", &release, &out)?;
         outcomes.push(measure(&server, "game", "10,000 players, flat out", 8, 1_250, 15, None, &release)?);
     }
-    let gzip = gzip_size(&client)?;
+    let gzip = Transfer { participant: gzip_size(&client, "standpunt")?, trainer: gzip_size(&client, "console")? };
 
     print_table(&outcomes, ten_thousand.as_ref());
     let game = outcomes.iter().find(|o| o.target == "game" && o.label == "closed P=8");
@@ -89,7 +89,7 @@ pub fn run(args: &[String]) -> Result {
     if let Some(big) = &ten_thousand {
         println!("10,000 players: p99 {:.1} ms, {} errors, {:.0} rounds/s", big.p99_ms, big.errors, big.rounds_per_s);
     }
-    println!("client transfer size (gzip): {gzip} bytes");
+    println!("client transfer size (gzip): participant {} bytes, trainer {} bytes", gzip.participant, gzip.trainer);
     println!("summary: {}", file.display());
     Ok(())
 }
@@ -263,18 +263,15 @@ fn rss_kib(pid: u32) -> f64 {
         .unwrap_or(0.0)
 }
 
-/// The client's transfer size: wasm, JavaScript and CSS, each gzipped.
-fn gzip_size(client: &Path) -> Result<u64> {
-    let mut total = 0;
-    for file in ["standpunt_bg.wasm", "standpunt.js", "style.css", "index.html"] {
-        let output = Command::new("gzip")
-            .args(["-9", "-c"])
-            .arg(client.join(file))
-            .output()
-            .map_err(|error| format!("gzip: {error}"))?;
-        total += output.stdout.len() as u64;
-    }
-    Ok(total)
+/// What a browser downloads for one of the client's apps, as the server sends it (gzip): the
+/// page, the stylesheet, the app's JavaScript glue and its wasm.
+fn gzip_size(client: &Path, app: &str) -> Result<u64> {
+    let files = ["index.html".to_owned(), "style.css".to_owned(), format!("{app}.js"), format!("{app}_bg.wasm")];
+    files.iter().try_fold(0, |total, file| {
+        let zipped = client.join(format!("{file}.gz"));
+        let size = std::fs::metadata(&zipped).map_err(|error| format!("{}: {error}", zipped.display()))?.len();
+        Ok(total + size)
+    })
 }
 
 /// Reads one number out of the generator's flat JSON report.
@@ -332,7 +329,7 @@ fn summary_json(
     rss: f64,
     idle: usize,
     errors: u64,
-    gzip: u64,
+    gzip: Transfer,
 ) -> String {
     let mut scenarios = String::new();
     for (i, o) in outcomes.iter().chain(ten_thousand).enumerate() {
@@ -361,9 +358,19 @@ fn summary_json(
     }
     let ten = ten_thousand.map_or("null".to_owned(), |o| format!("{:.3}", o.p99_ms));
     format!(
-        "{{\n  \"game_relay_rounds_ratio\": {:.3},\n  \"game_relay_p99_ratio\": {:.3},\n  \"game_relay_cpu_per_round_ratio\": {:.3},\n  \"rss_per_idle_conn_kib\": {rss:.2},\n  \"idle_connections\": {idle},\n  \"players_10k_p99_ms\": {ten},\n  \"errors\": {errors},\n  \"client_gzip_bytes\": {gzip},\n  \"scenarios\": [\n{scenarios}\n  ]\n}}\n",
+        "{{\n  \"game_relay_rounds_ratio\": {:.3},\n  \"game_relay_p99_ratio\": {:.3},\n  \"game_relay_cpu_per_round_ratio\": {:.3},\n  \"rss_per_idle_conn_kib\": {rss:.2},\n  \"idle_connections\": {idle},\n  \"players_10k_p99_ms\": {ten},\n  \"errors\": {errors},\n  \"client_gzip_bytes\": {},\n  \"console_gzip_bytes\": {},\n  \"scenarios\": [\n{scenarios}\n  ]\n}}\n",
         game.rounds_per_s / relay.rounds_per_s,
         game.p99_ms / relay.p99_ms,
         game.cpu_ms_per_round / relay.cpu_ms_per_round,
+        gzip.participant,
+        gzip.trainer,
     )
+}
+
+/// The client's transfer size, gzip, per app: a participant's phone loads one, the trainer's
+/// screen the other.
+#[derive(Clone, Copy)]
+struct Transfer {
+    participant: u64,
+    trainer: u64,
 }

@@ -101,7 +101,11 @@ fn supply_chain() -> Result {
     status(cargo().args(["deny", "--log-level", "error", "check", "bans", "licenses", "sources"]))
 }
 
+/// The client's two apps (binaries of `client-wasm`): the participant's and the trainer's.
+pub(crate) const CLIENT_APPS: [&str; 2] = ["standpunt", "console"];
+
 /// Builds the Leptos client for wasm32 and runs wasm-bindgen; returns the folder to serve.
+/// Every file also gets a gzip twin, which the server sends to browsers that accept it.
 pub(crate) fn build_client() -> Result<PathBuf> {
     ensure_wasm_target()?;
     let bindgen = ensure_wasm_bindgen()?;
@@ -110,26 +114,41 @@ pub(crate) fn build_client() -> Result<PathBuf> {
         "build",
         "--package",
         "client-wasm",
+        "--bins",
         "--target",
         "wasm32-unknown-unknown",
         "--profile",
         "wasm-release",
     ]))?;
     let target = target_dir();
-    let wasm = target.join("wasm32-unknown-unknown/wasm-release/client-wasm.wasm");
     let out = target.join("client");
     let _ = std::fs::remove_dir_all(&out);
-    status(
-        Command::new(bindgen)
-            .args(["--target", "web", "--no-typescript", "--out-name", "standpunt", "--out-dir"])
-            .arg(&out)
-            .arg(&wasm),
-    )?;
+    for app in CLIENT_APPS {
+        let wasm = target.join(format!("wasm32-unknown-unknown/wasm-release/{app}.wasm"));
+        // Symbol names were 40 % of the wasm; the browser does not need them.
+        status(
+            Command::new(&bindgen)
+                .args(["--target", "web", "--no-typescript", "--remove-name-section", "--remove-producers-section"])
+                .args(["--out-name", app, "--out-dir"])
+                .arg(&out)
+                .arg(&wasm),
+        )?;
+    }
     for file in ["index.html", "style.css"] {
         let from = root().join("client-wasm").join(file);
         std::fs::copy(&from, out.join(file)).map_err(|error| format!("cannot copy {}: {error}", from.display()))?;
     }
+    compress(&out)?;
     Ok(out)
+}
+
+/// Writes `NAME.gz` next to every file in `dir` (`gzip -9`, no name or time in the header).
+fn compress(dir: &Path) -> Result {
+    let entries = std::fs::read_dir(dir).map_err(|error| format!("cannot list {}: {error}", dir.display()))?;
+    for entry in entries.flatten() {
+        status(Command::new("gzip").args(["-9", "--keep", "--no-name", "--force"]).arg(entry.path()))?;
+    }
+    Ok(())
 }
 
 fn ensure_wasm_target() -> Result {

@@ -2,12 +2,11 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_navigate;
 
 use crate::api;
 use crate::components::{LangSwitch, NameField};
 use crate::i18n::{t, tr};
-use crate::storage;
+use crate::{route, storage};
 
 #[component]
 pub fn Home() -> impl IntoView {
@@ -28,7 +27,6 @@ pub fn Home() -> impl IntoView {
 
 #[component]
 fn JoinForm() -> impl IntoView {
-    let navigate = use_navigate();
     let code = RwSignal::new(String::new());
     let name = RwSignal::new(storage::name().unwrap_or_default());
     let submit = move |event: leptos::ev::SubmitEvent| {
@@ -40,7 +38,7 @@ fn JoinForm() -> impl IntoView {
         let name = name.get_untracked().trim().to_owned();
         storage::set_name(&name);
         storage::set_pending_join(room.as_str(), &name);
-        navigate(&format!("/play/{room}"), Default::default());
+        route::go(&format!("/play/{room}"));
     };
     let valid = move || cards::RoomCode::parse(&code.get()).is_some() && !name.get().trim().is_empty();
     view! {
@@ -65,7 +63,6 @@ fn JoinForm() -> impl IntoView {
 
 #[component]
 fn CreateForm() -> impl IntoView {
-    let navigate = use_navigate();
     let decks = LocalResource::new(api::decks);
     let statement_deck = RwSignal::new(String::new());
     let role_deck = RwSignal::new(String::new());
@@ -74,7 +71,6 @@ fn CreateForm() -> impl IntoView {
 
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
-        let navigate = navigate.clone();
         let Some(Ok(list)) = decks.get_untracked() else { return };
         // An untouched select means its first deck.
         let chosen = |signal: RwSignal<String>, offered: &[api::DeckSummary]| {
@@ -87,7 +83,7 @@ fn CreateForm() -> impl IntoView {
             match api::create_room(&statements, &roles).await {
                 Ok(created) => {
                     storage::set_trainer_token(&created.code, &created.trainer_token);
-                    navigate(&format!("/trainer/{}", created.code), Default::default());
+                    route::go(&format!("/trainer/{}", created.code));
                 }
                 Err(message) => {
                     problem.set(Some(tr(&message)));

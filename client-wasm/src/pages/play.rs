@@ -5,18 +5,15 @@ use cards::protocol::{ClientMsg, Join};
 use leptos::prelude::*;
 
 use crate::components::{
-    Announcer, AnswerForm, CardChoice, Countdown, LangSwitch, NameField, NotFound, RevealView, RoleCardView, Roster,
-    Stage, StatementView, StatusLine, confirm, reader_name, room_code_param, stage_memo,
+    Announcer, AnswerForm, CardChoice, Countdown, LangSwitch, NameField, RevealView, RoleCardView, Roster, Stage,
+    StatementView, StatusLine, confirm, reader_name, stage_memo,
 };
 use crate::i18n::t;
 use crate::session::Session;
 use crate::storage;
 
 #[component]
-pub fn Play() -> impl IntoView {
-    let Some(code) = room_code_param() else {
-        return view! { <NotFound /> }.into_any();
-    };
+pub fn Play(code: String) -> impl IntoView {
     let credential = storage::seat_token(&code)
         .map(|token| Join::Seat { token })
         .or_else(|| storage::take_pending_join(&code).map(|name| Join::Player { name }));

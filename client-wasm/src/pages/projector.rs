@@ -6,17 +6,12 @@ use cards::protocol::Join;
 use cards::view::PhaseView;
 use leptos::prelude::*;
 
-use crate::components::{
-    Announcer, Countdown, NotFound, QrCode, RevealView, Stage, StatusLine, room_code_param, stage_memo,
-};
+use crate::components::{Announcer, Countdown, QrCode, RevealView, Stage, StatusLine, stage_memo};
 use crate::i18n::{t, tr};
 use crate::session::Session;
 
 #[component]
-pub fn Projector() -> impl IntoView {
-    let Some(code) = room_code_param() else {
-        return view! { <NotFound /> }.into_any();
-    };
+pub fn Projector(code: String) -> impl IntoView {
     let session = Session::open(code.clone(), Some(Join::Observer));
     let stage = stage_memo(session);
     let origin = web_sys::window().and_then(|window| window.location().origin().ok()).unwrap_or_default();

@@ -8,16 +8,13 @@ use cards::log::Names;
 use leptos::prelude::*;
 
 use crate::api;
-use crate::components::{LangSwitch, NotFound, room_code_param};
+use crate::components::LangSwitch;
 use crate::i18n::{t, tr};
 use crate::storage;
 
 /// One room's review, with its exports.
 #[component]
-pub fn ReviewPage() -> impl IntoView {
-    let Some(code) = room_code_param() else {
-        return view! { <NotFound /> }.into_any();
-    };
+pub fn ReviewPage(code: String) -> impl IntoView {
     let Some(token) = storage::trainer_token(&code) else {
         return view! { <p class="notice">{t().trainer_no_token}</p> }.into_any();
     };
@@ -103,18 +100,17 @@ fn Exports(code: String, names: Signal<Names>) -> impl IntoView {
 #[component]
 fn EraseRoom(code: String) -> impl IntoView {
     let problem = RwSignal::new(None::<String>);
-    let navigate = leptos_router::hooks::use_navigate();
     let erase = move |_| {
         if !crate::components::confirm(t().erase_confirm) {
             return;
         }
-        let (code, navigate) = (code.clone(), navigate.clone());
+        let code = code.clone();
         let token = storage::trainer_token(&code).unwrap_or_default();
         leptos::task::spawn_local(async move {
             match api::erase_room(&code, &token).await {
                 Ok(()) => {
                     storage::forget_room(&code);
-                    navigate("/review", Default::default());
+                    crate::route::go("/review");
                 }
                 Err(message) => problem.set(Some(tr(&message))),
             }

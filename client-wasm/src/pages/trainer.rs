@@ -8,18 +8,15 @@ use leptos::prelude::*;
 
 use crate::api;
 use crate::components::{
-    CardChoice, Countdown, LangSwitch, NotFound, QrCode, RevealFigures, RevealView, Roster, Stage, StatementView,
-    StatusLine, confirm, reader_name, room_code_param, stage_memo,
+    CardChoice, Countdown, LangSwitch, QrCode, RevealFigures, RevealView, Roster, Stage, StatementView, StatusLine,
+    confirm, reader_name, stage_memo,
 };
 use crate::i18n::{t, tr};
 use crate::session::Session;
 use crate::storage;
 
 #[component]
-pub fn Trainer() -> impl IntoView {
-    let Some(code) = room_code_param() else {
-        return view! { <NotFound /> }.into_any();
-    };
+pub fn Trainer(code: String) -> impl IntoView {
     adopt_invite(&code);
     let Some(token) = storage::trainer_token(&code) else {
         return view! { <p class="notice">{t().trainer_no_token}</p> }.into_any();
