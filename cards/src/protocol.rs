@@ -208,6 +208,26 @@ impl ServerMsg {
     }
 }
 
+/// One update as it goes on the wire, for [`update_message`]. A room that tells several
+/// frames the same thing serialises it once.
+pub fn encode_update(update: &Update) -> String {
+    serde_json::to_string(update).expect("updates always serialise")
+}
+
+/// The `update` message for `seq` put together from updates [`encode_update`] made: the same
+/// text as `ServerMsg::Update { seq, updates }.encode()`.
+pub fn update_message<'a>(seq: u64, updates: impl IntoIterator<Item = &'a str>) -> String {
+    let mut message = format!(r#"{{"type":"update","seq":{seq},"updates":["#);
+    for (i, update) in updates.into_iter().enumerate() {
+        if i > 0 {
+            message.push(',');
+        }
+        message.push_str(update);
+    }
+    message.push_str("]}");
+    message
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -244,6 +264,25 @@ mod tests {
         assert_eq!(rejected(r#"{"id":5,"type":"answer","position":9}"#), (Some(5), "bad_message"));
         assert_eq!(rejected(r#"{"id":6,"type":"play"}"#), (Some(6), "bad_message"));
         assert_eq!(rejected("[1,2]"), (None, "unknown_type"));
+    }
+
+    #[test]
+    fn an_update_message_put_together_from_encoded_updates_is_the_update_message() {
+        let updates = vec![
+            Update::Answered { seat: SeatId(2) },
+            Update::Locked { locked: true },
+            Update::YourAnswer {
+                answer: Answer {
+                    position: Position::Scale(4),
+                    argument: Some("\"Regie\", zegt ze.".to_owned()),
+                    definition: None,
+                },
+            },
+        ];
+        let encoded: Vec<String> = updates.iter().map(encode_update).collect();
+        let expected = ServerMsg::Update { seq: 41, updates: updates.clone() }.encode();
+        assert_eq!(update_message(41, encoded.iter().map(String::as_str)), expected);
+        assert_eq!(update_message(7, []), ServerMsg::Update { seq: 7, updates: Vec::new() }.encode());
     }
 
     #[test]

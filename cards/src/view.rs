@@ -275,23 +275,27 @@ impl Room {
     /// What `audience` learns from `event`, which has just been applied to this room.
     pub fn updates(&self, event: &Event, audience: Audience) -> Vec<Update> {
         let mut updates = self.public_updates(event);
-        match audience {
-            Audience::Everyone => {}
-            Audience::Trainer => updates.push(Update::Pile { cards: self.trainer_pile() }),
-            Audience::Seat(seat) => {
-                let own_hand = Update::Hand {
-                    cards: self.seat(seat).map(|state| self.statements(&state.hand)).unwrap_or_default(),
-                };
-                match event {
-                    Event::Answered { answer, .. } => updates.push(Update::YourAnswer { answer: answer.clone() }),
-                    _ => updates.push(own_hand),
-                }
-            }
-        }
+        updates.extend(self.audience_updates(event, audience));
         updates
     }
 
-    fn public_updates(&self, event: &Event) -> Vec<Update> {
+    /// What `audience` learns from `event` beyond what everyone learns: a seat its own answer or
+    /// hand, trainers the pile.
+    pub fn audience_updates(&self, event: &Event, audience: Audience) -> Vec<Update> {
+        match audience {
+            Audience::Everyone => Vec::new(),
+            Audience::Trainer => vec![Update::Pile { cards: self.trainer_pile() }],
+            Audience::Seat(seat) => match event {
+                Event::Answered { answer, .. } => vec![Update::YourAnswer { answer: answer.clone() }],
+                _ => vec![Update::Hand {
+                    cards: self.seat(seat).map(|state| self.statements(&state.hand)).unwrap_or_default(),
+                }],
+            },
+        }
+    }
+
+    /// What everyone learns from `event`.
+    pub fn public_updates(&self, event: &Event) -> Vec<Update> {
         let role = |id: &CardId| self.setup().roles.card(id).cloned();
         match event {
             Event::Created { .. } | Event::Started { .. } | Event::Skipped | Event::SeatTokenRotated { .. } => {

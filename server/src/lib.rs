@@ -12,6 +12,7 @@ mod guard;
 mod http;
 mod room_task;
 mod rooms;
+mod staged;
 mod store;
 mod token;
 

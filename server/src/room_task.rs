@@ -12,16 +12,13 @@ use axum::extract::ws::Utf8Bytes;
 use cards::deck::{AnyDeck, StatementDeck};
 use cards::event::Setup;
 use cards::protocol::{ClientMsg, Join, PROTOCOL_VERSION, ServerMsg};
-use cards::view::Audience;
-use cards::{
-    Actor, Command, Context, Event, Identity, Library, Rejection, Room, RoomCode, SeatId, TokenDigest, TrainerId,
-    Update,
-};
+use cards::{Actor, Command, Context, Event, Identity, Library, Rejection, Room, RoomCode, SeatId, TokenDigest};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::clock::{instant_at, now_ms};
+use crate::staged::{Frame, Staged};
 use crate::store::{Record, Store};
 use crate::token::Token;
 
@@ -163,14 +160,6 @@ struct Broadcast {
 
 /// How many recent broadcasts a room keeps for reconnecting clients.
 const RECENT_BROADCASTS: usize = 32;
-
-/// Who gets which frame of a broadcast: most share one serialisation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Frame {
-    Shared,
-    Trainer,
-    Seat(SeatId),
-}
 
 impl RoomActor {
     async fn run(mut self, mut rx: mpsc::Receiver<RoomMsg>) {
@@ -320,12 +309,7 @@ impl RoomActor {
         if let Some(since) = since.filter(|since| *since <= self.seq && *since >= covered) {
             let resumed = encode(&ServerMsg::Resumed { id, protocol: PROTOCOL_VERSION, seat_token, seq: since });
             let missed = self.recent.iter().filter(|broadcast| broadcast.seq > since).filter_map(|broadcast| {
-                let frame = match identity {
-                    Identity::Player { seat } if broadcast.frames.contains_key(&Frame::Seat(seat)) => Frame::Seat(seat),
-                    Identity::Trainer { .. } if broadcast.frames.contains_key(&Frame::Trainer) => Frame::Trainer,
-                    _ => Frame::Shared,
-                };
-                broadcast.frames.get(&frame).cloned()
+                broadcast.frames.get(&Frame::for_identity(identity, &broadcast.frames)).cloned()
             });
             return [resumed].into_iter().chain(missed).collect();
         }
@@ -486,24 +470,11 @@ impl RoomActor {
     /// one more per seat that learned something private, one for trainers when their pile
     /// changed.
     fn send_staged(&mut self, staged: Staged) {
-        let frames: BTreeMap<Frame, Utf8Bytes> = staged
-            .into_frames()
-            .into_iter()
-            .map(|(frame, updates)| {
-                (frame, encode(&ServerMsg::Update { seq: self.seq, updates: latest_lists(updates) }))
-            })
-            .collect();
+        let frames = staged.into_frames(self.seq);
         let recipients: Vec<(ConnId, Utf8Bytes)> = self
             .conns
             .iter()
-            .map(|(conn, known)| {
-                let frame = match known.identity {
-                    Identity::Player { seat } if frames.contains_key(&Frame::Seat(seat)) => Frame::Seat(seat),
-                    Identity::Trainer { .. } if frames.contains_key(&Frame::Trainer) => Frame::Trainer,
-                    _ => Frame::Shared,
-                };
-                (*conn, frames[&frame].clone())
-            })
+            .map(|(conn, known)| (*conn, frames[&Frame::for_identity(known.identity, &frames)].clone()))
             .collect();
         for (conn, frame) in recipients {
             self.send_to(conn, frame);
@@ -556,72 +527,12 @@ async fn sleep_until(deadline: Option<u64>) {
     }
 }
 
-/// The updates of applied events, per frame, built event by event (a projection needs the
-/// room as it was right after its event). A seat's or the trainers' own list starts as a copy
-/// of everyone's, the moment it first differs.
-#[derive(Default)]
-struct Staged {
-    everyone: Vec<Update>,
-    trainer: Option<Vec<Update>>,
-    seats: BTreeMap<SeatId, Vec<Update>>,
-}
-
-impl Staged {
-    fn add(&mut self, room: &Room, event: &Event) {
-        let public = room.updates(event, Audience::Everyone);
-        let private = event.private_to();
-        if let Some(seat) = private {
-            let list = self.seats.entry(seat).or_insert_with(|| self.everyone.clone());
-            list.extend(room.updates(event, Audience::Seat(seat)));
-        }
-        for (seat, list) in &mut self.seats {
-            if Some(*seat) != private {
-                list.extend(public.iter().cloned());
-            }
-        }
-        let for_trainer = room.audience(Identity::Trainer { trainer: TrainerId(0) }, event) == Audience::Trainer;
-        if for_trainer {
-            let list = self.trainer.get_or_insert_with(|| self.everyone.clone());
-            list.extend(room.updates(event, Audience::Trainer));
-        } else if let Some(list) = &mut self.trainer {
-            list.extend(public.iter().cloned());
-        }
-        self.everyone.extend(public);
-    }
-
-    fn into_frames(self) -> BTreeMap<Frame, Vec<Update>> {
-        let mut frames = BTreeMap::from([(Frame::Shared, self.everyone)]);
-        if let Some(trainer) = self.trainer {
-            frames.insert(Frame::Trainer, trainer);
-        }
-        frames.extend(self.seats.into_iter().map(|(seat, updates)| (Frame::Seat(seat), updates)));
-        frames
-    }
-}
-
 /// How a command in a batch is answered: accepted (with a co-trainer's token for an
 /// invitation) or refused.
 type Reply = Result<Option<Token>, Rejection>;
 
 /// Commands decided together and committed in one append.
 const MAX_BATCH: usize = 64;
-
-/// A hand or a pile update replaces the whole list, so within one frame only the last of each
-/// matters: dealing forty seats from the pile sends the trainer one pile, not forty.
-fn latest_lists(updates: Vec<Update>) -> Vec<Update> {
-    let last_pile = updates.iter().rposition(|update| matches!(update, Update::Pile { .. }));
-    let last_hand = updates.iter().rposition(|update| matches!(update, Update::Hand { .. }));
-    updates
-        .into_iter()
-        .enumerate()
-        .filter(|(i, update)| match update {
-            Update::Pile { .. } => Some(*i) == last_pile,
-            Update::Hand { .. } => Some(*i) == last_hand,
-            _ => true,
-        })
-        .map(|(_, update)| update)
-        .collect()
-}
 
 fn encode(msg: &ServerMsg) -> Utf8Bytes {
     Utf8Bytes::from(msg.encode())
