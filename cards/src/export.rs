@@ -125,7 +125,7 @@ mod tests {
         let row = AnswerRow {
             turn: 1,
             vote: 2,
-            statement: CardId("regie-1".to_owned()),
+            statement: CardId::new("regie-1"),
             statement_text: "Regie; ligt \"bij\" het gezin".to_owned(),
             terms: vec!["regie".to_owned(), "eigen regie".to_owned()],
             seat: SeatId(0),

@@ -287,7 +287,7 @@ mod tests {
 
     #[test]
     fn a_request_round_trips() {
-        let request = Request { id: Some(9), msg: ClientMsg::Play { card: CardId("regie-1".to_owned()) } };
+        let request = Request { id: Some(9), msg: ClientMsg::Play { card: CardId::new("regie-1") } };
         assert_eq!(Request::decode(&request.encode()), Ok(request));
     }
 

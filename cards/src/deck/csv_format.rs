@@ -109,7 +109,7 @@ pub fn parse_csv(file: &str, source: &str) -> Result<StatementDeck, DeckErrors> 
         }
         let theme = get(Column::Theme).filter(|theme| !theme.is_empty()).map(str::to_owned);
         let prompt = (!prompt_nl.is_empty()).then_some(Text { nl: prompt_nl, en: prompt_en });
-        cards.push(StatementCard { id: CardId(id), text: Text { nl, en }, terms, theme, prompt });
+        cards.push(StatementCard { id: CardId::new(id), text: Text { nl, en }, terms, theme, prompt });
     }
     if cards.is_empty() {
         report(*header_line, "", Problem::NoCards);
@@ -129,7 +129,7 @@ pub fn to_csv(deck: &StatementDeck) -> String {
     for card in &deck.cards {
         let prompt = card.prompt.clone().unwrap_or_else(|| Text::new("", ""));
         let fields = [
-            card.id.0.as_str(),
+            card.id.as_str(),
             &card.text.nl,
             &card.text.en,
             &card.terms.join(", "),
@@ -217,7 +217,7 @@ mod tests {
         assert_eq!(deck.cards.len(), 2);
         assert_eq!(deck.cards[0].text.nl, "Regie; dat is kiezen");
         assert_eq!(deck.cards[0].terms, ["regie", "eigen regie"]);
-        assert_eq!(deck.cards[1].id.0, "stelling-2");
+        assert_eq!(deck.cards[1].id.as_str(), "stelling-2");
         assert_eq!(deck.cards[1].theme, None);
     }
 

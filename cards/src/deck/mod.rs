@@ -14,6 +14,7 @@ pub use csv_format::{parse_csv, to_csv};
 pub use toml_format::{parse_deck, to_toml};
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -29,9 +30,21 @@ const MAX_ID_CHARS: usize = 40;
 const MAX_TERM_CHARS: usize = 30;
 
 /// A card's id, unique within its deck; stable so that logs keep meaning across deck edits.
+/// Shared text: a room copies its pile and hands often (it keeps a copy to roll back to),
+/// and copying an id is then a reference count, not an allocation.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
-pub struct CardId(pub String);
+pub struct CardId(pub Arc<str>);
+
+impl CardId {
+    pub fn new(id: impl Into<Arc<str>>) -> CardId {
+        CardId(id.into())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
 
 impl fmt::Display for CardId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -120,7 +133,7 @@ impl StatementDeck {
                     .iter()
                     .flat_map(|deck| {
                         deck.cards.iter().map(|card| StatementCard {
-                            id: CardId(format!("{}/{}", deck.id, card.id)),
+                            id: CardId::new(format!("{}/{}", deck.id, card.id)),
                             ..card.clone()
                         })
                     })

@@ -107,7 +107,7 @@ impl Checker<'_> {
                 }
             }
         }
-        let (id, title) = (id?.0, title?);
+        let (id, title) = (id?.as_str().to_owned(), title?);
         match kind? {
             false => {
                 let cards: Vec<_> = raw.card.into_iter().filter_map(|card| self.statement(card)).collect();
@@ -192,7 +192,7 @@ impl Checker<'_> {
             self.report(id.span(), field, problem);
             return None;
         }
-        Some(CardId(id.into_inner()))
+        Some(CardId::new(id.into_inner()))
     }
 
     fn text(
@@ -246,7 +246,7 @@ pub fn to_toml(deck: &AnyDeck) -> String {
     match deck {
         AnyDeck::Statements(deck) => {
             for card in &deck.cards {
-                out.push_str(&format!("\n[[card]]\nid = {}\n", quoted(&card.id.0)));
+                out.push_str(&format!("\n[[card]]\nid = {}\n", quoted(card.id.as_str())));
                 push_text(&mut out, "text", &card.text);
                 if !card.terms.is_empty() {
                     let terms: Vec<String> = card.terms.iter().map(|term| quoted(term)).collect();
@@ -262,7 +262,11 @@ pub fn to_toml(deck: &AnyDeck) -> String {
         }
         AnyDeck::Roles(deck) => {
             for card in &deck.cards {
-                out.push_str(&format!("\n[[card]]\nid = {}\ngroup = {}\n", quoted(&card.id.0), quoted(&card.group)));
+                out.push_str(&format!(
+                    "\n[[card]]\nid = {}\ngroup = {}\n",
+                    quoted(card.id.as_str()),
+                    quoted(&card.group)
+                ));
                 push_text(&mut out, "name", &card.name);
                 push_text(&mut out, "perspective", &card.perspective);
             }

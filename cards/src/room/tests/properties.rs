@@ -66,7 +66,7 @@ fn command(table: &Table, step: &Step, index: usize) -> Command {
             };
             let pile: Vec<CardId> = table.room.pile().cloned().collect();
             let card = card_of(if step.command == 4 { reader_hand } else { pile });
-            Command::Play { card: card.unwrap_or_else(|| CardId("geen-kaart".to_owned())) }
+            Command::Play { card: card.unwrap_or_else(|| CardId::new("geen-kaart")) }
         }
         6 | 7 => {
             let position = if step.b % 6 == 5 { Position::Pass } else { Position::Scale(1 + step.b % 5) };
