@@ -3,8 +3,10 @@
 
 use std::time::Duration;
 
+use cards::analysis::Split;
 use cards::event::{LeaveReason, Perspective};
 use cards::protocol::ClientMsg;
+use cards::text::fixed;
 use cards::view::{Identity, PhaseView, Reveal, TimerView, TurnView};
 use cards::{Answer, Position, Presence, RoleCard, SeatId, StatementCard, View};
 use leptos::prelude::*;
@@ -493,6 +495,20 @@ pub fn confirm(question: &str) -> bool {
     web_sys::window().and_then(|window| window.confirm_with_message(question).ok()).unwrap_or(false)
 }
 
+/// How the answers fell: "30% oneens · 20% neutraal · 50% eens".
+pub fn split_line(split: &Split) -> String {
+    let percent = |share: f64| fixed(share * 100.0, 0);
+    format!(
+        "{}% {} · {}% {} · {}% {}",
+        percent(split.disagree),
+        t().disagree_short,
+        percent(split.neutral),
+        t().neutral_short,
+        percent(split.agree),
+        t().agree_short
+    )
+}
+
 fn capitalise(text: &str) -> String {
     let mut chars = text.chars();
     chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
@@ -511,15 +527,13 @@ pub fn RevealFigures(session: Session) -> impl IntoView {
                 let role = given.role.as_ref().map(tr).unwrap_or_default();
                 roles.entry(role).or_default().push(given.answer.position);
             }
-            let figure = |value: Option<f64>| value.map_or("–".to_owned(), |value| format!("{value:.2}"));
-            let split = all.split().map(|split| {
-                format!(" · {:.0}% {} · {:.0}% {} · {:.0}% {}", split.disagree * 100.0, t().disagree_short, split.neutral * 100.0, t().neutral_short, split.agree * 100.0, t().agree_short)
-            });
+            let figure = |value: Option<f64>| value.map_or("–".to_owned(), |value| fixed(value, 2));
+            let split = all.split().map(|split| format!(" · {}", split_line(&split)));
             let rows = roles
                 .into_iter()
                 .map(|(role, positions)| {
                     let distribution = Distribution::of(positions);
-                    let mean = distribution.mean().map_or("–".to_owned(), |mean| format!("{mean:.1}"));
+                    let mean = distribution.mean().map_or("–".to_owned(), |mean| fixed(mean, 1));
                     view! { <li>{role}": "{mean}<span class="n">{format!(" (n={})", distribution.n())}</span></li> }
                 })
                 .collect_view();
@@ -527,7 +541,7 @@ pub fn RevealFigures(session: Session) -> impl IntoView {
                 <section class="figures" aria-label=t().reveal_figures>
                     <p>
                         <strong>"C "{figure(all.consensus())}</strong>" · "<strong>"P "{figure(all.polarization())}</strong>{split}
-                        <span class="n">{format!(" (n={}, {} {})", all.n(), t().pass.to_lowercase(), all.passes)}</span>
+                        <span class="n">{format!(" (n={}, {} {})", all.n(), t().passes_counted, all.passes)}</span>
                     </p>
                     <p class="n">{t().role_split}</p>
                     <ul class="role-means">{rows}</ul>

@@ -1,9 +1,9 @@
-//! The Standpunt browser client, in two apps that share this library:
+//! The Standpunt browser client, in three apps that share this library:
 //!
 //! - `standpunt` is what a participant's phone loads: the home page (join or open a session),
 //!   the player's screen and the projector;
-//! - `console` is the trainer's: the console that runs a session, the sessions and a session's
-//!   review.
+//! - `console` is the trainer's console that runs a session;
+//! - `review` is the sessions on this browser and a session's review.
 //!
 //! `index.html` loads the one its address needs, so a phone never downloads the trainer's
 //! screens.

@@ -9,7 +9,7 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
-use crate::{Result, build_client, cargo, status, step, target_dir, which};
+use crate::{CLIENT_APPS, Result, build_client, cargo, status, step, target_dir, which};
 
 /// One load scenario and what it measured.
 struct Outcome {
@@ -113,12 +113,13 @@ pub fn run(args: &[String]) -> Result {
         let server = Server::start("game", &release, &out)?;
         outcomes.push(measure(&server, "game", "10,000 players, flat out", 8, 1_250, 15, None, &release)?);
     }
-    let gzip = Transfer { participant: gzip_size(&client, "standpunt")?, trainer: gzip_size(&client, "console")? };
+    let gzip: Vec<(&str, u64)> =
+        CLIENT_APPS.iter().map(|app| Ok((*app, gzip_size(&client, app)?))).collect::<Result<_>>()?;
 
     print_table(&outcomes, ten_thousand.as_ref());
     let ratios = Ratios::median(&headline).ok_or("no P=8 measurement")?;
     let errors: u64 = outcomes.iter().chain(&ten_thousand).map(|o| o.errors).sum();
-    let summary = summary_json(&outcomes, ten_thousand.as_ref(), &headline, rss_per_idle_kib, idle, errors, gzip);
+    let summary = summary_json(&outcomes, ten_thousand.as_ref(), &headline, rss_per_idle_kib, idle, errors, &gzip);
     let file = out.join("summary.json");
     std::fs::write(&file, summary).map_err(|error| format!("cannot write {}: {error}", file.display()))?;
     let runs =
@@ -131,7 +132,8 @@ pub fn run(args: &[String]) -> Result {
     if let Some(big) = &ten_thousand {
         println!("10,000 players: p99 {:.1} ms, {} errors, {:.0} rounds/s", big.p99_ms, big.errors, big.rounds_per_s);
     }
-    println!("client transfer size (gzip): participant {} bytes, trainer {} bytes", gzip.participant, gzip.trainer);
+    let apps: Vec<String> = gzip.iter().map(|(app, bytes)| format!("{app} {bytes}")).collect();
+    println!("client transfer size (gzip, bytes per app): {}", apps.join(", "));
     println!("summary: {}", file.display());
     Ok(())
 }
@@ -369,7 +371,7 @@ fn summary_json(
     rss: f64,
     idle: usize,
     errors: u64,
-    gzip: Transfer,
+    gzip: &[(&str, u64)],
 ) -> String {
     let mut scenarios = String::new();
     for (i, o) in outcomes.iter().chain(ten_thousand).enumerate() {
@@ -401,21 +403,13 @@ fn summary_json(
     let runs =
         |pick: fn(&Ratios) -> f64| headline.iter().map(|r| format!("{:.3}", pick(r))).collect::<Vec<_>>().join(", ");
     format!(
-        "{{\n  \"game_relay_rounds_ratio\": {:.3},\n  \"game_relay_p99_ratio\": {:.3},\n  \"game_relay_cpu_per_round_ratio\": {:.3},\n  \"game_relay_rounds_ratio_runs\": [{}],\n  \"game_relay_p99_ratio_runs\": [{}],\n  \"rss_per_idle_conn_kib\": {rss:.2},\n  \"idle_connections\": {idle},\n  \"players_10k_p99_ms\": {ten},\n  \"errors\": {errors},\n  \"client_gzip_bytes\": {},\n  \"console_gzip_bytes\": {},\n  \"scenarios\": [\n{scenarios}\n  ]\n}}\n",
+        "{{\n  \"game_relay_rounds_ratio\": {:.3},\n  \"game_relay_p99_ratio\": {:.3},\n  \"game_relay_cpu_per_round_ratio\": {:.3},\n  \"game_relay_rounds_ratio_runs\": [{}],\n  \"game_relay_p99_ratio_runs\": [{}],\n  \"rss_per_idle_conn_kib\": {rss:.2},\n  \"idle_connections\": {idle},\n  \"players_10k_p99_ms\": {ten},\n  \"errors\": {errors},\n  \"client_gzip_bytes\": {},\n  \"client_gzip_bytes_per_app\": {{{}}},\n  \"scenarios\": [\n{scenarios}\n  ]\n}}\n",
         ratios.rounds,
         ratios.p99,
         ratios.cpu_per_round,
         runs(|r| r.rounds),
         runs(|r| r.p99),
-        gzip.participant,
-        gzip.trainer,
+        gzip.iter().map(|(_, bytes)| *bytes).max().unwrap_or(0),
+        gzip.iter().map(|(app, bytes)| format!("\"{app}\": {bytes}")).collect::<Vec<_>>().join(", "),
     )
-}
-
-/// The client's transfer size, gzip, per app: a participant's phone loads one, the trainer's
-/// screen the other.
-#[derive(Clone, Copy)]
-struct Transfer {
-    participant: u64,
-    trainer: u64,
 }

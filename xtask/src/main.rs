@@ -101,8 +101,9 @@ fn supply_chain() -> Result {
     status(cargo().args(["deny", "--log-level", "error", "check", "bans", "licenses", "sources"]))
 }
 
-/// The client's two apps (binaries of `client-wasm`): the participant's and the trainer's.
-pub(crate) const CLIENT_APPS: [&str; 2] = ["standpunt", "console"];
+/// The client's apps (binaries of `client-wasm`): the participant's, the trainer's console and
+/// the review.
+pub(crate) const CLIENT_APPS: [&str; 3] = ["standpunt", "console", "review"];
 
 /// Builds the Leptos client for wasm32 and runs wasm-bindgen; returns the folder to serve.
 /// Every file also gets a gzip twin, which the server sends to browsers that accept it.

@@ -1,10 +1,7 @@
-//! The trainer's app: the console that runs a session, the sessions, a session's review.
+//! The trainer's console: runs a session, from the lobby to the last reveal.
 
 use client_wasm::components::NotFound;
-use client_wasm::pages::{
-    review::{ReviewIndex, ReviewPage},
-    trainer::Trainer,
-};
+use client_wasm::pages::trainer::Trainer;
 use client_wasm::route::Route;
 use leptos::prelude::*;
 
@@ -16,8 +13,6 @@ fn main() {
 fn App() -> impl IntoView {
     let page = match Route::current() {
         Route::Trainer(code) => view! { <Trainer code /> }.into_any(),
-        Route::Sessions => view! { <ReviewIndex /> }.into_any(),
-        Route::Review(code) => view! { <ReviewPage code /> }.into_any(),
         _ => view! { <NotFound /> }.into_any(),
     };
     view! { <main>{page}</main> }

@@ -5,10 +5,11 @@
 use cards::Position;
 use cards::analysis::{Review, StatementReview, TermReview, series};
 use cards::log::Names;
+use cards::text::{fixed, signed};
 use leptos::prelude::*;
 
 use crate::api;
-use crate::components::LangSwitch;
+use crate::components::{LangSwitch, split_line};
 use crate::i18n::{t, tr};
 use crate::storage;
 
@@ -150,7 +151,7 @@ fn ReviewBody(review: Review) -> impl IntoView {
 }
 
 fn figure(value: Option<f64>) -> String {
-    value.map_or("–".to_owned(), |value| format!("{value:.2}"))
+    value.map_or("–".to_owned(), |value| fixed(value, 2))
 }
 
 #[component]
@@ -165,12 +166,12 @@ fn TermsRanked(terms: Vec<TermReview>) -> impl IntoView {
                     <td>
                         <svg class="meter" viewBox="0 0 100 10" aria-hidden="true">
                             <rect class="meter-track" width="100" height="10"></rect>
-                            <rect class="meter-fill" width=format!("{width:.0}") height="10"></rect>
+                            <rect class="meter-fill" width=fixed(width, 0) height="10"></rect>
                         </svg>
                         " "{figure(term.disagreement)}
                     </td>
                     <td>{figure(term.mean_consensus)}<span class="n">{format!(" (n={})", term.statements)}</span></td>
-                    <td>{term.lens.spread.map_or("–".to_owned(), |spread| format!("{spread:.2}"))}<span class="n">{format!(" (n={})", term.lens.definitions.len())}</span></td>
+                    <td>{figure(term.lens.spread)}<span class="n">{format!(" (n={})", term.lens.definitions.len())}</span></td>
                 </tr>
             }
         })
@@ -188,19 +189,11 @@ fn TermsRanked(terms: Vec<TermReview>) -> impl IntoView {
 
 #[component]
 fn StatementCard(statement: StatementReview) -> impl IntoView {
-    let split = statement.split.map(|split| {
-        format!(
-            "{:.0}% {} · {:.0}% {} · {:.0}% {}",
-            split.disagree * 100.0,
-            t().disagree_short,
-            split.neutral * 100.0,
-            t().neutral_short,
-            split.agree * 100.0,
-            t().agree_short
-        )
-    });
-    let farthest =
-        statement.farthest_roles.clone().map(|(a, b, distance)| format!("{}: {a} ↔ {b} ({distance:.2})", t().farthest));
+    let split = statement.split.map(|split| split_line(&split));
+    let farthest = statement
+        .farthest_roles
+        .clone()
+        .map(|(a, b, distance)| format!("{}: {a} ↔ {b} ({})", t().farthest, fixed(distance, 2)));
     view! {
         <article class="card statement-review">
             <p class="statement-text">{statement.text.clone()}</p>
@@ -208,7 +201,7 @@ fn StatementCard(statement: StatementReview) -> impl IntoView {
             <DotPlot statement=statement.clone() />
             <p>
                 "C "{figure(statement.consensus)}" · P "{figure(statement.polarization)}" · "{split}
-                <span class="n">{format!(" (n={}, {} {})", statement.first.n(), t().pass.to_lowercase(), statement.first.passes)}</span>
+                <span class="n">{format!(" (n={}, {} {})", statement.first.n(), t().passes_counted, statement.first.passes)}</span>
             </p>
             {farthest.map(|text| view! { <p>{text}</p> })}
         </article>
@@ -256,7 +249,7 @@ fn HeatMap(review: Review) -> impl IntoView {
                 .into_iter()
                 .map(|cell| match cell {
                     Some((mean, n)) => view! {
-                        <td style=heat(mean)>{format!("{mean:.1}")}<span class="n">{format!(" n={n}")}</span></td>
+                        <td style=heat(mean)>{fixed(mean, 1)}<span class="n">{format!(" n={n}")}</span></td>
                     }
                     .into_any(),
                     None => view! { <td>"–"</td> }.into_any(),
@@ -346,7 +339,7 @@ fn Shifts(review: Review) -> impl IntoView {
     if review.shifts.is_empty() {
         return ().into_any();
     }
-    let delta = |value: Option<f64>| value.map_or("–".to_owned(), |value| format!("{value:+.2}"));
+    let delta = |value: Option<f64>| value.map_or("–".to_owned(), |value| signed(value, 2));
     let rows = review
         .shifts
         .into_iter()
@@ -438,7 +431,7 @@ fn SeriesChart(name: String, codes: Vec<String>) -> impl IntoView {
                     let path: Vec<String> = points
                         .iter()
                         .enumerate()
-                        .filter_map(|(i, point)| point.consensus.map(|c| format!("{:.1},{:.1}", x(i), y(c))))
+                        .filter_map(|(i, point)| point.consensus.map(|c| format!("{},{}", fixed(x(i), 1), fixed(y(c), 1))))
                         .collect();
                     let dots = points
                         .iter()
@@ -446,8 +439,8 @@ fn SeriesChart(name: String, codes: Vec<String>) -> impl IntoView {
                         .filter_map(|(i, point)| {
                             let c = point.consensus?;
                             Some(view! {
-                                <circle cx=format!("{:.1}", x(i)) cy=format!("{:.1}", y(c)) r="4">
-                                    <title>{format!("{}: C {c:.2} (n={})", point.session, point.statements)}</title>
+                                <circle cx=fixed(x(i), 1) cy=fixed(y(c), 1) r="4">
+                                    <title>{format!("{}: C {} (n={})", point.session, fixed(c, 2), point.statements)}</title>
                                 </circle>
                             })
                         })
