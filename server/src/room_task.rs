@@ -199,7 +199,9 @@ impl RoomActor {
                 }
                 RoomMsg::Request { conn, id, msg } => {
                     // Commands that are already waiting share one commit: eight answers that
-                    // arrive together cost one write to the disk, not eight.
+                    // arrive together cost one write to the disk, not eight. Yielding once
+                    // first lets connections that have a command read and ready hand it over.
+                    tokio::task::yield_now().await;
                     let mut batch = vec![(conn, id, msg)];
                     while batch.len() < MAX_BATCH {
                         match rx.try_recv() {
