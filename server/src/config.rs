@@ -1,6 +1,7 @@
 //! How a server is set up: where it keeps data, where the client lives, which decks it offers
 //! and the limits that protect it.
 
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -22,6 +23,9 @@ pub struct Config {
     /// Origins whose pages may open a websocket, besides the server's own (for example
     /// `https://standpunt.example.nl` behind a proxy).
     pub allowed_origins: Vec<String>,
+    /// Reverse proxies (nginx, say) whose `X-Forwarded-For` header names the client, for the
+    /// per-address limits. From anyone else that header is ignored.
+    pub trusted_proxies: Vec<IpAddr>,
     pub limits: Limits,
 }
 
@@ -98,6 +102,7 @@ impl Config {
             seat_hold: Duration::from_secs(10 * 60),
             retention: Some(Duration::from_secs(90 * 24 * 60 * 60)),
             allowed_origins: Vec::new(),
+            trusted_proxies: Vec::new(),
             limits: Limits::default(),
         }
     }

@@ -1,12 +1,12 @@
 //! The HTTP side of the one port: the browser client, the websocket upgrade, room creation,
 //! the deck list and the health check.
 
-use std::net::SocketAddr;
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, Query, State, WebSocketUpgrade};
+use axum::extract::{DefaultBodyLimit, Path, Query, State, WebSocketUpgrade};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
@@ -20,6 +20,7 @@ use cards::{export, report};
 use serde::{Deserialize, Serialize};
 
 use crate::client_files;
+use crate::client_ip::ClientIp;
 use crate::config::Limits;
 use crate::connection;
 use crate::guard::Guard;
@@ -32,6 +33,8 @@ pub struct AppState {
     pub guard: Arc<Guard>,
     /// Origins allowed to open a websocket besides the server's own.
     pub allowed_origins: Vec<String>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<IpAddr>,
     pub library: Arc<Library>,
     pub client_dir: Option<PathBuf>,
     pub data_dir: PathBuf,
@@ -64,7 +67,7 @@ struct WsParams {
 /// a page from another origin gets 403, an address with too many connections 429.
 async fn websocket(
     State(state): State<Arc<AppState>>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     Query(params): Query<WsParams>,
     headers: HeaderMap,
     ws: WebSocketUpgrade,
@@ -72,7 +75,7 @@ async fn websocket(
     if !origin_allowed(&headers, &state.allowed_origins) {
         return StatusCode::FORBIDDEN.into_response();
     }
-    let Some(slot) = state.guard.connect(peer.ip()) else {
+    let Some(slot) = state.guard.connect(ip) else {
         return StatusCode::TOO_MANY_REQUESTS.into_response();
     };
     let room = params.room.as_deref().and_then(RoomCode::parse).and_then(|code| state.rooms.get(&code));
@@ -86,7 +89,7 @@ async fn websocket(
         .write_buffer_size(limits.write_buffer_bytes)
         .max_write_buffer_size(limits.max_write_buffer_bytes)
         .on_upgrade(move |socket| async move {
-            let peer = connection::Peer { ip: peer.ip(), guard, _slot: slot };
+            let peer = connection::Peer { ip, guard, _slot: slot };
             connection::serve(socket, room, limits, peer).await;
         })
 }
@@ -208,18 +211,18 @@ struct DeckAccepted {
 /// answered with every problem in it.
 async fn upload_deck(
     State(state): State<Arc<AppState>>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     Path(code): Path<String>,
     headers: HeaderMap,
     body: String,
 ) -> Response {
-    if state.guard.is_blocked(peer.ip()) {
+    if state.guard.is_blocked(ip) {
         return refuse(StatusCode::TOO_MANY_REQUESTS, &Rejection::TooManyAttempts);
     }
     let (token, file) = (header(&headers, TRAINER_TOKEN), header(&headers, "x-file-name"));
     let file = if file.is_empty() { "deck.toml".to_owned() } else { file };
     let Some(room) = RoomCode::parse(&code).and_then(|code| state.rooms.get(&code)) else {
-        state.guard.failed(peer.ip());
+        state.guard.failed(ip);
         return refuse(StatusCode::NOT_FOUND, &Rejection::UnknownRoom);
     };
     let deck = match parse_deck_file(&file, &body) {
@@ -256,7 +259,7 @@ async fn upload_deck(
     match result.await {
         Ok(Ok(())) => Json(accepted).into_response(),
         Ok(Err(rejection @ Rejection::BadToken)) => {
-            state.guard.failed(peer.ip());
+            state.guard.failed(ip);
             refuse(StatusCode::FORBIDDEN, &rejection)
         }
         Ok(Err(rejection @ Rejection::WrongPhase)) => refuse(StatusCode::CONFLICT, &rejection),
@@ -269,11 +272,11 @@ async fn upload_deck(
 /// (SQLite's `secure_delete` overwrites it). Only a trainer of the room may.
 async fn erase_room(
     State(state): State<Arc<AppState>>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     Path(code): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let code = match authorise(&state, peer, &code, &headers).await {
+    let code = match authorise(&state, ip, &code, &headers).await {
         Ok((code, _)) => code,
         Err(response) => return response,
     };
@@ -291,16 +294,16 @@ async fn erase_room(
 /// address that keeps naming unknown rooms or wrong tokens is told to wait.
 async fn authorise(
     state: &AppState,
-    peer: SocketAddr,
+    ip: IpAddr,
     code: &str,
     headers: &HeaderMap,
 ) -> Result<(RoomCode, Vec<crate::store::Record>), Response> {
     let token = header(headers, TRAINER_TOKEN);
-    if state.guard.is_blocked(peer.ip()) {
+    if state.guard.is_blocked(ip) {
         return Err(refuse(StatusCode::TOO_MANY_REQUESTS, &Rejection::TooManyAttempts));
     }
     let Some(code) = RoomCode::parse(code) else {
-        state.guard.failed(peer.ip());
+        state.guard.failed(ip);
         return Err(refuse(StatusCode::NOT_FOUND, &Rejection::UnknownRoom));
     };
     let data_dir = state.data_dir.clone();
@@ -309,14 +312,14 @@ async fn authorise(
     let records = match read {
         Ok(Ok(records)) if !records.is_empty() => records,
         Ok(Ok(_)) => {
-            state.guard.failed(peer.ip());
+            state.guard.failed(ip);
             return Err(refuse(StatusCode::NOT_FOUND, &Rejection::UnknownRoom));
         }
         _ => return Err(refuse(StatusCode::SERVICE_UNAVAILABLE, &Rejection::StoreUnavailable)),
     };
     let room = Room::replay(records.iter().map(|record| &record.event));
     if room.and_then(|room| room.trainer_with_token(&token)).is_none() {
-        state.guard.failed(peer.ip());
+        state.guard.failed(ip);
         return Err(refuse(StatusCode::FORBIDDEN, &Rejection::BadToken));
     }
     Ok((code, records))
@@ -326,11 +329,11 @@ async fn authorise(
 /// for ended rooms and after a restart. The trainer token comes in a header.
 async fn room_log(
     State(state): State<Arc<AppState>>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     Path(code): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    match authorise(&state, peer, &code, &headers).await {
+    match authorise(&state, ip, &code, &headers).await {
         Ok((_, records)) => Json(logged(records)).into_response(),
         Err(response) => response,
     }
@@ -354,12 +357,12 @@ impl ReviewQuery {
 /// no text analysis of its own.
 async fn room_review(
     State(state): State<Arc<AppState>>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     Path(code): Path<String>,
     Query(query): Query<ReviewQuery>,
     headers: HeaderMap,
 ) -> Response {
-    match authorise(&state, peer, &code, &headers).await {
+    match authorise(&state, ip, &code, &headers).await {
         Ok((_, records)) => Json(Review::of(&logged(records), query.names())).into_response(),
         Err(response) => response,
     }
@@ -369,12 +372,12 @@ async fn room_review(
 /// whole log) or HTML (the debrief report).
 async fn room_export(
     State(state): State<Arc<AppState>>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     Path(code): Path<String>,
     Query(query): Query<ReviewQuery>,
     headers: HeaderMap,
 ) -> Response {
-    let (code, records) = match authorise(&state, peer, &code, &headers).await {
+    let (code, records) = match authorise(&state, ip, &code, &headers).await {
         Ok(found) => found,
         Err(response) => return response,
     };

@@ -5,6 +5,7 @@
 //! runs in its own task; connection tasks only do I/O.
 
 mod client_files;
+mod client_ip;
 mod clock;
 mod config;
 mod connection;
@@ -47,6 +48,7 @@ pub async fn run(
         rooms,
         guard,
         allowed_origins: config.allowed_origins,
+        trusted_proxies: config.trusted_proxies,
         library,
         client_dir: config.client_dir,
         data_dir: config.data_dir,

@@ -48,6 +48,11 @@ struct Serve {
     /// example https://standpunt.example.nl behind a proxy. May be given more than once.
     #[arg(long = "allow-origin")]
     allowed_origins: Vec<String>,
+    /// The address of a reverse proxy in front of Standpunt (nginx, say), whose
+    /// X-Forwarded-For header then names each participant's own address for the per-address
+    /// limits. May be given more than once.
+    #[arg(long = "trusted-proxy")]
+    trusted_proxies: Vec<std::net::IpAddr>,
     /// Most rooms open at once.
     #[arg(long, default_value_t = 5_000)]
     max_rooms: usize,
@@ -130,6 +135,7 @@ async fn serve(options: Serve) -> anyhow::Result<()> {
     config.seat_hold = Duration::from_secs(options.seat_hold_minutes * 60);
     config.retention = (options.retain_days > 0).then(|| Duration::from_secs(options.retain_days * 24 * 60 * 60));
     config.allowed_origins = options.allowed_origins;
+    config.trusted_proxies = options.trusted_proxies;
     config.limits.max_rooms = options.max_rooms;
     config.limits.max_players_per_room = options.max_players;
     config.limits.guard.connections_per_ip = options.connections_per_ip.max(usize::from(options.max_players));

@@ -120,6 +120,32 @@ async fn guessing_room_codes_is_stopped_after_ten_tries() {
     assert_eq!(refused.code, "too_many_attempts", "a right guess after many wrong ones is not let in");
 }
 
+/// Looks up the log of a room that does not exist, from `client` as a proxy would name it.
+async fn wrong_guess(server: &TestServer, client: &str) -> u16 {
+    let headers = [("X-Forwarded-For", client), ("X-Trainer-Token", "00")];
+    tests::http_request(server.addr, "GET", "/api/rooms/ZZZZZZ/log", &headers, "").await.status
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_participant_is_counted_on_their_own() {
+    let server =
+        TestServer::start_with(|config| config.trusted_proxies = vec!["127.0.0.1".parse().expect("an address")]).await;
+    for _ in 0..10 {
+        assert_eq!(wrong_guess(&server, "203.0.113.7").await, 404);
+    }
+    assert_eq!(wrong_guess(&server, "203.0.113.7").await, 429, "the guesser is stopped");
+    assert_eq!(wrong_guess(&server, "203.0.113.8").await, 404, "the rest of the class is not");
+}
+
+#[tokio::test]
+async fn without_a_trusted_proxy_nobody_can_pick_their_own_address() {
+    let server = TestServer::start().await;
+    for guess in 0..10 {
+        assert_eq!(wrong_guess(&server, &format!("203.0.113.{guess}")).await, 404);
+    }
+    assert_eq!(wrong_guess(&server, "198.51.100.1").await, 429, "a new X-Forwarded-For is not a new address");
+}
+
 fn rss_kib() -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").expect("proc status");
     let line = status.lines().find(|line| line.starts_with("VmRSS:")).expect("VmRSS");
