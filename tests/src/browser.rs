@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 use std::process::Stdio;
 
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::wd::Capabilities;
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
@@ -116,6 +117,37 @@ pub async fn type_into(browser: &Client, css: &str, text: &str) {
     let element =
         browser.wait().for_element(Locator::Css(css)).await.unwrap_or_else(|error| panic!("no {css}: {error}"));
     element.send_keys(text).await.unwrap_or_else(|error| panic!("cannot type into {css}: {error}"));
+}
+
+/// WebDriver's codes for the keys a keyboard user needs besides letters.
+pub const TAB: char = '\u{e004}';
+pub const ENTER: char = '\u{e007}';
+pub const SPACE: char = '\u{e00d}';
+
+/// Presses and releases each key in turn on whatever has the focus, as a keyboard does.
+pub async fn press(browser: &Client, keys: impl IntoIterator<Item = char>) {
+    let actions = keys.into_iter().fold(KeyActions::new("keyboard".to_owned()), |actions, key| {
+        actions.then(KeyAction::Down { value: key }).then(KeyAction::Up { value: key })
+    });
+    browser.perform_actions(actions).await.expect("the keys are pressed");
+}
+
+/// Presses Tab until the element matching `css` has the focus, as someone without a mouse
+/// does; fails when forty presses never reach it.
+pub async fn tab_to(browser: &Client, css: &str) {
+    browser.wait().for_element(Locator::Css(css)).await.unwrap_or_else(|error| panic!("no {css}: {error}"));
+    for _ in 0..40 {
+        press(browser, [TAB]).await;
+        let focused = browser
+            .execute("return document.activeElement.matches(arguments[0]);", vec![css.into()])
+            .await
+            .expect("ask what has the focus");
+        if focused == serde_json::Value::Bool(true) {
+            return;
+        }
+    }
+    let evidence = screenshot(browser, "failure").await;
+    panic!("Tab never reaches {css}; see {}", evidence.display());
 }
 
 /// Waits until something matches the XPath (for example an element showing a text), and

@@ -2,7 +2,9 @@
 
 use fantoccini::{Client, Locator};
 use tests::TestServer;
-use tests::browser::{Driver, check_screen, click, client_dir, screenshot, type_into, wait_for};
+use tests::browser::{
+    Driver, ENTER, SPACE, check_screen, click, client_dir, press, screenshot, tab_to, type_into, wait_for,
+};
 
 /// Joins from the home page as a participant would: code, name, "Meedoen".
 async fn join(browser: &Client, server: &TestServer, code: &str, name: &str) {
@@ -279,6 +281,53 @@ async fn every_screen_at_phone_and_laptop_size_passes_axe() {
     for browser in [trainer, co_trainer, anna, bram, projector, pocket_projector] {
         let _ = browser.close().await;
     }
+}
+
+/// Someone without a mouse joins, answers a statement and plays a card with Tab, Space, Enter
+/// and typing alone. (The trainer and the other player play over websockets.)
+#[tokio::test]
+async fn a_participant_plays_a_round_by_keyboard_alone() {
+    use cards::protocol::ClientMsg;
+    use cards::{Answer, Position};
+    let server = TestServer::start_with(|config| config.client_dir = Some(client_dir())).await;
+    let driver = Driver::start().await;
+    let anna = driver.browser(360, 740).await;
+    let (code, token) = server.create_room().await;
+    let mut trainer = server.trainer(&code, &token).await;
+    let mut bram = server.player(&code, "Bram").await;
+
+    anna.goto(&server.url()).await.expect("open the home page");
+    tab_to(&anna, "#join-code").await;
+    press(&anna, code.chars()).await;
+    tab_to(&anna, "#join-name").await;
+    press(&anna, "Anna".chars()).await;
+    tab_to(&anna, "#join-submit").await;
+    press(&anna, [ENTER]).await;
+    wait_for(&anna, "//p[contains(., 'Wachten tot de trainer begint')]").await;
+
+    // Bram sat down first, so he reads first.
+    trainer.request(ClientMsg::Start).await.expect("start");
+    let card = bram.until(|view| !view.hand.is_empty()).await.hand[0].id.clone();
+    bram.request(ClientMsg::Play { card }).await.expect("play");
+    tab_to(&anna, "#scale-4").await;
+    press(&anna, [SPACE]).await;
+    tab_to(&anna, "#argument").await;
+    press(&anna, "Met toetsen alleen.".chars()).await;
+    tab_to(&anna, "#submit-answer").await;
+    press(&anna, [ENTER]).await;
+    wait_for(&anna, "//p[contains(@class, 'confirmation')]").await;
+    let answer = Answer { position: Position::Scale(2), argument: None, definition: None };
+    bram.request(ClientMsg::Answer(answer)).await.expect("answer");
+    wait_for(&anna, "//section[contains(@class,'reveal')]//li[contains(., 'Met toetsen alleen.')]").await;
+
+    // Anna's turn to read: she picks a card from her hand the same way.
+    trainer.request(ClientMsg::Next).await.expect("next");
+    wait_for(&anna, "//p[contains(., 'Jij bent aan de beurt')]").await;
+    tab_to(&anna, ".hand-card").await;
+    press(&anna, [ENTER]).await;
+    bram.until(|view| matches!(&view.phase, cards::view::PhaseView::Turn(turn) if turn.statement.is_some() && turn.reveal.is_none()))
+        .await;
+    let _ = anna.close().await;
 }
 
 /// The server goes away and comes back (a restart, a network hiccup): the phone says so, finds
