@@ -1,4 +1,5 @@
-//! A trainer and two players, each in their own Chromium, play a round by clicking the UI.
+//! Participants and trainers, each in their own Chromium, play rounds by clicking the UI, and one
+//! by keyboard alone.
 
 use fantoccini::{Client, Locator};
 use tests::TestServer;
