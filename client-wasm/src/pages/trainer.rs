@@ -49,8 +49,8 @@ pub fn Trainer(code: String) -> impl IntoView {
         Stage::NotJoined | Stage::Ended => ().into_any(),
         Stage::Gone { .. } => view! { <p class="notice">{t().trainer_removed}</p> }.into_any(),
         Stage::Lobby => view! {
-            <SettingsForm session=session />
             {button("start", t().start, ClientMsg::Start)}
+            <SettingsForm session=session />
         }
         .into_any(),
         Stage::Choosing { reader: None } => view! { <CardChoice session=session from_pile=true /> }.into_any(),
@@ -94,8 +94,14 @@ pub fn Trainer(code: String) -> impl IntoView {
         </section>
         <StatusLine session=session />
         {move || matches!(stage.get(), Stage::Ended).then(|| view! { <p class="notice">{t().ended}</p> })}
-        <div class="controls">{controls}</div>
-        <Roster session=session />
+        // On a laptop the roster stands beside the controls: who has joined and who has
+        // answered stay in sight while the settings or the reveal fill the page.
+        <div class="console">
+            <div class="controls">{controls}</div>
+            <div class="console-side">
+                <Roster session=session />
+            </div>
+        </div>
         {move || running().then(|| view! { <TrainerTools session=session code=code.clone() /> })}
     }
     .into_any()
