@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use crate::analysis::{Review, StatementReview, TermReview};
 use crate::event::Position;
 use crate::export::iso8601;
+use crate::text::fixed;
 
 pub fn html(review: &Review) -> String {
     let mut page = String::new();
@@ -47,7 +48,7 @@ fn terms_section(page: &mut String, terms: &[TermReview]) {
             bar(term.disagreement),
             figure(term.mean_consensus),
             term.statements,
-            term.lens.spread.map_or("–".to_owned(), |spread| format!("spreiding {spread:.2}")),
+            term.lens.spread.map_or("–".to_owned(), |spread| format!("spreiding {}", fixed(spread, 2))),
             term.lens.definitions.len()
         );
     }
@@ -89,10 +90,10 @@ fn statements_section(page: &mut String, statements: &[StatementReview]) {
     for statement in statements {
         let split = statement.split.map_or("–".to_owned(), |split| {
             format!(
-                "{:.0}% oneens · {:.0}% neutraal · {:.0}% eens",
-                split.disagree * 100.0,
-                split.neutral * 100.0,
-                split.agree * 100.0
+                "{}% oneens · {}% neutraal · {}% eens",
+                fixed(split.disagree * 100.0, 0),
+                fixed(split.neutral * 100.0, 0),
+                fixed(split.agree * 100.0, 0)
             )
         });
         let _ = write!(
@@ -109,9 +110,10 @@ fn statements_section(page: &mut String, statements: &[StatementReview]) {
         if let Some((a, b, distance)) = &statement.farthest_roles {
             let _ = write!(
                 page,
-                "<p>Verst uiteen: {} en {} <span class=\"n\">(afstand {distance:.2})</span></p>",
+                "<p>Verst uiteen: {} en {} <span class=\"n\">(afstand {})</span></p>",
                 escape(a),
-                escape(b)
+                escape(b),
+                fixed(*distance, 2)
             );
         }
         let arguments: Vec<_> = statement.answers.iter().filter(|answer| answer.argument.is_some()).collect();
@@ -149,8 +151,9 @@ fn matrix_section(page: &mut String, review: &Review) {
                 Some((mean, n)) => {
                     let _ = write!(
                         page,
-                        "<td style=\"background:{}\">{mean:.1} <span class=\"n\">n={n}</span></td>",
-                        heat(*mean)
+                        "<td style=\"background:{}\">{} <span class=\"n\">n={n}</span></td>",
+                        heat(*mean),
+                        fixed(*mean, 1)
                     );
                 }
                 None => page.push_str("<td>–</td>"),
@@ -210,14 +213,15 @@ fn dot_plot(statement: &StatementReview) -> String {
 fn bar(value: Option<f64>) -> String {
     value.map_or("–".to_owned(), |value| {
         format!(
-            "<svg class=\"bar\" viewBox=\"0 0 100 10\"><rect width=\"{:.0}\" height=\"10\"/></svg> {value:.2}",
-            value * 100.0
+            "<svg class=\"bar\" viewBox=\"0 0 100 10\"><rect width=\"{}\" height=\"10\"/></svg> {}",
+            fixed(value * 100.0, 0),
+            fixed(value, 2)
         )
     })
 }
 
 fn figure(value: Option<f64>) -> String {
-    value.map_or("–".to_owned(), |value| format!("{value:.2}"))
+    value.map_or("–".to_owned(), |value| fixed(value, 2))
 }
 
 /// Orange for disagreement (1) through white (3) to teal for agreement (5).

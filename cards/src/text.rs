@@ -33,9 +33,11 @@ impl Text {
     }
 }
 
-/// `value` rounded to `decimals` digits after the point: `0.33`, `-1.5`, `40`. The same as
-/// `format!("{value:.2}")`, without the standard library's float formatting, which costs the
-/// browser client ten kilobytes. A value that rounds to zero has no sign.
+/// `value` rounded to `decimals` digits after the point: `0.33`, `-1.5`, `40`. Halves round
+/// away from zero, as people round (`2.25` → `2.3`, `12.5` % → `13` %); a value that rounds to
+/// zero has no sign. Every figure the client and the HTML report show goes through here, so
+/// the same room shows the same numbers everywhere, and the browser client carries none of
+/// the standard library's float formatting (ten kilobytes).
 pub fn fixed(value: f64, decimals: u32) -> String {
     let (sign, digits) = fixed_parts(value, decimals);
     format!("{}{digits}", if sign < 0 { "-" } else { "" })
@@ -63,10 +65,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn fixed_writes_what_the_standard_formatting_writes() {
-        for (value, decimals) in [(1.0 / 3.0, 2), (0.666, 2), (-1.26, 1), (40.0, 0), (99.6, 0), (0.004, 2), (12.05, 3)]
-        {
-            assert_eq!(fixed(value, decimals), format!("{value:.0$}", decimals as usize), "{value}");
+    fn fixed_rounds_halves_away_from_zero() {
+        let cases = [
+            (1.0 / 3.0, 2, "0.33"),
+            (0.666, 2, "0.67"),
+            (2.25, 1, "2.3"),
+            (-1.25, 1, "-1.3"),
+            (12.5, 0, "13"),
+            (40.0, 0, "40"),
+            (0.004, 2, "0.00"),
+            (12.05, 3, "12.050"),
+        ];
+        for (value, decimals, expected) in cases {
+            assert_eq!(fixed(value, decimals), expected, "{value} to {decimals} decimals");
         }
     }
 
