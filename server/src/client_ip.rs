@@ -2,7 +2,9 @@
 //! when the connection comes from a reverse proxy the operator trusts (`--trusted-proxy`), the
 //! address that proxy wrote into `X-Forwarded-For`. Behind nginx every participant would
 //! otherwise share the proxy's address: ten typos in a class would lock the whole class out.
-//! From anyone else the header is ignored, so nobody can pick their own address.
+//! From anyone else the header is ignored, so nobody can pick their own address. The proxy
+//! must append the address it was reached from (nginx: `proxy_set_header X-Forwarded-For
+//! $proxy_add_x_forwarded_for;`), or a client could put its own choice last.
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
@@ -28,17 +30,20 @@ impl FromRequestParts<Arc<AppState>> for ClientIp {
 
 /// Each proxy appends the address it was reached from, so the list is read from the right:
 /// the first address that is not a trusted proxy is the client. A list that is missing or
-/// unreadable leaves the proxy's own address.
+/// unreadable leaves the proxy's own address. IPv4 addresses that arrive mapped into IPv6
+/// (a server listening on `[::]`) are compared as IPv4.
 fn client_ip<'a>(peer: IpAddr, forwarded: impl Iterator<Item = &'a str>, trusted: &[IpAddr]) -> IpAddr {
-    if !trusted.contains(&peer) {
+    let trusted = |ip: &IpAddr| trusted.iter().any(|proxy| proxy.to_canonical() == ip.to_canonical());
+    let peer = peer.to_canonical();
+    if !trusted(&peer) {
         return peer;
     }
     let hops: Vec<&str> = forwarded.flat_map(|value| value.split(',')).collect();
     let mut client = peer;
     for hop in hops.iter().rev() {
         let Ok(ip) = hop.trim().parse::<IpAddr>() else { break };
-        client = ip;
-        if !trusted.contains(&ip) {
+        client = ip.to_canonical();
+        if !trusted(&client) {
             break;
         }
     }
@@ -69,5 +74,11 @@ mod tests {
         assert_eq!(client_ip(ip("10.0.0.1"), forwarded.into_iter(), &proxies), ip("203.0.113.7"));
         assert_eq!(client_ip(ip("10.0.0.1"), ["not an address"].into_iter(), &proxies), ip("10.0.0.1"));
         assert_eq!(client_ip(ip("10.0.0.1"), [].into_iter(), &proxies), ip("10.0.0.1"));
+    }
+
+    #[test]
+    fn a_proxy_seen_over_ipv6_as_a_mapped_ipv4_address_is_still_trusted() {
+        let proxy = [ip("10.0.0.1")];
+        assert_eq!(client_ip(ip("::ffff:10.0.0.1"), ["203.0.113.7"].into_iter(), &proxy), ip("203.0.113.7"));
     }
 }
