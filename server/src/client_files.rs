@@ -30,7 +30,8 @@ pub async fn serve(State(state): State<Arc<AppState>>, uri: Uri, request: Header
         .get_all(header::ACCEPT_ENCODING)
         .iter()
         .filter_map(|value| value.to_str().ok())
-        .any(|value| value.split(',').any(|coding| coding.trim().starts_with("gzip")));
+        .flat_map(|value| value.split(','))
+        .any(accepts_gzip);
     let zipped = file.with_file_name(format!("{}.gz", file.file_name().unwrap_or_default().to_string_lossy()));
     let (path, gzip) = if accepts_gzip && tokio::fs::metadata(&zipped).await.is_ok() {
         (zipped.as_path(), true)
@@ -57,13 +58,28 @@ pub async fn serve(State(state): State<Arc<AppState>>, uri: Uri, request: Header
         headers.insert(header::ETAG, value);
     }
     let cached = request.get(header::IF_NONE_MATCH).and_then(|value| value.to_str().ok());
-    if cached.is_some_and(|cached| cached.split(',').any(|candidate| candidate.trim() == tag)) {
+    // A cache on the way may weaken the tag (`W/"…"`); for a page load that is the same file.
+    if cached.is_some_and(|cached| cached.split(',').any(|candidate| candidate.trim().trim_start_matches("W/") == tag))
+    {
         return (StatusCode::NOT_MODIFIED, headers).into_response();
     }
     match tokio::fs::read(path).await {
         Ok(bytes) => (headers, bytes).into_response(),
         Err(_) => StatusCode::NOT_FOUND.into_response(),
     }
+}
+
+/// One entry of `Accept-Encoding` (`gzip`, `GZIP;q=0.8`) names gzip and does not refuse it
+/// with `q=0`.
+fn accepts_gzip(coding: &str) -> bool {
+    let mut parts = coding.split(';');
+    let named = parts.next().is_some_and(|name| name.trim().eq_ignore_ascii_case("gzip"));
+    let refused = parts.any(|parameter| {
+        let parameter = parameter.trim();
+        parameter.get(..2).is_some_and(|key| key.eq_ignore_ascii_case("q="))
+            && parameter[2..].parse::<f32>().is_ok_and(|q| q == 0.0)
+    });
+    named && !refused
 }
 
 /// Changes whenever the file is rebuilt; the gzip twin has a tag of its own.

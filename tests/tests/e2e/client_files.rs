@@ -5,9 +5,13 @@
 use tests::{TestServer, http_request, scratch_dir};
 
 /// A client folder as `cargo xtask` leaves it: each file with its gzip twin. (The twin's
-/// bytes need not be real gzip here: the server never looks inside.)
+/// bytes need not be real gzip here: the server never looks inside.) Beside the folder lies a
+/// file nobody may fetch.
 fn client_folder() -> std::path::PathBuf {
-    let dir = scratch_dir("client");
+    let outside = scratch_dir("client");
+    std::fs::write(outside.join("secret.txt"), "not for browsers").expect("write the file outside");
+    let dir = outside.join("client");
+    std::fs::create_dir_all(&dir).expect("create the client folder");
     for (name, content) in [("index.html", "<!doctype html><title>Standpunt</title>"), ("standpunt.js", "init()")] {
         std::fs::write(dir.join(name), content).expect("write a client file");
         std::fs::write(dir.join(format!("{name}.gz")), format!("gzipped {content}")).expect("write its twin");
@@ -24,7 +28,7 @@ async fn server() -> TestServer {
 #[tokio::test]
 async fn a_browser_that_accepts_gzip_gets_the_compressed_file() {
     let server = server().await;
-    let gzip = [("Accept-Encoding", "br, gzip, deflate")];
+    let gzip = [("Accept-Encoding", "br, GZIP, deflate")];
     let response = http_request(server.addr, "GET", "/standpunt.js", &gzip, "").await;
     assert_eq!(response.status, 200);
     assert_eq!(response.header("content-encoding"), Some("gzip"));
@@ -34,6 +38,9 @@ async fn a_browser_that_accepts_gzip_gets_the_compressed_file() {
     let plain = http_request(server.addr, "GET", "/standpunt.js", &[], "").await;
     assert_eq!(plain.header("content-encoding"), None);
     assert_eq!(plain.body, b"init()");
+
+    let refused = http_request(server.addr, "GET", "/standpunt.js", &[("Accept-Encoding", "gzip;q=0, br")], "").await;
+    assert_eq!(refused.header("content-encoding"), None, "q=0 means no gzip");
 
     let no_twin = http_request(server.addr, "GET", "/style.css", &gzip, "").await;
     assert_eq!((no_twin.status, no_twin.header("content-encoding")), (200, None));
@@ -48,8 +55,10 @@ async fn every_screen_address_gets_the_page_and_nothing_outside_the_folder_is_se
         assert_eq!(response.status, 200, "{screen}");
         assert_eq!(response.header("content-type"), Some("text/html; charset=utf-8"), "{screen}");
     }
-    for escape in ["/../Cargo.toml", "/%2e%2e/Cargo.toml", "/missing.js"] {
-        assert_eq!(http_request(server.addr, "GET", escape, &[], "").await.status, 404, "{escape}");
+    for escape in ["/../secret.txt", "/%2e%2e/secret.txt", "/missing.js"] {
+        let response = http_request(server.addr, "GET", escape, &[], "").await;
+        assert_eq!(response.status, 404, "{escape}");
+        assert!(!String::from_utf8_lossy(&response.body).contains("not for browsers"), "{escape}");
     }
 }
 
