@@ -39,18 +39,25 @@ impl Sqlite {
         db.busy_timeout(Duration::from_millis(250))?;
         // Rows go to the end of the table in the order they are written, so a commit touches a
         // page or two however many rooms it serves; the small index keeps a room's log in order
-        // and each sequence number used once. (Stores made before this had a `WITHOUT ROWID`
-        // table keyed the same way; the queries work on both.)
-        db.execute_batch(
-            "CREATE TABLE IF NOT EXISTS events (
-                room TEXT NOT NULL,
-                seq INTEGER NOT NULL,
-                at INTEGER NOT NULL,
-                kind TEXT NOT NULL,
-                body TEXT NOT NULL
-            );
-            CREATE UNIQUE INDEX IF NOT EXISTS events_by_room ON events (room, seq);",
+        // and each sequence number used once. A store made before this keeps its `WITHOUT
+        // ROWID` table, whose key already does both (the queries work on either).
+        let keyed: bool = db.query_row(
+            "SELECT count(*) FROM sqlite_master WHERE name = 'events' AND sql LIKE '%WITHOUT ROWID%'",
+            [],
+            |row| row.get(0),
         )?;
+        if !keyed {
+            db.execute_batch(
+                "CREATE TABLE IF NOT EXISTS events (
+                    room TEXT NOT NULL,
+                    seq INTEGER NOT NULL,
+                    at INTEGER NOT NULL,
+                    kind TEXT NOT NULL,
+                    body TEXT NOT NULL
+                );
+                CREATE UNIQUE INDEX IF NOT EXISTS events_by_room ON events (room, seq);",
+            )?;
+        }
         Ok(Sqlite { db })
     }
 
@@ -196,6 +203,35 @@ mod tests {
         sqlite.append(&mut [lock(4, false)].iter()).expect("a refused append leaves no transaction open");
         assert_eq!(sqlite.records(&room).expect("read").len(), 4, "the refused append wrote nothing");
         assert_eq!(sqlite.integrity_check().expect("check"), "ok");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_store_with_the_earlier_keyed_table_keeps_working_without_a_second_index() {
+        let dir = scratch("keyed");
+        std::fs::create_dir_all(&dir).expect("create");
+        let old = Connection::open(dir.join(Sqlite::FILE)).expect("create the earlier store");
+        old.execute_batch(
+            "CREATE TABLE events (room TEXT NOT NULL, seq INTEGER NOT NULL, at INTEGER NOT NULL,
+             kind TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (room, seq)) WITHOUT ROWID;",
+        )
+        .expect("the earlier layout");
+        drop(old);
+        let room = RoomCode::parse("ABCDEF").expect("valid");
+        let lock = |seq| record(&room, seq, 1_000, Event::Locked { locked: true });
+        let mut sqlite = Sqlite::open(&dir).expect("open");
+        sqlite.append(&mut [lock(1), lock(2)].iter()).expect("append");
+        assert!(sqlite.append(&mut [lock(2)].iter()).is_err(), "its key still keeps sequence numbers unique");
+        assert_eq!(sqlite.records(&room).expect("read"), [lock(1), lock(2)]);
+        let indexes: i64 = sqlite
+            .db
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'events_by_room'",
+                [],
+                |row| row.get(0),
+            )
+            .expect("ask for the index");
+        assert_eq!(indexes, 0);
         let _ = std::fs::remove_dir_all(&dir);
     }
 
