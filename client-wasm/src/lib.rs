@@ -1,6 +1,6 @@
 //! The Standpunt browser client, in three apps that share this library:
 //!
-//! - `standpunt` is what a participant's phone loads: the home page (join or open a session)
+//! - `participant` is what a participant's phone loads: the home page (join or open a session)
 //!   and the player's screen;
 //! - `console` is the trainer's console that runs a session, and the projector's screen;
 //! - `review` is the sessions on this browser and a session's review.

@@ -74,7 +74,7 @@ pub fn run(args: &[String]) -> Result {
 
     // Game and relay run in pairs, one right after the other, so both meet the same machine
     // (the disk under a shared VM moves by a third from minute to minute). The headline pair
-    // (8 players) runs three times, and the ratios are the median pair's.
+    // (8 players) runs three times, and each ratio is its median over the pairs.
     let mut outcomes = Vec::new();
     let mut headline = Vec::new();
     for (players, rooms) in [(3, 40), (8, 15), (30, 4)] {

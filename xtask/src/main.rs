@@ -103,7 +103,7 @@ fn supply_chain() -> Result {
 
 /// The client's apps (binaries of `client-wasm`): the participant's, the trainer's console and
 /// the review.
-pub(crate) const CLIENT_APPS: [&str; 3] = ["standpunt", "console", "review"];
+pub(crate) const CLIENT_APPS: [&str; 3] = ["participant", "console", "review"];
 
 /// Builds the Leptos client for wasm32 and runs wasm-bindgen; returns the folder to serve.
 /// Every file also gets a gzip twin, which the server sends to browsers that accept it.
