@@ -33,12 +33,15 @@ pub async fn serve(State(state): State<Arc<AppState>>, uri: Uri, request: Header
         .flat_map(|value| value.split(','))
         .any(accepts_gzip);
     let zipped = file.with_file_name(format!("{}.gz", file.file_name().unwrap_or_default().to_string_lossy()));
-    let (path, gzip) = if accepts_gzip && tokio::fs::metadata(&zipped).await.is_ok() {
-        (zipped.as_path(), true)
-    } else {
-        (file.as_path(), false)
+    let twin = match accepts_gzip {
+        true => tokio::fs::metadata(&zipped).await.ok().map(|metadata| (zipped.as_path(), true, metadata)),
+        false => None,
     };
-    let Ok(metadata) = tokio::fs::metadata(path).await else {
+    let found = match twin {
+        Some(found) => Some(found),
+        None => tokio::fs::metadata(&file).await.ok().map(|metadata| (file.as_path(), false, metadata)),
+    };
+    let Some((path, gzip, metadata)) = found else {
         return if file.ends_with("index.html") {
             Html(NO_CLIENT).into_response()
         } else {
