@@ -209,6 +209,10 @@ pub struct Setup {
     pub max_players: u16,
     /// How long a dropped player's seat is kept for them.
     pub seat_hold_ms: u64,
+    /// How long an automatic reveal waits for a player who dropped out while answering (a
+    /// reload, a phone that locked): long enough to come back, short enough not to stall.
+    #[serde(default = "Setup::default_reveal_grace_ms")]
+    pub reveal_grace_ms: u64,
     pub statements: StatementDeck,
     pub roles: RoleDeck,
 }
@@ -216,12 +220,19 @@ pub struct Setup {
 impl Setup {
     pub const DEFAULT_MAX_PLAYERS: u16 = 40;
     pub const DEFAULT_SEAT_HOLD_MS: u64 = 10 * 60 * 1000;
+    pub const DEFAULT_REVEAL_GRACE_MS: u64 = 15 * 1000;
+
+    /// Logs written before the grace period existed get the default.
+    fn default_reveal_grace_ms() -> u64 {
+        Setup::DEFAULT_REVEAL_GRACE_MS
+    }
 
     pub fn new(settings: Settings, statements: StatementDeck, roles: RoleDeck) -> Setup {
         Setup {
             settings,
             max_players: Setup::DEFAULT_MAX_PLAYERS,
             seat_hold_ms: Setup::DEFAULT_SEAT_HOLD_MS,
+            reveal_grace_ms: Setup::DEFAULT_REVEAL_GRACE_MS,
             statements,
             roles,
         }

@@ -4,7 +4,7 @@
 //! rejection. `apply` folds one event into the state and never fails, so a room restored from
 //! its log is exactly the room that wrote it.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::sync::Arc;
 
 use rand_core::RngCore;
@@ -84,6 +84,9 @@ pub struct Turn {
     pub previous: Option<BTreeMap<SeatId, Answer>>,
     pub revealed: Option<RevealCause>,
     pub timer: Option<Timer>,
+    /// Players who dropped out while this vote was open. An automatic reveal waits a grace
+    /// period for them; someone who was already away when it opened never holds it up.
+    pub stepped_away: BTreeSet<SeatId>,
 }
 
 impl Turn {
@@ -191,7 +194,8 @@ impl Room {
         self.seats().find(|(_, seat)| !seat.has_left() && matches(seat)).map(|(id, _)| id)
     }
 
-    /// When the room next needs a `Tick`: a running timer or a seat hold runs out.
+    /// When the room next needs a `Tick`: a running timer, a seat hold or a reveal's grace
+    /// period runs out.
     pub fn next_deadline(&self) -> Option<u64> {
         let timer = match &self.phase {
             Phase::Turn(Turn { timer: Some(Timer::Running { deadline }), revealed: None, .. }) => Some(*deadline),
@@ -201,7 +205,19 @@ impl Room {
             Presence::Away { since } => Some(since.saturating_add(self.setup.seat_hold_ms)),
             _ => None,
         });
-        timer.into_iter().chain(holds).min()
+        let graces = match &self.phase {
+            Phase::Turn(turn) if turn.is_answering() && self.settings().auto_reveal => turn
+                .stepped_away
+                .iter()
+                .filter(|seat| !turn.answers.contains_key(seat))
+                .filter_map(|&seat| match self.seat(seat)?.presence {
+                    Presence::Away { since } => Some(since.saturating_add(self.setup.reveal_grace_ms)),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        timer.into_iter().chain(holds).chain(graces).min()
     }
 
     /// Decides what `command` from `actor` means now. Never changes the room.
@@ -211,7 +227,7 @@ impl Room {
             Command::Join { name, token } => self.join(actor, &name, token),
             Command::Leave => {
                 let seat = self.require_player(actor)?;
-                Ok(self.leave(seat, LeaveReason::Left))
+                Ok(self.leave(seat, LeaveReason::Left, now))
             }
             Command::Configure { settings, statements, roles } => {
                 self.require_trainer(actor)?;
@@ -223,7 +239,7 @@ impl Room {
             }
             Command::Start => self.start(actor, ctx.rng),
             Command::Play { card } => self.play(actor, card, now),
-            Command::Answer(answer) => self.answer(actor, answer),
+            Command::Answer(answer) => self.answer(actor, answer, now),
             Command::Reveal => {
                 self.require_trainer(actor)?;
                 self.answering()?;
@@ -275,7 +291,7 @@ impl Room {
             Command::Kick { seat } => {
                 self.require_trainer(actor)?;
                 match self.seat(seat) {
-                    Some(known) if !known.has_left() => Ok(self.leave(seat, LeaveReason::Kicked)),
+                    Some(known) if !known.has_left() => Ok(self.leave(seat, LeaveReason::Kicked, now)),
                     _ => Err(Rejection::UnknownSeat),
                 }
             }
@@ -414,7 +430,7 @@ impl Room {
         Ok([Event::Played { by, card, drew }].into_iter().chain(self.timer_start(now)).collect())
     }
 
-    fn answer(&self, actor: Actor, answer: Answer) -> Result<Vec<Event>, Rejection> {
+    fn answer(&self, actor: Actor, answer: Answer, now: u64) -> Result<Vec<Event>, Rejection> {
         let seat = self.require_player(actor)?;
         let turn = self.answering()?;
         let argument = clean_optional(answer.argument, "argument", MAX_ARGUMENT_CHARS)?;
@@ -425,7 +441,7 @@ impl Room {
         }
         let answer = Answer { position: answer.position, argument, definition };
         let mut events = vec![Event::Answered { seat, answer }];
-        if self.reveals_when(turn, Some(seat), None) {
+        if self.reveals_when(turn, Some(seat), None, now) {
             events.push(Event::Revealed { cause: RevealCause::AllAnswered });
         }
         Ok(events)
@@ -433,11 +449,12 @@ impl Room {
 
     /// The seat goes for good; its cards return to the pile. If it was the last one the
     /// others were waiting for, the answers are revealed.
-    fn leave(&self, seat: SeatId, reason: LeaveReason) -> Vec<Event> {
-        let mut events = vec![Event::Presence { seat, presence: Presence::Left { reason } }];
+    fn leave(&self, seat: SeatId, reason: LeaveReason, now: u64) -> Vec<Event> {
+        let presence = Presence::Left { reason };
+        let mut events = vec![Event::Presence { seat, presence }];
         if let Phase::Turn(turn) = &self.phase
             && turn.is_answering()
-            && self.reveals_when(turn, None, Some(seat))
+            && self.reveals_when(turn, None, Some((seat, presence)), now)
         {
             events.push(Event::Revealed { cause: RevealCause::AllAnswered });
         }
@@ -449,10 +466,11 @@ impl Room {
         match (current.presence, here) {
             (Presence::Away { .. }, true) => vec![Event::Presence { seat, presence: Presence::Here }],
             (Presence::Here, false) => {
-                let mut events = vec![Event::Presence { seat, presence: Presence::Away { since: now } }];
+                let presence = Presence::Away { since: now };
+                let mut events = vec![Event::Presence { seat, presence }];
                 if let Phase::Turn(turn) = &self.phase
                     && turn.is_answering()
-                    && self.reveals_when(turn, None, Some(seat))
+                    && self.reveals_when(turn, None, Some((seat, presence)), now)
                 {
                     events.push(Event::Revealed { cause: RevealCause::AllAnswered });
                 }
@@ -474,6 +492,14 @@ impl Room {
                 events.push(Event::Revealed { cause: RevealCause::Timer });
             }
         }
+        if let Phase::Turn(turn) = &self.phase
+            && turn.is_answering()
+            && !events.iter().any(|event| matches!(event, Event::Revealed { .. }))
+            && self.reveals_when(turn, None, None, now)
+        {
+            // The grace period of the last player the others were waiting for ran out.
+            events.push(Event::Revealed { cause: RevealCause::AllAnswered });
+        }
         for (seat, state) in self.seats() {
             if let Presence::Away { since } = state.presence
                 && now >= since.saturating_add(self.setup.seat_hold_ms)
@@ -484,17 +510,39 @@ impl Room {
         events
     }
 
-    /// Whether the answers should be revealed once `answering` has answered and `leaving` is
-    /// no longer present: every present player has answered, and at least one has.
-    fn reveals_when(&self, turn: &Turn, answering: Option<SeatId>, leaving: Option<SeatId>) -> bool {
+    /// Whether the answers should be revealed at `now` once `answering` has answered and
+    /// `changed` has its new presence: at least one player has answered, and nobody the room
+    /// waits for has not.
+    fn reveals_when(
+        &self,
+        turn: &Turn,
+        answering: Option<SeatId>,
+        changed: Option<(SeatId, Presence)>,
+        now: u64,
+    ) -> bool {
         if !self.settings().auto_reveal {
             return false;
         }
+        let changed_seat = changed.map(|(seat, _)| seat);
         let answered = |seat: SeatId| turn.answers.contains_key(&seat) || answering == Some(seat);
-        let present: Vec<SeatId> =
-            self.seats().filter(|(id, seat)| seat.is_here() && leaving != Some(*id)).map(|(id, _)| id).collect();
-        let someone = turn.answers.keys().any(|seat| leaving != Some(*seat)) || answering.is_some();
-        someone && present.into_iter().all(answered)
+        let someone = answering.is_some() || turn.answers.keys().any(|seat| changed_seat != Some(*seat));
+        let waits_for = |(id, seat): (SeatId, &Seat)| {
+            let presence =
+                if changed_seat == Some(id) { changed.map_or(seat.presence, |(_, p)| p) } else { seat.presence };
+            let stepped_away = turn.stepped_away.contains(&id) || changed_seat == Some(id);
+            !answered(id) && self.holds_reveal(presence, stepped_away, now)
+        };
+        someone && !self.seats().any(waits_for)
+    }
+
+    /// Whether a player who has not answered holds up the automatic reveal: they are here, or
+    /// they dropped out during this vote less than the grace period ago.
+    fn holds_reveal(&self, presence: Presence, stepped_away: bool, now: u64) -> bool {
+        match presence {
+            Presence::Here => true,
+            Presence::Away { since } => stepped_away && now < since.saturating_add(self.setup.reveal_grace_ms),
+            Presence::Left { .. } => false,
+        }
     }
 
     fn timer_start(&self, now: u64) -> Option<Event> {
@@ -633,6 +681,7 @@ impl Room {
                     previous: None,
                     revealed: None,
                     timer: None,
+                    stepped_away: BTreeSet::new(),
                 });
             }
             Event::RolesPassed { roles } => {
@@ -651,6 +700,7 @@ impl Room {
                 self.played.push(card.clone());
                 if let Phase::Turn(turn) = &mut self.phase {
                     turn.statement = Some(card.clone());
+                    turn.stepped_away.clear();
                 }
             }
             Event::TimerStarted { deadline, .. } => {
@@ -672,10 +722,16 @@ impl Room {
                 turn.vote = turn.vote.saturating_add(1);
                 turn.revealed = None;
                 turn.timer = None;
+                turn.stepped_away.clear();
             }),
             Event::Skipped => {}
-            Event::Presence { seat, presence } => {
-                if let Some(seat) = self.seats.get_mut(usize::from(seat.0)) {
+            Event::Presence { seat: id, presence } => {
+                if let (Presence::Away { .. }, Phase::Turn(turn)) = (presence, &mut self.phase)
+                    && turn.is_answering()
+                {
+                    turn.stepped_away.insert(*id);
+                }
+                if let Some(seat) = self.seats.get_mut(usize::from(id.0)) {
                     seat.presence = *presence;
                     if matches!(presence, Presence::Left { .. }) {
                         self.pile.extend(seat.hand.drain(..));

@@ -243,14 +243,76 @@ fn without_auto_reveal_the_trainer_decides_when() {
 }
 
 #[test]
-fn an_absent_player_never_blocks_the_reveal() {
+fn a_player_who_was_away_when_the_statement_was_played_never_blocks_the_reveal() {
+    let mut table = Table::started(&["Anna", "Bram", "Chris"]);
+    table.ok(Actor::Server, Command::SetPresence { seat: C, here: false });
+    table.play_first();
+    table.ok(Actor::Player(A), answer(1));
+    let events = table.ok(Actor::Player(B), answer(5));
+    assert_eq!(events.last(), Some(&Event::Revealed { cause: RevealCause::AllAnswered }));
+}
+
+#[test]
+fn a_player_who_drops_out_while_answering_is_waited_for_and_keeps_their_vote() {
+    // A reload, a phone that locks, a tap on "English": the others have answered, and the
+    // reveal must not go ahead behind this player's back.
     let mut table = Table::started(&["Anna", "Bram", "Chris"]);
     table.play_first();
     table.ok(Actor::Player(A), answer(1));
     table.ok(Actor::Player(B), answer(5));
     let events = table.ok(Actor::Server, Command::SetPresence { seat: C, here: false });
+    assert_eq!(events, [Event::Presence { seat: C, presence: Presence::Away { since: table.now } }], "no reveal");
+    assert_eq!(table.room.next_deadline(), Some(table.now + Setup::DEFAULT_REVEAL_GRACE_MS));
+
+    table.now += Setup::DEFAULT_REVEAL_GRACE_MS - 1;
+    assert!(table.ok(Actor::Server, Command::Tick).is_empty(), "still within the grace period");
+    table.ok(Actor::Server, Command::SetPresence { seat: C, here: true });
+    let events = table.ok(Actor::Player(C), answer(3));
     assert_eq!(events.last(), Some(&Event::Revealed { cause: RevealCause::AllAnswered }));
-    assert_eq!(table.presence(C), Presence::Away { since: table.now });
+    assert_eq!(reveal_of(&table.view(Identity::Observer)).answers.len(), 3, "Chris's vote is in the reveal");
+}
+
+#[test]
+fn the_reveal_goes_ahead_when_the_grace_period_runs_out() {
+    let mut table = Table::started(&["Anna", "Bram", "Chris"]);
+    table.play_first();
+    table.ok(Actor::Player(A), answer(1));
+    table.ok(Actor::Player(B), answer(5));
+    table.ok(Actor::Server, Command::SetPresence { seat: C, here: false });
+    table.now += Setup::DEFAULT_REVEAL_GRACE_MS;
+    assert_eq!(table.ok(Actor::Server, Command::Tick), [Event::Revealed { cause: RevealCause::AllAnswered }]);
+    assert_eq!(table.presence(C), Presence::Away { since: table.now - Setup::DEFAULT_REVEAL_GRACE_MS });
+}
+
+#[test]
+fn the_trainer_and_a_hard_timer_do_not_wait_for_a_player_who_dropped_out() {
+    let mut table = Table::started(&["Anna", "Bram", "Chris"]);
+    table.play_first();
+    table.ok(Actor::Player(A), answer(1));
+    table.ok(Actor::Server, Command::SetPresence { seat: C, here: false });
+    assert_eq!(table.ok(TRAINER, Command::Reveal), [Event::Revealed { cause: RevealCause::Trainer }]);
+
+    let settings = Settings { timer: TimerMode::Hard { seconds: 60 }, ..Settings::default() };
+    let mut table = Table::started_with(settings, &["Anna", "Bram", "Chris"]);
+    table.play_first();
+    table.ok(Actor::Player(A), answer(1));
+    table.ok(Actor::Server, Command::SetPresence { seat: C, here: false });
+    table.now += 60_000;
+    let events = table.ok(Actor::Server, Command::Tick);
+    assert_eq!(events, [Event::TimerExpired, Event::Revealed { cause: RevealCause::Timer }]);
+}
+
+#[test]
+fn a_player_who_drops_out_is_not_waited_for_when_there_is_no_grace_period() {
+    let mut table = Table::started(&["Anna", "Bram", "Chris"]);
+    let mut setup = table.room.setup().clone();
+    setup.reveal_grace_ms = 0;
+    table.room.setup = Arc::new(setup);
+    table.play_first();
+    table.ok(Actor::Player(A), answer(1));
+    table.ok(Actor::Player(B), answer(5));
+    let events = table.ok(Actor::Server, Command::SetPresence { seat: C, here: false });
+    assert_eq!(events.last(), Some(&Event::Revealed { cause: RevealCause::AllAnswered }));
 }
 
 #[test]
