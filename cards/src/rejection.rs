@@ -130,61 +130,65 @@ impl Rejection {
                 "There is no session with this code. Check the code.",
             ),
             Rejection::BadToken => {
-                Text::new("Deze toegang is onbekend of verlopen.", "This access key is unknown or has expired.")
+                Text::new("Deze toegangssleutel is onbekend of verlopen.", "This access key is unknown or has expired.")
             }
             Rejection::NotJoined => Text::new("Meld je eerst aan bij de sessie.", "Join the session first."),
             Rejection::AlreadyJoined => Text::new("Je doet al mee.", "You have already joined."),
             Rejection::NotTrainer => Text::new("Alleen de trainer kan dit doen.", "Only the trainer can do this."),
-            Rejection::NotAPlayer => Text::new("Alleen spelers kunnen dit doen.", "Only players can do this."),
+            Rejection::NotAPlayer => Text::new("Alleen deelnemers kunnen dit doen.", "Only participants can do this."),
             Rejection::NotYourTurn => Text::new("Je bent nu niet aan de beurt.", "It is not your turn."),
             Rejection::WrongPhase => Text::new(
                 "Dat kan nu niet in dit deel van het spel.",
-                "That is not possible at this point of the game.",
+                "That is not possible at this point in the game.",
             ),
             Rejection::NotInHand => Text::new("Die kaart heb je niet in je hand.", "That card is not in your hand."),
             Rejection::NameEmpty => Text::new("Vul een naam in.", "Enter a name."),
             Rejection::NameTooLong => Text::new(
-                format!("Een naam is hoogstens {} tekens.", crate::room::MAX_NAME_CHARS),
-                format!("A name is at most {} characters.", crate::room::MAX_NAME_CHARS),
+                format!("Een naam mag hoogstens {} tekens lang zijn.", crate::room::MAX_NAME_CHARS),
+                format!("A name can be at most {} characters long.", crate::room::MAX_NAME_CHARS),
             ),
             Rejection::NameTaken => Text::new(
                 "Die naam is al in gebruik in deze sessie; kies een andere.",
-                "That name is already used in this session; choose another.",
+                "That name is already taken in this session; choose another one.",
             ),
             Rejection::TextTooLong { field, max } => Text::new(
-                format!("De tekst bij '{field}' is te lang: hoogstens {max} tekens."),
-                format!("The text in '{field}' is too long: at most {max} characters."),
+                format!("De tekst bij '{field}' is te lang: hij mag hoogstens {max} tekens hebben."),
+                format!("The text in '{field}' is too long: it can have at most {max} characters."),
             ),
             Rejection::RoomFull => Text::new("Deze sessie is vol.", "This session is full."),
             Rejection::RoomEnded => Text::new("Deze sessie is afgelopen.", "This session has ended."),
             Rejection::TooFewPlayers { min } => Text::new(
-                format!("Er zijn minstens {min} spelers nodig om te beginnen."),
-                format!("At least {min} players are needed to start."),
+                format!("Er zijn minstens {min} deelnemers nodig om te beginnen."),
+                format!("You need at least {min} participants to start."),
             ),
             Rejection::NoTermToDefine => Text::new(
                 "Deze stelling noemt geen begrip om te omschrijven.",
-                "This statement names no term to define.",
+                "This statement has no concept to define.",
             ),
             Rejection::StoreUnavailable => Text::new(
                 "De server kan dit nu niet opslaan; er is niets veranderd. Probeer het zo opnieuw.",
-                "The server cannot save this right now; nothing changed. Try again shortly.",
+                "The server cannot save this right now; nothing has changed. Try again shortly.",
             ),
             Rejection::RoomLocked => Text::new(
                 "De trainer heeft de sessie op slot gedaan; nieuwe deelnemers kunnen niet meer meedoen.",
                 "The trainer has locked the session; new participants cannot join.",
             ),
-            Rejection::NoTimer => Text::new("Er loopt geen timer.", "No timer is running."),
-            Rejection::UnknownSeat => {
-                Text::new("Die deelnemer is er niet (meer).", "That participant is not (or no longer) here.")
+            Rejection::NoTimer => {
+                Text::new("Er is geen timer om te pauzeren of te hervatten.", "There is no timer to pause or resume.")
             }
-            Rejection::UnknownTrainer => Text::new("Die trainer is er niet.", "That trainer does not exist."),
+            Rejection::UnknownSeat => {
+                Text::new("Die deelnemer is er niet (meer).", "That participant is not in the session (any more).")
+            }
+            Rejection::UnknownTrainer => {
+                Text::new("Die trainer hoort niet bij deze sessie.", "That trainer is not part of this session.")
+            }
             Rejection::LastTrainer => Text::new(
-                "De laatste trainer kan niet weg: voeg eerst een andere trainer toe.",
-                "The last trainer cannot be removed: add another trainer first.",
+                "De laatste trainer kan niet stoppen: nodig eerst een andere trainer uit.",
+                "The last trainer cannot step down: invite another trainer first.",
             ),
             Rejection::BadSettings => Text::new(
-                "Deze instellingen kunnen niet: een hand heeft 1 tot 7 kaarten, een timer 10 tot 900 seconden, rollen wisselen hoogstens om de 50 rondes.",
-                "These settings are out of range: a hand holds 1 to 7 cards, a timer 10 to 900 seconds, roles pass at most every 50 turns.",
+                "Deze instellingen kunnen niet: een hand heeft 1 tot 7 kaarten, een timer loopt 10 tot 900 seconden en rollen doorgeven kan om de 1 tot 50 rondes.",
+                "These settings are not allowed: a hand has 1 to 7 cards, a timer runs for 10 to 900 seconds, and roles can be passed on every 1 to 50 rounds.",
             ),
             Rejection::UnknownDeck => {
                 Text::new("Dat deck bestaat niet op deze server.", "That deck does not exist on this server.")
@@ -198,8 +202,8 @@ impl Rejection {
                 "The server has no room for more sessions. Try again later.",
             ),
             Rejection::TooManyVotes { max } => Text::new(
-                format!("Over één stelling kan hoogstens {max} keer gestemd worden; ga door naar de volgende."),
-                format!("One statement can be voted on at most {max} times; move on to the next."),
+                format!("Over één stelling kun je hoogstens {max} keer stemmen; ga door naar de volgende."),
+                format!("A statement can be voted on at most {max} times; move on to the next one."),
             ),
         }
     }
