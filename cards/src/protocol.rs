@@ -120,6 +120,9 @@ pub enum Join {
     Observer,
 }
 
+/// The largest command `id`: every whole number up to it is exact in JavaScript.
+pub const MAX_ID: u64 = (1 << 53) - 1;
+
 /// A client message with its optional `id`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Request {
@@ -139,7 +142,17 @@ impl Request {
     pub fn decode(frame: &str) -> Result<Request, Undecodable> {
         let value: Value =
             serde_json::from_str(frame).map_err(|_| Undecodable { id: None, rejection: Rejection::BadJson })?;
-        let id = value.get("id").and_then(Value::as_u64);
+        let id = match value.get("id") {
+            None => None,
+            Some(id) => match id.as_u64().filter(|id| *id <= MAX_ID) {
+                Some(id) => Some(id),
+                // An id the client could not match to its command: refuse before anything happens.
+                None => {
+                    let problem = format!("`id` must be a whole number from 0 to {MAX_ID}, not {id}");
+                    return Err(Undecodable { id: None, rejection: Rejection::BadMessage(problem) });
+                }
+            },
+        };
         let fail = |rejection| Undecodable { id, rejection };
         match value.get("type").and_then(Value::as_str) {
             Some(kind) if ClientMsg::TYPES.contains(&kind) => {}
@@ -264,6 +277,16 @@ mod tests {
         assert_eq!(rejected(r#"{"id":5,"type":"answer","position":9}"#), (Some(5), "bad_message"));
         assert_eq!(rejected(r#"{"id":6,"type":"play"}"#), (Some(6), "bad_message"));
         assert_eq!(rejected("[1,2]"), (None, "unknown_type"));
+    }
+
+    #[test]
+    fn a_command_whose_id_is_not_a_whole_number_is_refused_before_anything_happens() {
+        for id in [r#""7""#, "7.5", "-1", "null", "9007199254740992", "{}"] {
+            let frame = format!(r#"{{"type":"reveal","id":{id}}}"#);
+            assert_eq!(rejected(&frame), (None, "bad_message"), "{frame}");
+        }
+        assert_eq!(Request::decode(r#"{"type":"reveal","id":9007199254740991}"#).expect("valid").id, Some(MAX_ID));
+        assert_eq!(Request::decode(r#"{"type":"reveal","id":0}"#).expect("valid").id, Some(0));
     }
 
     #[test]

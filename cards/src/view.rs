@@ -63,6 +63,13 @@ pub struct SeatView {
     pub presence: Presence,
 }
 
+impl SeatView {
+    /// Gone for good: left, removed, or their seat's hold ran out.
+    pub fn has_left(&self) -> bool {
+        matches!(self.presence, Presence::Left { .. })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "phase", rename_all = "snake_case")]
 pub enum PhaseView {
@@ -83,6 +90,8 @@ pub struct TurnView {
     pub answered: Vec<SeatId>,
     /// Your own answer in this vote.
     pub mine: Option<Answer>,
+    /// At a re-vote, your answer in the vote before it, so you can see what you said.
+    pub mine_before: Option<Answer>,
     pub timer: Option<TimerView>,
     pub reveal: Option<Reveal>,
 }
@@ -254,6 +263,9 @@ impl Room {
                 vote: turn.vote,
                 answered: turn.answers.keys().copied().collect(),
                 mine: own_seat.and_then(|seat| turn.answers.get(&seat)).cloned(),
+                mine_before: own_seat
+                    .and_then(|seat| turn.previous.as_ref().and_then(|previous| previous.get(&seat)))
+                    .cloned(),
                 timer: turn.timer.filter(|_| turn.is_answering()).map(|timer| timer_view(timer, now)),
                 reveal: turn.revealed.map(|cause| self.revealed(turn, cause)),
             })),
@@ -438,6 +450,7 @@ impl View {
                     vote: 1,
                     answered: Vec::new(),
                     mine: None,
+                    mine_before: None,
                     timer: None,
                     reveal: None,
                 }));
@@ -457,7 +470,7 @@ impl View {
             Update::RevoteOpened { vote } => self.with_turn(|turn| {
                 turn.vote = *vote;
                 turn.answered.clear();
-                turn.mine = None;
+                turn.mine_before = turn.mine.take();
                 turn.reveal = None;
                 turn.timer = None;
             }),
@@ -484,6 +497,27 @@ impl View {
 
     fn seat_mut(&mut self, seat: SeatId) -> Option<&mut SeatView> {
         self.seats.iter_mut().find(|known| known.seat == seat)
+    }
+
+    /// How far the current vote is: how many answered, of the players who are here or have
+    /// answered. `None` when no statement is open for answers.
+    pub fn answer_count(&self) -> Option<(usize, usize)> {
+        let PhaseView::Turn(turn) = &self.phase else { return None };
+        if turn.statement.is_none() || turn.reveal.is_some() {
+            return None;
+        }
+        let expected = self
+            .seats
+            .iter()
+            .filter(|seat| seat.presence == Presence::Here || turn.answered.contains(&seat.seat))
+            .filter(|seat| !seat.has_left())
+            .count();
+        Some((turn.answered.len(), expected))
+    }
+
+    /// The players still in the session, here or away for a moment, in seat order.
+    pub fn seated(&self) -> impl Iterator<Item = &SeatView> {
+        self.seats.iter().filter(|seat| !seat.has_left())
     }
 
     /// Your seat, if you are a player.

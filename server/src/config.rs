@@ -18,6 +18,11 @@ pub struct Config {
     pub library: Library,
     /// How long a dropped player's seat, role, hand and answer are kept for them.
     pub seat_hold: Duration,
+    /// How long an automatic reveal waits for a player who dropped out while answering.
+    pub reveal_grace: Duration,
+    /// The address participants open when the server is behind a proxy
+    /// (`https://standpunt.example.nl`): the join link and QR code use it.
+    pub public_url: Option<String>,
     /// Rooms with no activity for this long are deleted, ended or not; `None` keeps them.
     pub retention: Option<Duration>,
     /// Origins whose pages may open a websocket, besides the server's own (for example
@@ -100,6 +105,8 @@ impl Config {
             client_dir: None,
             library: Library::built_in(),
             seat_hold: Duration::from_secs(10 * 60),
+            reveal_grace: Duration::from_millis(cards::event::Setup::DEFAULT_REVEAL_GRACE_MS),
+            public_url: None,
             retention: Some(Duration::from_secs(90 * 24 * 60 * 60)),
             allowed_origins: Vec::new(),
             trusted_proxies: Vec::new(),

@@ -17,7 +17,7 @@ use tokio::time::{Instant, MissedTickBehavior};
 
 use crate::config::Limits;
 use crate::guard::{Guard, Slot};
-use crate::room_task::{ConnId, Outbox, Released, RoomHandle, RoomMsg};
+use crate::room_task::{ConnId, Outbox, Release, Released, RoomHandle, RoomMsg};
 
 static NEXT_CONN: AtomicU64 = AtomicU64::new(1);
 
@@ -38,6 +38,8 @@ pub async fn serve(socket: WebSocket, room: Option<RoomHandle>, limits: Limits, 
     let (mut sink, mut stream) = socket.split();
     let (outbox, mut frames) = mpsc::channel::<Utf8Bytes>(limits.outbound_queue);
     let (close_with, mut closing) = oneshot::channel::<CloseFrame>();
+    // A close the room asked for goes out after what it queued (the update that says why).
+    let (close_after_queue, mut closing_after_queue) = oneshot::channel::<CloseFrame>();
 
     let writer = async move {
         let mut ping = tokio::time::interval(limits.ping_interval);
@@ -67,7 +69,14 @@ pub async fn serve(socket: WebSocket, room: Option<RoomHandle>, limits: Limits, 
                 return;
             }
         }
-        let _ = sink.close().await;
+        match closing_after_queue.try_recv() {
+            Ok(frame) => {
+                let _ = sink.send(Message::Close(Some(frame))).await;
+            }
+            Err(_) => {
+                let _ = sink.close().await;
+            }
+        }
     };
 
     let reader = async {
@@ -78,18 +87,20 @@ pub async fn serve(socket: WebSocket, room: Option<RoomHandle>, limits: Limits, 
             // Any frame, a pong included, shows the client is still there.
             let message = tokio::select! {
                 message = stream.next() => message,
-                _ = wait_released(&mut session.released) => break None,
+                release = wait_released(&mut session.released) => {
+                    break release.and_then(Release::close_frame).map(|(code, reason)| (code, reason, After::Queue));
+                }
                 () = tokio::time::sleep(limits.idle_timeout) => {
                     tracing::debug!(conn, "closing a silent connection");
                     break None;
                 }
                 () = tokio::time::sleep_until(hello_by), if session.released.is_none() => {
-                    break Some((close_code::POLICY, "say hello first"));
+                    break Some((close_code::POLICY, "say hello first", After::Now));
                 }
             };
             let text = match message {
                 Some(Ok(Message::Text(text))) if text.len() > limits.max_message_bytes => {
-                    break Some((close_code::SIZE, "message too big"));
+                    break Some((close_code::SIZE, "message too big", After::Now));
                 }
                 Some(Ok(Message::Text(text))) => text,
                 Some(Ok(Message::Binary(_))) => {
@@ -97,20 +108,26 @@ pub async fn serve(socket: WebSocket, room: Option<RoomHandle>, limits: Limits, 
                     continue;
                 }
                 Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
-                Some(Err(error)) => break is_too_big(error).then_some((close_code::SIZE, "message too big")),
+                Some(Err(error)) => {
+                    break is_too_big(error).then_some((close_code::SIZE, "message too big", After::Now));
+                }
                 Some(Ok(Message::Close(_))) | None => break None,
             };
             if !bucket.take() {
                 tracing::info!(conn, "closing a connection that sends too fast");
-                break Some((close_code::POLICY, "too many messages"));
+                break Some((close_code::POLICY, "too many messages", After::Now));
             }
             if !session.receive(text.as_str()).await {
                 break None;
             }
         };
         // The close frame is asked for before the queue can close, so it is not lost.
-        if let Some((code, reason)) = closing {
-            let _ = close_with.send(CloseFrame { code, reason: Utf8Bytes::from_static(reason) });
+        if let Some((code, reason, after)) = closing {
+            let frame = CloseFrame { code, reason: Utf8Bytes::from_static(reason) };
+            let _ = match after {
+                After::Now => close_with.send(frame),
+                After::Queue => close_after_queue.send(frame),
+            };
         }
         // Let the room forget this connection, so it drops its end of the queue.
         if let Some(room) = &room {
@@ -225,11 +242,18 @@ impl Session {
     }
 }
 
-async fn wait_released(released: &mut Option<Released>) {
+/// When a connection's close frame goes out: at once (it broke a limit), or after the frames
+/// the room queued for it.
+#[derive(Clone, Copy)]
+enum After {
+    Now,
+    Queue,
+}
+
+/// Waits until the room lets go of this connection; `None` when it gave no reason.
+async fn wait_released(released: &mut Option<Released>) -> Option<Release> {
     match released {
-        Some(released) => {
-            let _ = released.await;
-        }
+        Some(released) => released.await.ok(),
         None => std::future::pending().await,
     }
 }

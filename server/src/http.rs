@@ -9,13 +9,13 @@ use std::time::Duration;
 use axum::extract::{DefaultBodyLimit, Path, Query, State, WebSocketUpgrade};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post};
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use cards::analysis::Review;
 use cards::deck::{AnyDeck, Deck, StatementDeck, parse_deck_file};
 use cards::event::Setup;
 use cards::log::{LoggedEvent, Names, answers};
-use cards::{Library, Rejection, Room, RoomCode, Settings, Text};
+use cards::{Lang, Library, Rejection, Room, RoomCode, Settings, Text};
 use cards::{export, report};
 use serde::{Deserialize, Serialize};
 
@@ -24,6 +24,7 @@ use crate::client_ip::ClientIp;
 use crate::config::Limits;
 use crate::connection;
 use crate::guard::Guard;
+use crate::join_address::JoinAddresses;
 use crate::room_task::RoomMsg;
 use crate::rooms::Rooms;
 use crate::store::Sqlite;
@@ -39,6 +40,9 @@ pub struct AppState {
     pub client_dir: Option<PathBuf>,
     pub data_dir: PathBuf,
     pub seat_hold: Duration,
+    pub reveal_grace: Duration,
+    /// Where participants can reach this server, for the console's join link.
+    pub join_addresses: JoinAddresses,
     pub limits: Limits,
 }
 
@@ -47,8 +51,9 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/ws", get(websocket))
         .route("/api/decks", get(decks))
+        .route("/api/join-addresses", get(join_addresses))
         .route("/api/rooms", post(create_room))
-        .route("/api/rooms/{code}", delete(erase_room))
+        .route("/api/rooms/{code}", get(room_status).delete(erase_room))
         .route("/api/rooms/{code}/log", get(room_log))
         .route("/api/rooms/{code}/review", get(room_review))
         .route("/api/rooms/{code}/export", get(room_export))
@@ -119,6 +124,11 @@ struct DeckList {
     roles: Vec<DeckSummary>,
 }
 
+/// The addresses the console may put in the join link and QR code.
+async fn join_addresses(State(state): State<Arc<AppState>>) -> Json<JoinAddresses> {
+    Json(state.join_addresses.clone())
+}
+
 async fn decks(State(state): State<Arc<AppState>>) -> Json<DeckList> {
     let library = &state.library;
     Json(DeckList {
@@ -171,12 +181,34 @@ async fn create_room(State(state): State<Arc<AppState>>, Json(request): Json<Cre
     let mut setup = Setup::new(request.settings, statements, roles.clone());
     setup.max_players = state.limits.max_players_per_room;
     setup.seat_hold_ms = u64::try_from(state.seat_hold.as_millis()).unwrap_or(u64::MAX);
+    setup.reveal_grace_ms = u64::try_from(state.reveal_grace.as_millis()).unwrap_or(u64::MAX);
     match state.rooms.create(setup).await {
         Ok(created) => {
             let body = RoomCreated { code: created.code.to_string(), trainer_token: created.trainer_token.to_hex() };
             (StatusCode::CREATED, Json(body)).into_response()
         }
         Err(rejection) => refuse(StatusCode::SERVICE_UNAVAILABLE, &rejection),
+    }
+}
+
+/// Whether a room exists and still takes participants, so the join page can say so beside the
+/// code field instead of opening a room that is not there. Wrong codes count toward the
+/// address's lockout, as on the websocket.
+async fn room_status(State(state): State<Arc<AppState>>, ClientIp(ip): ClientIp, Path(code): Path<String>) -> Response {
+    if state.guard.is_blocked(ip) {
+        return refuse(StatusCode::TOO_MANY_REQUESTS, &Rejection::TooManyAttempts);
+    }
+    let Some(room) = RoomCode::parse(&code).and_then(|code| state.rooms.get(&code)) else {
+        state.guard.failed(ip);
+        return refuse(StatusCode::NOT_FOUND, &Rejection::UnknownRoom);
+    };
+    let (done, status) = tokio::sync::oneshot::channel();
+    if room.send(RoomMsg::Status { done }).await.is_err() {
+        return refuse(StatusCode::NOT_FOUND, &Rejection::UnknownRoom);
+    }
+    match status.await {
+        Ok(status) => Json(status).into_response(),
+        Err(_) => refuse(StatusCode::NOT_FOUND, &Rejection::UnknownRoom),
     }
 }
 
@@ -340,16 +372,21 @@ async fn room_log(
 }
 
 /// What a review or an export should show of people: their names, or "Deelnemer n" (the
-/// default), and for an export its format.
+/// default); its language (`nl`, the default, or `en`); and for an export its format.
 #[derive(Deserialize)]
 struct ReviewQuery {
     names: Option<String>,
     format: Option<String>,
+    lang: Option<String>,
 }
 
 impl ReviewQuery {
     fn names(&self) -> Names {
         if self.names.as_deref() == Some("real") { Names::Real } else { Names::Pseudonyms }
+    }
+
+    fn lang(&self) -> Lang {
+        if self.lang.as_deref() == Some("en") { Lang::En } else { Lang::Nl }
     }
 }
 
@@ -363,7 +400,7 @@ async fn room_review(
     headers: HeaderMap,
 ) -> Response {
     match authorise(&state, ip, &code, &headers).await {
-        Ok((_, records)) => Json(Review::of(&logged(records), query.names())).into_response(),
+        Ok((_, records)) => Json(Review::of(&logged(records), query.names(), query.lang())).into_response(),
         Err(response) => response,
     }
 }
@@ -381,11 +418,11 @@ async fn room_export(
         Ok(found) => found,
         Err(response) => return response,
     };
-    let (log, names) = (logged(records), query.names());
+    let (log, names, lang) = (logged(records), query.names(), query.lang());
     let (body, mime, extension) = match query.format.as_deref() {
-        Some("json") => (export::json(&log, names), "application/json", "json"),
-        Some("html") => (report::html(&Review::of(&log, names)), "text/html; charset=utf-8", "html"),
-        _ => (export::csv(&answers(&log, names)), "text/csv; charset=utf-8", "csv"),
+        Some("json") => (export::json(&log, names, lang), "application/json", "json"),
+        Some("html") => (report::html(&Review::of(&log, names, lang), lang), "text/html; charset=utf-8", "html"),
+        _ => (export::csv(&answers(&log, names, lang), lang), "text/csv; charset=utf-8", "csv"),
     };
     let disposition = format!("attachment; filename=\"standpunt-{code}.{extension}\"");
     ([(header::CONTENT_TYPE, mime.to_owned()), (header::CONTENT_DISPOSITION, disposition)], body).into_response()

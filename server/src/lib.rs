@@ -11,6 +11,7 @@ mod config;
 mod connection;
 mod guard;
 mod http;
+mod join_address;
 mod room_task;
 mod rooms;
 mod staged;
@@ -21,6 +22,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 pub use config::{Config, GuardLimits, Limits};
+pub use join_address::JoinAddresses;
 pub use store::{Record, RoomSummary, Sqlite};
 use tokio::net::TcpListener;
 
@@ -44,6 +46,7 @@ pub async fn run(
         tracing::info!(restored, "rooms restored from the event store; players take their seats back");
     }
     let guard = guard::Guard::new(config.limits.guard.clone());
+    let join_addresses = JoinAddresses::of(listener.local_addr()?, config.public_url.as_deref());
     let state = Arc::new(http::AppState {
         rooms,
         guard,
@@ -53,6 +56,8 @@ pub async fn run(
         client_dir: config.client_dir,
         data_dir: config.data_dir,
         seat_hold: config.seat_hold,
+        reveal_grace: config.reveal_grace,
+        join_addresses,
         limits: config.limits,
     });
     let (header_read_timeout, send_buffer) = (state.limits.header_read_timeout, state.limits.socket_send_buffer_bytes);

@@ -41,6 +41,14 @@ struct Serve {
     /// Minutes a dropped player's seat is kept for them.
     #[arg(long, default_value_t = 10)]
     seat_hold_minutes: u64,
+    /// Seconds an automatic reveal waits for a player who dropped out while answering (a
+    /// reload, a phone that locked); 0 does not wait.
+    #[arg(long, default_value_t = 15)]
+    reveal_grace_seconds: u64,
+    /// The address participants open, when Standpunt runs behind a proxy (for example
+    /// https://standpunt.example.nl): the join link and QR code use it.
+    #[arg(long)]
+    public_url: Option<String>,
     /// Rooms with no activity for this many days are deleted (0 keeps them for ever).
     #[arg(long, default_value_t = 90)]
     retain_days: u64,
@@ -81,6 +89,9 @@ enum Tool {
         /// Show participants' names instead of "Deelnemer 1..n".
         #[arg(long)]
         names: bool,
+        /// The language of the headers, labels, pseudonyms and card texts.
+        #[arg(long, value_enum, default_value_t = Language::Nl)]
+        lang: Language,
     },
     /// Delete a room's log for good.
     Delete { room: String },
@@ -109,6 +120,14 @@ enum Format {
     Html,
 }
 
+#[derive(Clone, Copy, ValueEnum)]
+enum Language {
+    /// Nederlands.
+    Nl,
+    /// English (cards without English keep their Dutch).
+    En,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -133,6 +152,8 @@ async fn serve(options: Serve) -> anyhow::Result<()> {
     let mut config = Config::new(options.data);
     config.client_dir = Some(options.client);
     config.seat_hold = Duration::from_secs(options.seat_hold_minutes * 60);
+    config.reveal_grace = Duration::from_secs(options.reveal_grace_seconds);
+    config.public_url = options.public_url;
     config.retention = (options.retain_days > 0).then(|| Duration::from_secs(options.retain_days * 24 * 60 * 60));
     config.allowed_origins = options.allowed_origins;
     config.trusted_proxies = options.trusted_proxies;
@@ -147,7 +168,7 @@ async fn serve(options: Serve) -> anyhow::Result<()> {
     let listener =
         TcpListener::bind(options.addr).await.with_context(|| format!("cannot listen on {}", options.addr))?;
     let addr = listener.local_addr()?;
-    println!("Standpunt draait op http://{addr}/  (Standpunt is running at http://{addr}/)");
+    print!("{}", server::JoinAddresses::of(addr, config.public_url.as_deref()).startup_message(addr));
     server::run(listener, config, shutdown_signal()).await
 }
 
@@ -165,7 +186,7 @@ fn run_tool(tool: Tool, data: &Path) -> anyhow::Result<()> {
                 println!("{:<8} {:<20} {:>8} {:>7}  {state}", room.code, created, room.players, room.rounds);
             }
         }
-        Tool::Export { room, format, names } => {
+        Tool::Export { room, format, names, lang } => {
             let code = parse_code(&room)?;
             let log: Vec<LoggedEvent> = store
                 .records(&code)?
@@ -176,10 +197,16 @@ fn run_tool(tool: Tool, data: &Path) -> anyhow::Result<()> {
                 bail!("there is no room {code} in {}", data.display());
             }
             let names = if names { Names::Real } else { Names::Pseudonyms };
+            let lang = match lang {
+                Language::Nl => cards::Lang::Nl,
+                Language::En => cards::Lang::En,
+            };
             match format {
-                Format::Json => println!("{}", export::json(&log, names)),
-                Format::Csv => print!("{}", export::csv(&cards::log::answers(&log, names))),
-                Format::Html => print!("{}", cards::report::html(&cards::analysis::Review::of(&log, names))),
+                Format::Json => println!("{}", export::json(&log, names, lang)),
+                Format::Csv => print!("{}", export::csv(&cards::log::answers(&log, names, lang), lang)),
+                Format::Html => {
+                    print!("{}", cards::report::html(&cards::analysis::Review::of(&log, names, lang), lang));
+                }
             }
         }
         Tool::Decks(_) => unreachable!("handled above"),

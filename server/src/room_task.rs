@@ -10,9 +10,11 @@ use std::sync::Arc;
 
 use axum::extract::ws::Utf8Bytes;
 use cards::deck::{AnyDeck, StatementDeck};
-use cards::event::Setup;
+use cards::event::{LeaveReason, Setup};
 use cards::protocol::{ClientMsg, Join, PROTOCOL_VERSION, ServerMsg};
-use cards::{Actor, Command, Context, Event, Identity, Library, Rejection, Room, RoomCode, SeatId, TokenDigest};
+use cards::{
+    Actor, Command, Context, Event, Identity, Library, Presence, Rejection, Room, RoomCode, SeatId, TokenDigest,
+};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use tokio::sync::{mpsc, oneshot};
@@ -28,9 +30,41 @@ pub type ConnId = u64;
 /// Frames on their way to one connection.
 pub type Outbox = mpsc::Sender<Utf8Bytes>;
 
-/// Resolves when the room lets go of a connection (replaced, removed, or too slow): the
-/// connection task then closes the socket.
-pub type Released = oneshot::Receiver<()>;
+/// Resolves when the room lets go of a connection, with why (or an error when it just forgot
+/// it): the connection task then closes the socket.
+pub type Released = oneshot::Receiver<Release>;
+
+/// Why the room let go of a connection. Each reason the client must act on has its own close
+/// code (PROTOCOL.md, "Close codes"), so a phone knows whether to reconnect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Release {
+    /// The player gave up their seat.
+    Left,
+    /// A trainer removed the player.
+    Removed,
+    /// The same seat connected again elsewhere; the newer connection has it.
+    Replaced,
+    /// The room was erased.
+    Erased,
+    /// Another trainer removed this trainer, or they handed over.
+    TrainerRemoved,
+    /// The connection did not keep up with its queue; it may come back and resume.
+    TooSlow,
+}
+
+impl Release {
+    /// The close frame's code and reason, after what was queued for the connection.
+    pub fn close_frame(self) -> Option<(u16, &'static str)> {
+        match self {
+            Release::Left => Some((1000, "left")),
+            Release::Removed => Some((4001, "removed")),
+            Release::Replaced => Some((4002, "replaced")),
+            Release::Erased => Some((4003, "room erased")),
+            Release::TrainerRemoved => Some((4004, "trainer removed")),
+            Release::TooSlow => None,
+        }
+    }
+}
 
 /// What connections ask of their room.
 pub enum RoomMsg {
@@ -55,12 +89,23 @@ pub enum RoomMsg {
     Erase {
         done: oneshot::Sender<()>,
     },
+    /// Whether the room still takes participants, for the join page.
+    Status {
+        done: oneshot::Sender<RoomStatus>,
+    },
     /// A trainer's deck file, already parsed, to play with (over HTTP: files can be large).
     Upload {
         token: String,
         deck: AnyDeck,
         done: oneshot::Sender<Result<(), Rejection>>,
     },
+}
+
+/// What anyone with the code may know of a room before joining it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct RoomStatus {
+    pub ended: bool,
+    pub locked: bool,
 }
 
 /// A cheap, cloneable way to reach a room's task.
@@ -134,8 +179,8 @@ fn spawn(room: Room, seq: u64, shared: Shared) -> RoomHandle {
 struct Conn {
     identity: Identity,
     outbox: Outbox,
-    /// Dropping this releases the connection.
-    _hold: oneshot::Sender<()>,
+    /// Sending on it (or dropping it) releases the connection.
+    hold: oneshot::Sender<Release>,
 }
 
 struct RoomActor {
@@ -144,7 +189,7 @@ struct RoomActor {
     seq: u64,
     conns: HashMap<ConnId, Conn>,
     /// Connections to let go once the current message is done: too slow, or no longer allowed.
-    released: Vec<ConnId>,
+    released: Vec<(ConnId, Release)>,
     /// The last few broadcasts, so a client that reconnects can be sent only what it missed.
     recent: VecDeque<Broadcast>,
     shared: Shared,
@@ -189,7 +234,7 @@ impl RoomActor {
                             for frame in self.welcome(identity, id, seat_token, since) {
                                 let _ = outbox.try_send(frame);
                             }
-                            self.conns.insert(conn, Conn { identity, outbox, _hold: hold });
+                            self.conns.insert(conn, Conn { identity, outbox, hold });
                             let _ = joined.send(released);
                         }
                         Err(rejection) => {
@@ -215,19 +260,25 @@ impl RoomActor {
                     }
                     self.requests(batch).await;
                 }
-                RoomMsg::Gone { conn } => self.release(conn).await,
+                RoomMsg::Gone { conn } => self.release(conn, None).await,
                 RoomMsg::Erase { done } => {
                     tracing::info!(room = %self.room.code(), "room erased by its trainer");
-                    self.conns.clear();
+                    for (_, gone) in self.conns.drain() {
+                        let _ = gone.hold.send(Release::Erased);
+                    }
                     let _ = done.send(());
                     return;
+                }
+                RoomMsg::Status { done } => {
+                    let ended = matches!(self.room.phase(), cards::room::Phase::Ended(_));
+                    let _ = done.send(RoomStatus { ended, locked: self.room.is_locked() });
                 }
                 RoomMsg::Upload { token, deck, done } => {
                     let _ = done.send(self.upload(&token, deck).await);
                 }
             }
-            while let Some(conn) = self.released.pop() {
-                self.release(conn).await;
+            while let Some((conn, why)) = self.released.pop() {
+                self.release(conn, Some(why)).await;
             }
         }
     }
@@ -281,8 +332,14 @@ impl RoomActor {
             }
             Join::Seat { token } => {
                 let seat = self.room.seat_with_token(&token).ok_or(Rejection::BadToken)?;
-                // A second connection with the same token replaces the first.
-                self.conns.retain(|_, known| known.identity != Identity::Player { seat });
+                // A second connection with the same token replaces the first, which is told so.
+                let replaced = self.conns.iter().filter(|(_, known)| known.identity == Identity::Player { seat });
+                let replaced: Vec<ConnId> = replaced.map(|(conn, _)| *conn).collect();
+                for conn in replaced {
+                    if let Some(gone) = self.conns.remove(&conn) {
+                        let _ = gone.hold.send(Release::Replaced);
+                    }
+                }
                 // Each time a seat is taken back its token is replaced, so a token seen once
                 // (on a shared computer, say) does not give the seat away for ever.
                 let fresh = Token::generate(&mut self.rng);
@@ -487,12 +544,21 @@ impl RoomActor {
         self.recent.push_back(Broadcast { seq: self.seq, frames });
         // A removed trainer or a seat that left keeps no connection to the room.
         let room = &self.room;
-        let revoked = self.conns.iter().filter(|(_, known)| match known.identity {
-            Identity::Trainer { trainer } => !room.trainers().any(|kept| kept == trainer),
-            Identity::Player { seat } => room.seat(seat).is_none_or(|seat| seat.has_left()),
-            Identity::Observer => false,
+        let revoked = self.conns.iter().filter_map(|(conn, known)| {
+            let why = match known.identity {
+                Identity::Trainer { trainer } if !room.trainers().any(|kept| kept == trainer) => {
+                    Release::TrainerRemoved
+                }
+                Identity::Player { seat } => match room.seat(seat).map(|seat| seat.presence) {
+                    Some(Presence::Left { reason: LeaveReason::Kicked }) => Release::Removed,
+                    Some(Presence::Left { .. }) | None => Release::Left,
+                    Some(_) => return None,
+                },
+                _ => return None,
+            };
+            Some((*conn, why))
         });
-        self.released.extend(revoked.map(|(conn, _)| *conn));
+        self.released.extend(revoked);
     }
 
     /// Queues a frame; a connection whose queue is full is released after this message.
@@ -501,15 +567,19 @@ impl RoomActor {
             && known.outbox.try_send(frame).is_err()
         {
             tracing::info!(room = %self.room.code(), conn, "dropping a connection that does not keep up");
-            self.released.push(conn);
+            self.released.push((conn, Release::TooSlow));
         }
     }
 
-    /// Forgets a connection; its seat goes on hold when it was the seat's last connection.
-    async fn release(&mut self, conn: ConnId) {
+    /// Forgets a connection, telling it why if there is a reason; its seat goes on hold when
+    /// it was the seat's last connection.
+    async fn release(&mut self, conn: ConnId, why: Option<Release>) {
         let Some(gone) = self.conns.remove(&conn) else {
             return;
         };
+        if let Some(why) = why {
+            let _ = gone.hold.send(why);
+        }
         let Identity::Player { seat } = gone.identity else {
             return;
         };

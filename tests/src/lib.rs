@@ -259,11 +259,13 @@ impl TestClient {
         drop(self.socket);
     }
 
-    /// Waits until the server closes this connection.
-    pub async fn closed_by_server(&mut self) {
+    /// Waits until the server closes this connection; returns the close frame's code and
+    /// reason, if it sent one.
+    pub async fn closed_by_server(&mut self) -> Option<(u16, String)> {
         loop {
             match tokio::time::timeout(PATIENCE, self.socket.next()).await.expect("closed within the patience limit") {
-                None | Some(Err(_)) | Some(Ok(Message::Close(_))) => return,
+                Some(Ok(Message::Close(Some(frame)))) => return Some((frame.code.into(), frame.reason.to_string())),
+                None | Some(Err(_)) | Some(Ok(Message::Close(None))) => return None,
                 Some(Ok(Message::Text(text))) => {
                     self.absorb(&text);
                 }

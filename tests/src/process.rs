@@ -84,6 +84,31 @@ impl ServerProcess {
     }
 }
 
+/// Starts `standpunt` with `args`, reads what it says at start (up to the blank line that
+/// ends it), and stops it.
+pub async fn start_and_read(data_dir: &Path, args: &[&str]) -> String {
+    let mut child = Command::new(binary())
+        .args(args)
+        .arg("--data")
+        .arg(data_dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start standpunt");
+    let mut lines = BufReader::new(child.stdout.take().expect("piped stdout")).lines();
+    let mut said = String::new();
+    while let Some(line) = lines.next_line().await.expect("read its output") {
+        if line.is_empty() {
+            break;
+        }
+        said.push_str(&line);
+        said.push('\n');
+    }
+    child.kill().await.expect("stop standpunt");
+    said
+}
+
 /// A port nobody listens on right now.
 pub fn free_addr() -> SocketAddr {
     std::net::TcpListener::bind("127.0.0.1:0").and_then(|listener| listener.local_addr()).expect("a free port")

@@ -376,6 +376,13 @@ fn a_revote_keeps_the_first_vote_and_shows_who_moved() {
     table.ok(TRAINER, Command::Revote);
     assert_eq!(table.turn().vote, 2);
     assert!(table.turn().answers.is_empty());
+    let anna = table.view(Identity::Player { seat: A });
+    let PhaseView::Turn(turn) = &anna.phase else { panic!("a turn") };
+    assert_eq!(
+        turn.mine_before.as_ref().map(|answer| answer.position),
+        Some(Position::Scale(1)),
+        "Anna sees what she said"
+    );
     table.ok(Actor::Player(A), answer(3));
     table.ok(Actor::Player(B), answer(5));
     let view = table.view(Identity::Observer);
@@ -582,7 +589,7 @@ fn the_log_reads_back_as_one_row_per_answer_per_closed_vote() {
         .enumerate()
         .map(|(i, event)| LoggedEvent { seq: i as u64 + 1, at: 0, event: event.clone() })
         .collect();
-    let rows = answers(&log, Names::Pseudonyms);
+    let rows = answers(&log, Names::Pseudonyms, crate::Lang::Nl);
     let summary: Vec<_> =
         rows.iter().map(|row| (row.turn, row.vote, row.participant.as_str(), row.position, row.revealed)).collect();
     assert_eq!(
@@ -595,8 +602,8 @@ fn the_log_reads_back_as_one_row_per_answer_per_closed_vote() {
         ]
     );
     assert_eq!(rows[0].statement, card);
-    assert!(!rows[0].role.is_empty());
-    assert_eq!(answers(&log, Names::Real)[0].participant, "Anna");
+    assert!(!rows[0].role.nl.is_empty());
+    assert_eq!(answers(&log, Names::Real, crate::Lang::Nl)[0].participant, "Anna");
 }
 
 #[test]
@@ -626,7 +633,7 @@ fn the_review_shows_how_split_the_group_was_what_moved_and_what_the_term_meant()
         .map(|(i, event)| LoggedEvent { seq: i as u64 + 1, at: 0, event: event.clone() })
         .collect();
 
-    let review = Review::of(&log, Names::Pseudonyms);
+    let review = Review::of(&log, Names::Pseudonyms, crate::Lang::Nl);
     assert_eq!(review.participants, 3);
     let statement = &review.statements[0];
     assert_eq!((statement.first.n(), statement.first.counts), (3, [2, 0, 0, 0, 1]));
@@ -641,7 +648,7 @@ fn the_review_shows_how_split_the_group_was_what_moved_and_what_the_term_meant()
     assert_eq!(term.lens.groups[0].members.len(), 2, "the two family definitions go together");
     assert_eq!(review.matrix.len(), 3, "one row per role");
 
-    let report = crate::report::html(&review);
+    let report = crate::report::html(&review, crate::Lang::Nl);
     assert!(report.contains("&lt;script&gt;") && !report.contains("<script>"), "text from the room is escaped");
     assert!(!report.contains("Anna"), "no names in the report");
 }

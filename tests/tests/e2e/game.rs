@@ -60,13 +60,14 @@ async fn twelve_players_play_three_rounds_with_a_revote_a_kick_and_sleeping_phon
     trainer.until(|view| view.seats.len() == 12).await;
     trainer.request(ClientMsg::Start).await.expect("start");
 
-    // Round 1. Seat 0 reads; seat 5's phone sleeps after answering and wakes up; seat 11's
-    // phone sleeps before answering and never comes back.
+    // Round 1. Seat 11's phone sleeps before the statement is played and never comes back;
+    // seat 0 reads; seat 5's phone sleeps after answering and wakes up.
+    let sleeper = players.remove(&11).expect("seat 11");
+    sleeper.drop_connection().await;
+    trainer.until(|view| view.seat(SeatId(11)).is_some_and(|seat| seat.presence != Presence::Here)).await;
     let reader = players.get_mut(&0).expect("seat 0");
     let card = reader.until(|view| !view.hand.is_empty()).await.hand[0].clone();
     reader.request(ClientMsg::Play { card: card.id }).await.expect("play");
-    let sleeper = players.remove(&11).expect("seat 11");
-    sleeper.drop_connection().await;
     let mut waking = players.remove(&5).expect("seat 5");
     waking.request(answer(2, secret(1, 1, 5))).await.expect("answer");
     let hand_before = waking.view().hand.clone();

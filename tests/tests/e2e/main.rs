@@ -7,6 +7,7 @@ mod durability;
 mod errors;
 mod game;
 mod hardening;
+mod monday;
 mod protocol_doc;
 mod review;
 mod round;
