@@ -6,6 +6,7 @@
 //! code runs in the server and, compiled to wasm32, in the browser.
 
 pub mod analysis;
+pub mod chart;
 pub mod deck;
 pub mod event;
 pub mod export;

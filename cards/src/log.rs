@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::deck::CardId;
 use crate::event::{Event, Position, SeatId};
 use crate::room::{Phase, Room};
+use crate::text::{Lang, Text};
 
 /// One event as it stands in the log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -24,12 +25,17 @@ pub struct AnswerRow {
     pub turn: u32,
     pub vote: u8,
     pub statement: CardId,
-    pub statement_text: String,
+    pub statement_text: Text,
     pub terms: Vec<String>,
     pub seat: SeatId,
-    /// The name, or "Deelnemer n" when pseudonymised.
+    /// The name, or "Deelnemer n" ("Participant n") when pseudonymised.
     pub participant: String,
-    pub role: String,
+    /// The role the player held when the vote closed; empty without one.
+    pub role: Text,
+    /// That role's group (`gezin`, `professional`, …), empty without a role.
+    pub group: String,
+    /// Whether the room showed this vote's answers without names.
+    pub anonymous: bool,
     pub position: Position,
     pub argument: Option<String>,
     pub definition: Option<String>,
@@ -45,12 +51,18 @@ pub enum Names {
     Pseudonyms,
 }
 
-pub fn pseudonym(seat: SeatId) -> String {
-    format!("Deelnemer {}", u32::from(seat.0) + 1)
+/// "Deelnemer 3" or "Participant 3": seat 2, counted from 1 as people count.
+pub fn pseudonym(seat: SeatId, lang: Lang) -> String {
+    let word = match lang {
+        Lang::Nl => "Deelnemer",
+        Lang::En => "Participant",
+    };
+    format!("{word} {}", u32::from(seat.0) + 1)
 }
 
-/// Every answer of every closed vote (revealed or skipped), in the order the votes closed.
-pub fn answers(log: &[LoggedEvent], names: Names) -> Vec<AnswerRow> {
+/// Every answer of every closed vote (revealed or skipped), in the order the votes closed;
+/// pseudonyms in `lang`.
+pub fn answers(log: &[LoggedEvent], names: Names, lang: Lang) -> Vec<AnswerRow> {
     let Some(mut room) = log.first().and_then(|first| Room::replay([&first.event])) else {
         return Vec::new();
     };
@@ -61,12 +73,12 @@ pub fn answers(log: &[LoggedEvent], names: Names) -> Vec<AnswerRow> {
             Event::Answered { seat, .. } => {
                 answered_at.insert(*seat, logged.at);
             }
-            Event::Skipped => rows.extend(closed_vote(&room, &answered_at, names, false)),
+            Event::Skipped => rows.extend(closed_vote(&room, &answered_at, (names, lang), false)),
             _ => {}
         }
         room.apply(&logged.event);
         match &logged.event {
-            Event::Revealed { .. } => rows.extend(closed_vote(&room, &answered_at, names, true)),
+            Event::Revealed { .. } => rows.extend(closed_vote(&room, &answered_at, (names, lang), true)),
             Event::TurnStarted { .. } | Event::RevoteOpened => answered_at.clear(),
             _ => {}
         }
@@ -74,7 +86,12 @@ pub fn answers(log: &[LoggedEvent], names: Names) -> Vec<AnswerRow> {
     rows
 }
 
-fn closed_vote(room: &Room, answered_at: &BTreeMap<SeatId, u64>, names: Names, revealed: bool) -> Vec<AnswerRow> {
+fn closed_vote(
+    room: &Room,
+    answered_at: &BTreeMap<SeatId, u64>,
+    (names, lang): (Names, Lang),
+    revealed: bool,
+) -> Vec<AnswerRow> {
     let Phase::Turn(turn) = room.phase() else { return Vec::new() };
     let Some(card) = turn.statement.as_ref().and_then(|id| room.setup().statements.card(id)) else {
         return Vec::new();
@@ -83,24 +100,22 @@ fn closed_vote(room: &Room, answered_at: &BTreeMap<SeatId, u64>, names: Names, r
         .iter()
         .map(|(seat, answer)| {
             let state = room.seat(*seat);
-            let role = state
-                .and_then(|state| state.role.as_ref())
-                .and_then(|role| room.setup().roles.card(role))
-                .map(|role| role.name.nl.clone())
-                .unwrap_or_default();
+            let role = state.and_then(|state| state.role.as_ref()).and_then(|role| room.setup().roles.card(role));
             let participant = match names {
                 Names::Real => state.map(|state| state.name.clone()).unwrap_or_default(),
-                Names::Pseudonyms => pseudonym(*seat),
+                Names::Pseudonyms => pseudonym(*seat, lang),
             };
             AnswerRow {
                 turn: turn.number,
                 vote: turn.vote,
                 statement: card.id.clone(),
-                statement_text: card.text.nl.clone(),
+                statement_text: card.text.clone(),
                 terms: card.terms.clone(),
                 seat: *seat,
                 participant,
-                role,
+                role: role.map_or_else(|| Text::new("", ""), |role| role.name.clone()),
+                group: role.map(|role| role.group.clone()).unwrap_or_default(),
+                anonymous: room.settings().anonymous,
                 position: answer.position,
                 argument: answer.argument.clone(),
                 definition: answer.definition.clone(),

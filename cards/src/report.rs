@@ -3,211 +3,393 @@
 
 use std::fmt::Write as _;
 
-use crate::analysis::{Review, StatementReview, TermReview};
+use crate::analysis::{GivenAnswer, Review, StatementReview, TermReview};
+use crate::chart::{self, Frame};
 use crate::event::Position;
 use crate::export::iso8601;
-use crate::text::fixed;
+use crate::text::{Lang, fixed, signed};
 
-pub fn html(review: &Review) -> String {
+/// Every sentence of the report in one language.
+struct Words {
+    lang: &'static str,
+    review: &'static str,
+    session: &'static str,
+    participants: (&'static str, &'static str),
+    statements: (&'static str, &'static str),
+    definitions: (&'static str, &'static str),
+    note: &'static str,
+    terms: &'static str,
+    terms_header: [&'static str; 4],
+    spread: &'static str,
+    what_means: (&'static str, &'static str),
+    group: &'static str,
+    most_shared: &'static str,
+    outlier: &'static str,
+    statements_ranked: &'static str,
+    split: [&'static str; 3],
+    pass: &'static str,
+    farthest: (&'static str, &'static str, &'static str),
+    scale: [&'static str; 5],
+    distribution: &'static str,
+    groups: &'static str,
+    matrix: &'static str,
+    matrix_note: &'static str,
+    role: &'static str,
+    shifts: &'static str,
+    shifts_header: [&'static str; 5],
+    of: &'static str,
+}
+
+const NL: Words = Words {
+    lang: "nl",
+    review: "Terugblik",
+    session: "Sessie",
+    participants: ("deelnemer", "deelnemers"),
+    statements: ("stelling", "stellingen"),
+    definitions: ("definitie", "definities"),
+    note: "Consensus (C, 0–1, Leik): 1 = iedereen hetzelfde. Twee kampen (P, 0–1): 1 = twee even grote groepen aan de uitersten. \
+           Bij elk getal staat op hoeveel antwoorden (n) het rust; &lsquo;pas&rsquo; telt apart.",
+    terms: "Begrippen: waar verstaan we elkaar niet?",
+    terms_header: ["begrip", "uiteenlopen", "consensus stellingen", "definities"],
+    spread: "spreiding",
+    what_means: ("Wat betekent &lsquo;", "&rsquo;?"),
+    group: "groep",
+    most_shared: "meest gedeeld",
+    outlier: "staat alleen",
+    statements_ranked: "Stellingen, de minste overeenstemming eerst",
+    split: ["oneens", "neutraal", "eens"],
+    pass: "pas",
+    farthest: ("Verst uiteen: ", " en ", "afstand"),
+    scale: ["helemaal oneens", "oneens", "neutraal", "eens", "helemaal eens"],
+    distribution: "verdeling van de antwoorden",
+    groups: "Groepen",
+    matrix: "Rollen × stellingen",
+    matrix_note: "Gemiddelde positie per rol (1 helemaal oneens … 5 helemaal eens), met n.",
+    role: "rol",
+    shifts: "Wat het gesprek veranderde",
+    shifts_header: ["stelling", "ΔC", "ΔP", "van standpunt veranderd", "naar het midden / ervan af"],
+    of: "van",
+};
+
+const EN: Words = Words {
+    lang: "en",
+    review: "Review",
+    session: "Session",
+    participants: ("participant", "participants"),
+    statements: ("statement", "statements"),
+    definitions: ("definition", "definitions"),
+    note: "Consensus (C, 0–1, Leik): 1 = everyone the same. Two camps (P, 0–1): 1 = two equal groups at the extremes. \
+           Each figure says how many answers (n) it rests on; &lsquo;pass&rsquo; is counted apart.",
+    terms: "Terms: where do we not understand each other?",
+    terms_header: ["term", "disagreement", "consensus of statements", "definitions"],
+    spread: "spread",
+    what_means: ("What does &lsquo;", "&rsquo; mean?"),
+    group: "group",
+    most_shared: "most shared",
+    outlier: "stands alone",
+    statements_ranked: "Statements, least agreement first",
+    split: ["disagree", "neutral", "agree"],
+    pass: "pass",
+    farthest: ("Furthest apart: ", " and ", "distance"),
+    scale: ["strongly disagree", "disagree", "neutral", "agree", "strongly agree"],
+    distribution: "distribution of the answers",
+    groups: "Groups",
+    matrix: "Roles × statements",
+    matrix_note: "Mean position per role (1 strongly disagree … 5 strongly agree), with n.",
+    role: "role",
+    shifts: "What the discussion changed",
+    shifts_header: ["statement", "ΔC", "ΔP", "changed position", "toward the middle / away from it"],
+    of: "of",
+};
+
+/// "1 definitie", "2 definities".
+fn count(n: usize, (one, many): (&str, &str)) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The report in `lang`: its sentences, and every card text that has that language (a card
+/// without English keeps its Dutch).
+pub fn html(review: &Review, lang: Lang) -> String {
+    let words = match lang {
+        Lang::Nl => &NL,
+        Lang::En => &EN,
+    };
+    let report = Report { words, lang };
     let mut page = String::new();
-    let title = format!("Terugblik · {} · {}", review.deck, review.code);
+    let decks = format!("{} · {}", review.statement_deck.get(lang), review.role_deck.get(lang));
+    let title = format!("{} · {} · {}", words.review, review.statement_deck.get(lang), review.code);
     let _ = write!(
         page,
-        "<!doctype html><html lang=\"nl\"><head><meta charset=\"utf-8\"><title>{}</title><style>{STYLE}</style></head><body>",
+        "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title><style>{STYLE}</style></head><body>",
+        words.lang,
         escape(&title)
     );
     let _ = write!(
         page,
-        "<header><h1>{}</h1><p>Sessie {} · {} · {} deelnemers · {} stellingen</p>\
-         <p class=\"note\">Consensus (C, 0–1, Leik): 1 = iedereen hetzelfde. Twee kampen (P, 0–1): 1 = twee even grote groepen aan de uitersten. \
-         Bij elk getal staat op hoeveel antwoorden (n) het rust; &lsquo;pas&rsquo; telt apart.</p></header>",
-        escape(&review.deck),
+        "<header><h1>{}</h1><p>{} {} · {} · {} · {}</p><p class=\"note\">{}</p></header>",
+        escape(&decks),
+        words.session,
         escape(&review.code),
         &iso8601(review.created)[..10],
-        review.participants,
-        review.statements.len()
+        count(review.participants, words.participants),
+        count(review.statements.len(), words.statements),
+        words.note
     );
-    terms_section(&mut page, &review.terms);
-    statements_section(&mut page, &review.statements);
-    matrix_section(&mut page, review);
-    shifts_section(&mut page, review);
+    report.terms_section(&mut page, &review.terms);
+    report.statements_section(&mut page, &review.statements);
+    report.matrix_section(&mut page, review);
+    report.shifts_section(&mut page, review);
     page.push_str("</body></html>\n");
     page
 }
 
-fn terms_section(page: &mut String, terms: &[TermReview]) {
-    if terms.is_empty() {
-        return;
-    }
-    page.push_str("<section><h2>Begrippen: waar verstaan we elkaar niet?</h2><table><thead><tr><th>begrip</th><th>uiteenlopen</th><th>consensus stellingen</th><th>definities</th></tr></thead><tbody>");
-    for term in terms {
-        let _ = write!(
-            page,
-            "<tr><td>{}</td><td>{}</td><td>{} <span class=\"n\">(n={} stellingen)</span></td><td>{} <span class=\"n\">(n={})</span></td></tr>",
-            escape(&term.term),
-            bar(term.disagreement),
-            figure(term.mean_consensus),
-            term.statements,
-            term.lens.spread.map_or("–".to_owned(), |spread| format!("spreiding {}", fixed(spread, 2))),
-            term.lens.definitions.len()
-        );
-    }
-    page.push_str("</tbody></table>");
-    for term in terms.iter().filter(|term| !term.lens.definitions.is_empty()) {
-        let lens = &term.lens;
-        let _ = write!(page, "<h3>Wat betekent &lsquo;{}&rsquo;?</h3>", escape(&term.term));
-        for (number, group) in lens.groups.iter().enumerate() {
-            let _ = write!(
-                page,
-                "<div class=\"group\"><p class=\"n\">groep {} · {} definities</p><ul>",
-                number + 1,
-                group.members.len()
-            );
-            for &index in &group.members {
-                let definition = &lens.definitions[index];
-                let mut marks = String::new();
-                if lens.most_shared == Some(index) {
-                    marks.push_str(" <em>meest gedeeld</em>");
-                }
-                if lens.outliers.contains(&index) {
-                    marks.push_str(" <em>staat alleen</em>");
-                }
-                let _ = write!(
-                    page,
-                    "<li>&ldquo;{}&rdquo; <span class=\"n\">— {}</span>{marks}</li>",
-                    escape(&definition.text),
-                    escape(&definition.role)
-                );
-            }
-            page.push_str("</ul></div>");
-        }
-    }
-    page.push_str("</section>");
+struct Report {
+    words: &'static Words,
+    lang: Lang,
 }
 
-fn statements_section(page: &mut String, statements: &[StatementReview]) {
-    page.push_str("<section><h2>Stellingen, de minste overeenstemming eerst</h2>");
-    for statement in statements {
-        let split = statement.split.map_or("–".to_owned(), |split| {
-            format!(
-                "{}% oneens · {}% neutraal · {}% eens",
-                fixed(split.disagree * 100.0, 0),
-                fixed(split.neutral * 100.0, 0),
-                fixed(split.agree * 100.0, 0)
-            )
-        });
+impl Report {
+    fn terms_section(&self, page: &mut String, terms: &[TermReview]) {
+        if terms.is_empty() {
+            return;
+        }
+        let words = self.words;
+        let [term_header, disagreement, consensus, definitions] = words.terms_header;
         let _ = write!(
             page,
-            "<article><h3>{}</h3><p class=\"terms\">{}</p>{}<p>C {} · P {} · {split} <span class=\"n\">(n={}, pas {})</span></p>",
-            escape(&statement.text),
-            escape(&statement.terms.join(", ")),
-            dot_plot(statement),
-            figure(statement.consensus),
-            figure(statement.polarization),
-            statement.first.n(),
-            statement.first.passes
+            "<section><h2>{}</h2><table><thead><tr><th>{term_header}</th><th>{disagreement}</th><th>{consensus}</th><th>{definitions}</th></tr></thead><tbody>",
+            words.terms
         );
-        if let Some((a, b, distance)) = &statement.farthest_roles {
+        for term in terms {
             let _ = write!(
                 page,
-                "<p>Verst uiteen: {} en {} <span class=\"n\">(afstand {})</span></p>",
-                escape(a),
-                escape(b),
-                fixed(*distance, 2)
+                "<tr><td>{}</td><td>{}</td><td>{} <span class=\"n\">(n={})</span></td><td>{} <span class=\"n\">(n={})</span></td></tr>",
+                escape(&term.term),
+                bar(term.disagreement),
+                figure(term.mean_consensus),
+                count(term.statements, words.statements),
+                term.lens.spread.map_or("–".to_owned(), |spread| format!("{} {}", words.spread, fixed(spread, 2))),
+                count(term.lens.definitions.len(), words.definitions)
             );
         }
-        let arguments: Vec<_> = statement.answers.iter().filter(|answer| answer.argument.is_some()).collect();
-        if !arguments.is_empty() {
-            page.push_str("<ul class=\"arguments\">");
-            for answer in arguments {
+        page.push_str("</tbody></table>");
+        for term in terms.iter().filter(|term| !term.lens.definitions.is_empty()) {
+            let lens = &term.lens;
+            let _ = write!(page, "<h3>{}{}{}</h3>", words.what_means.0, escape(&term.term), words.what_means.1);
+            for (number, group) in lens.groups.iter().enumerate() {
                 let _ = write!(
                     page,
-                    "<li><strong>{}</strong> {} <span class=\"n\">— {}</span></li>",
-                    position_label(answer.position),
-                    escape(answer.argument.as_deref().unwrap_or_default()),
-                    escape(&answer.role)
+                    "<div class=\"group\"><p class=\"n\">{} {} · {}</p><ul>",
+                    words.group,
+                    number + 1,
+                    count(group.members.len(), words.definitions)
                 );
-            }
-            page.push_str("</ul>");
-        }
-        page.push_str("</article>");
-    }
-    page.push_str("</section>");
-}
-
-fn matrix_section(page: &mut String, review: &Review) {
-    if review.matrix.is_empty() {
-        return;
-    }
-    page.push_str("<section><h2>Rollen × stellingen</h2><p class=\"note\">Gemiddelde positie per rol (1 helemaal oneens … 5 helemaal eens), met n.</p><table class=\"matrix\"><thead><tr><th>rol</th>");
-    for (column, _) in review.statements.iter().enumerate() {
-        let _ = write!(page, "<th>S{}</th>", column + 1);
-    }
-    page.push_str("</tr></thead><tbody>");
-    for row in &review.matrix {
-        let _ = write!(page, "<tr><td>{}</td>", escape(&row.role));
-        for cell in &row.cells {
-            match cell {
-                Some((mean, n)) => {
+                for &index in &group.members {
+                    let definition = &lens.definitions[index];
+                    let mut marks = String::new();
+                    if lens.most_shared == Some(index) {
+                        let _ = write!(marks, " <em>{}</em>", words.most_shared);
+                    }
+                    if lens.outliers.contains(&index) {
+                        let _ = write!(marks, " <em>{}</em>", words.outlier);
+                    }
                     let _ = write!(
                         page,
-                        "<td style=\"background:{}\">{} <span class=\"n\">n={n}</span></td>",
-                        heat(*mean),
-                        fixed(*mean, 1)
+                        "<li>&ldquo;{}&rdquo; <span class=\"n\">— {}</span>{marks}</li>",
+                        escape(&definition.text),
+                        escape(definition.role.get(self.lang))
                     );
                 }
-                None => page.push_str("<td>–</td>"),
+                page.push_str("</ul></div>");
             }
         }
-        page.push_str("</tr>");
+        page.push_str("</section>");
     }
-    page.push_str("</tbody></table><ol class=\"legend\">");
-    for statement in &review.statements {
-        let _ = write!(page, "<li>{}</li>", escape(&statement.text));
-    }
-    page.push_str("</ol></section>");
-}
 
-fn shifts_section(page: &mut String, review: &Review) {
-    if review.shifts.is_empty() {
-        return;
+    fn statements_section(&self, page: &mut String, statements: &[StatementReview]) {
+        let (words, lang) = (self.words, self.lang);
+        let _ = write!(page, "<section><h2>{}</h2>", words.statements_ranked);
+        for statement in statements {
+            let split = statement.split.map_or("–".to_owned(), |split| {
+                format!(
+                    "{}% {} · {}% {} · {}% {}",
+                    fixed(split.disagree * 100.0, 0),
+                    words.split[0],
+                    fixed(split.neutral * 100.0, 0),
+                    words.split[1],
+                    fixed(split.agree * 100.0, 0),
+                    words.split[2]
+                )
+            });
+            let _ = write!(
+                page,
+                "<article><h3>{}</h3><p class=\"terms\">{}</p>{}<p>C {} · P {} · {split} <span class=\"n\">(n={}, {} {})</span></p>",
+                escape(statement.text.get(lang)),
+                escape(&statement.terms.join(", ")),
+                self.dot_plot(statement),
+                figure(statement.consensus),
+                figure(statement.polarization),
+                statement.first.n(),
+                words.pass,
+                statement.first.passes
+            );
+            if let Some((a, b, distance)) = &statement.farthest_roles {
+                let (before, and, label) = words.farthest;
+                let _ = write!(
+                    page,
+                    "<p>{before}{}{and}{} <span class=\"n\">({label} {})</span></p>",
+                    escape(a.get(lang)),
+                    escape(b.get(lang)),
+                    fixed(*distance, 2)
+                );
+            }
+            let arguments: Vec<_> = statement.answers.iter().filter(|answer| answer.argument.is_some()).collect();
+            if !arguments.is_empty() {
+                page.push_str("<ul class=\"arguments\">");
+                for answer in arguments {
+                    let _ = write!(
+                        page,
+                        "<li><strong>{}</strong> {} <span class=\"n\">— {}</span></li>",
+                        self.position_label(answer.position),
+                        escape(answer.argument.as_deref().unwrap_or_default()),
+                        escape(answer.role.get(lang))
+                    );
+                }
+                page.push_str("</ul>");
+            }
+            page.push_str("</article>");
+        }
+        page.push_str("</section>");
     }
-    page.push_str("<section><h2>Wat het gesprek veranderde</h2><table><thead><tr><th>stelling</th><th>ΔC</th><th>ΔP</th><th>van standpunt veranderd</th><th>naar het midden / ervan af</th></tr></thead><tbody>");
-    for shift in &review.shifts {
-        let delta = |value: Option<f64>| value.map_or("–".to_owned(), |value| format!("{value:+.2}"));
+
+    /// One marker per answer above its scale point, passes beside, laid out by `chart::dots`;
+    /// shaped and coloured by the role's group, with a legend of the groups.
+    fn dot_plot(&self, statement: &StatementReview) -> String {
+        let (words, lang) = (self.words, self.lang);
+        let mut svg = format!(
+            "<figure class=\"plot\"><svg class=\"dots\" viewBox=\"0 0 {} {PLOT_HEIGHT}\" role=\"img\" aria-label=\"{}\">",
+            chart::WIDTH,
+            words.distribution
+        );
+        let positions: Vec<Position> = statement.answers.iter().map(|answer| answer.position).collect();
+        for (answer, dot) in statement.answers.iter().zip(chart::dots(&positions, PLOT_FRAME)) {
+            let style = chart::group_style(&answer.group);
+            let _ = write!(
+                svg,
+                "<path d=\"{}\" fill=\"{}\"><title>{}</title></path>",
+                style.marker.path(dot.x, dot.y, dot.r),
+                style.colour,
+                escape(&dot_title(answer, lang))
+            );
+        }
+        let labels = ["1", "2", "3", "4", "5", words.pass];
+        for (column, label) in labels.iter().enumerate() {
+            let _ = write!(svg, "<text x=\"{}\" y=\"{}\">{label}</text>", chart::column_x(column), PLOT_HEIGHT - 6);
+        }
+        svg.push_str("</svg>");
+        let mut groups: Vec<&str> = statement.answers.iter().map(|answer| answer.group.as_str()).collect();
+        groups.sort_by_key(|group| chart::group_order(group));
+        groups.dedup();
+        let _ = write!(svg, "<figcaption><ul class=\"groups\" aria-label=\"{}\">", words.groups);
+        for group in groups {
+            let style = chart::group_style(group);
+            let _ = write!(
+                svg,
+                "<li><svg viewBox=\"0 0 14 14\" aria-hidden=\"true\"><path d=\"{}\" fill=\"{}\"/></svg>{}</li>",
+                style.marker.path(7.0, 7.0, 5.0),
+                style.colour,
+                escape(chart::group_label(group).get(lang))
+            );
+        }
+        svg.push_str("</ul></figcaption></figure>");
+        svg
+    }
+
+    fn matrix_section(&self, page: &mut String, review: &Review) {
+        if review.matrix.is_empty() {
+            return;
+        }
+        let words = self.words;
         let _ = write!(
             page,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{} van {}</td><td>{} / {}</td></tr>",
-            escape(&shift.text),
-            delta(shift.shift.consensus_change),
-            delta(shift.shift.polarization_change),
-            shift.shift.moved,
-            shift.shift.n,
-            shift.shift.toward_median,
-            shift.shift.away_from_median
+            "<section><h2>{}</h2><p class=\"note\">{}</p><table class=\"matrix\"><thead><tr><th>{}</th>",
+            words.matrix, words.matrix_note, words.role
         );
+        for (column, _) in review.statements.iter().enumerate() {
+            let _ = write!(page, "<th>S{}</th>", column + 1);
+        }
+        page.push_str("</tr></thead><tbody>");
+        for row in &review.matrix {
+            let _ = write!(page, "<tr><td>{}</td>", escape(row.role.get(self.lang)));
+            for cell in &row.cells {
+                match cell {
+                    Some((mean, n)) => {
+                        let _ = write!(
+                            page,
+                            "<td style=\"background:{}\">{} <span class=\"n\">n={n}</span></td>",
+                            heat(*mean),
+                            fixed(*mean, 1)
+                        );
+                    }
+                    None => page.push_str("<td>–</td>"),
+                }
+            }
+            page.push_str("</tr>");
+        }
+        page.push_str("</tbody></table><ol class=\"legend\">");
+        for statement in &review.statements {
+            let _ = write!(page, "<li>{}</li>", escape(statement.text.get(self.lang)));
+        }
+        page.push_str("</ol></section>");
     }
-    page.push_str("</tbody></table></section>");
+
+    fn shifts_section(&self, page: &mut String, review: &Review) {
+        if review.shifts.is_empty() {
+            return;
+        }
+        let words = self.words;
+        let [statement, dc, dp, moved, toward] = words.shifts_header;
+        let _ = write!(
+            page,
+            "<section><h2>{}</h2><table><thead><tr><th>{statement}</th><th>{dc}</th><th>{dp}</th><th>{moved}</th><th>{toward}</th></tr></thead><tbody>",
+            words.shifts
+        );
+        for shift in &review.shifts {
+            let delta = |value: Option<f64>| value.map_or("–".to_owned(), |value| signed(value, 2));
+            let _ = write!(
+                page,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{} {} {}</td><td>{} / {}</td></tr>",
+                escape(shift.text.get(self.lang)),
+                delta(shift.shift.consensus_change),
+                delta(shift.shift.polarization_change),
+                shift.shift.moved,
+                words.of,
+                shift.shift.n,
+                shift.shift.toward_median,
+                shift.shift.away_from_median
+            );
+        }
+        page.push_str("</tbody></table></section>");
+    }
+
+    fn position_label(&self, position: Position) -> &'static str {
+        match position {
+            Position::Scale(n) => self.words.scale[chart::column(Position::Scale(n))],
+            Position::Pass => self.words.pass,
+        }
+    }
 }
 
-/// One dot per answer above its scale point, and the passes beside.
-fn dot_plot(statement: &StatementReview) -> String {
-    let mut svg = String::from("<svg class=\"dots\" viewBox=\"0 0 360 90\" role=\"img\" aria-label=\"verdeling\">");
-    let mut stacked = [0u32; 6];
-    for answer in &statement.answers {
-        let column = match answer.position {
-            Position::Scale(n) => usize::from(n.saturating_sub(1)).min(4),
-            Position::Pass => 5,
-        };
-        let (x, y) = (30 + column * 60, 62 - stacked[column] as usize * 12);
-        stacked[column] += 1;
-        let _ = write!(svg, "<circle cx=\"{x}\" cy=\"{y}\" r=\"5\"><title>{}</title></circle>", escape(&answer.role));
+/// The report's dot plots: a view box 360 × 110, dots between 4 and 90, labels below.
+const PLOT_HEIGHT: u32 = 110;
+const PLOT_FRAME: Frame = Frame { top: 4.0, bottom: 90.0, largest: 12.0 };
+
+/// What hovering a dot says: the role, and who when the room showed names.
+fn dot_title(answer: &GivenAnswer, lang: Lang) -> String {
+    match &answer.participant {
+        Some(participant) => format!("{} — {participant}", answer.role.get(lang)),
+        None => answer.role.get(lang).to_owned(),
     }
-    for (column, label) in ["1", "2", "3", "4", "5", "pas"].iter().enumerate() {
-        let _ = write!(svg, "<text x=\"{}\" y=\"84\">{label}</text>", 30 + column * 60);
-    }
-    svg.push_str("</svg>");
-    svg
 }
 
 fn bar(value: Option<f64>) -> String {
@@ -232,17 +414,6 @@ fn heat(mean: f64) -> String {
     format!("rgb({},{},{})", mix(r), mix(g), mix(b))
 }
 
-fn position_label(position: Position) -> &'static str {
-    match position {
-        Position::Scale(1) => "helemaal oneens",
-        Position::Scale(2) => "oneens",
-        Position::Scale(3) => "neutraal",
-        Position::Scale(4) => "eens",
-        Position::Scale(_) => "helemaal eens",
-        Position::Pass => "pas",
-    }
-}
-
 /// Text from the room as HTML text, never as markup.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -263,6 +434,125 @@ const STYLE: &str = "body{font-family:system-ui,sans-serif;color:#1d2430;max-wid
 h1{font-size:1.8rem}h2{margin-top:2rem;border-bottom:2px solid #0b5d6b}h3{margin-bottom:.2rem}\
 table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #d9d4c7;padding:.3rem .5rem;text-align:left;vertical-align:top}\
 .n,.note,.terms{color:#5b6473;font-size:.9em}.bar{width:6rem;height:.7rem;fill:#0b5d6b;background:#ece8dd}\
-.dots{width:22rem;max-width:100%;fill:#0b5d6b}.dots text{font-size:11px;fill:#5b6473;text-anchor:middle}\
+.dots{width:24rem;max-width:100%}.dots path{stroke:#1d2430;stroke-width:.6}.dots text{font-size:11px;fill:#5b6473;text-anchor:middle}\
+.plot{margin:.3rem 0}.groups{list-style:none;padding:0;margin:.2rem 0;display:flex;flex-wrap:wrap;gap:.2rem 1rem;font-size:.9em}\
+.groups svg{width:.9em;height:.9em;margin-right:.3em;vertical-align:-.1em}\
 article{break-inside:avoid;border-top:1px solid #d9d4c7;padding:.5rem 0}.group{break-inside:avoid}\
 .matrix td{text-align:center}@media print{body{margin:0}h2{break-after:avoid}}";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::Distribution;
+    use crate::deck::CardId;
+    use crate::text::Text;
+
+    fn review(answers: Vec<GivenAnswer>) -> Review {
+        let first = Distribution::of(answers.iter().map(|answer| answer.position));
+        let statement = StatementReview {
+            turn: 1,
+            statement: CardId::new("plan"),
+            text: Text::new("Eén plan is genoeg.", "One plan is enough."),
+            terms: vec!["plan".to_owned()],
+            first,
+            consensus: first.consensus(),
+            polarization: first.polarization(),
+            split: first.split(),
+            common_ground: None,
+            farthest_roles: None,
+            answers,
+        };
+        Review {
+            code: "ABCDEF".to_owned(),
+            statement_deck: Text::new("Samenwerken", "Working together"),
+            role_deck: Text::new("Rollen aan de keukentafel", "Roles at the kitchen table"),
+            created: 0,
+            participants: 1,
+            statements: vec![statement],
+            terms: Vec::new(),
+            matrix: Vec::new(),
+            shifts: Vec::new(),
+        }
+    }
+
+    fn given(position: Position, group: &str, participant: Option<&str>) -> GivenAnswer {
+        GivenAnswer {
+            position,
+            role: Text::new("Huisarts", "GP"),
+            group: group.to_owned(),
+            participant: participant.map(str::to_owned),
+            argument: Some("Eerst veiligheid".to_owned()),
+        }
+    }
+
+    /// Every absolute point of every marker in the page's dot plots.
+    fn marker_points(page: &str) -> Vec<(f64, f64)> {
+        page.split("<path d=\"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .flat_map(|path| {
+                let numbers: Vec<f64> = path
+                    .split(|c: char| c.is_ascii_alphabetic() || c == ' ')
+                    .filter_map(|number| number.parse().ok())
+                    .collect();
+                numbers.chunks(2).map(|pair| (pair[0], pair[1])).collect::<Vec<_>>()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn forty_equal_answers_stay_inside_the_dot_plot() {
+        let answers = (0..40).map(|_| given(Position::Scale(4), "professional", None)).collect();
+        let page = html(&review(answers), Lang::Nl);
+        let points = marker_points(&page);
+        assert!(points.len() >= 40 * 3, "a triangle per answer");
+        for (x, y) in points {
+            assert!((0.0..=chart::WIDTH).contains(&x) && (0.0..=f64::from(PLOT_HEIGHT)).contains(&y), "({x}, {y})");
+        }
+    }
+
+    #[test]
+    fn dots_show_the_group_and_say_who_and_which_role() {
+        let answers =
+            vec![given(Position::Scale(1), "gezin", Some("Deelnemer 1")), given(Position::Scale(5), "Onderwijs", None)];
+        let page = html(&review(answers), Lang::Nl);
+        let gezin = chart::group_style("gezin");
+        assert!(page.contains(&format!("fill=\"{}\"><title>Huisarts — Deelnemer 1</title>", gezin.colour)));
+        assert!(page.contains("><title>Huisarts</title>"), "an anonymous answer names no one");
+        assert!(
+            page.contains("</svg>Gezin</li>") && page.contains("</svg>Onderwijs</li>"),
+            "the legend names the groups"
+        );
+    }
+
+    #[test]
+    fn an_english_report_has_no_dutch_but_card_text_without_english() {
+        let mut answers = vec![given(Position::Pass, "clientvertegenwoordiging", Some("Participant 1"))];
+        answers[0].role = Text::new("Cliëntvertegenwoordiger", "");
+        let page = html(&review(answers), Lang::En);
+        for english in [
+            "<html lang=\"en\">",
+            "Working together · Roles at the kitchen table",
+            "1 participant ·",
+            "1 statement</p>",
+            "One plan is enough.",
+            "<strong>pass</strong>",
+            "Client representation",
+            "<title>Cliëntvertegenwoordiger — Participant 1</title>",
+        ] {
+            assert!(page.contains(english), "{english} is missing");
+        }
+        for dutch in ["Terugblik", "deelnemer", "stelling", "Stellingen", "pas ", "Eén plan", "Samenwerken", "oneens"]
+        {
+            assert!(!page.contains(dutch), "{dutch} stayed Dutch");
+        }
+    }
+
+    #[test]
+    fn counts_are_singular_for_one() {
+        assert_eq!(count(1, NL.definitions), "1 definitie");
+        assert_eq!(count(2, NL.definitions), "2 definities");
+        assert_eq!(count(1, EN.participants), "1 participant");
+        assert_eq!(count(0, EN.participants), "0 participants");
+    }
+}

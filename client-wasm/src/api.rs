@@ -108,6 +108,16 @@ async fn fetch(method: &str, path: &str, body: Option<String>) -> Result<(u16, S
 }
 
 async fn send(method: &str, path: &str, body: Option<String>, headers: &[(&str, &str)]) -> Result<(u16, String), Text> {
+    read_text(request(method, path, body, headers).await?).await
+}
+
+async fn read_text(response: Response) -> Result<(u16, String), Text> {
+    let text =
+        JsFuture::from(response.text().map_err(|_| unreachable_server())?).await.map_err(|_| unreachable_server())?;
+    Ok((response.status(), text.as_string().unwrap_or_default()))
+}
+
+async fn request(method: &str, path: &str, body: Option<String>, headers: &[(&str, &str)]) -> Result<Response, Text> {
     let init = RequestInit::new();
     init.set_method(method);
     if let Some(body) = &body {
@@ -122,10 +132,7 @@ async fn send(method: &str, path: &str, body: Option<String>, headers: &[(&str, 
     }
     let window = web_sys::window().ok_or_else(unreachable_server)?;
     let response = JsFuture::from(window.fetch_with_request(&request)).await.map_err(|_| unreachable_server())?;
-    let response: Response = response.dyn_into().map_err(|_| unreachable_server())?;
-    let text =
-        JsFuture::from(response.text().map_err(|_| unreachable_server())?).await.map_err(|_| unreachable_server())?;
-    Ok((response.status(), text.as_string().unwrap_or_default()))
+    response.dyn_into().map_err(|_| unreachable_server())
 }
 
 fn names_query(names: cards::log::Names) -> &'static str {
@@ -135,33 +142,52 @@ fn names_query(names: cards::log::Names) -> &'static str {
     }
 }
 
-/// A room's review, as its trainer sees it; the server computes it.
+/// A room's review, as its trainer sees it; the server computes it, with pseudonyms in the
+/// visitor's language.
 pub async fn room_review(code: &str, token: &str) -> Result<cards::analysis::Review, Text> {
-    let path = format!("/api/rooms/{code}/review?names=pseudonyms");
+    let path = format!("/api/rooms/{code}/review?names=pseudonyms&lang={}", lang_query());
     let (status, body) = send("GET", &path, None, &[("X-Trainer-Token", token)]).await?;
     parse(status, &body)
 }
 
-/// A room's log as an export file (`csv`, `json` or `html`), as text.
-pub async fn room_export(code: &str, token: &str, format: &str, names: cards::log::Names) -> Result<String, Text> {
-    let path = format!("/api/rooms/{code}/export?format={format}&names={}", names_query(names));
-    let (status, body) = send("GET", &path, None, &[("X-Trainer-Token", token)]).await?;
-    if status == 200 {
-        Ok(body)
+/// A room's log as an export file (`csv`, `json` or `html`), byte for byte as the server sent
+/// it: decoding it as text would drop the CSV's byte order mark, which Excel needs.
+pub async fn room_export(
+    code: &str,
+    token: &str,
+    format: &str,
+    names: cards::log::Names,
+) -> Result<js_sys::ArrayBuffer, Text> {
+    let path = format!("/api/rooms/{code}/export?format={format}&names={}&lang={}", names_query(names), lang_query());
+    let response = request("GET", &path, None, &[("X-Trainer-Token", token)]).await?;
+    if response.status() == 200 {
+        let bytes = JsFuture::from(response.array_buffer().map_err(|_| unreachable_server())?)
+            .await
+            .map_err(|_| unreachable_server())?;
+        bytes.dyn_into().map_err(|_| unreachable_server())
     } else {
+        let (status, body) = read_text(response).await?;
         Err(serde_json::from_str::<ApiError>(&body)
             .map(|error| error.message)
             .unwrap_or_else(|_| refused_status(status)))
     }
 }
 
+/// The visitor's language, for files the server writes in it.
+fn lang_query() -> &'static str {
+    match crate::i18n::lang() {
+        cards::Lang::Nl => "nl",
+        cards::Lang::En => "en",
+    }
+}
+
 /// Offers `content` as a file download, made in the browser.
-pub fn download(file_name: &str, mime: &str, content: &str) {
+pub fn download(file_name: &str, mime: &str, content: &js_sys::ArrayBuffer) {
     let Some(document) = web_sys::window().and_then(|window| window.document()) else { return };
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(content));
+    let parts = js_sys::Array::of1(content);
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else { return };
+    let Ok(blob) = web_sys::Blob::new_with_buffer_source_sequence_and_options(&parts, &options) else { return };
     let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
     if let Ok(link) = document
         .create_element("a")

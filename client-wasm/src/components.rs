@@ -4,10 +4,11 @@
 use std::time::Duration;
 
 use cards::analysis::Split;
+use cards::chart::{self, Frame, group_order};
 use cards::event::{LeaveReason, Perspective};
 use cards::protocol::ClientMsg;
 use cards::text::fixed;
-use cards::view::{Identity, PhaseView, Reveal, TimerView, TurnView};
+use cards::view::{Identity, PhaseView, Reveal, RevealedAnswer, TimerView, TurnView};
 use cards::{Answer, Position, Presence, RoleCard, SeatId, StatementCard, View};
 use leptos::prelude::*;
 
@@ -131,7 +132,7 @@ pub fn RoleCardView(role: RoleCard, perspective: Perspective, compact: bool) -> 
         <section class="card role" aria-label=t().your_role>
             <p class="card-label">{t().your_role}</p>
             <h2>{tr(&role.name)}</h2>
-            <p class="group">{role.group}</p>
+            <p class="group">{tr(&cards::chart::group_label(&role.group))}</p>
             <p>{tr(&role.perspective)}</p>
             <p class="hint">{hint}</p>
         </section>
@@ -255,8 +256,9 @@ pub fn Roster(session: Session) -> impl IntoView {
     }
 }
 
-/// Everyone's answer at once: a dot per answer above its point on the scale, coloured by role,
-/// your own marked; then each answer with its role and argument, and who moved after a re-vote.
+/// Everyone's answer at once: a dot per answer above its point on the scale, shaped and
+/// coloured by the role's group, your own marked; at a re-vote the vote before beside it. Then
+/// each answer with its role and argument, and who moved.
 #[component]
 pub fn RevealView(session: Session) -> impl IntoView {
     move || {
@@ -265,10 +267,41 @@ pub fn RevealView(session: Session) -> impl IntoView {
             let Some(reveal) = &turn.reveal else { return ().into_any() };
             let Some(view) = view else { return ().into_any() };
             let mine = turn.mine.as_ref().map(|answer| answer.position);
+            let now = plotted(view, reveal, |given| Some(given.answer.position));
+            let mut groups: Vec<String> = now.iter().map(|dot| dot.group.clone()).collect();
+            groups.sort_by(|a, b| group_order(a).cmp(&group_order(b)));
+            groups.dedup();
+            let plots = if reveal.vote > 1 {
+                // The view carries each player's position in the vote before (`before`), so the
+                // vote before shows those who answered both times.
+                let before = plotted(view, reveal, |given| given.before);
+                let my_before = reveal
+                    .answers
+                    .iter()
+                    .find(|given| given.seat.is_some() && given.seat == view.my_seat())
+                    .and_then(|given| given.before);
+                view! {
+                    <div class="reveal-compare">
+                        <div class="vote">
+                            <h3>{t().previous_vote}<span class="n">{format!(" ({})", t().previous_vote_note)}</span></h3>
+                            {dot_plot(&before, my_before)}
+                        </div>
+                        <div class="vote">
+                            <h3>{t().this_vote}</h3>
+                            {dot_plot(&now, mine)}
+                        </div>
+                    </div>
+                }
+                .into_any()
+            } else {
+                dot_plot(&now, mine)
+            };
             view! {
                 <section class="reveal" aria-label=t().revealed>
                     <h2>{t().revealed}</h2>
-                    {dot_plot(view, reveal, mine)}
+                    {plots}
+                    <p class="scale-ends">{format!("1 = {} · 5 = {}", t().scale[0], t().scale[4])}</p>
+                    {group_legend(&groups)}
                     {answers(view, reveal)}
                 </section>
             }
@@ -277,74 +310,118 @@ pub fn RevealView(session: Session) -> impl IntoView {
     }
 }
 
-/// Colours for roles that stay apart for colour-blind eyes (Okabe–Ito, then greys).
-const ROLE_COLOURS: [&str; 8] =
-    ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#E69F00", "#000000", "#7F7F7F"];
+/// One answer as a dot plot draws it.
+struct Plotted {
+    position: Position,
+    group: String,
+    /// What hovering says: the role, and who when the room shows names.
+    title: String,
+    own: bool,
+}
 
-fn dot_plot(view: &View, reveal: &Reveal, mine: Option<Position>) -> impl IntoView + use<> {
-    let mut roles: Vec<String> = reveal.answers.iter().filter_map(|given| given.role.as_ref().map(tr)).collect();
-    roles.sort();
-    roles.dedup();
-    let colour =
-        |role: &str| ROLE_COLOURS[roles.iter().position(|known| known == role).unwrap_or(0) % ROLE_COLOURS.len()];
-    let points: Vec<Position> = (Position::MIN..=Position::MAX).map(Position::Scale).chain([Position::Pass]).collect();
-    let column = |position: Position| points.iter().position(|point| *point == position).unwrap_or(5);
-    let mut stacked = [0usize; 6];
-    let mut given: Vec<_> = reveal.answers.iter().collect();
-    given.sort_by_key(|given| given.role.as_ref().map(tr));
-    let dots = given
-        .into_iter()
-        .map(|given| {
-            let c = column(given.answer.position);
-            let (x, y) = (30 + c * 60, 150usize.saturating_sub(stacked[c] * 16));
-            stacked[c] += 1;
+/// The dots of a reveal, each at the position `at` picks (answers without one are left out),
+/// one group's together.
+fn plotted(view: &View, reveal: &Reveal, at: impl Fn(&RevealedAnswer) -> Option<Position>) -> Vec<Plotted> {
+    let mut dots: Vec<Plotted> = reveal
+        .answers
+        .iter()
+        .filter_map(|given| {
+            let position = at(given)?;
             let role = given.role.as_ref().map(tr).unwrap_or_default();
-            let own = given.seat.is_some() && given.seat == view.my_seat();
-            let fill = colour(&role).to_owned();
+            let seat = given.seat.and_then(|seat| view.seat(seat));
+            let title = match seat {
+                Some(seat) => format!("{role} — {}", seat.name),
+                None => role,
+            };
+            Some(Plotted {
+                position,
+                group: group_of(view, given).unwrap_or_default(),
+                title,
+                own: given.seat.is_some() && given.seat == view.my_seat(),
+            })
+        })
+        .collect();
+    dots.sort_by(|a, b| (group_order(&a.group), &a.title).cmp(&(group_order(&b.group), &b.title)));
+    dots
+}
+
+/// The group of the role an answer was given from. A reveal names the role; role cards are face
+/// up, so the seats' cards say its group (an anonymous reveal names no seat, so by name).
+fn group_of(view: &View, given: &RevealedAnswer) -> Option<String> {
+    let role = given.role.as_ref()?;
+    let seat_role = given.seat.and_then(|seat| view.seat(seat)).and_then(|seat| seat.role.as_ref());
+    seat_role
+        .filter(|card| &card.name == role)
+        .or_else(|| view.seats.iter().filter_map(|seat| seat.role.as_ref()).find(|card| &card.name == role))
+        .map(|card| card.group.clone())
+}
+
+/// Where the dots may go in the reveal's picture (360 × 200): under "your answer", above the
+/// scale's labels.
+const REVEAL_FRAME: Frame = Frame { top: 24.0, bottom: 158.0, largest: 16.0 };
+
+fn dot_plot(dots: &[Plotted], mine: Option<Position>) -> AnyView {
+    let positions: Vec<Position> = dots.iter().map(|dot| dot.position).collect();
+    let places = chart::dots(&positions, REVEAL_FRAME);
+    let marks = dots
+        .iter()
+        .zip(places)
+        .map(|(dot, place)| {
+            let style = chart::group_style(&dot.group);
             view! {
-                <circle cx=x.to_string() cy=y.to_string() r="7" fill=fill class:own=own>
-                    <title>{role}</title>
-                </circle>
+                <path class="dot" class:own=dot.own d=style.marker.path(place.x, place.y, place.r) fill=style.colour>
+                    <title>{dot.title.clone()}</title>
+                </path>
             }
         })
         .collect_view();
+    let points: Vec<Position> = (Position::MIN..=Position::MAX).map(Position::Scale).chain([Position::Pass]).collect();
     let counts = points
         .iter()
-        .enumerate()
-        .map(|(c, point)| {
-            let count = reveal.answers.iter().filter(|given| given.answer.position == *point).count();
+        .map(|point| {
+            let x = fixed(chart::column_x(chart::column(*point)), 0);
+            let count = positions.iter().filter(|position| *position == point).count();
             let label = match point {
                 Position::Scale(n) => n.to_string(),
                 Position::Pass => t().pass.to_owned(),
             };
             let marked = mine == Some(*point);
             view! {
-                <text x=(30 + c * 60).to_string() y="176" class="axis-label" class:mine=marked>{label}</text>
-                <text x=(30 + c * 60).to_string() y="194" class="count">{format!("n={count}")}</text>
+                <text x=x.clone() y="176" class="axis-label" class:mine=marked>{label}</text>
+                <text x=x y="194" class="count">{format!("n={count}")}</text>
             }
         })
         .collect_view();
     let own_marker = mine.map(|position| {
-        let x = 30 + column(position) * 60;
-        view! { <text x=x.to_string() y="16" class="own-marker">{format!("{} ↓", t().your_answer)}</text> }
+        let x = fixed(chart::column_x(chart::column(position)), 0);
+        view! { <text x=x y="16" class="own-marker">{format!("{} ↓", t().your_answer)}</text> }
     });
-    let legend = roles
-        .iter()
-        .map(|role| {
-            let style = format!("background: {}", colour(role));
-            view! { <li><span class="swatch" style=style></span>{role.clone()}</li> }
-        })
-        .collect_view();
     let label = format!("{}: {}", t().distribution, t().scale.join(", "));
     view! {
         <figure class="dot-plot">
-            <svg viewBox="0 0 360 200" role="img" aria-label=label>{own_marker}{dots}{counts}</svg>
-            <figcaption>
-                <span class="scale-ends">{format!("1 = {} · 5 = {}", t().scale[0], t().scale[4])}</span>
-                <ul class="legend-roles" aria-label=t().roles_legend>{legend}</ul>
-            </figcaption>
+            <svg viewBox="0 0 360 200" role="img" aria-label=label>{own_marker}{marks}{counts}</svg>
         </figure>
     }
+    .into_any()
+}
+
+/// The groups in a dot plot, each with its marker and name.
+pub fn group_legend(groups: &[String]) -> impl IntoView + use<> {
+    let items = groups
+        .iter()
+        .map(|group| {
+            let style = chart::group_style(group);
+            view! {
+                <li>
+                    <svg class="marker" viewBox="0 0 14 14" aria-hidden="true">
+                        <path d=style.marker.path(7.0, 7.0, 5.0) fill=style.colour></path>
+                    </svg>
+                    {tr(&chart::group_label(group))}
+                </li>
+            }
+        })
+        .collect_view();
+    view! { <ul class="legend-groups" aria-label=t().groups_legend>{items}</ul> }
 }
 
 fn answers(view: &View, reveal: &Reveal) -> AnyView {

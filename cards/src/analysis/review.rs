@@ -7,15 +7,22 @@ use super::terms::{Definition, TermLens, term_lens};
 use super::{Distribution, Shift, Split, common_ground};
 use serde::{Deserialize, Serialize};
 
+use crate::chart::group_order;
 use crate::deck::CardId;
 use crate::event::{Event, Position};
 use crate::log::{AnswerRow, LoggedEvent, Names, answers};
+use crate::room::Room;
+use crate::text::{Lang, Text};
 
-/// Everything the review page and the debrief report show.
+/// Everything the review page and the debrief report show. Card texts carry both languages;
+/// pseudonyms are in the language the review was made in.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Review {
     pub code: String,
-    pub deck: String,
+    /// The statement deck that was played (the last one chosen in the lobby, uploaded or not).
+    pub statement_deck: Text,
+    /// The role deck that was played.
+    pub role_deck: Text,
     /// When the room was created (milliseconds since the epoch).
     pub created: u64,
     pub participants: usize,
@@ -33,7 +40,7 @@ pub struct Review {
 pub struct StatementReview {
     pub turn: u32,
     pub statement: CardId,
-    pub text: String,
+    pub text: Text,
     pub terms: Vec<String>,
     /// The first vote.
     pub first: Distribution,
@@ -42,16 +49,20 @@ pub struct StatementReview {
     pub split: Option<Split>,
     pub common_ground: Option<f64>,
     /// The two roles that answered furthest apart, and how far (0..1).
-    pub farthest_roles: Option<(String, String, f64)>,
-    /// Every answer of the first vote: position, role, who (per `Names`), argument.
+    pub farthest_roles: Option<(Text, Text, f64)>,
+    /// Every answer of the first vote: position, role, who (per `Names`), argument; ordered by
+    /// role group and role, so a dot plot shows each group together.
     pub answers: Vec<GivenAnswer>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GivenAnswer {
     pub position: Position,
-    pub role: String,
-    pub participant: String,
+    pub role: Text,
+    /// The role's group (`gezin`, `professional`, …), for its colour and marker.
+    pub group: String,
+    /// The name or pseudonym (per `Names`); `None` when the room revealed without names.
+    pub participant: Option<String>,
     pub argument: Option<String>,
 }
 
@@ -68,7 +79,8 @@ pub struct TermReview {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RoleRow {
-    pub role: String,
+    pub role: Text,
+    pub group: String,
     /// Mean position and n per statement; `None` where the role gave no answer on the scale.
     pub cells: Vec<Option<(f64, u32)>>,
 }
@@ -76,19 +88,25 @@ pub struct RoleRow {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ShiftReview {
     pub statement: CardId,
-    pub text: String,
+    pub text: Text,
     pub first: Distribution,
     pub last: Distribution,
     pub shift: Shift,
 }
 
 impl Review {
-    pub fn of(log: &[LoggedEvent], names: Names) -> Review {
-        let (code, deck, created) = match log.first().map(|logged| (&logged.event, logged.at)) {
-            Some((Event::Created { code, setup, .. }, at)) => (code.to_string(), setup.statements.title.nl.clone(), at),
-            _ => (String::new(), String::new(), 0),
+    /// The review of a room's log; pseudonyms ("Deelnemer n", "Participant n") in `lang`.
+    pub fn of(log: &[LoggedEvent], names: Names, lang: Lang) -> Review {
+        let (code, created) = match log.first().map(|logged| (&logged.event, logged.at)) {
+            Some((Event::Created { code, .. }, at)) => (code.to_string(), at),
+            _ => (String::new(), 0),
         };
-        let rows: Vec<AnswerRow> = answers(log, names).into_iter().filter(|row| row.revealed).collect();
+        // The decks can change in the lobby (chosen or uploaded), so the room as the log left
+        // it says what was played, not `created`.
+        let (statement_deck, role_deck) = Room::replay(log.iter().map(|logged| &logged.event))
+            .map(|room| (room.setup().statements.title.clone(), room.setup().roles.title.clone()))
+            .unwrap_or_else(|| (Text::new("", ""), Text::new("", "")));
+        let rows: Vec<AnswerRow> = answers(log, names, lang).into_iter().filter(|row| row.revealed).collect();
         let participants = rows.iter().map(|row| row.seat).collect::<BTreeSet<_>>().len();
 
         let mut by_turn: BTreeMap<u32, BTreeMap<u8, Vec<&AnswerRow>>> = BTreeMap::new();
@@ -108,7 +126,7 @@ impl Review {
 
         let matrix = role_matrix(&statements);
         let terms = term_reviews(&statements, &rows);
-        Review { code, deck, created, participants, statements, terms, matrix, shifts }
+        Review { code, statement_deck, role_deck, created, participants, statements, terms, matrix, shifts }
     }
 }
 
@@ -119,25 +137,28 @@ fn rank(consensus: Option<f64>) -> f64 {
 
 fn statement_review(vote: &[&AnswerRow]) -> StatementReview {
     let first = Distribution::of(vote.iter().map(|row| row.position));
-    let mut by_role: BTreeMap<&str, Vec<Position>> = BTreeMap::new();
+    // Roles are told apart by their Dutch name, which every card has.
+    let mut by_role: BTreeMap<&str, (&Text, Vec<Position>)> = BTreeMap::new();
     for row in vote {
-        by_role.entry(row.role.as_str()).or_default().push(row.position);
+        by_role.entry(row.role.nl.as_str()).or_insert((&row.role, Vec::new())).1.push(row.position);
     }
-    let roles: Vec<(&str, Distribution)> = by_role
-        .into_iter()
+    let roles: Vec<(&Text, Distribution)> = by_role
+        .into_values()
         .map(|(role, positions)| (role, Distribution::of(positions)))
         .filter(|(_, distribution)| distribution.n() > 0)
         .collect();
-    let mut farthest: Option<(String, String, f64)> = None;
+    let mut farthest: Option<(Text, Text, f64)> = None;
     for (i, (role_a, a)) in roles.iter().enumerate() {
         for (role_b, b) in &roles[i + 1..] {
             if let Some(distance) = a.distance(b)
                 && farthest.as_ref().is_none_or(|(_, _, best)| distance > *best)
             {
-                farthest = Some(((*role_a).to_owned(), (*role_b).to_owned(), distance));
+                farthest = Some(((*role_a).clone(), (*role_b).clone(), distance));
             }
         }
     }
+    let mut given: Vec<&AnswerRow> = vote.to_vec();
+    given.sort_by(|a, b| (group_order(&a.group), &a.role.nl).cmp(&(group_order(&b.group), &b.role.nl)));
     let row = vote[0];
     StatementReview {
         turn: row.turn,
@@ -150,12 +171,13 @@ fn statement_review(vote: &[&AnswerRow]) -> StatementReview {
         split: first.split(),
         common_ground: common_ground(roles.iter().map(|(_, distribution)| distribution)),
         farthest_roles: farthest,
-        answers: vote
-            .iter()
+        answers: given
+            .into_iter()
             .map(|row| GivenAnswer {
                 position: row.position,
                 role: row.role.clone(),
-                participant: row.participant.clone(),
+                group: row.group.clone(),
+                participant: (!row.anonymous).then(|| row.participant.clone()),
                 argument: row.argument.clone(),
             })
             .collect(),
@@ -177,18 +199,26 @@ fn shift_review(first: &[&AnswerRow], last: &[&AnswerRow]) -> ShiftReview {
     }
 }
 
+/// One row per role, the roles of one group together.
 fn role_matrix(statements: &[StatementReview]) -> Vec<RoleRow> {
-    let roles: BTreeSet<&str> =
-        statements.iter().flat_map(|statement| statement.answers.iter().map(|answer| answer.role.as_str())).collect();
+    let roles: BTreeMap<((usize, &str), &str), &GivenAnswer> = statements
+        .iter()
+        .flat_map(|statement| statement.answers.iter())
+        .map(|answer| ((group_order(&answer.group), answer.role.nl.as_str()), answer))
+        .collect();
     roles
-        .into_iter()
-        .map(|role| RoleRow {
-            role: role.to_owned(),
+        .into_values()
+        .map(|first| RoleRow {
+            role: first.role.clone(),
+            group: first.group.clone(),
             cells: statements
                 .iter()
                 .map(|statement| {
-                    let positions =
-                        statement.answers.iter().filter(|answer| answer.role == role).map(|answer| answer.position);
+                    let positions = statement
+                        .answers
+                        .iter()
+                        .filter(|answer| answer.role.nl == first.role.nl)
+                        .map(|answer| answer.position);
                     let distribution = Distribution::of(positions);
                     distribution.mean().map(|mean| (mean, distribution.n()))
                 })

@@ -8,6 +8,8 @@ use std::collections::BTreeMap;
 use rust_stemmers::{Algorithm, Stemmer};
 use serde::{Deserialize, Serialize};
 
+use crate::text::Text;
+
 /// Two definitions this similar or more are in one group.
 const SAME_GROUP: f64 = 0.3;
 /// A definition no closer than this to any other is an outlier.
@@ -17,7 +19,7 @@ const OUTLIER: f64 = 0.1;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Definition {
     pub text: String,
-    pub role: String,
+    pub role: Text,
     pub participant: String,
 }
 
@@ -36,9 +38,13 @@ pub struct TermLens {
     /// 1 − the mean similarity of every pair of definitions: 0 when all say the same, 1 when
     /// no two share a word. `None` with fewer than two definitions.
     pub spread: Option<f64>,
-    /// The definition closest to all the others.
+    /// The definition closest to all the others, among those that have at least one alike
+    /// (in a group of two or more). Only with three definitions or more: of two, neither is
+    /// more shared than the other.
     pub most_shared: Option<usize>,
-    /// Definitions close to no other one.
+    /// Definitions close to no other one, with three definitions or more: of two that differ,
+    /// neither stands alone more than the other (their two groups say they differ). Never the
+    /// most shared one.
     pub outliers: Vec<usize>,
 }
 
@@ -60,13 +66,14 @@ pub fn term_lens(term: &str, definitions: Vec<Definition>) -> TermLens {
             / pairs as f64
     });
     let mean_to_others = |i: usize| similarity[i].iter().sum::<f64>() / (n - 1) as f64;
-    let most_shared =
-        (n >= 2).then(|| (0..n).max_by(|a, b| mean_to_others(*a).total_cmp(&mean_to_others(*b)))).flatten();
-    let outliers = if n >= 3 {
-        (0..n).filter(|i| similarity[*i].iter().enumerate().all(|(j, value)| j == *i || *value < OUTLIER)).collect()
-    } else {
-        Vec::new()
-    };
+    let has_alike = |i: usize| similarity[i].iter().enumerate().any(|(j, value)| j != i && *value >= SAME_GROUP);
+    let stands_alone = |i: usize| similarity[i].iter().enumerate().all(|(j, value)| j == i || *value < OUTLIER);
+    // The first of equals, so the same definitions always give the same answer.
+    let most_shared = (0..n).filter(|i| n >= 3 && has_alike(*i)).fold(None, |best: Option<usize>, i| match best {
+        Some(best) if mean_to_others(best) >= mean_to_others(i) => Some(best),
+        _ => Some(i),
+    });
+    let outliers = (0..n).filter(|i| n >= 3 && stands_alone(*i)).collect();
     TermLens { term: term.to_owned(), groups: groups(&similarity), definitions, spread, most_shared, outliers }
 }
 
@@ -264,7 +271,7 @@ mod tests {
             .enumerate()
             .map(|(i, text)| Definition {
                 text: (*text).to_owned(),
-                role: format!("rol {i}"),
+                role: Text::new(format!("rol {i}"), ""),
                 participant: format!("Deelnemer {i}"),
             })
             .collect()
@@ -301,5 +308,39 @@ mod tests {
         assert!(same.spread.expect("a spread").abs() < 1e-9);
         let single = term_lens("plan", definitions(&["Eén plan"]));
         assert_eq!((single.spread, single.most_shared, single.outliers.len()), (None, None, 0));
+    }
+
+    /// What "meest gedeeld" and "staat alleen" mean for zero, one, two and three definitions:
+    /// a label says how a definition stands among the others, so it needs at least two others.
+    #[test]
+    fn labels_need_three_definitions_and_never_both_on_one() {
+        let labels = |texts: &[&str]| {
+            let lens = term_lens("regie", definitions(texts));
+            (lens.most_shared, lens.outliers)
+        };
+        assert_eq!(labels(&[]), (None, vec![]));
+        assert_eq!(labels(&["Het gezin beslist zelf"]), (None, vec![]), "one definition has nothing to compare with");
+        assert_eq!(
+            labels(&["Het gezin beslist zelf", "Het gezin beslist zelf over de hulp"]),
+            (None, vec![]),
+            "two alike: both are as shared as the other"
+        );
+        assert_eq!(
+            labels(&["Het gezin beslist zelf", "De professional coördineert alle hulpverleners"]),
+            (None, vec![]),
+            "two apart: neither stands alone more than the other; the two groups show it"
+        );
+        assert_eq!(
+            labels(&["Het gezin beslist zelf", "De professional coördineert", "Eén plan voor school en thuis"]),
+            (None, vec![0, 1, 2]),
+            "three apart: all stand alone, none is shared"
+        );
+        let (most_shared, outliers) = labels(&[
+            "Het gezin beslist zelf",
+            "Het gezin beslist zelf over de hulp",
+            "De professional coördineert alle hulpverleners",
+        ]);
+        assert!(matches!(most_shared, Some(0 | 1)), "{most_shared:?}");
+        assert_eq!(outliers, [2]);
     }
 }

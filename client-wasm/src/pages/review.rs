@@ -4,12 +4,13 @@
 
 use cards::Position;
 use cards::analysis::{Review, StatementReview, TermReview, series};
+use cards::chart::{self, Frame};
 use cards::log::Names;
 use cards::text::{fixed, signed};
 use leptos::prelude::*;
 
 use crate::api;
-use crate::components::{LangSwitch, split_line};
+use crate::components::{LangSwitch, group_legend, split_line};
 use crate::i18n::{t, tr};
 use crate::storage;
 
@@ -77,7 +78,7 @@ fn Exports(code: String, names: Signal<Names>) -> impl IntoView {
         let names = names.get_untracked();
         leptos::task::spawn_local(async move {
             match api::room_export(&code, &token, format, names).await {
-                Ok(text) => api::download(&format!("standpunt-{code}.{format}"), mime, &text),
+                Ok(bytes) => api::download(&format!("standpunt-{code}.{format}"), mime, &bytes),
                 Err(message) => problem.set(Some(tr(&message))),
             }
         });
@@ -127,12 +128,11 @@ fn EraseRoom(code: String) -> impl IntoView {
 #[component]
 fn ReviewBody(review: Review) -> impl IntoView {
     let summary = format!(
-        "{} · {} {} · {} {}",
-        review.deck,
-        review.participants,
-        t().participants_short,
-        review.statements.len(),
-        t().statements_short
+        "{} · {} · {} · {}",
+        tr(&review.statement_deck),
+        tr(&review.role_deck),
+        count(review.participants, t().participant_one, t().participants_short),
+        count(review.statements.len(), t().statement_one, t().statements_short)
     );
     let terms = review.terms.clone();
     let statements = review.statements.clone();
@@ -152,6 +152,11 @@ fn ReviewBody(review: Review) -> impl IntoView {
 
 fn figure(value: Option<f64>) -> String {
     value.map_or("–".to_owned(), |value| fixed(value, 2))
+}
+
+/// "1 stelling", "3 stellingen".
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 #[component]
@@ -193,10 +198,10 @@ fn StatementCard(statement: StatementReview) -> impl IntoView {
     let farthest = statement
         .farthest_roles
         .clone()
-        .map(|(a, b, distance)| format!("{}: {a} ↔ {b} ({})", t().farthest, fixed(distance, 2)));
+        .map(|(a, b, distance)| format!("{}: {} ↔ {} ({})", t().farthest, tr(&a), tr(&b), fixed(distance, 2)));
     view! {
         <article class="card statement-review">
-            <p class="statement-text">{statement.text.clone()}</p>
+            <p class="statement-text">{tr(&statement.text)}</p>
             <p class="terms">{statement.terms.join(", ")}</p>
             <DotPlot statement=statement.clone() />
             <p>
@@ -208,29 +213,43 @@ fn StatementCard(statement: StatementReview) -> impl IntoView {
     }
 }
 
-/// One dot per answer above its scale point, passes beside; hover shows the role.
+/// Where the review's dots may go in its picture (360 × 110), above the labels.
+const REVIEW_FRAME: Frame = Frame { top: 4.0, bottom: 90.0, largest: 12.0 };
+
+/// One marker per answer above its scale point, passes beside, shaped and coloured by the
+/// role's group; hover shows the role and who (unless the room hid names).
 #[component]
 fn DotPlot(statement: StatementReview) -> impl IntoView {
-    let mut stacked = [0u32; 6];
+    let positions: Vec<Position> = statement.answers.iter().map(|answer| answer.position).collect();
     let dots = statement
         .answers
         .iter()
-        .map(|answer| {
-            let column = match answer.position {
-                Position::Scale(n) => usize::from(n.saturating_sub(1)).min(4),
-                Position::Pass => 5,
+        .zip(chart::dots(&positions, REVIEW_FRAME))
+        .map(|(answer, place)| {
+            let style = chart::group_style(&answer.group);
+            let title = match &answer.participant {
+                Some(participant) => format!("{} — {participant}", tr(&answer.role)),
+                None => tr(&answer.role),
             };
-            let (x, y) = (30 + column * 60, 62usize.saturating_sub(stacked[column] as usize * 12));
-            stacked[column] += 1;
-            view! { <circle cx=x.to_string() cy=y.to_string() r="5"><title>{answer.role.clone()}</title></circle> }
+            view! {
+                <path class="dot" d=style.marker.path(place.x, place.y, place.r) fill=style.colour><title>{title}</title></path>
+            }
         })
         .collect_view();
     let labels = ["1", "2", "3", "4", "5", t().pass]
         .into_iter()
         .enumerate()
-        .map(|(column, label)| view! { <text x=(30 + column * 60).to_string() y="84">{label}</text> })
+        .map(|(column, label)| view! { <text x=fixed(chart::column_x(column), 0) y="104">{label}</text> })
         .collect_view();
-    view! { <svg class="dots" viewBox="0 0 360 90" role="img" aria-label=t().distribution>{dots}{labels}</svg> }
+    let mut groups: Vec<String> = statement.answers.iter().map(|answer| answer.group.clone()).collect();
+    groups.sort_by(|a, b| chart::group_order(a).cmp(&chart::group_order(b)));
+    groups.dedup();
+    view! {
+        <figure class="review-plot">
+            <svg class="dots" viewBox="0 0 360 110" role="img" aria-label=t().distribution>{dots}{labels}</svg>
+            {group_legend(&groups)}
+        </figure>
+    }
 }
 
 #[component]
@@ -255,10 +274,10 @@ fn HeatMap(review: Review) -> impl IntoView {
                     None => view! { <td>"–"</td> }.into_any(),
                 })
                 .collect_view();
-            view! { <tr><th scope="row">{row.role}</th>{cells}</tr> }
+            view! { <tr><th scope="row">{tr(&row.role)}</th>{cells}</tr> }
         })
         .collect_view();
-    let legend = review.statements.into_iter().map(|statement| view! { <li>{statement.text}</li> }).collect_view();
+    let legend = review.statements.into_iter().map(|statement| view! { <li>{tr(&statement.text)}</li> }).collect_view();
     view! {
         <section aria-label=t().heat_map>
             <h2>{t().heat_map}</h2>
@@ -303,7 +322,7 @@ fn TermLenses(terms: Vec<TermReview>) -> impl IntoView {
                             view! {
                                 <li>
                                     "“"{definition.text.clone()}"” "
-                                    <span class="n">"— "{definition.role.clone()}</span>
+                                    <span class="n">"— "{tr(&definition.role)}</span>
                                     {shared.then(|| view! { <em class="tag">{t().most_shared}</em> })}
                                     {alone.then(|| view! { <em class="tag">{t().outlier}</em> })}
                                 </li>
@@ -312,7 +331,7 @@ fn TermLenses(terms: Vec<TermReview>) -> impl IntoView {
                         .collect_view();
                     view! {
                         <div class="definition-group">
-                            <p class="n">{format!("{} {} · {} {}", t().group, number + 1, group.members.len(), t().definitions)}</p>
+                            <p class="n">{format!("{} {} · {}", t().group, number + 1, count(group.members.len(), t().definition_one, t().definitions))}</p>
                             <ul>{items}</ul>
                         </div>
                     }
@@ -346,7 +365,7 @@ fn Shifts(review: Review) -> impl IntoView {
         .map(|shift| {
             view! {
                 <tr>
-                    <td>{shift.text}</td>
+                    <td>{tr(&shift.text)}</td>
                     <td>{delta(shift.shift.consensus_change)}</td>
                     <td>{delta(shift.shift.polarization_change)}</td>
                     <td>{format!("{} {} {}", shift.shift.moved, t().of, shift.shift.n)}</td>
