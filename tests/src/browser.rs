@@ -47,6 +47,15 @@ impl Driver {
 
     /// A new browser window with its own profile, `width` × `height` CSS pixels.
     pub async fn browser(&self, width: u32, height: u32) -> Client {
+        self.browser_with(width, height, None).await
+    }
+
+    /// A browser whose downloads land in `downloads`, without asking, as a trainer's do.
+    pub async fn browser_downloading_to(&self, width: u32, height: u32, downloads: &std::path::Path) -> Client {
+        self.browser_with(width, height, Some(downloads)).await
+    }
+
+    async fn browser_with(&self, width: u32, height: u32, downloads: Option<&std::path::Path>) -> Client {
         let profile = scratch_dir("chromium-profile");
         let args = vec![
             "--headless=new".to_owned(),
@@ -65,6 +74,12 @@ impl Driver {
         let mut options = serde_json::json!({ "binary": program("CHROMIUM", "chromium"), "args": args });
         if width < 600 {
             options["mobileEmulation"] = serde_json::json!({ "deviceMetrics": metrics });
+        }
+        if let Some(downloads) = downloads {
+            options["prefs"] = serde_json::json!({
+                "download.default_directory": downloads.display().to_string(),
+                "download.prompt_for_download": false,
+            });
         }
         let mut capabilities = Capabilities::new();
         capabilities.insert("goog:chromeOptions".to_owned(), options);

@@ -380,3 +380,251 @@ async fn a_half_typed_answer_survives_a_lost_connection() {
     server.kill().await;
     let _ = std::fs::remove_dir_all(&data);
 }
+
+/// A role deck whose names need more than ASCII, as Dutch ones often do; one role has no
+/// English name, one group is not one of the built-in ones.
+const ROLES_WITH_ACCENTS: &str = r#"id = "trema"
+kind = "roles"
+title.nl = "Rollen met een trema"
+title.en = "Roles with a diaeresis"
+
+[[card]]
+id = "client"
+group = "clientvertegenwoordiging"
+name.nl = "Cliëntvertegenwoordiger"
+name.en = "Client representative"
+perspective.nl = "Brengt de ervaring van inwoners in."
+perspective.en = "Brings in residents' experience."
+
+[[card]]
+id = "coordinator"
+group = "coördinatie"
+name.nl = "Coördinator"
+perspective.nl = "Houdt de draden bij elkaar."
+"#;
+
+/// Waits until Chromium has finished writing `name` in `dir`, and returns its bytes. Chromium
+/// tells WebDriver nothing about downloads, so this looks at the folder the way `wait_for`
+/// looks at the page: often, until the file is there, for at most thirty seconds.
+async fn downloaded(browser: &Client, dir: &std::path::Path, name: &str) -> Vec<u8> {
+    let file = dir.join(name);
+    let mut ticks = tokio::time::interval(std::time::Duration::from_millis(100));
+    for _ in 0..300 {
+        ticks.tick().await;
+        let busy = std::fs::read_dir(dir)
+            .map(|entries| {
+                entries.flatten().any(|entry| entry.path().extension().is_some_and(|ext| ext == "crdownload"))
+            })
+            .unwrap_or(true);
+        if !busy && let Ok(bytes) = std::fs::read(&file) {
+            return bytes;
+        }
+    }
+    let evidence = screenshot(browser, "failure").await;
+    panic!("{name} never arrived in {}; see {}", dir.display(), evidence.display())
+}
+
+/// Plays one statement over websockets in a room with `ROLES_WITH_ACCENTS`: both players answer;
+/// returns the room code and the trainer token.
+async fn a_played_statement_with_accented_roles(server: &TestServer) -> (String, String) {
+    use cards::protocol::ClientMsg;
+    use cards::{Answer, Position};
+    let (code, token) = server.create_room().await;
+    let upload = tests::http_request(
+        server.addr,
+        "POST",
+        &format!("/api/rooms/{code}/decks"),
+        &[("X-Trainer-Token", &token), ("X-File-Name", "trema.toml")],
+        ROLES_WITH_ACCENTS,
+    )
+    .await;
+    assert_eq!(upload.status, 200, "{}", String::from_utf8_lossy(&upload.body));
+    let mut trainer = server.trainer(&code, &token).await;
+    let mut players = [server.player(&code, "Anna").await, server.player(&code, "Bram").await];
+    trainer.request(ClientMsg::Start).await.expect("start");
+    let card = players[0].until(|view| !view.hand.is_empty()).await.hand[0].id.clone();
+    players[0].request(ClientMsg::Play { card }).await.expect("play");
+    for (player, n) in players.iter_mut().zip([2, 4]) {
+        player
+            .until(|view| matches!(&view.phase, cards::view::PhaseView::Turn(turn) if turn.statement.is_some()))
+            .await;
+        let answer = Answer { position: Position::Scale(n), argument: Some("Één zin".to_owned()), definition: None };
+        player.request(ClientMsg::Answer(answer)).await.expect("answer");
+    }
+    trainer.until(|view| matches!(&view.phase, cards::view::PhaseView::Turn(turn) if turn.reveal.is_some())).await;
+    (code, token)
+}
+
+/// Opens the review page as the trainer who made the room (their token is in this browser).
+async fn open_review(browser: &Client, server: &TestServer, code: &str, token: &str) {
+    browser.goto(&server.url()).await.expect("open the home page");
+    browser
+        .execute(
+            "localStorage.setItem(arguments[0], arguments[1]);",
+            vec![format!("standpunt.trainer.{code}").into(), token.into()],
+        )
+        .await
+        .expect("the trainer's token");
+    browser.goto(&format!("{}/review/{code}", server.url())).await.expect("the review");
+    wait_for(browser, "//article[contains(@class,'statement-review')]").await;
+}
+
+/// What Excel needs: the CSV the review page downloads is the server's bytes, byte order mark
+/// and all, so "Cliëntvertegenwoordiger" survives; in English the file is English too. The
+/// review names the uploaded deck that was played.
+#[tokio::test]
+async fn the_csv_from_the_review_page_keeps_its_byte_order_mark_and_accents_in_both_languages() {
+    let server = TestServer::start_with(|config| config.client_dir = Some(client_dir())).await;
+    let (code, token) = a_played_statement_with_accented_roles(&server).await;
+    let downloads = tests::scratch_dir("downloads");
+    let driver = Driver::start().await;
+    let trainer = driver.browser_downloading_to(1280, 800, &downloads).await;
+    open_review(&trainer, &server, &code, &token).await;
+    wait_for(
+        &trainer,
+        "//p[contains(., 'Rollen met een trema')][contains(., '2 deelnemers')][contains(., '1 stelling')]",
+    )
+    .await;
+
+    click(&trainer, "#export-csv").await;
+    let csv = downloaded(&trainer, &downloads, &format!("standpunt-{code}.csv")).await;
+    assert!(csv.starts_with(&[0xEF, 0xBB, 0xBF]), "a byte order mark: {:?}", &csv[..csv.len().min(8)]);
+    let text = String::from_utf8(csv).expect("UTF-8");
+    assert!(text.contains(";Cliëntvertegenwoordiger;") && text.contains(";Coördinator;"), "{text}");
+    assert!(text.contains(";Één zin;") && text.contains("\u{feff}ronde;"), "{text}");
+
+    // In English the page and the file speak English; the role without English keeps its name.
+    click(&trainer, "#switch-language").await;
+    wait_for(
+        &trainer,
+        "//p[contains(., 'Roles with a diaeresis')][contains(., '2 participants')][contains(., '1 statement')]",
+    )
+    .await;
+    wait_for(&trainer, "//ul[contains(@class,'legend-groups')]/li[contains(., 'Client representation')]").await;
+    wait_for(&trainer, "//*[name()='path'][contains(@class,'dot')]/*[name()='title'][contains(., 'Participant ')]")
+        .await;
+    screenshot(&trainer, "review-english-1280x800").await;
+    std::fs::remove_file(downloads.join(format!("standpunt-{code}.csv"))).expect("make room for the next");
+    click(&trainer, "#export-csv").await;
+    let csv = downloaded(&trainer, &downloads, &format!("standpunt-{code}.csv")).await;
+    assert!(csv.starts_with(&[0xEF, 0xBB, 0xBF]));
+    let text = String::from_utf8(csv).expect("UTF-8");
+    assert!(text.starts_with("\u{feff}round;vote;statement_id;statement;"), "{text}");
+    assert!(text.contains(";Client representative;") && text.contains(";Coördinator;"), "{text}");
+    assert!(text.contains(";Participant 1;") && text.contains(";disagree;") && !text.contains("Deelnemer"), "{text}");
+    let _ = trainer.close().await;
+    let _ = std::fs::remove_dir_all(&downloads);
+}
+
+/// Forty players give the same answer, then re-vote: the projector (full width) and a phone
+/// show every dot inside its picture, one look per role group for the whole session (its
+/// colour and shape, its name in the legend, the role and player on hover), and at the
+/// re-vote the vote before beside the new one (above it on the phone).
+#[tokio::test]
+async fn forty_equal_answers_and_a_revote_on_the_projector_and_a_phone() {
+    use cards::protocol::ClientMsg;
+    use cards::view::PhaseView;
+    use cards::{Answer, Position};
+    let server = TestServer::start_with(|config| config.client_dir = Some(client_dir())).await;
+    let (code, token) = server.create_room().await;
+    let mut trainer = server.trainer(&code, &token).await;
+    let mut players = Vec::new();
+    for n in 1..=40 {
+        players.push(server.player(&code, &format!("Speler {n}")).await);
+    }
+    let driver = Driver::start().await;
+    let projector = driver.browser(1280, 800).await;
+    let phone = driver.browser(360, 740).await;
+    for browser in [&projector, &phone] {
+        browser.goto(&format!("{}/projector/{code}", server.url())).await.expect("projector");
+        wait_for(browser, &format!("//p[contains(@class,'big-code')][contains(., '{code}')]")).await;
+    }
+    trainer.request(ClientMsg::Start).await.expect("start");
+    let card = players[0].until(|view| !view.hand.is_empty()).await.hand[0].id.clone();
+    players[0].request(ClientMsg::Play { card }).await.expect("play");
+    let answering = |vote: u8| move |view: &cards::View| matches!(&view.phase, PhaseView::Turn(turn) if turn.vote == vote && turn.statement.is_some() && turn.reveal.is_none());
+    for (vote, position) in [(1, 4), (2, 5)] {
+        for player in &mut players {
+            player.until(answering(vote)).await;
+            let answer = Answer { position: Position::Scale(position), argument: None, definition: None };
+            player.request(ClientMsg::Answer(answer)).await.expect("answer");
+        }
+        trainer
+            .until(|view| matches!(&view.phase, PhaseView::Turn(turn) if turn.vote == vote && turn.reveal.is_some()))
+            .await;
+        let plots = if vote == 1 { 1 } else { 2 };
+        for browser in [&projector, &phone] {
+            wait_for(browser, &format!("//section[contains(@class,'reveal')][count(.//*[name()='svg'][@role='img'])={plots}][count(.//*[name()='path'][contains(@class,'dot')])={}]", 40 * plots)).await;
+        }
+        // Every dot has its group's look and says whose it is; none leaves its picture.
+        let group_of: std::collections::HashMap<String, String> = trainer
+            .view()
+            .seats
+            .iter()
+            .map(|seat| (seat.name.clone(), seat.role.as_ref().expect("a role").group.clone()))
+            .collect();
+        for (browser, size) in [(&projector, "1280x800"), (&phone, "360x740")] {
+            let dots = browser
+                .execute(
+                    r#"return [...document.querySelectorAll('.reveal svg[role=img]')].flatMap((svg) => {
+                        const box = svg.viewBox.baseVal;
+                        return [...svg.querySelectorAll('path.dot')].map((dot) => {
+                            const b = dot.getBBox();
+                            const inside = b.x >= 0 && b.y >= 0 && b.x + b.width <= box.width && b.y + b.height <= box.height;
+                            return [dot.querySelector('title').textContent, dot.getAttribute('fill'), inside];
+                        });
+                    });"#,
+                    vec![],
+                )
+                .await
+                .expect("the dots");
+            let dots: Vec<(String, String, bool)> = serde_json::from_value(dots).expect("title, fill, inside");
+            for (title, fill, inside) in &dots {
+                let (role, name) = title.split_once(" — ").expect("role — player");
+                let group = &group_of[name];
+                assert_eq!(fill, cards::chart::group_style(group).colour, "{title} has its group's colour");
+                assert!(!role.is_empty() && *inside, "{title} is drawn inside its picture on {size}");
+            }
+            let mut groups: Vec<&String> = group_of.values().collect();
+            groups.sort();
+            groups.dedup();
+            for group in groups {
+                let label = cards::chart::group_label(group).nl;
+                wait_for(browser, &format!("//ul[contains(@class,'legend-groups')]/li[contains(., '{label}')]")).await;
+            }
+            screenshot(browser, &format!("projector-forty-vote-{vote}-{size}")).await;
+        }
+        if vote == 1 {
+            trainer.request(ClientMsg::Revote).await.expect("revote");
+        }
+    }
+    // The vote before beside the new one on the projector, above it on the phone; the
+    // projector's reveal uses the whole width of the screen.
+    let layout = |browser: &Client| {
+        let browser = browser.clone();
+        async move {
+            let found = browser
+                .execute(
+                    r#"const votes = [...document.querySelectorAll('.reveal-compare .vote')].map((v) => v.getBoundingClientRect());
+                       const reveal = document.querySelector('.reveal').getBoundingClientRect();
+                       return [votes.length, votes[0].top, votes[1].top, votes[0].left, votes[1].left, reveal.width, window.innerWidth];"#,
+                    vec![],
+                )
+                .await
+                .expect("the layout");
+            serde_json::from_value::<(usize, f64, f64, f64, f64, f64, f64)>(found).expect("numbers")
+        }
+    };
+    let (votes, top_a, top_b, left_a, left_b, width, window) = layout(&projector).await;
+    assert_eq!(votes, 2);
+    assert!((top_a - top_b).abs() < 1.0 && left_b > left_a, "side by side on the projector");
+    assert!(width > window * 0.9, "the reveal fills the projector: {width} of {window}");
+    wait_for(&projector, "//div[contains(@class,'vote')][1]//h3[contains(., 'Vorige stemming')]").await;
+    let (_, top_a, top_b, left_a, left_b, _, _) = layout(&phone).await;
+    assert!(top_b > top_a && (left_a - left_b).abs() < 1.0, "one above the other on a phone");
+    check_screen(&projector, "projector-revote-compare-1280x800").await;
+    check_screen(&phone, "projector-revote-compare-360x740").await;
+    for browser in [projector, phone] {
+        let _ = browser.close().await;
+    }
+}
