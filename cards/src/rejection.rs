@@ -151,10 +151,17 @@ impl Rejection {
                 "Die naam is al in gebruik in deze sessie; kies een andere.",
                 "That name is already taken in this session; choose another one.",
             ),
-            Rejection::TextTooLong { field, max } => Text::new(
-                format!("De tekst bij '{field}' is te lang: hij mag hoogstens {max} tekens hebben."),
-                format!("The text in '{field}' is too long: it can have at most {max} characters."),
-            ),
+            Rejection::TextTooLong { field, max } => {
+                let (nl, en) = match *field {
+                    "argument" => ("Je toelichting", "Your explanation"),
+                    "definition" => ("Je omschrijving", "Your definition"),
+                    _ => ("Deze tekst", "This text"),
+                };
+                Text::new(
+                    format!("{nl} is te lang: hoogstens {max} tekens."),
+                    format!("{en} is too long: at most {max} characters."),
+                )
+            }
             Rejection::RoomFull => Text::new("Deze sessie is vol.", "This session is full."),
             Rejection::RoomEnded => Text::new("Deze sessie is afgelopen.", "This session has ended."),
             Rejection::TooFewPlayers { min } => Text::new(

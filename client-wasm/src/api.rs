@@ -32,6 +32,33 @@ struct ApiError {
     message: Text,
 }
 
+/// Where participants can reach the server, as it sees itself (`/api/join-addresses`).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct JoinAddresses {
+    pub urls: Vec<String>,
+    pub local_only: bool,
+}
+
+/// Whether a room still takes participants (`GET /api/rooms/CODE`).
+#[derive(Debug, Clone, Copy, Deserialize)]
+pub struct RoomStatus {
+    pub ended: bool,
+    pub locked: bool,
+}
+
+/// Asks whether room `code` exists and is open; a wrong code is refused with the server's
+/// message.
+pub async fn room_status(code: &str) -> Result<RoomStatus, Text> {
+    let (status, body) = fetch("GET", &format!("/api/rooms/{code}"), None).await?;
+    parse(status, &body)
+}
+
+/// The addresses the server offers for the join link.
+pub async fn join_addresses() -> Result<JoinAddresses, Text> {
+    let (status, body) = fetch("GET", "/api/join-addresses", None).await?;
+    parse(status, &body)
+}
+
 /// An uploaded deck the room now plays with.
 #[derive(Debug, Clone, Deserialize)]
 pub struct DeckAccepted {

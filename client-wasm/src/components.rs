@@ -13,7 +13,7 @@ use cards::{Answer, Position, Presence, RoleCard, SeatId, StatementCard, View};
 use leptos::prelude::*;
 
 use crate::i18n::{t, tr};
-use crate::session::{Link, Session};
+use crate::session::{Draft, Link, Session};
 
 /// Where the room is, coarsely: the screens re-render only when this changes, so typing in a
 /// field is never interrupted by someone else's update.
@@ -97,15 +97,27 @@ pub fn NameField(name: RwSignal<String>) -> impl IntoView {
 #[component]
 pub fn StatusLine(session: Session) -> impl IntoView {
     let link = move || match session.link.get() {
-        Link::Open | Link::Closed => None,
+        Link::Open | Link::Closed | Link::Replaced => None,
         Link::Connecting => Some(t().connecting),
         Link::Lost => Some(t().connection_lost),
+        Link::Erased => Some(t().session_erased),
     };
     view! {
         <div role="status" aria-live="polite">
             {move || link().map(|text| view! { <p class="banner">{text}</p> })}
+            {move || (session.link.get() == Link::Replaced).then(|| view! {
+                <div class="banner" id="replaced">
+                    <p>{t().replaced_elsewhere}</p>
+                    <button class="primary" id="take-back" on:click=move |_| session.take_back()>{t().continue_here}</button>
+                </div>
+            })}
             {move || {
-                session.problem.get().map(|problem| view! { <p class="problem" data-code=problem.code>{tr(&problem.message)}</p> })
+                // A wrong code is said beside the code field instead (the join form).
+                let beside_the_code = |code: &str| matches!(code, "unknown_room" | "room_ended");
+                let joined = session.view.with(Option::is_some);
+                session.problem.get().filter(|problem| joined || !beside_the_code(&problem.code)).map(|problem| {
+                    view! { <p class="problem" data-code=problem.code>{tr(&problem.message)}</p> }
+                })
             }}
         </div>
     }
@@ -144,7 +156,7 @@ pub fn RoleCardView(role: RoleCard, perspective: Perspective, compact: bool) -> 
 pub fn StatementView(statement: StatementCard, #[prop(optional)] vote: u8) -> impl IntoView {
     let terms = statement.terms.join(", ");
     view! {
-        <section class="card statement" aria-label=t().statement>
+        <section class="card statement" id="statement" aria-label=t().statement>
             <p class="card-label">{t().statement}{(vote > 1).then(|| format!(" · {} {}", t().revote_round, vote - 1))}</p>
             <p class="statement-text">{tr(&statement.text)}</p>
             {(!terms.is_empty()).then(|| view! { <p class="terms">{terms}</p> })}
@@ -202,7 +214,7 @@ pub fn Roster(session: Session) -> impl IntoView {
     move || {
         session.view.with(|view| {
             let Some(view) = view else { return ().into_any() };
-            let seated: Vec<_> = view.seats.iter().filter(|seat| !matches!(seat.presence, Presence::Left { .. })).collect();
+            let seated: Vec<_> = view.seated().collect();
             if seated.is_empty() {
                 return view! { <p class="muted">{t().no_players_yet}</p> }.into_any();
             }
@@ -210,9 +222,9 @@ pub fn Roster(session: Session) -> impl IntoView {
                 PhaseView::Turn(turn) if turn.statement.is_some() && turn.reveal.is_none() => Some(&turn.answered),
                 _ => None,
             };
-            let present = seated.iter().filter(|seat| seat.presence == Presence::Here).count();
-            let count = answered.map(|answered| format!(" · {} {} {present} {}", answered.len(), t().of, t().answered_count));
-            let trainer = view.is_trainer();
+            let count = view.answer_count().map(|(answered, of)| format!(" · {answered} {} {of} {}", t().of, t().answered_count));
+            // Once the session is over there is nobody left to remove.
+            let trainer = view.is_trainer() && !matches!(view.phase, PhaseView::Ended { .. });
             let rows = seated
                 .into_iter()
                 .map(|seat| {
@@ -492,14 +504,35 @@ pub fn CardChoice(session: Session, from_pile: bool) -> impl IntoView {
 }
 
 /// The scale, the argument and, when the statement names a term, the player's definition of
-/// it. Kept in local signals so nothing typed is lost while others answer.
+/// it. Kept in local signals so nothing typed is lost while others answer, and in the session's
+/// draft so nothing is lost when the screen is built again (a language switch).
 #[component]
-pub fn AnswerForm(session: Session, statement: StatementCard) -> impl IntoView {
+pub fn AnswerForm(session: Session, statement: StatementCard, vote: u8) -> impl IntoView {
     let mine = move || session.view.with(|view| turn_of(view).and_then(|turn| turn.mine.clone()));
-    let earlier = mine();
-    let position = RwSignal::new(earlier.as_ref().map(|answer| answer.position));
-    let argument = RwSignal::new(earlier.as_ref().and_then(|answer| answer.argument.clone()).unwrap_or_default());
-    let definition = RwSignal::new(earlier.as_ref().and_then(|answer| answer.definition.clone()).unwrap_or_default());
+    let before = session.view.with_untracked(|view| turn_of(view).and_then(|turn| turn.mine_before.clone()));
+    let draft = session
+        .draft
+        .get_value()
+        .filter(|draft| draft.statement == statement.id.as_str() && draft.vote == vote)
+        .unwrap_or_else(|| {
+            let earlier = mine();
+            Draft {
+                statement: statement.id.to_string(),
+                vote,
+                position: earlier.as_ref().map(|answer| answer.position),
+                argument: earlier.as_ref().and_then(|answer| answer.argument.clone()).unwrap_or_default(),
+                definition: earlier.as_ref().and_then(|answer| answer.definition.clone()).unwrap_or_default(),
+            }
+        });
+    let position = RwSignal::new(draft.position);
+    let argument = RwSignal::new(draft.argument.clone());
+    let definition = RwSignal::new(draft.definition.clone());
+    Effect::new(move |_| {
+        let (position, argument, definition) = (position.get(), argument.get(), definition.get());
+        session.draft.update_value(|kept| {
+            *kept = Some(Draft { position, argument, definition, ..draft.clone() });
+        });
+    });
     // The card's own prompt, or "<Term> betekent voor mij …".
     let term = statement.terms.first().map(|term| {
         statement.prompt.as_ref().map_or_else(|| format!("{} {}", capitalise(term), t().definition_of), tr)
@@ -535,8 +568,17 @@ pub fn AnswerForm(session: Session, statement: StatementCard) -> impl IntoView {
             }
         })
         .collect_view();
+    let earlier_line = before.map(|answer| {
+        let argument = answer.argument.map(|argument| format!(" · “{argument}”")).unwrap_or_default();
+        let chosen = match answer.position {
+            Position::Scale(n) => format!("{n} {}", position_label(answer.position)),
+            Position::Pass => position_label(answer.position).to_owned(),
+        };
+        view! { <p class="earlier-answer" id="earlier-answer">{t().you_answered_before}" "<strong>{chosen}</strong>{argument}</p> }
+    });
     view! {
         <form class="answer-form" on:submit=submit>
+            {earlier_line}
             <fieldset>
                 <legend>{t().scale_question}</legend>
                 <div class="scale">{choices}</div>
@@ -636,6 +678,24 @@ pub fn LangSwitch() -> impl IntoView {
             {t().switch_language}
         </button>
     }
+}
+
+/// The address participants open to join room `code`: on the base the trainer chose on the
+/// console, or else on the address this page came from.
+pub fn join_link(code: &str) -> String {
+    let origin = || web_sys::window().and_then(|window| window.location().origin().ok()).unwrap_or_default();
+    let base = crate::storage::join_base().unwrap_or_else(origin);
+    format!("{base}/play/{code}")
+}
+
+/// Whether `url` points to the machine it is opened on, where no phone can follow it.
+pub fn is_local_url(url: &str) -> bool {
+    let authority = url.split("://").nth(1).unwrap_or(url).split('/').next().unwrap_or_default();
+    let host = match authority.strip_prefix('[') {
+        Some(ipv6) => ipv6.split(']').next().unwrap_or_default(),
+        None => authority.split(':').next().unwrap_or_default(),
+    };
+    host == "localhost" || host.starts_with("127.") || host == "::1" || host == "0.0.0.0"
 }
 
 /// A QR code for `link`, drawn as SVG squares (no image, no script), for the projector and the

@@ -18,14 +18,18 @@ pub mod storage;
 
 use leptos::prelude::*;
 
-/// Mounts `app` on the page, which then speaks the visitor's language.
+/// Mounts `app` on the page, which then speaks the visitor's language. When the visitor
+/// switches language the whole screen is built again; the session (the websocket, the view,
+/// what was typed) belongs to the page, not to the screen, so it carries on untouched.
 pub fn start<V: IntoView + 'static>(app: fn() -> V) {
     console_error_panic_hook::set_once();
-    // The page says which language it speaks, for screen readers and hyphenation.
-    if let Some(html) =
-        web_sys::window().and_then(|window| window.document()).and_then(|document| document.document_element())
-    {
-        let _ = html.set_attribute("lang", if i18n::lang() == cards::Lang::En { "en" } else { "nl" });
-    }
-    leptos::mount::mount_to_body(app);
+    i18n::mark_page_language();
+    session::adopt_page_owner(Owner::new());
+    let language = i18n::language();
+    leptos::mount::mount_to_body(move || {
+        move || {
+            language.track();
+            app()
+        }
+    });
 }

@@ -1,5 +1,10 @@
 //! The one websocket a page holds: it says hello with the remembered credential, keeps the
 //! latest view with the core's reducer, and reconnects by itself when the connection drops.
+//!
+//! A session belongs to the page, not to a screen: when the screen is built again (the visitor
+//! switched language) the same session, view and unsent answer carry on.
+
+use std::cell::RefCell;
 
 use std::time::Duration;
 
@@ -22,6 +27,10 @@ pub enum Link {
     Lost,
     /// Over for good: this participant left, was removed, or handed over.
     Closed,
+    /// This seat is now used in another window or on another device.
+    Replaced,
+    /// The trainer erased the session.
+    Erased,
 }
 
 /// A refusal from the server, as the person should read it.
@@ -29,6 +38,27 @@ pub enum Link {
 pub struct Problem {
     pub code: String,
     pub message: Text,
+}
+
+thread_local! {
+    /// Owns the page's session, outside every screen, so re-rendering a screen keeps it.
+    static PAGE_OWNER: RefCell<Option<Owner>> = const { RefCell::new(None) };
+    static PAGE_SESSION: RefCell<Option<Session>> = const { RefCell::new(None) };
+}
+
+/// Takes `owner` (made before any screen) as the owner of the page's session.
+pub fn adopt_page_owner(owner: Owner) {
+    PAGE_OWNER.with(|page| *page.borrow_mut() = Some(owner));
+}
+
+/// What a participant has chosen and typed but not sent yet, for one vote on one statement.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Draft {
+    pub statement: String,
+    pub vote: u8,
+    pub position: Option<cards::Position>,
+    pub argument: String,
+    pub definition: String,
 }
 
 /// A page's connection to its room. Cheap to copy into closures.
@@ -40,6 +70,8 @@ pub struct Session {
     pub problem: RwSignal<Option<Problem>>,
     /// The last co-trainer token this trainer asked for.
     pub invite: RwSignal<Option<String>>,
+    /// The answer being written, kept while the screen is built again.
+    pub draft: StoredValue<Option<Draft>>,
     /// How to say hello again after a reconnect; `None` until the person has chosen.
     credential: StoredValue<Option<Join>>,
     socket: StoredValue<Option<SendWrapper<WebSocket>>>,
@@ -50,23 +82,35 @@ pub struct Session {
 }
 
 impl Session {
-    /// Opens the connection to room `code`, saying hello with `credential` if there is one.
+    /// The page's connection to room `code`: opened now, saying hello with `credential` if
+    /// there is one, or the one this page already has.
     pub fn open(code: String, credential: Option<Join>) -> Session {
-        let session = Session {
+        if let Some(session) = PAGE_SESSION.with(|page| *page.borrow())
+            && session.code.get_value() == code
+        {
+            return session;
+        }
+        let owner = PAGE_OWNER.with(|page| page.borrow().clone()).unwrap_or_default();
+        let session = owner.with(|| Session::new(code, credential));
+        PAGE_SESSION.with(|page| *page.borrow_mut() = Some(session));
+        session.connect();
+        session
+    }
+
+    fn new(code: String, credential: Option<Join>) -> Session {
+        Session {
             code: StoredValue::new(code),
             view: RwSignal::new(None),
             link: RwSignal::new(Link::Connecting),
             problem: RwSignal::new(None),
             invite: RwSignal::new(None),
+            draft: StoredValue::new(None),
             credential: StoredValue::new(credential),
             socket: StoredValue::new(None),
             next_id: StoredValue::new(1),
             seq: StoredValue::new(0),
             attempts: StoredValue::new(0),
-        };
-        session.connect();
-        on_cleanup(move || session.close());
-        session
+        }
     }
 
     /// Takes a place in the room, now if the socket is open, or as soon as it is.
@@ -76,6 +120,12 @@ impl Session {
         if self.link.get_untracked() == Link::Open {
             self.hello();
         }
+    }
+
+    /// Connects again after this seat was taken over elsewhere: the person chose this window.
+    pub fn take_back(&self) {
+        self.attempts.set_value(0);
+        self.connect();
     }
 
     /// Sends a command; the answer arrives as updates, an `ack` or an `error`.
@@ -122,12 +172,15 @@ impl Session {
                 session.receive(&text);
             }
         });
-        let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |_event: CloseEvent| {
+        let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |event: CloseEvent| {
             session.socket.set_value(None);
-            if session.is_over() {
-                session.link.set(Link::Closed);
-            } else {
-                session.schedule_reconnect();
+            // The close codes of PROTOCOL.md: these say that coming back is pointless.
+            match event.code() {
+                4002 => session.link.set(Link::Replaced),
+                4003 => session.link.set(Link::Erased),
+                1000 | 4001 | 4004 => session.link.set(Link::Closed),
+                _ if session.is_over() => session.link.set(Link::Closed),
+                _ => session.schedule_reconnect(),
             }
         });
         socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
@@ -205,14 +258,5 @@ impl Session {
         let delay = Duration::from_millis((500u64 << attempt.min(5)).min(10_000));
         let session = *self;
         set_timeout(move || session.connect(), delay);
-    }
-
-    fn close(&self) {
-        self.socket.with_value(|socket| {
-            if let Some(socket) = socket {
-                socket.set_onclose(None);
-                let _ = socket.close();
-            }
-        });
     }
 }

@@ -93,3 +93,13 @@ pub fn forget_room(code: &str) {
         remove(local(), &format!("standpunt.{key}.{code}"));
     }
 }
+
+/// The address the trainer chose for the join link and QR code (`http://192.168.1.20:8080`),
+/// shared by the console and the projector it opens.
+pub fn join_base() -> Option<String> {
+    get(local(), "standpunt.join_base")
+}
+
+pub fn set_join_base(base: &str) {
+    set(local(), "standpunt.join_base", base);
+}

@@ -47,7 +47,7 @@ pub fn parse_csv(file: &str, source: &str) -> Result<StatementDeck, DeckErrors> 
     let rows = match records(source) {
         Ok(rows) => rows,
         Err(line) => {
-            report(line, "", Problem::Syntax("a quoted field is not closed".to_owned()));
+            report(line, "", Problem::UnclosedQuote);
             return Err(DeckErrors(errors));
         }
     };
@@ -65,8 +65,13 @@ pub fn parse_csv(file: &str, source: &str) -> Result<StatementDeck, DeckErrors> 
             }
         }
     }
+    // Problems name a column as the file does (`tekst` or `text`), Dutch when it is missing.
+    let written = |wanted: Column, dutch: &'static str| -> String {
+        columns.iter().position(|column| *column == wanted).map_or(dutch.to_owned(), |i| header[i].trim().to_owned())
+    };
+    let (text_name, terms_name) = (written(Column::Text, "tekst"), written(Column::Terms, "begrippen"));
     if !columns.contains(&Column::Text) {
-        report(*header_line, "text", Problem::Missing);
+        report(*header_line, &text_name, Problem::Missing);
     }
     let mut cards = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
@@ -95,7 +100,7 @@ pub fn parse_csv(file: &str, source: &str) -> Result<StatementDeck, DeckErrors> 
                 None => value.to_owned(),
             }
         };
-        let nl = text(Column::Text, "text", MAX_STATEMENT_CHARS, true);
+        let nl = text(Column::Text, &text_name, MAX_STATEMENT_CHARS, true);
         let en = text(Column::TextEn, "text_en", MAX_STATEMENT_CHARS, false);
         let prompt_nl = text(Column::Prompt, "prompt", MAX_PROMPT_CHARS, false);
         let prompt_en = text(Column::PromptEn, "prompt_en", MAX_PROMPT_CHARS, false);
@@ -104,7 +109,7 @@ pub fn parse_csv(file: &str, source: &str) -> Result<StatementDeck, DeckErrors> 
             if term_is_valid(term) {
                 terms.push(term.to_owned());
             } else {
-                report(line, "terms", Problem::BadTerm(term.to_owned()));
+                report(line, &terms_name, Problem::BadTerm(term.to_owned()));
             }
         }
         let theme = get(Column::Theme).filter(|theme| !theme.is_empty()).map(str::to_owned);
@@ -226,7 +231,7 @@ mod tests {
         let source = "text,terms,kleur\n,regie\n\"Te lang: ".to_owned() + &"x".repeat(280) + "\",Regie!\n";
         let errors = parse_csv("fout.csv", &source).expect_err("invalid");
         expect_test::expect![[r#"
-            fout.csv:1: kleur: onbekende kolom 'kleur': gebruik text, terms, theme (of id, text_en, prompt, prompt_en)
+            fout.csv:1: kleur: onbekende kolom 'kleur': gebruik tekst, begrippen, thema (of id, tekst_en, prompt, prompt_en)
             fout.csv:2: text: dit veld is leeg
             fout.csv:3: text: te lang: 289 tekens, hoogstens 280
             fout.csv:3: terms: begrip 'Regie!' mag alleen kleine letters, spaties en '-' bevatten, hoogstens 30 tekens"#]]

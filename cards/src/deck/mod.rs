@@ -170,11 +170,19 @@ pub struct DeckError {
 /// What is wrong; `code` is stable, `message` is for people.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Problem {
+    /// The TOML parser's own words (in English: the parser has no Dutch).
     Syntax(String),
+    /// A CSV field opened with a quote that is never closed.
+    UnclosedQuote,
     Missing,
     Empty,
-    TooLong { max: usize, len: usize },
-    DuplicateId { first_line: usize },
+    TooLong {
+        max: usize,
+        len: usize,
+    },
+    DuplicateId {
+        first_line: usize,
+    },
     BadId,
     UnknownKind(String),
     BadTerm(String),
@@ -186,7 +194,7 @@ pub enum Problem {
 impl Problem {
     pub fn code(&self) -> &'static str {
         match self {
-            Problem::Syntax(_) => "syntax",
+            Problem::Syntax(_) | Problem::UnclosedQuote => "syntax",
             Problem::Missing => "missing_field",
             Problem::Empty => "empty_text",
             Problem::TooLong { .. } => "text_too_long",
@@ -205,6 +213,10 @@ impl Problem {
             Problem::Syntax(detail) => {
                 Text::new(format!("geen geldige TOML: {detail}"), format!("not valid TOML: {detail}"))
             }
+            Problem::UnclosedQuote => Text::new(
+                "een veld begint met een aanhalingsteken dat nergens wordt gesloten",
+                "a field opens a quotation mark that is never closed",
+            ),
             Problem::Missing => Text::new("dit veld ontbreekt", "this field is missing"),
             Problem::Empty => Text::new("dit veld is leeg", "this field is empty"),
             Problem::TooLong { max, len } => Text::new(
@@ -237,7 +249,9 @@ impl Problem {
             ),
             Problem::NoCards => Text::new("het deck heeft geen kaarten ([[card]])", "the deck has no cards ([[card]])"),
             Problem::UnknownColumn(name) => Text::new(
-                format!("onbekende kolom '{name}': gebruik text, terms, theme (of id, text_en, prompt, prompt_en)"),
+                format!(
+                    "onbekende kolom '{name}': gebruik tekst, begrippen, thema (of id, tekst_en, prompt, prompt_en)"
+                ),
                 format!("unknown column '{name}': use text, terms, theme (or id, text_en, prompt, prompt_en)"),
             ),
         }

@@ -25,20 +25,43 @@ pub fn Home() -> impl IntoView {
     }
 }
 
+/// The code and a name. The code is checked with the server before the page changes, so a
+/// wrong code or an ended session is said beside the field, with the code still in it.
 #[component]
-fn JoinForm() -> impl IntoView {
-    let code = RwSignal::new(String::new());
+pub fn JoinForm(#[prop(optional)] code: String, #[prop(optional)] problem: Option<String>) -> impl IntoView {
+    let code = RwSignal::new(code);
     let name = RwSignal::new(storage::name().unwrap_or_default());
+    let problem = RwSignal::new(problem);
+    let busy = RwSignal::new(false);
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
-        let typed = code.get_untracked();
-        let Some(room) = cards::RoomCode::parse(&typed) else {
+        let Some(room) = cards::RoomCode::parse(&code.get_untracked()) else {
+            problem.set(Some(t().code_incomplete.to_owned()));
             return;
         };
         let name = name.get_untracked().trim().to_owned();
-        storage::set_name(&name);
-        storage::set_pending_join(room.as_str(), &name);
-        route::go(&format!("/play/{room}"));
+        busy.set(true);
+        spawn_local(async move {
+            match api::room_status(room.as_str()).await {
+                Ok(status) if status.ended => problem.set(Some(t().code_session_ended.to_owned())),
+                Ok(status) if status.locked => problem.set(Some(t().code_session_locked.to_owned())),
+                Ok(_) => {
+                    storage::set_name(&name);
+                    storage::set_pending_join(room.as_str(), &name);
+                    route::go(&format!("/play/{room}"));
+                    return;
+                }
+                Err(message) => problem.set(Some(tr(&message))),
+            }
+            busy.set(false);
+        });
+    };
+    // While typing: say what is missing, once there is something to say it about.
+    let typing_hint = move || {
+        let typed = code.get();
+        let incomplete = !typed.trim().is_empty() && cards::RoomCode::parse(&typed).is_none();
+        (incomplete && problem.get().is_none())
+            .then(|| view! { <p class="hint" id="join-code-hint">{t().code_incomplete}</p> })
     };
     let valid = move || cards::RoomCode::parse(&code.get()).is_some() && !name.get().trim().is_empty();
     view! {
@@ -52,11 +75,17 @@ fn JoinForm() -> impl IntoView {
                 autocomplete="off"
                 autocapitalize="characters"
                 maxlength="9"
+                aria-describedby="join-code-problem"
                 prop:value=move || code.get()
-                on:input=move |ev| code.set(event_target_value(&ev))
+                on:input=move |ev| {
+                    code.set(event_target_value(&ev));
+                    problem.set(None);
+                }
             />
+            {typing_hint}
+            <p class="problem" id="join-code-problem" role="alert">{move || problem.get()}</p>
             <NameField name=name />
-            <button type="submit" id="join-submit" class="primary" disabled=move || !valid()>{t().join}</button>
+            <button type="submit" id="join-submit" class="primary" disabled=move || busy.get() || !valid()>{t().join}</button>
         </form>
     }
 }

@@ -4,11 +4,13 @@
 use cards::protocol::{ClientMsg, Join};
 use leptos::prelude::*;
 
+use crate::api;
 use crate::components::{
     Announcer, AnswerForm, CardChoice, Countdown, LangSwitch, NameField, RevealView, RoleCardView, Roster, Stage,
     StatementView, StatusLine, confirm, reader_name, stage_memo,
 };
-use crate::i18n::t;
+use crate::i18n::{t, tr};
+use crate::pages::home::JoinForm;
 use crate::session::Session;
 use crate::storage;
 
@@ -28,8 +30,35 @@ pub fn Play(code: String) -> impl IntoView {
     };
     let my_seat = move || session.view.with(|view| view.as_ref().and_then(|view| view.my_seat()));
 
+    // A code that leads nowhere (a mistyped link, an ended session): ask for the code again,
+    // with this one in the field and why beside it. The server is asked at once, before the
+    // person types a name for a room that is not there.
+    let status = {
+        let code = code.clone();
+        LocalResource::new(move || {
+            let code = code.clone();
+            async move { api::room_status(&code).await }
+        })
+    };
+    let wrong_room = move || {
+        let refused = session.problem.with(|problem| {
+            problem.as_ref().filter(|problem| matches!(problem.code.as_str(), "unknown_room" | "room_ended")).map(
+                |problem| {
+                    if problem.code == "room_ended" { t().code_session_ended.to_owned() } else { tr(&problem.message) }
+                },
+            )
+        });
+        refused.or_else(|| match status.get()? {
+            Ok(status) if status.ended => Some(t().code_session_ended.to_owned()),
+            Ok(_) => None,
+            Err(message) => Some(tr(&message)),
+        })
+    };
     let body = move || match stage.get() {
-        Stage::NotJoined => view! { <NameForm session=session /> }.into_any(),
+        Stage::NotJoined => match wrong_room() {
+            Some(problem) => view! { <JoinForm code=session.code.get_value() problem=problem /> }.into_any(),
+            None => view! { <NameForm session=session /> }.into_any(),
+        },
         Stage::Lobby => view! {
             <p class="notice">{t().waiting_for_start}</p>
             <Roster session=session />
@@ -53,7 +82,7 @@ pub fn Play(code: String) -> impl IntoView {
         Stage::Answering { statement, vote } => view! {
             <StatementView statement=statement.clone() vote=vote />
             <Countdown session=session />
-            <AnswerForm session=session statement=statement />
+            <AnswerForm session=session statement=statement vote=vote />
             <Roster session=session />
         }
         .into_any(),
@@ -69,6 +98,15 @@ pub fn Play(code: String) -> impl IntoView {
         }
     };
     let playing = move || !matches!(stage.get(), Stage::NotJoined | Stage::Gone { .. } | Stage::Ended);
+    // A new statement, a reveal and a re-vote bring the statement into view: the reader may
+    // have scrolled down to a card lower in their hand.
+    Effect::new(move |before: Option<Stage>| {
+        let now = stage.get();
+        if matches!(now, Stage::Answering { .. } | Stage::Revealed { .. }) && before.as_ref() != Some(&now) {
+            request_animation_frame(show_statement);
+        }
+        now
+    });
 
     view! {
         <header class="topbar">
@@ -96,6 +134,16 @@ pub fn Play(code: String) -> impl IntoView {
         })}
     }
     .into_any()
+}
+
+/// Scrolls the page so the statement on the table is at the top of the screen.
+fn show_statement() {
+    let statement = web_sys::window()
+        .and_then(|window| window.document())
+        .and_then(|document| document.query_selector("#statement").ok().flatten());
+    if let Some(statement) = statement {
+        statement.scroll_into_view();
+    }
 }
 
 /// Asked when this browser has no seat in the room yet.

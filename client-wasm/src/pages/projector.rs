@@ -1,12 +1,11 @@
-//! The projector: the statement large, how many have answered, the timer, then the reveal
-//! chart. It joins as an observer, so it never receives a hand or a hidden answer.
+//! The projector: who has joined and how to join, the statement large, how many have
+//! answered, the timer, then the reveal chart. It joins as an observer, so it never receives a
+//! hand or a hidden answer.
 
-use cards::Presence;
 use cards::protocol::Join;
-use cards::view::PhaseView;
 use leptos::prelude::*;
 
-use crate::components::{Announcer, Countdown, QrCode, RevealView, Stage, StatusLine, stage_memo};
+use crate::components::{Announcer, Countdown, QrCode, RevealView, Stage, StatusLine, join_link, stage_memo};
 use crate::i18n::{t, tr};
 use crate::session::Session;
 
@@ -14,15 +13,27 @@ use crate::session::Session;
 pub fn Projector(code: String) -> impl IntoView {
     let session = Session::open(code.clone(), Some(Join::Observer));
     let stage = stage_memo(session);
-    let origin = web_sys::window().and_then(|window| window.location().origin().ok()).unwrap_or_default();
-    let join_link = format!("{origin}/play/{code}");
+    let join_link = join_link(&code);
 
     let answered = move || {
         session.view.with(|view| {
-            let view = view.as_ref()?;
-            let PhaseView::Turn(turn) = &view.phase else { return None };
-            let present = view.seats.iter().filter(|seat| seat.presence == Presence::Here).count();
-            Some(format!("{} {} {present} {}", turn.answered.len(), t().of, t().answered_count))
+            let (answered, of) = view.as_ref()?.answer_count()?;
+            Some(format!("{answered} {} {of} {}", t().of, t().answered_count))
+        })
+    };
+    let locked = move || session.view.with(|view| view.as_ref().is_some_and(|view| view.locked));
+    // Who has joined, so people see their name arrive.
+    let joined = move || {
+        session.view.with(|view| {
+            let names: Vec<String> = view.iter().flat_map(|view| view.seated()).map(|seat| seat.name.clone()).collect();
+            let heading = crate::i18n::count(names.len(), t().joined_one, t().joined_many);
+            let names = names.into_iter().map(|name| view! { <li>{name}</li> }).collect_view();
+            view! {
+                <section class="projector-joined" aria-live="polite">
+                    <h2>{heading}</h2>
+                    <ul>{names}</ul>
+                </section>
+            }
         })
     };
     let body = move || match stage.get() {
@@ -38,6 +49,11 @@ pub fn Projector(code: String) -> impl IntoView {
         }
         .into_any(),
         Stage::Ended => view! { <p class="notice">{t().ended}</p> }.into_any(),
+        _ if locked() => view! {
+            <p class="projector-join" id="projector-locked">{t().projector_locked}</p>
+            {joined}
+        }
+        .into_any(),
         _ => view! {
             <p class="projector-join">{t().projector_waiting}</p>
             <div class="projector-share">
@@ -45,6 +61,7 @@ pub fn Projector(code: String) -> impl IntoView {
                 <QrCode link=join_link.clone() />
             </div>
             <p class="projector-link">{join_link.clone()}</p>
+            {joined}
         }
         .into_any(),
     };

@@ -9,9 +9,9 @@ use leptos::prelude::*;
 use crate::api;
 use crate::components::{
     CardChoice, Countdown, LangSwitch, QrCode, RevealFigures, RevealView, Roster, Stage, StatementView, StatusLine,
-    confirm, reader_name, stage_memo,
+    confirm, is_local_url, reader_name, stage_memo,
 };
-use crate::i18n::{t, tr};
+use crate::i18n::{count, t, tr};
 use crate::session::Session;
 use crate::storage;
 
@@ -23,8 +23,6 @@ pub fn Trainer(code: String) -> impl IntoView {
     };
     let session = Session::open(code.clone(), Some(Join::Trainer { token }));
     let stage = stage_memo(session);
-    let origin = web_sys::window().and_then(|window| window.location().origin().ok()).unwrap_or_default();
-    let join_link = format!("{origin}/play/{code}");
     let projector_link = format!("/projector/{code}");
 
     let button = move |id: &'static str, label: &'static str, msg: ClientMsg| {
@@ -76,24 +74,45 @@ pub fn Trainer(code: String) -> impl IntoView {
         }
         .into_any(),
     };
-    let running = move || !matches!(stage.get(), Stage::NotJoined | Stage::Gone { .. });
+    let running = move || !matches!(stage.get(), Stage::NotJoined | Stage::Gone { .. } | Stage::Ended);
+    let ended = move || matches!(stage.get(), Stage::Ended);
+    let review_link = format!("/review/{code}");
+    // The end button sits at the bottom of the page: bring the news that the session is over,
+    // and the way to the review, into view.
+    Effect::new(move |was_ended: Option<bool>| {
+        let now_ended = ended();
+        if now_ended && was_ended == Some(false) {
+            request_animation_frame(|| {
+                let over = web_sys::window()
+                    .and_then(|window| window.document())
+                    .and_then(|document| document.get_element_by_id("session-over"));
+                if let Some(over) = over {
+                    over.scroll_into_view();
+                }
+            });
+        }
+        now_ended
+    });
 
     view! {
         <header class="topbar">
             <a href="/" class="brand">{t().app_name}</a>
-            <span>{t().trainer_console}" · "<a id="to-review" href=format!("/review/{code}")>{t().to_review}</a></span>
+            <span>{t().trainer_console}" · "<a id="to-review" href=review_link.clone()>{t().to_review}</a></span>
             <LangSwitch />
         </header>
-        <section class="share" aria-label=t().join_at>
-            <div class="share-text">
-                <p class="big-code" id="room-code">{code.clone()}</p>
-                <p>{t().join_at}" "<a href=join_link.clone()>{join_link.clone()}</a></p>
-                <p><a href=projector_link target="_blank">{t().projector}</a></p>
-            </div>
-            <QrCode link=join_link.clone() />
-        </section>
+        {
+            let code = code.clone();
+            move || (!ended()).then(|| view! { <ShareBox code=code.clone() projector_link=projector_link.clone() /> })
+        }
         <StatusLine session=session />
-        {move || matches!(stage.get(), Stage::Ended).then(|| view! { <p class="notice">{t().ended}</p> })}
+        {move || ended().then(|| view! {
+            <section class="panel session-over" id="session-over">
+                <h2>{t().session_over}</h2>
+                <p>{t().session_over_next}</p>
+                <p><a class="button primary" id="open-review" href=review_link.clone()>{t().open_review}</a></p>
+                <p><a href="/">{t().new_session}</a></p>
+            </section>
+        })}
         // On a laptop the roster stands beside the controls: who has joined and who has
         // answered stay in sight while the settings or the reveal fill the page.
         <div class="console">
@@ -105,6 +124,96 @@ pub fn Trainer(code: String) -> impl IntoView {
         {move || running().then(|| view! { <TrainerTools session=session code=code.clone() /> })}
     }
     .into_any()
+}
+
+/// The code, the join link and its QR code. The trainer picks the address the link uses from
+/// those the server can be reached at; a link only this computer can open is said plainly.
+#[component]
+fn ShareBox(code: String, projector_link: String) -> impl IntoView {
+    let addresses = LocalResource::new(api::join_addresses);
+    let origin = web_sys::window().and_then(|window| window.location().origin().ok()).unwrap_or_default();
+    let chosen = RwSignal::new(storage::join_base());
+    // The bases on offer: this page's own address (unless only this computer can open it),
+    // then the ones the server found.
+    let choices = {
+        let origin = origin.clone();
+        move || {
+            let found = addresses.get().and_then(Result::ok).unwrap_or_default();
+            let mut bases: Vec<String> = Vec::new();
+            if !is_local_url(&origin) || found.urls.is_empty() {
+                bases.push(origin.clone());
+            }
+            for url in found.urls {
+                if !bases.contains(&url) {
+                    bases.push(url);
+                }
+            }
+            (bases, found.local_only)
+        }
+    };
+    let base = {
+        let choices = choices.clone();
+        move || {
+            let (bases, _) = choices();
+            chosen.get().filter(|base| bases.contains(base)).or_else(|| bases.first().cloned()).unwrap_or_default()
+        }
+    };
+    let link = {
+        let (base, code) = (base.clone(), code.clone());
+        move || format!("{}/play/{code}", base())
+    };
+    let picker = {
+        let (choices, base) = (choices.clone(), base.clone());
+        move || {
+            let (bases, _) = choices();
+            (bases.len() > 1).then(|| {
+                let current = base();
+                let options = bases
+                    .into_iter()
+                    .map(|option| view! { <option value=option.clone() selected=option == current>{option.clone()}</option> })
+                    .collect_view();
+                view! {
+                    <label for="join-base">{t().join_address}</label>
+                    <select id="join-base" on:change=move |ev| {
+                        let picked = event_target_value(&ev);
+                        storage::set_join_base(&picked);
+                        chosen.set(Some(picked));
+                    }>{options}</select>
+                }
+            })
+        }
+    };
+    let warning = {
+        let link = link.clone();
+        move || {
+            let (_, local_only) = choices();
+            is_local_url(&link()).then(|| {
+                let advice = if local_only { t().local_link_restart } else { t().local_link_pick };
+                view! {
+                    <div class="warning" id="local-link-warning" role="alert">
+                        <p><strong>{t().local_link_warning}</strong></p>
+                        <p>{advice}</p>
+                    </div>
+                }
+            })
+        }
+    };
+    let shown = link.clone();
+    view! {
+        <section class="share" aria-label=t().join_at>
+            <div class="share-text">
+                <p class="big-code" id="room-code">{code.clone()}</p>
+                <p>{t().join_at}" "{move || {
+                    let link = shown();
+                    view! { <a id="join-link" href=link.clone()>{link.clone()}</a> }
+                }}</p>
+                {picker}
+                {warning}
+                <p><a href=projector_link target="_blank">{t().projector}</a></p>
+            </div>
+            {move || view! { <QrCode link=link() /> }}
+        </section>
+    }
 }
 
 /// A co-trainer arrives with `#token=…` in the link: keep the token and take it out of the
@@ -221,7 +330,11 @@ fn SettingsForm(session: Session) -> impl IntoView {
                         change(&|s| s.rotate_roles_every = every);
                     }>
                         {[0u8, 1, 2, 3, 5].into_iter().map(|n| {
-                            let label = if n == 0 { t().rotate_never.to_owned() } else { format!("{} {n}", t().turn) };
+                            let label = match n {
+                                0 => t().rotate_never.to_owned(),
+                                1 => t().rotate_every_round.to_owned(),
+                                n => t().rotate_every_n.replace("{n}", &n.to_string()),
+                            };
                             option(n.to_string(), label, n == settings.rotate_roles_every)
                         }).collect_view()}
                     </select>
@@ -295,7 +408,7 @@ fn DeckUpload(session: Session) -> impl IntoView {
     };
     let report = move || {
         outcome.get().map(|result| match result {
-            Ok(deck) => view! { <p class="confirmation" role="status">{format!("{} {} ({} {})", t().upload_done, tr(&deck.title), deck.cards, t().cards)}</p> }.into_any(),
+            Ok(deck) => view! { <p class="confirmation" role="status">{format!("{} {} ({})", t().upload_done, tr(&deck.title), count(deck.cards, t().cards_one, t().cards_many))}</p> }.into_any(),
             Err(refused) => {
                 let problems = refused
                     .errors
@@ -361,7 +474,7 @@ fn TrainerTools(session: Session, code: String) -> impl IntoView {
                     }
                 }>{t().end_session}</button>
             </div>
-            <p class="muted">{move || format!("{} {}", trainers(), t().trainers_count)}</p>
+            <p class="muted">{move || count(trainers(), t().trainers_one, t().trainers_many)}</p>
             {move || invite_link().map(|link| view! {
                 <p>{t().invite_hint}</p>
                 <p><code class="invite-link">{link}</code></p>

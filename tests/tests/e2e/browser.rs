@@ -8,7 +8,7 @@ use tests::browser::{
 };
 
 /// Joins from the home page as a participant would: code, name, "Meedoen".
-async fn join(browser: &Client, server: &TestServer, code: &str, name: &str) {
+pub(crate) async fn join(browser: &Client, server: &TestServer, code: &str, name: &str) {
     browser.goto(&server.url()).await.expect("open the home page");
     type_into(browser, "#join-code", &code.to_lowercase()).await;
     type_into(browser, "#join-name", name).await;
@@ -16,7 +16,7 @@ async fn join(browser: &Client, server: &TestServer, code: &str, name: &str) {
     wait_for(browser, "//p[contains(., 'Wachten tot de trainer begint')]").await;
 }
 
-async fn answer(browser: &Client, scale: &str, argument: &str) {
+pub(crate) async fn answer(browser: &Client, scale: &str, argument: &str) {
     click(browser, &format!("#{scale}")).await;
     type_into(browser, "#argument", argument).await;
     click(browser, "#submit-answer").await;
@@ -24,7 +24,7 @@ async fn answer(browser: &Client, scale: &str, argument: &str) {
 
 /// The trainer opens a session with the default decks from the home page at `url`, as a
 /// trainer does; returns the room code read off the screen.
-async fn open_session(trainer: &Client, url: &str) -> String {
+pub(crate) async fn open_session(trainer: &Client, url: &str) -> String {
     trainer.goto(url).await.expect("open the home page");
     wait_for(trainer, "//select[@id='statement-deck']/option").await;
     click(trainer, "#create-room").await;
@@ -117,8 +117,8 @@ async fn a_round_with_a_timer_and_a_revote_on_the_console_a_phone_and_the_projec
     std::fs::write(&bad, "tekst;begrippen;kleur\n;regie;rood\nGoed;Regie!;blauw\n").expect("write");
     type_into(&trainer, "#deck-upload", &bad.display().to_string()).await;
     wait_for(&trainer, "//div[contains(@class,'upload-errors')]//li[contains(., 'regel 1 · kleur')]").await;
-    wait_for(&trainer, "//div[contains(@class,'upload-errors')]//li[contains(., 'regel 2 · text')]").await;
-    wait_for(&trainer, "//div[contains(@class,'upload-errors')]//li[contains(., 'regel 3 · terms')]").await;
+    wait_for(&trainer, "//div[contains(@class,'upload-errors')]//li[contains(., 'regel 2 · tekst')]").await;
+    wait_for(&trainer, "//div[contains(@class,'upload-errors')]//li[contains(., 'regel 3 · begrippen')]").await;
     trainer.execute("document.querySelector('.upload-errors').scrollIntoView()", vec![]).await.expect("scroll");
     screenshot(&trainer, "trainer-upload-errors-1280x800").await;
     let good = files.join("Onze stellingen.csv");

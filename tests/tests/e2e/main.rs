@@ -1,6 +1,7 @@
 //! The end-to-end tests: one binary, the real server, real clients.
 
 mod browser;
+mod browser_monday;
 mod client_files;
 mod decks;
 mod durability;
