@@ -202,6 +202,8 @@ async fn the_console_warns_when_no_phone_can_open_the_join_link_and_the_projecto
     let code = open_session(&trainer, &server.url()).await;
     wait_for(&trainer, "//div[@id='local-link-warning'][contains(., 'telefoons kunnen deze link niet openen')]").await;
     check_screen(&trainer, "trainer-local-link-warning-1280x800").await;
+    // One trainer is one trainer, not "1 trainers".
+    wait_for(&trainer, "//section[contains(@class,'tools')]//p[normalize-space(.)='1 trainer']").await;
 
     projector.goto(&format!("{}/projector/{code}", server.url())).await.expect("open the projector");
     wait_for(&projector, "//*[local-name()='svg'][contains(@class,'qr')]").await;
