@@ -12,3 +12,4 @@ mod monday;
 mod protocol_doc;
 mod review;
 mod round;
+mod tidy;
