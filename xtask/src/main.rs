@@ -2,7 +2,8 @@
 //!
 //! - `run [-- SERVER ARGS]`: builds the browser client in release and starts the server with
 //!   its embedded defaults (SQLite store in ./standpunt-data, built-in decks).
-//! - `test`: the same set-up plus Chromium and ChromeDriver, then every test.
+//! - `test`: checks the formatting first, then the same set-up plus Chromium and ChromeDriver,
+//!   clippy with warnings as errors, and every test.
 //! - `bench`: release builds, then the load generator against the server and the bare relay;
 //!   a table on stdout and target/bench/summary.json (see BENCHMARKS.md).
 //! - `client`: only builds the browser client into target/client.
@@ -46,12 +47,14 @@ fn run(args: &[String]) -> Result {
 }
 
 fn test(args: &[String]) -> Result {
+    formatting()?;
     ensure_browser()?;
     let axe = ensure_axe()?;
     supply_chain()?;
     let client = build_client()?;
     step("checking that the core builds for wasm32");
     status(cargo().args(["build", "--package", "cards", "--target", "wasm32-unknown-unknown"]))?;
+    lints()?;
     step("running every test");
     let mut cargo = cargo();
     cargo
@@ -62,6 +65,42 @@ fn test(args: &[String]) -> Result {
         cargo.arg("--").args(args.iter().skip_while(|arg| *arg == "--"));
     }
     status(&mut cargo)
+}
+
+/// Checked first: it takes a second, needs nothing built, and its fix is one command.
+fn formatting() -> Result {
+    ensure_component("rustfmt", "fmt")?;
+    step("checking the formatting (cargo fmt --check)");
+    status(cargo().args(["fmt", "--all", "--", "--check"])).map_err(|_| {
+        "some files are not formatted (the diff is above): run `cargo fmt --all`, then try again".to_owned()
+    })
+}
+
+/// Clippy with warnings as errors: the workspace on this machine, and the browser client on
+/// wasm32, the only target its code is meant for. It runs after the builds, so it finds their
+/// dependencies checked; `-D warnings` goes to clippy alone, so the build cache stays valid.
+/// `cards/clippy.toml` adds the core's own rules (no clock, no global rng).
+fn lints() -> Result {
+    ensure_component("clippy", "clippy")?;
+    let fix = |command: &str| {
+        format!("clippy found problems (listed above): fix them, then try again; `{command}` shows them again")
+    };
+    step("linting the workspace (cargo clippy, warnings are errors)");
+    status(cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))
+        .map_err(|_| fix("cargo clippy --workspace --all-targets"))?;
+    step("linting the browser client for wasm32 (cargo clippy, warnings are errors)");
+    let client = ["--package", "client-wasm", "--target", "wasm32-unknown-unknown"];
+    status(cargo().arg("clippy").args(client).args(["--", "-D", "warnings"]))
+        .map_err(|_| fix("cargo clippy -p client-wasm --target wasm32-unknown-unknown"))
+}
+
+/// rustfmt and clippy come with rustup's default profile, but not with its minimal one.
+fn ensure_component(component: &str, subcommand: &str) -> Result {
+    if output(cargo().args([subcommand, "--version"])).is_some() {
+        return Ok(());
+    }
+    step(&format!("installing {component} (rustup)"));
+    status(Command::new("rustup").args(["component", "add", component]))
 }
 
 /// The version of axe-core the browser tests check every screen with.
