@@ -178,22 +178,20 @@ pub fn reader_name(session: Session, reader: Option<SeatId>) -> String {
         .with(|view| view.as_ref().and_then(|view| view.seat(reader)).map(|seat| seat.name.clone()).unwrap_or_default())
 }
 
-/// The answer timer, counting down between the server's updates.
+/// The answer timer, counting down between the server's updates. It counts from when the
+/// session heard the time left (`Session::timer_set_at`), not from when this was drawn: a
+/// countdown built again (in another language, say) would otherwise start over from a time
+/// left that is long past.
 #[component]
 pub fn Countdown(session: Session) -> impl IntoView {
     let timer = Memo::new(move |_| session.view.with(|view| turn_of(view).and_then(|turn| turn.timer)));
-    let since = RwSignal::new(js_sys::Date::now());
     let now = RwSignal::new(js_sys::Date::now());
-    Effect::new(move |_| {
-        timer.track();
-        since.set(js_sys::Date::now());
-    });
     if let Ok(handle) = set_interval_with_handle(move || now.set(js_sys::Date::now()), Duration::from_millis(250)) {
         on_cleanup(move || handle.clear());
     }
     move || {
         timer.get().map(|TimerView { remaining_ms, running }| {
-            let elapsed = if running { (now.get() - since.get()).max(0.0) as u64 } else { 0 };
+            let elapsed = if running { (now.get() - session.timer_set_at.get()).max(0.0) as u64 } else { 0 };
             let left = remaining_ms.saturating_sub(elapsed);
             let seconds = left.div_ceil(1000);
             let text = if left == 0 {

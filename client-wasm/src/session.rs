@@ -8,8 +8,9 @@ use std::cell::RefCell;
 
 use std::time::Duration;
 
+use cards::event::TimerMode;
 use cards::protocol::{ClientMsg, Join, PROTOCOL_VERSION, Request, ServerMsg};
-use cards::view::Identity;
+use cards::view::{Identity, PhaseView, Update as ViewUpdate};
 use cards::{Presence, Text, View};
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
@@ -31,6 +32,14 @@ pub enum Link {
     Replaced,
     /// The trainer erased the session.
     Erased,
+}
+
+/// Whether the updates missed while away bring `view` up to date. Not where an answer timer
+/// may run: an update says how much time was left when its event happened, and a missed one
+/// would restart the countdown from then, so there the whole view is asked for, whose timer
+/// is as of now. Settings, the timer's included, change only in the lobby.
+fn resumable(view: &View) -> bool {
+    view.settings.timer == TimerMode::Off && !matches!(view.phase, PhaseView::Lobby)
 }
 
 /// A refusal from the server, as the person should read it.
@@ -72,10 +81,18 @@ pub struct Session {
     pub invite: RwSignal<Option<String>>,
     /// The answer being written, kept while the screen is built again.
     pub draft: StoredValue<Option<Draft>>,
+    /// The room gave up this page's seat (it was not taken back within the hold time, or the
+    /// room no longer knows it): the page has stopped and offers to join again.
+    pub seat_lost: RwSignal<bool>,
+    /// When (`Date.now()`) the view's answer timer was last set by a message made that moment:
+    /// its `remaining_ms` was the time left then, whenever the countdown is drawn.
+    pub timer_set_at: RwSignal<f64>,
     /// How to say hello again after a reconnect; `None` until the person has chosen.
     credential: StoredValue<Option<Join>>,
     socket: StoredValue<Option<SendWrapper<WebSocket>>>,
     next_id: StoredValue<u64>,
+    /// The id of the last `hello`, so its refusal is told from a refused command.
+    hello_id: StoredValue<Option<u64>>,
     /// The room event the view is current with; older updates are ignored.
     seq: StoredValue<u64>,
     attempts: StoredValue<u32>,
@@ -105,9 +122,12 @@ impl Session {
             problem: RwSignal::new(None),
             invite: RwSignal::new(None),
             draft: StoredValue::new(None),
+            seat_lost: RwSignal::new(false),
+            timer_set_at: RwSignal::new(js_sys::Date::now()),
             credential: StoredValue::new(credential),
             socket: StoredValue::new(None),
             next_id: StoredValue::new(1),
+            hello_id: StoredValue::new(None),
             seq: StoredValue::new(0),
             attempts: StoredValue::new(0),
         }
@@ -117,8 +137,16 @@ impl Session {
     pub fn join(&self, join: Join) {
         self.credential.set_value(Some(join));
         self.problem.set(None);
-        if self.link.get_untracked() == Link::Open {
-            self.hello();
+        match self.link.get_untracked() {
+            Link::Open => self.hello(),
+            // The page had stopped (its seat was given up, or it had nothing to say hello
+            // with): this is a fresh start.
+            Link::Closed => {
+                self.attempts.set_value(0);
+                self.connect();
+            }
+            // The hello goes out as soon as the socket opens.
+            Link::Connecting | Link::Lost | Link::Replaced | Link::Erased => {}
         }
     }
 
@@ -130,6 +158,11 @@ impl Session {
 
     /// Sends a command; the answer arrives as updates, an `ack` or an `error`.
     pub fn send(&self, msg: ClientMsg) {
+        self.request(msg);
+    }
+
+    /// Sends a message and returns its id, which the answer carries.
+    fn request(&self, msg: ClientMsg) -> u64 {
         self.problem.set(None);
         let id = self.next_id.get_value();
         self.next_id.set_value(id + 1);
@@ -139,14 +172,18 @@ impl Session {
                 let _ = socket.send_with_str(&frame);
             }
         });
+        id
     }
 
     fn hello(&self) {
-        if let Some(join) = self.credential.get_value() {
-            // After a dropped connection, ask only for what was missed; nothing typed is lost.
-            let since = self.view.with_untracked(Option::is_some).then(|| self.seq.get_value());
-            self.send(ClientMsg::Hello { protocol: PROTOCOL_VERSION, join, since });
-        }
+        let Some(join) = self.credential.get_value() else { return };
+        // After a dropped connection, ask only for what was missed when that is enough (see
+        // `resumable`), else for the whole view. Nothing typed is lost either way: the draft
+        // and the form's fields are not part of the view.
+        let resume = self.view.with_untracked(|view| view.as_ref().is_some_and(resumable));
+        let since = resume.then(|| self.seq.get_value());
+        let id = self.request(ClientMsg::Hello { protocol: PROTOCOL_VERSION, join, since });
+        self.hello_id.set_value(Some(id));
     }
 
     fn connect(&self) {
@@ -180,6 +217,9 @@ impl Session {
                 4003 => session.link.set(Link::Erased),
                 1000 | 4001 | 4004 => session.link.set(Link::Closed),
                 _ if session.is_over() => session.link.set(Link::Closed),
+                // Nothing to say hello with (the person has not joined yet): the server closed
+                // an idle socket, and `join` opens a new one.
+                _ if session.credential.get_value().is_none() => session.link.set(Link::Closed),
                 _ => session.schedule_reconnect(),
             }
         });
@@ -202,10 +242,18 @@ impl Session {
                     self.credential.set_value(Some(Join::Seat { token }));
                 }
                 self.seq.set_value(seq);
+                // The view was made as it was sent, so its timer is the time left now.
+                self.timer_set_at.set(js_sys::Date::now());
                 self.view.set(Some(*view));
+                self.seat_lost.set(false);
             }
             ServerMsg::Update { seq, updates } if seq > self.seq.get_value() => {
                 self.seq.set_value(seq);
+                // Sent as its event happened (`hello` asks for no missed updates that could
+                // hold a timer), so the time left is as of now.
+                if updates.iter().any(|update| matches!(update, ViewUpdate::Timer { .. })) {
+                    self.timer_set_at.set(js_sys::Date::now());
+                }
                 self.view.update(|view| {
                     if let Some(view) = view {
                         updates.iter().for_each(|update| view.apply(update));
@@ -222,16 +270,53 @@ impl Session {
             ServerMsg::Update { .. } | ServerMsg::Ack { .. } => {}
             ServerMsg::Notice { code, message } => self.problem.set(Some(Problem { code, message })),
             ServerMsg::Invite { token, .. } => self.invite.set(Some(token)),
-            ServerMsg::Error { code, message, .. } => {
-                if self.view.get_untracked().is_none() {
-                    // The hello was refused: the remembered credential is no good.
-                    if matches!(self.credential.get_value(), Some(Join::Seat { .. })) {
-                        storage::forget_seat_token(&self.code.get_value());
-                    }
-                    self.credential.set_value(None);
-                }
-                self.problem.set(Some(Problem { code, message }));
+            ServerMsg::Error { id: Some(id), code, message } if Some(id) == self.hello_id.get_value() => {
+                self.refused(code, message);
             }
+            ServerMsg::Error { code, message, .. } => self.problem.set(Some(Problem { code, message })),
+        }
+    }
+
+    /// The room refused this page's `hello`: on opening the page, or on coming back after a
+    /// dropped connection, when the page still shows the view it had.
+    fn refused(&self, code: String, message: Text) {
+        let seat = matches!(self.credential.get_value(), Some(Join::Seat { .. }));
+        if code == "bad_token" {
+            // A token the room does not know never becomes good by trying again.
+            self.stop();
+            if seat {
+                // The seat was given up: it was not taken back within the hold time, or the
+                // room was restored without it. What the page shows belongs to a seat that
+                // is gone, and its unsent answer with it.
+                storage::forget_seat_token(&self.code.get_value());
+                self.credential.set_value(None);
+                self.draft.set_value(None);
+                self.seq.set_value(0);
+                self.view.set(None);
+                self.seat_lost.set(true);
+                return;
+            }
+        }
+        // Joining again was refused too (the session was locked meanwhile, say): the name
+        // form says why.
+        self.seat_lost.set(false);
+        if self.view.with_untracked(Option::is_none) {
+            // Refused on opening the page: the remembered credential is no good.
+            if seat {
+                storage::forget_seat_token(&self.code.get_value());
+            }
+            self.credential.set_value(None);
+        }
+        self.problem.set(Some(Problem { code, message }));
+    }
+
+    /// Hangs up for good, without the reconnect a dropped socket gets.
+    fn stop(&self) {
+        self.link.set(Link::Closed);
+        if let Some(socket) = self.socket.try_update_value(Option::take).flatten() {
+            socket.set_onclose(None);
+            socket.set_onmessage(None);
+            let _ = socket.close_with_code(1000);
         }
     }
 

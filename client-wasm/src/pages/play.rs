@@ -55,6 +55,7 @@ pub fn Play(code: String) -> impl IntoView {
         })
     };
     let body = move || match stage.get() {
+        Stage::NotJoined if session.seat_lost.get() => view! { <SeatLost session=session /> }.into_any(),
         Stage::NotJoined => match wrong_room() {
             Some(problem) => view! { <JoinForm code=session.code.get_value() problem=problem /> }.into_any(),
             None => view! { <NameForm session=session /> }.into_any(),
@@ -164,4 +165,27 @@ fn NameForm(session: Session) -> impl IntoView {
             </button>
         </form>
     }
+}
+
+/// When the room gave up this browser's seat (away longer than the hold time): why the game is
+/// gone, and the way back in under the same name, as a new participant.
+#[component]
+fn SeatLost(session: Session) -> impl IntoView {
+    let Some(name) = storage::name() else {
+        return view! {
+            <p class="notice" id="seat-lost">{t().seat_given_up}</p>
+            <NameForm session=session />
+        }
+        .into_any();
+    };
+    let label = t().join_again_as.replace("{name}", &name);
+    view! {
+        <div class="panel" id="seat-lost">
+            <p>{t().seat_given_up}</p>
+            <button class="primary" id="join-again" on:click=move |_| session.join(Join::Player { name: name.clone() })>
+                {label}
+            </button>
+        </div>
+    }
+    .into_any()
 }
