@@ -2,6 +2,7 @@
 
 mod browser;
 mod browser_monday;
+mod browser_reconnect;
 mod client_files;
 mod decks;
 mod durability;
