@@ -222,6 +222,12 @@ impl Setup {
     pub const DEFAULT_SEAT_HOLD_MS: u64 = 10 * 60 * 1000;
     pub const DEFAULT_REVEAL_GRACE_MS: u64 = 15 * 1000;
 
+    /// Seats a room keeps, players and those who left together: room enough to come and go,
+    /// never without end.
+    pub fn max_seats(&self) -> u16 {
+        self.max_players.saturating_mul(3).max(self.max_players.saturating_add(10))
+    }
+
     /// Logs written before the grace period existed get the default.
     fn default_reveal_grace_ms() -> u64 {
         Setup::DEFAULT_REVEAL_GRACE_MS

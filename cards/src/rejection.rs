@@ -70,6 +70,12 @@ pub enum Rejection {
     ServerFull,
     #[error("too many votes on one statement")]
     TooManyVotes { max: u8 },
+    #[error("this address opened too many sessions lately")]
+    TooManyRooms { wait_seconds: u64 },
+    #[error("the event store is full")]
+    StoreFull,
+    #[error("this session has had too many people come and go")]
+    SeatsExhausted { max: u16 },
 }
 
 impl Rejection {
@@ -108,6 +114,10 @@ impl Rejection {
             Rejection::TooManyAttempts => "too_many_attempts",
             Rejection::ServerFull => "server_full",
             Rejection::TooManyVotes { .. } => "too_many_votes",
+            // The same code as other lockouts: wait, then try again.
+            Rejection::TooManyRooms { .. } => "too_many_attempts",
+            Rejection::StoreFull => "store_full",
+            Rejection::SeatsExhausted { .. } => "seats_exhausted",
         }
     }
 
@@ -207,6 +217,31 @@ impl Rejection {
             Rejection::ServerFull => Text::new(
                 "De server heeft geen ruimte voor meer sessies. Probeer het later opnieuw.",
                 "The server has no room for more sessions. Try again later.",
+            ),
+            Rejection::TooManyRooms { wait_seconds } => {
+                let minutes = wait_seconds.div_ceil(60).max(1);
+                Text::new(
+                    format!(
+                        "Er zijn vanaf dit adres kort na elkaar veel sessies geopend. Probeer het over {minutes} {} opnieuw.",
+                        if minutes == 1 { "minuut" } else { "minuten" }
+                    ),
+                    format!(
+                        "Many sessions were opened from this address in a short time. Try again in {minutes} {}.",
+                        if minutes == 1 { "minute" } else { "minutes" }
+                    ),
+                )
+            }
+            Rejection::StoreFull => Text::new(
+                "De opslag van deze server is vol, dus er kan nu geen nieuwe sessie bij. Sessies die al lopen gaan gewoon door. Vraag de beheerder om ruimte te maken.",
+                "This server's storage is full, so no new session can be opened now. Sessions already running carry on. Ask the administrator to make room.",
+            ),
+            Rejection::SeatsExhausted { max } => Text::new(
+                format!(
+                    "In deze sessie zijn al {max} keer mensen bijgekomen en weggegaan; er kan niemand meer bij. Vraag de trainer om een nieuwe sessie."
+                ),
+                format!(
+                    "People have come and gone {max} times in this session; nobody else can join. Ask the trainer for a new session."
+                ),
             ),
             Rejection::TooManyVotes { max } => Text::new(
                 format!("Over één stelling kun je hoogstens {max} keer stemmen; ga door naar de volgende."),

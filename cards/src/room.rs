@@ -369,6 +369,11 @@ impl Room {
         if active().count() >= usize::from(self.setup.max_players) {
             return Err(Rejection::RoomFull);
         }
+        // Seats are kept for the log and the review after their player left, so leaving and
+        // joining again costs a seat each time: bounded, so a room's memory is too.
+        if self.seats.len() >= usize::from(self.setup.max_seats()) {
+            return Err(Rejection::SeatsExhausted { max: self.setup.max_seats() });
+        }
         let seat = seat_id(self.seats.len());
         let mut events = vec![Event::Joined { seat, name, token }];
         if matches!(self.phase, Phase::Turn(_)) {
@@ -768,7 +773,7 @@ impl Settings {
 }
 
 fn seat_id(index: usize) -> SeatId {
-    SeatId(u16::try_from(index).expect("seat count is bounded by max_players, a u16"))
+    SeatId(u16::try_from(index).expect("seats are bounded by `Setup::max_seats`, a u16"))
 }
 
 /// Trims and removes control characters, so names and texts render the same everywhere.

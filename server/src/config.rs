@@ -72,6 +72,33 @@ pub struct Limits {
     pub ping_interval: Duration,
     /// A connection that sends nothing (not even a pong) for this long is treated as dropped.
     pub idle_timeout: Duration,
+    /// How long a room stays in memory with nobody connected.
+    pub room_lifetimes: Lifetimes,
+    /// New rooms are refused once the store holds this many bytes; running sessions go on.
+    pub max_store_bytes: Option<u64>,
+}
+
+/// How long a room stays in memory after its last connection went: it wakes from its log when
+/// someone connects again, as after a restart.
+#[derive(Debug, Clone, Copy)]
+pub struct Lifetimes {
+    /// A session in progress.
+    pub idle: Duration,
+    /// A session that has ended.
+    pub ended: Duration,
+    /// A room nobody has joined: after this long with nobody connected it is deleted, log and
+    /// all, so rooms created and never used do not pile up.
+    pub unjoined: Duration,
+}
+
+impl Default for Lifetimes {
+    fn default() -> Lifetimes {
+        Lifetimes {
+            idle: Duration::from_secs(15 * 60),
+            ended: Duration::from_secs(60),
+            unjoined: Duration::from_secs(10 * 60),
+        }
+    }
 }
 
 impl Default for Limits {
@@ -94,6 +121,8 @@ impl Default for Limits {
             store_queue: 4096,
             ping_interval: Duration::from_secs(15),
             idle_timeout: Duration::from_secs(45),
+            room_lifetimes: Lifetimes::default(),
+            max_store_bytes: None,
         }
     }
 }

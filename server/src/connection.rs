@@ -12,10 +12,11 @@ use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, close_code};
 use cards::Rejection;
 use cards::protocol::{ClientMsg, Request, ServerMsg};
 use futures_util::{SinkExt, StreamExt};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, watch};
 use tokio::time::{Instant, MissedTickBehavior};
 
 use crate::config::Limits;
+use crate::drain::Live;
 use crate::guard::{Guard, Slot};
 use crate::room_task::{ConnId, Outbox, Release, Released, RoomHandle, RoomMsg};
 
@@ -24,11 +25,14 @@ static NEXT_CONN: AtomicU64 = AtomicU64::new(1);
 /// How long a closing connection may take to send what was queued for it.
 const FLUSH_WINDOW: Duration = Duration::from_secs(2);
 
-/// Where a connection comes from, and the slot it holds of its address's connections.
+/// Where a connection comes from, the slot it holds of its address's connections, and how it
+/// learns that the server is stopping.
 pub struct Peer {
     pub ip: IpAddr,
     pub guard: Arc<Guard>,
     pub _slot: Slot,
+    pub _live: Live,
+    pub stopping: watch::Receiver<bool>,
 }
 
 /// Serves one connection until the client leaves, goes silent, breaks a limit, the socket
@@ -80,6 +84,7 @@ pub async fn serve(socket: WebSocket, room: Option<RoomHandle>, limits: Limits, 
     };
 
     let reader = async {
+        let mut stopping = peer.stopping.clone();
         let mut session = Session { conn, room: room.clone(), outbox, released: None, peer };
         let mut bucket = Bucket::new(limits.messages_per_second, limits.message_burst);
         let hello_by = Instant::now() + limits.hello_timeout;
@@ -87,6 +92,10 @@ pub async fn serve(socket: WebSocket, room: Option<RoomHandle>, limits: Limits, 
             // Any frame, a pong included, shows the client is still there.
             let message = tokio::select! {
                 message = stream.next() => message,
+                _ = stopping.wait_for(|stopping| *stopping) => {
+                    // A connection no room has let go of yet (it never said hello).
+                    break Some((close_code::AWAY, "server shutting down", After::Queue));
+                }
                 release = wait_released(&mut session.released) => {
                     break release.and_then(Release::close_frame).map(|(code, reason)| (code, reason, After::Queue));
                 }

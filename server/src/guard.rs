@@ -1,6 +1,6 @@
-//! What one network address may do: how many websockets it may hold at once, and how many
-//! wrong room codes it may try before it has to wait. A classroom shares one address, so the
-//! connection limit is at least a room's size.
+//! What one network address may do: how many websockets it may hold at once, how many wrong
+//! room codes it may try before it has to wait, and how many rooms it may open. A classroom
+//! shares one address, so the connection limit is at least a room's size.
 
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -15,11 +15,21 @@ pub struct GuardLimits {
     /// Wrong room codes (or log look-ups of unknown rooms) one address may try per window.
     pub failed_joins_per_ip: u32,
     pub failed_join_window: Duration,
+    /// Rooms one address may open at once, and how often one more after that: a trainer opens
+    /// a few sessions an hour, a script hundreds a second.
+    pub rooms_burst: u32,
+    pub room_every: Duration,
 }
 
 impl Default for GuardLimits {
     fn default() -> GuardLimits {
-        GuardLimits { connections_per_ip: 200, failed_joins_per_ip: 10, failed_join_window: Duration::from_secs(60) }
+        GuardLimits {
+            connections_per_ip: 200,
+            failed_joins_per_ip: 10,
+            failed_join_window: Duration::from_secs(60),
+            rooms_burst: 6,
+            room_every: Duration::from_secs(5 * 60),
+        }
     }
 }
 
@@ -28,6 +38,8 @@ pub struct Guard {
     limits: GuardLimits,
     connections: DashMap<IpAddr, usize>,
     failures: DashMap<IpAddr, (u32, Instant)>,
+    /// Per address: when its bucket of room creations is full again.
+    creations: DashMap<IpAddr, Instant>,
 }
 
 /// Holds one of an address's connection slots; gives it back on drop.
@@ -38,7 +50,7 @@ pub struct Slot {
 
 impl Guard {
     pub fn new(limits: GuardLimits) -> Arc<Guard> {
-        Arc::new(Guard { limits, connections: DashMap::new(), failures: DashMap::new() })
+        Arc::new(Guard { limits, connections: DashMap::new(), failures: DashMap::new(), creations: DashMap::new() })
     }
 
     /// A slot for one more connection from `ip`, unless it holds as many as it may.
@@ -57,6 +69,23 @@ impl Guard {
             let (count, since) = *entry;
             count >= self.limits.failed_joins_per_ip && since.elapsed() < self.limits.failed_join_window
         })
+    }
+
+    /// Takes one room creation from `ip`'s bucket: `rooms_burst` at once, then one every
+    /// `room_every`. When the bucket is empty, says how long until there is one again.
+    pub fn create_room(&self, ip: IpAddr) -> Result<(), Duration> {
+        let now = Instant::now();
+        let every = self.limits.room_every;
+        let burst = every * self.limits.rooms_burst;
+        let mut full_at = self.creations.entry(ip).or_insert(now);
+        // The bucket holds at most a burst: a quiet address does not save up more.
+        let full = (*full_at).max(now);
+        let after = full + every;
+        if after > now + burst {
+            return Err(after - (now + burst));
+        }
+        *full_at = after;
+        Ok(())
     }
 
     /// Records a wrong code from `ip`.
@@ -96,5 +125,27 @@ mod tests {
         }
         assert!(guard.is_blocked(ip));
         assert!(!guard.is_blocked([127, 0, 0, 2].into()), "other addresses are not affected");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_address_opens_a_burst_of_rooms_then_one_every_so_often() {
+        let every = Duration::from_secs(300);
+        let guard = Guard::new(GuardLimits { rooms_burst: 3, room_every: every, ..GuardLimits::default() });
+        let (ip, other): (IpAddr, IpAddr) = ([127, 0, 0, 1].into(), [127, 0, 0, 2].into());
+        for _ in 0..3 {
+            assert_eq!(guard.create_room(ip), Ok(()));
+        }
+        assert_eq!(guard.create_room(ip), Err(every), "the fourth waits for the bucket to refill");
+        assert_eq!(guard.create_room(other), Ok(()), "other addresses are not affected");
+        tokio::time::advance(every - Duration::from_secs(1)).await;
+        assert_eq!(guard.create_room(ip), Err(Duration::from_secs(1)));
+        tokio::time::advance(Duration::from_secs(1)).await;
+        assert_eq!(guard.create_room(ip), Ok(()));
+        assert!(guard.create_room(ip).is_err(), "one at a time after the burst");
+        tokio::time::advance(every * 10).await;
+        for _ in 0..3 {
+            assert_eq!(guard.create_room(ip), Ok(()), "a quiet address has its burst again");
+        }
+        assert!(guard.create_room(ip).is_err(), "but never more than a burst");
     }
 }

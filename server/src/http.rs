@@ -23,11 +23,12 @@ use crate::client_files;
 use crate::client_ip::ClientIp;
 use crate::config::Limits;
 use crate::connection;
+use crate::drain::Drain;
 use crate::guard::Guard;
 use crate::join_address::JoinAddresses;
 use crate::room_task::RoomMsg;
 use crate::rooms::Rooms;
-use crate::store::Sqlite;
+use crate::store::Record;
 
 pub struct AppState {
     pub rooms: Rooms,
@@ -38,11 +39,12 @@ pub struct AppState {
     pub trusted_proxies: Vec<IpAddr>,
     pub library: Arc<Library>,
     pub client_dir: Option<PathBuf>,
-    pub data_dir: PathBuf,
     pub seat_hold: Duration,
     pub reveal_grace: Duration,
     /// Where participants can reach this server, for the console's join link.
     pub join_addresses: JoinAddresses,
+    /// Running websockets, told when the server stops.
+    pub drain: Arc<Drain>,
     pub limits: Limits,
 }
 
@@ -83,9 +85,13 @@ async fn websocket(
     let Some(slot) = state.guard.connect(ip) else {
         return StatusCode::TOO_MANY_REQUESTS.into_response();
     };
-    let room = params.room.as_deref().and_then(RoomCode::parse).and_then(|code| state.rooms.get(&code));
+    let room = match params.room.as_deref().and_then(RoomCode::parse) {
+        Some(code) => state.rooms.find(&code).await,
+        None => None,
+    };
     let limits = state.limits.clone();
     let guard = state.guard.clone();
+    let (live, stopping) = state.drain.enter();
     // The protocol's limit is checked on each message, so a client that sends too much gets a
     // clean 1009; the socket's own limit, four times higher, only bounds memory.
     ws.max_message_size(limits.max_message_bytes * 4)
@@ -94,7 +100,7 @@ async fn websocket(
         .write_buffer_size(limits.write_buffer_bytes)
         .max_write_buffer_size(limits.max_write_buffer_bytes)
         .on_upgrade(move |socket| async move {
-            let peer = connection::Peer { ip, guard, _slot: slot };
+            let peer = connection::Peer { ip, guard, _slot: slot, _live: live, stopping };
             connection::serve(socket, room, limits, peer).await;
         })
 }
@@ -168,7 +174,13 @@ fn refuse(status: StatusCode, rejection: &Rejection) -> Response {
     (status, Json(ApiError { code: rejection.code(), message: rejection.message() })).into_response()
 }
 
-async fn create_room(State(state): State<Arc<AppState>>, Json(request): Json<CreateRoom>) -> Response {
+/// Opens a room. One address may open a few at once, then one every few minutes; a store that
+/// holds `--max-store-mb` takes no new rooms (running ones go on).
+async fn create_room(
+    State(state): State<Arc<AppState>>,
+    ClientIp(ip): ClientIp,
+    Json(request): Json<CreateRoom>,
+) -> Response {
     let chosen: Option<Vec<&StatementDeck>> =
         request.statement_decks.iter().map(|id| state.library.statement_deck(id)).collect();
     let statements = chosen.and_then(|decks| StatementDeck::combine(&decks));
@@ -182,6 +194,19 @@ async fn create_room(State(state): State<Arc<AppState>>, Json(request): Json<Cre
     setup.max_players = state.limits.max_players_per_room;
     setup.seat_hold_ms = u64::try_from(state.seat_hold.as_millis()).unwrap_or(u64::MAX);
     setup.reveal_grace_ms = u64::try_from(state.reveal_grace.as_millis()).unwrap_or(u64::MAX);
+    if let Err(wait) = state.guard.create_room(ip) {
+        let wait_seconds = wait.as_secs().max(1);
+        let mut response = refuse(StatusCode::TOO_MANY_REQUESTS, &Rejection::TooManyRooms { wait_seconds });
+        response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(wait_seconds));
+        return response;
+    }
+    if let Some(max) = state.limits.max_store_bytes {
+        match state.rooms.store().size_bytes().await {
+            Ok(size) if size < max => {}
+            Ok(_) => return refuse(StatusCode::INSUFFICIENT_STORAGE, &Rejection::StoreFull),
+            Err(_) => return refuse(StatusCode::SERVICE_UNAVAILABLE, &Rejection::StoreUnavailable),
+        }
+    }
     match state.rooms.create(setup).await {
         Ok(created) => {
             let body = RoomCreated { code: created.code.to_string(), trainer_token: created.trainer_token.to_hex() };
@@ -198,7 +223,11 @@ async fn room_status(State(state): State<Arc<AppState>>, ClientIp(ip): ClientIp,
     if state.guard.is_blocked(ip) {
         return refuse(StatusCode::TOO_MANY_REQUESTS, &Rejection::TooManyAttempts);
     }
-    let Some(room) = RoomCode::parse(&code).and_then(|code| state.rooms.get(&code)) else {
+    let room = match RoomCode::parse(&code) {
+        Some(code) => state.rooms.find(&code).await,
+        None => None,
+    };
+    let Some(room) = room else {
         state.guard.failed(ip);
         return refuse(StatusCode::NOT_FOUND, &Rejection::UnknownRoom);
     };
@@ -253,7 +282,11 @@ async fn upload_deck(
     }
     let (token, file) = (header(&headers, TRAINER_TOKEN), header(&headers, "x-file-name"));
     let file = if file.is_empty() { "deck.toml".to_owned() } else { file };
-    let Some(room) = RoomCode::parse(&code).and_then(|code| state.rooms.get(&code)) else {
+    let room = match RoomCode::parse(&code) {
+        Some(code) => state.rooms.find(&code).await,
+        None => None,
+    };
+    let Some(room) = room else {
         state.guard.failed(ip);
         return refuse(StatusCode::NOT_FOUND, &Rejection::UnknownRoom);
     };
@@ -312,9 +345,8 @@ async fn erase_room(
         Ok((code, _)) => code,
         Err(response) => return response,
     };
-    state.rooms.close(&code).await;
-    match state.rooms.store().erase(code.clone()).await {
-        Ok(()) => {
+    match state.rooms.erase(&code).await {
+        Ok(_) => {
             tracing::info!(room = %code, "room erased");
             StatusCode::NO_CONTENT.into_response()
         }
@@ -322,14 +354,15 @@ async fn erase_room(
     }
 }
 
-/// Reads a room's log from the store and checks the trainer token in the request's header. An
-/// address that keeps naming unknown rooms or wrong tokens is told to wait.
+/// Checks the trainer token in the request's header: the room answers if it is in memory,
+/// else its log is read through the store. An address that keeps naming unknown rooms or wrong
+/// tokens is told to wait. Returns the log when it had to read it.
 async fn authorise(
     state: &AppState,
     ip: IpAddr,
     code: &str,
     headers: &HeaderMap,
-) -> Result<(RoomCode, Vec<crate::store::Record>), Response> {
+) -> Result<(RoomCode, Option<Vec<Record>>), Response> {
     let token = header(headers, TRAINER_TOKEN);
     if state.guard.is_blocked(ip) {
         return Err(refuse(StatusCode::TOO_MANY_REQUESTS, &Rejection::TooManyAttempts));
@@ -338,22 +371,52 @@ async fn authorise(
         state.guard.failed(ip);
         return Err(refuse(StatusCode::NOT_FOUND, &Rejection::UnknownRoom));
     };
-    let data_dir = state.data_dir.clone();
-    let room = code.clone();
-    let read = tokio::task::spawn_blocking(move || Sqlite::open_existing(&data_dir)?.records(&room)).await;
-    let records = match read {
-        Ok(Ok(records)) if !records.is_empty() => records,
-        Ok(Ok(_)) => {
-            state.guard.failed(ip);
-            return Err(refuse(StatusCode::NOT_FOUND, &Rejection::UnknownRoom));
+    let asked = match state.rooms.get(&code) {
+        Some(room) => {
+            let (done, answer) = tokio::sync::oneshot::channel();
+            match room.send(RoomMsg::IsTrainer { token: token.clone(), done }).await {
+                Ok(()) => answer.await.ok(),
+                Err(_) => None,
+            }
         }
-        _ => return Err(refuse(StatusCode::SERVICE_UNAVAILABLE, &Rejection::StoreUnavailable)),
+        None => None,
     };
-    let room = Room::replay(records.iter().map(|record| &record.event));
-    if room.and_then(|room| room.trainer_with_token(&token)).is_none() {
+    let (is_trainer, records) = match asked {
+        Some(is_trainer) => (is_trainer, None),
+        None => {
+            let records = read_log(state, &code).await?;
+            if records.is_empty() {
+                state.guard.failed(ip);
+                return Err(refuse(StatusCode::NOT_FOUND, &Rejection::UnknownRoom));
+            }
+            let room = Room::replay(records.iter().map(|record| &record.event));
+            (room.is_some_and(|room| room.trainer_with_token(&token).is_some()), Some(records))
+        }
+    };
+    if !is_trainer {
         state.guard.failed(ip);
         return Err(refuse(StatusCode::FORBIDDEN, &Rejection::BadToken));
     }
+    Ok((code, records))
+}
+
+/// A room's log through the store; empty if there is no such room.
+async fn read_log(state: &AppState, code: &RoomCode) -> Result<Vec<Record>, Response> {
+    state.rooms.log(code).await.map_err(|_| refuse(StatusCode::SERVICE_UNAVAILABLE, &Rejection::StoreUnavailable))
+}
+
+/// The log of a room whose trainer asks for it.
+async fn trainer_log(
+    state: &AppState,
+    ip: IpAddr,
+    code: &str,
+    headers: &HeaderMap,
+) -> Result<(RoomCode, Vec<Record>), Response> {
+    let (code, records) = authorise(state, ip, code, headers).await?;
+    let records = match records {
+        Some(records) => records,
+        None => read_log(state, &code).await?,
+    };
     Ok((code, records))
 }
 
@@ -365,7 +428,7 @@ async fn room_log(
     Path(code): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    match authorise(&state, ip, &code, &headers).await {
+    match trainer_log(&state, ip, &code, &headers).await {
         Ok((_, records)) => Json(logged(records)).into_response(),
         Err(response) => response,
     }
@@ -399,7 +462,7 @@ async fn room_review(
     Query(query): Query<ReviewQuery>,
     headers: HeaderMap,
 ) -> Response {
-    match authorise(&state, ip, &code, &headers).await {
+    match trainer_log(&state, ip, &code, &headers).await {
         Ok((_, records)) => Json(Review::of(&logged(records), query.names(), query.lang())).into_response(),
         Err(response) => response,
     }
@@ -414,7 +477,7 @@ async fn room_export(
     Query(query): Query<ReviewQuery>,
     headers: HeaderMap,
 ) -> Response {
-    let (code, records) = match authorise(&state, ip, &code, &headers).await {
+    let (code, records) = match trainer_log(&state, ip, &code, &headers).await {
         Ok(found) => found,
         Err(response) => return response,
     };

@@ -9,6 +9,7 @@ mod client_ip;
 mod clock;
 mod config;
 mod connection;
+mod drain;
 mod guard;
 mod http;
 mod join_address;
@@ -21,47 +22,65 @@ mod token;
 use std::future::Future;
 use std::sync::Arc;
 
-pub use config::{Config, GuardLimits, Limits};
+pub use config::{Config, GuardLimits, Lifetimes, Limits};
 pub use join_address::JoinAddresses;
 pub use store::{Record, RoomSummary, Sqlite};
 use tokio::net::TcpListener;
 
-/// Serves until `shutdown` completes.
+/// How long the server waits, once it is told to stop, for rooms to finish what they have in
+/// hand and for connections to be told; then it closes the store and returns regardless.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(8);
+
+/// Serves until `shutdown` completes, then stops gracefully: no new connections, every room
+/// finishes the batch in hand and tells its connections (close 1001), the store writes what is
+/// queued and closes.
 pub async fn run(
     listener: TcpListener,
     config: Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let sqlite = store::Sqlite::open(&config.data_dir)?;
-    let to_restore = sqlite.open_rooms()?;
     let store = store::Store::start(sqlite, config.limits.store_queue);
-    if let Some(retention) = config.retention {
-        tokio::spawn(keep_retention(store.clone(), retention));
-    }
     let library = Arc::new(config.library);
-    let shared = room_task::Shared { store, library: library.clone(), queue: config.limits.room_queue };
-    let rooms = rooms::Rooms::new(shared, config.limits.max_rooms);
-    let restored = rooms.restore(to_restore);
-    if restored > 0 {
-        tracing::info!(restored, "rooms restored from the event store; players take their seats back");
-    }
+    let shared = room_task::Shared { store: store.clone(), library: library.clone(), queue: config.limits.room_queue };
+    // Rooms wake from their logs when someone connects, so a restart costs no memory for rooms
+    // nobody comes back to.
+    let rooms = rooms::Rooms::new(shared, config.limits.max_rooms, config.limits.room_lifetimes);
+    let retention = config.retention.map(|retention| tokio::spawn(keep_retention(rooms.clone(), retention)));
     let guard = guard::Guard::new(config.limits.guard.clone());
     let join_addresses = JoinAddresses::of(listener.local_addr()?, config.public_url.as_deref());
+    let drain = drain::Drain::new();
     let state = Arc::new(http::AppState {
-        rooms,
+        rooms: rooms.clone(),
         guard,
         allowed_origins: config.allowed_origins,
         trusted_proxies: config.trusted_proxies,
         library,
         client_dir: config.client_dir,
-        data_dir: config.data_dir,
         seat_hold: config.seat_hold,
         reveal_grace: config.reveal_grace,
         join_addresses,
+        drain: drain.clone(),
         limits: config.limits,
     });
     let (header_read_timeout, send_buffer) = (state.limits.header_read_timeout, state.limits.socket_send_buffer_bytes);
-    serve(listener, http::router(state), header_read_timeout, send_buffer, shutdown).await
+    serve(listener, http::router(state), header_read_timeout, send_buffer, shutdown).await?;
+
+    tracing::info!("stopping: rooms finish what they have in hand and tell their participants");
+    if let Some(retention) = retention {
+        retention.abort();
+    }
+    let stopped = tokio::time::timeout(SHUTDOWN_GRACE, async {
+        rooms.shut_down().await;
+        drain.stop().await;
+    })
+    .await;
+    if stopped.is_err() {
+        tracing::warn!("some connections did not close in time");
+    }
+    store.close().await;
+    tracing::info!("stopped");
+    Ok(())
 }
 
 /// Accepts connections until `shutdown`. Unlike `axum::serve`, a client that does not send
@@ -77,17 +96,31 @@ async fn serve(
     use tower::ServiceExt as _;
 
     tokio::pin!(shutdown);
+    let mut failures: u32 = 0;
     loop {
         let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok(accepted) => accepted,
                 Err(error) => {
-                    tracing::warn!(%error, "accept failed");
-                    continue;
+                    // Out of file handles, say: wait a little longer each time instead of
+                    // spinning, and say so once.
+                    if failures == 0 {
+                        tracing::warn!(%error, "accepting connections fails; backing off");
+                    }
+                    failures = failures.saturating_add(1);
+                    let wait = std::time::Duration::from_millis((10u64 << failures.min(7)).min(1_000));
+                    tokio::select! {
+                        () = tokio::time::sleep(wait) => continue,
+                        () = &mut shutdown => return Ok(()),
+                    }
                 }
             },
             () = &mut shutdown => return Ok(()),
         };
+        if failures > 0 {
+            tracing::info!(failures, "accepting connections again");
+            failures = 0;
+        }
         let _ = stream.set_nodelay(true);
         let _ = socket2::SockRef::from(&stream).set_send_buffer_size(send_buffer);
         let service = router.clone().map_request(move |mut request: axum::extract::Request<hyper::body::Incoming>| {
@@ -108,16 +141,16 @@ async fn serve(
     }
 }
 
-/// Deletes rooms older than `retention`, now and then once a day. Rooms are few and deletes
-/// are rare, so this runs on the store's writer thread between appends.
-async fn keep_retention(store: store::Store, retention: std::time::Duration) {
+/// Deletes rooms older than `retention`, now and then once a day, through the registry: a
+/// room still in memory is stopped before its log goes.
+async fn keep_retention(rooms: rooms::Rooms, retention: std::time::Duration) {
     let mut daily = tokio::time::interval(std::time::Duration::from_secs(24 * 60 * 60));
     loop {
         daily.tick().await;
         let before = clock::now_ms().saturating_sub(u64::try_from(retention.as_millis()).unwrap_or(u64::MAX));
-        match store.delete_older_than(before).await {
-            Ok(deleted) if !deleted.is_empty() => tracing::info!(rooms = deleted.len(), "retention: old rooms deleted"),
-            Ok(_) => {}
+        match rooms.erase_older_than(before).await {
+            Ok(0) => {}
+            Ok(deleted) => tracing::info!(rooms = deleted, "retention: old rooms deleted"),
             Err(error) => tracing::error!(%error, "retention failed"),
         }
     }

@@ -73,6 +73,13 @@ struct Serve {
     /// Messages one connection may send per second on average (bursts of twice that).
     #[arg(long, default_value_t = 20)]
     messages_per_second: u32,
+    /// Sessions one network address may open at once; after that, one every five minutes.
+    #[arg(long, default_value_t = 6)]
+    rooms_per_address: u32,
+    /// New sessions are refused once the event store holds this many megabytes; sessions
+    /// already running carry on. 0 means no limit.
+    #[arg(long, default_value_t = 0)]
+    max_store_mb: u64,
 }
 
 /// Work on the event store in `--data`, without serving.
@@ -162,6 +169,9 @@ async fn serve(options: Serve) -> anyhow::Result<()> {
     config.limits.guard.connections_per_ip = options.connections_per_ip.max(usize::from(options.max_players));
     config.limits.messages_per_second = options.messages_per_second;
     config.limits.message_burst = options.messages_per_second.saturating_mul(2);
+    config.limits.guard.rooms_burst = options.rooms_per_address;
+    config.limits.max_store_bytes =
+        (options.max_store_mb > 0).then(|| options.max_store_mb.saturating_mul(1024 * 1024));
     if let Some(folder) = options.decks {
         load_decks(&mut config, &folder)?;
     }
@@ -264,6 +274,18 @@ fn load_decks(config: &mut Config, folder: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Ctrl-C, or SIGTERM from a service manager: both stop the server gracefully.
 async fn shutdown_signal() {
-    let _ = tokio::signal::ctrl_c().await;
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                terminate.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        () = terminate => {}
+    }
 }

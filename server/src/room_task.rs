@@ -18,10 +18,13 @@ use cards::{
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use tokio::sync::{mpsc, oneshot};
+use tokio::time::Instant;
 
 use crate::clock::{instant_at, now_ms};
+use crate::config::Lifetimes;
+use crate::rooms::Running;
 use crate::staged::{Frame, Staged};
-use crate::store::{Record, Store};
+use crate::store::{Record, Store, StoreError};
 use crate::token::Token;
 
 /// Identifies one websocket connection for the lifetime of the process.
@@ -50,6 +53,8 @@ pub enum Release {
     TrainerRemoved,
     /// The connection did not keep up with its queue; it may come back and resume.
     TooSlow,
+    /// The server is stopping; the client reconnects when it is back.
+    ShuttingDown,
 }
 
 impl Release {
@@ -62,6 +67,7 @@ impl Release {
             Release::Erased => Some((4003, "room erased")),
             Release::TrainerRemoved => Some((4004, "trainer removed")),
             Release::TooSlow => None,
+            Release::ShuttingDown => Some((1001, "server shutting down")),
         }
     }
 }
@@ -89,6 +95,15 @@ pub enum RoomMsg {
     Erase {
         done: oneshot::Sender<()>,
     },
+    /// The server is stopping: finish what is in hand, tell every connection, and stop.
+    ShutDown {
+        done: oneshot::Sender<()>,
+    },
+    /// Whether `token` is a trainer's of this room, for the review and the exports.
+    IsTrainer {
+        token: String,
+        done: oneshot::Sender<bool>,
+    },
     /// Whether the room still takes participants, for the join page.
     Status {
         done: oneshot::Sender<RoomStatus>,
@@ -112,13 +127,34 @@ pub struct RoomStatus {
 #[derive(Clone)]
 pub struct RoomHandle {
     tx: mpsc::Sender<RoomMsg>,
+    /// Which task of the room this is: a room woken again gets a new one.
+    task: u64,
 }
 
 impl RoomHandle {
+    /// A handle and the mailbox its task reads, holding `queue` messages.
+    pub fn new(task: u64, queue: usize) -> (RoomHandle, mpsc::Receiver<RoomMsg>) {
+        let (tx, rx) = mpsc::channel(queue);
+        (RoomHandle { tx, task }, rx)
+    }
+
     /// A handle to no room, holding a code while its room is being stored.
     pub fn closed() -> RoomHandle {
         let (tx, _) = mpsc::channel(1);
-        RoomHandle { tx }
+        RoomHandle { tx, task: 0 }
+    }
+
+    pub fn task(&self) -> u64 {
+        self.task
+    }
+
+    pub fn is_closed(&self) -> bool {
+        self.tx.is_closed()
+    }
+
+    /// Whether this is the only handle: nobody else is about to send the room anything.
+    pub fn is_unused(&self) -> bool {
+        self.tx.strong_count() == 1
     }
 
     /// Sends a message, waiting while the room's queue is full. Fails only if the room is gone.
@@ -139,41 +175,27 @@ pub struct Shared {
     pub queue: usize,
 }
 
-/// Persists a new room's `Created` event, then starts its task.
-pub async fn open(
-    code: RoomCode,
-    setup: Setup,
-    trainer_token: &Token,
-    shared: Shared,
-) -> Result<RoomHandle, Rejection> {
+/// Persists a new room's `Created` event; returns the room it describes.
+pub async fn open(code: RoomCode, setup: Setup, trainer_token: &Token, store: &Store) -> Result<Room, Rejection> {
     let trainer = TokenDigest::of(&trainer_token.to_hex());
     let created = Event::Created { code: code.clone(), setup: Box::new(setup.clone()), trainer };
     let record = Record { room: code.clone(), seq: 1, at: now_ms(), event: created };
-    shared.store.append(vec![record]).await.map_err(|_| Rejection::StoreUnavailable)?;
-    Ok(spawn(Room::new(code, setup, trainer), 1, shared))
+    store.append(vec![record]).await.map_err(|_| Rejection::StoreUnavailable)?;
+    Ok(Room::new(code, setup, trainer))
 }
 
-/// Starts the task for a room rebuilt from its log after a restart. Every seat is put on hold,
-/// so its player takes it back with their seat token.
-pub fn restore(records: &[Record], shared: Shared) -> Option<RoomHandle> {
-    let room = Room::replay(records.iter().map(|record| &record.event))?;
-    let seq = records.last().map_or(1, |record| record.seq);
-    Some(spawn(room, seq, shared))
+pub fn has_ended(room: &Room) -> bool {
+    matches!(room.phase(), cards::room::Phase::Ended(_))
 }
 
-fn spawn(room: Room, seq: u64, shared: Shared) -> RoomHandle {
-    let (tx, rx) = mpsc::channel(shared.queue);
-    let actor = RoomActor {
-        room,
-        seq,
-        conns: HashMap::new(),
-        released: Vec::new(),
-        recent: VecDeque::new(),
-        shared,
-        rng: StdRng::from_os_rng(),
-    };
-    tokio::spawn(actor.run(rx));
-    RoomHandle { tx }
+/// Why a room's task stopped running.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Nobody has been connected for a while: the room may leave memory. `abandoned` when
+    /// nobody ever joined it, so its log can go too.
+    Quiet { abandoned: bool },
+    /// Erased, or the server is stopping.
+    Stopped,
 }
 
 struct Conn {
@@ -183,7 +205,7 @@ struct Conn {
     hold: oneshot::Sender<Release>,
 }
 
-struct RoomActor {
+pub struct RoomActor {
     room: Room,
     /// The sequence number of the last event applied; `Created` is 1.
     seq: u64,
@@ -194,6 +216,16 @@ struct RoomActor {
     recent: VecDeque<Broadcast>,
     shared: Shared,
     rng: StdRng,
+    /// One of the server's `max_rooms` places, until the session ends.
+    place: Option<Running>,
+    lifetimes: Lifetimes,
+    /// Since when nobody has been connected; `None` while someone is.
+    quiet_since: Option<Instant>,
+    /// Whether the seats of whoever was here when the task started are on hold yet.
+    held: bool,
+    /// A `Tick` that could not be stored is tried again at this time, not at once.
+    tick_retry_at: Option<u64>,
+    tick_failures: u32,
 }
 
 /// One broadcast's frames, kept for clients that reconnect.
@@ -207,21 +239,47 @@ struct Broadcast {
 const RECENT_BROADCASTS: usize = 32;
 
 impl RoomActor {
-    async fn run(mut self, mut rx: mpsc::Receiver<RoomMsg>) {
-        self.hold_every_seat().await;
+    pub fn new(room: Room, seq: u64, shared: Shared, place: Option<Running>, lifetimes: Lifetimes) -> RoomActor {
+        RoomActor {
+            room,
+            seq,
+            conns: HashMap::new(),
+            released: Vec::new(),
+            recent: VecDeque::new(),
+            shared,
+            rng: StdRng::from_os_rng(),
+            place,
+            lifetimes,
+            quiet_since: Some(Instant::now()),
+            held: false,
+            tick_retry_at: None,
+            tick_failures: 0,
+        }
+    }
+
+    /// Serves the room until it has been quiet long enough to leave memory, or is stopped.
+    pub async fn run(&mut self, rx: &mut mpsc::Receiver<RoomMsg>) -> Exit {
+        if !self.held {
+            self.hold_every_seat().await;
+            self.held = true;
+        }
         let mut carried = None;
         loop {
-            let deadline = self.room.next_deadline();
+            let deadline = self.room.next_deadline().map(|due| due.max(self.tick_retry_at.unwrap_or(0)));
+            let leave_at = self.leave_at();
             let msg = match carried.take() {
                 Some(msg) => msg,
                 None => tokio::select! {
                     msg = rx.recv() => match msg {
                         Some(msg) => msg,
-                        None => break,
+                        None => return Exit::Stopped,
                     },
                     () = sleep_until(deadline) => {
                         self.tick().await;
                         continue;
+                    }
+                    () = sleep_until_instant(leave_at) => {
+                        return Exit::Quiet { abandoned: self.room.seats().next().is_none() };
                     }
                 },
             };
@@ -235,6 +293,7 @@ impl RoomActor {
                                 let _ = outbox.try_send(frame);
                             }
                             self.conns.insert(conn, Conn { identity, outbox, hold });
+                            self.quiet_since = None;
                             let _ = joined.send(released);
                         }
                         Err(rejection) => {
@@ -262,16 +321,21 @@ impl RoomActor {
                 }
                 RoomMsg::Gone { conn } => self.release(conn, None).await,
                 RoomMsg::Erase { done } => {
-                    tracing::info!(room = %self.room.code(), "room erased by its trainer");
-                    for (_, gone) in self.conns.drain() {
-                        let _ = gone.hold.send(Release::Erased);
-                    }
+                    tracing::info!(room = %self.room.code(), "room erased");
+                    self.release_all(Release::Erased);
                     let _ = done.send(());
-                    return;
+                    return Exit::Stopped;
+                }
+                RoomMsg::ShutDown { done } => {
+                    self.release_all(Release::ShuttingDown);
+                    let _ = done.send(());
+                    return Exit::Stopped;
+                }
+                RoomMsg::IsTrainer { token, done } => {
+                    let _ = done.send(self.room.trainer_with_token(&token).is_some());
                 }
                 RoomMsg::Status { done } => {
-                    let ended = matches!(self.room.phase(), cards::room::Phase::Ended(_));
-                    let _ = done.send(RoomStatus { ended, locked: self.room.is_locked() });
+                    let _ = done.send(RoomStatus { ended: has_ended(&self.room), locked: self.room.is_locked() });
                 }
                 RoomMsg::Upload { token, deck, done } => {
                     let _ = done.send(self.upload(&token, deck).await);
@@ -280,6 +344,25 @@ impl RoomActor {
             while let Some((conn, why)) = self.released.pop() {
                 self.release(conn, Some(why)).await;
             }
+        }
+    }
+
+    /// When the room may leave memory: it has been quiet for as long as its state allows.
+    fn leave_at(&self) -> Option<Instant> {
+        let lifetime = if has_ended(&self.room) {
+            self.lifetimes.ended
+        } else if self.room.seats().next().is_none() {
+            self.lifetimes.unjoined
+        } else {
+            self.lifetimes.idle
+        };
+        self.quiet_since.map(|since| since + lifetime)
+    }
+
+    /// Lets every connection go, telling each why.
+    fn release_all(&mut self, why: Release) {
+        for (_, gone) in self.conns.drain() {
+            let _ = gone.hold.send(why);
         }
     }
 
@@ -293,9 +376,23 @@ impl RoomActor {
         }
     }
 
+    /// A timer or a seat hold ran out. If the store cannot take it, try again later, waiting
+    /// twice as long each time (up to a minute), and tell the trainers only the first time.
     async fn tick(&mut self) {
-        if let Ok(events) = self.decide(Actor::Server, Command::Tick) {
-            let _ = self.commit(events).await;
+        let Ok(events) = self.decide(Actor::Server, Command::Tick) else { return };
+        let tell = self.tick_failures == 0;
+        match self.commit_telling(events, tell).await {
+            Ok(()) => {
+                if self.tick_failures > 0 {
+                    tracing::info!(room = %self.room.code(), "the store takes the room's timers again");
+                }
+                (self.tick_failures, self.tick_retry_at) = (0, None);
+            }
+            Err(_) => {
+                self.tick_failures = self.tick_failures.saturating_add(1);
+                let wait = (500u64 << self.tick_failures.min(7)).min(60_000);
+                self.tick_retry_at = Some(now_ms() + wait);
+            }
         }
     }
 
@@ -403,7 +500,7 @@ impl RoomActor {
                 Err(rejection) => replies.push((conn, id, Err(rejection))),
             }
         }
-        if let Err(rejection) = self.persist(&events, before.1).await {
+        if let Err(rejection) = self.persist(&events, before.1, true).await {
             (self.room, self.seq) = before;
             for (_, _, reply) in &mut replies {
                 if reply.is_ok() {
@@ -483,10 +580,15 @@ impl RoomActor {
     /// Makes accepted events durable, applies them, and tells everyone what they may see.
     /// If the store fails nothing is applied or sent: the command is refused as a whole.
     async fn commit(&mut self, events: Vec<Event>) -> Result<(), Rejection> {
+        self.commit_telling(events, true).await
+    }
+
+    /// `commit`, telling trainers of a store failure only if `tell`.
+    async fn commit_telling(&mut self, events: Vec<Event>, tell: bool) -> Result<(), Rejection> {
         if events.is_empty() {
             return Ok(());
         }
-        self.persist(&events, self.seq).await?;
+        self.persist(&events, self.seq, tell).await?;
         let mut staged = Staged::default();
         for event in &events {
             self.room.apply(event);
@@ -498,8 +600,10 @@ impl RoomActor {
     }
 
     /// Appends events numbered from `after + 1` and waits until they are durable (write-ahead).
-    /// A failure is told to the trainers and in the server log.
-    async fn persist(&mut self, events: &[Event], after: u64) -> Result<(), Rejection> {
+    /// A failure is in the server log, and told to the trainers if `tell`. If the store
+    /// panicked, nobody knows whether the events are durable: this task gives up (panics), and
+    /// the room is restored from its log.
+    async fn persist(&mut self, events: &[Event], after: u64, tell: bool) -> Result<(), Rejection> {
         if events.is_empty() {
             return Ok(());
         }
@@ -510,8 +614,14 @@ impl RoomActor {
         let Err(error) = self.shared.store.append(records.collect()).await else {
             return Ok(());
         };
+        if let StoreError::Panicked(why) = &error {
+            panic!("the event store panicked while storing room {code} ({why}); its state may differ from its log");
+        }
         tracing::error!(room = %code, %error, "events not stored; command refused");
         let rejection = Rejection::StoreUnavailable;
+        if !tell {
+            return Err(rejection);
+        }
         let notice = encode(&ServerMsg::Notice { code: rejection.code().to_owned(), message: rejection.message() });
         let trainers: Vec<ConnId> = self
             .conns
@@ -529,6 +639,11 @@ impl RoomActor {
     /// one more per seat that learned something private, one for trainers when their pile
     /// changed.
     fn send_staged(&mut self, staged: Staged) {
+        if has_ended(&self.room) {
+            // An ended session no longer takes one of the server's places: free it before
+            // anyone hears that it ended.
+            self.place = None;
+        }
         let frames = staged.into_frames(self.seq);
         let recipients: Vec<(ConnId, Utf8Bytes)> = self
             .conns
@@ -583,6 +698,9 @@ impl RoomActor {
         let Identity::Player { seat } = gone.identity else {
             return;
         };
+        if self.conns.is_empty() {
+            self.quiet_since = Some(Instant::now());
+        }
         if self.conns.values().any(|known| known.identity == gone.identity) {
             return;
         }
@@ -593,8 +711,12 @@ impl RoomActor {
 }
 
 async fn sleep_until(deadline: Option<u64>) {
+    sleep_until_instant(deadline.map(instant_at)).await;
+}
+
+async fn sleep_until_instant(deadline: Option<Instant>) {
     match deadline {
-        Some(ms) => tokio::time::sleep_until(instant_at(ms)).await,
+        Some(at) => tokio::time::sleep_until(at).await,
         None => std::future::pending().await,
     }
 }

@@ -1,24 +1,41 @@
-//! The registry of open rooms: room code to the handle of its task.
+//! The registry of rooms in memory, and their lifecycle: a room's task starts when the room is
+//! created or someone connects to it (woken from its log, as after a restart), and leaves
+//! memory when nobody has been connected for a while. A task that panics is restored from its
+//! log. Waking and erasing a room hold one lock, so a room never runs twice and an erasure never
+//! races a room that is running.
 
-use std::collections::BTreeMap;
-use std::sync::Mutex;
+use std::panic::AssertUnwindSafe;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use cards::event::Setup;
-use cards::{Rejection, RoomCode};
+use cards::{Rejection, Room, RoomCode};
 use dashmap::DashMap;
 use dashmap::mapref::entry::Entry;
+use futures_util::FutureExt;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
-use crate::room_task::{self, RoomHandle, Shared};
-use crate::store::Record;
+use crate::config::Lifetimes;
+use crate::room_task::{self, Exit, RoomHandle, Shared};
+use crate::store::{StoreError, panic_message};
 use crate::token::Token;
 
-pub struct Rooms {
+/// The rooms in memory. Cheap to clone: every clone is the same registry.
+#[derive(Clone)]
+pub struct Rooms(Arc<Registry>);
+
+struct Registry {
     open: DashMap<RoomCode, RoomHandle>,
+    /// Held while a room is woken from the store or erased from it.
+    store_lock: tokio::sync::Mutex<()>,
+    /// Rooms in memory whose session has not ended: the ones `max_rooms` limits.
+    running: Arc<AtomicUsize>,
+    next_task: AtomicU64,
     rng: Mutex<StdRng>,
     shared: Shared,
     max_rooms: usize,
+    lifetimes: Lifetimes,
 }
 
 /// What the trainer who created a room needs to steer it.
@@ -27,26 +44,59 @@ pub struct Created {
     pub trainer_token: Token,
 }
 
+/// One of the `max_rooms` places, held by a room's task until its session ends.
+pub struct Running(Arc<AtomicUsize>);
+
+impl Running {
+    /// A place if fewer than `max` are taken.
+    fn take(count: &Arc<AtomicUsize>, max: usize) -> Option<Running> {
+        count.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| (n < max).then_some(n + 1)).ok()?;
+        Some(Running(count.clone()))
+    }
+
+    /// A place whatever the limit: a room someone is already playing in is never refused.
+    fn force(count: &Arc<AtomicUsize>) -> Running {
+        count.fetch_add(1, Ordering::SeqCst);
+        Running(count.clone())
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 impl Rooms {
-    pub fn new(shared: Shared, max_rooms: usize) -> Rooms {
-        Rooms { open: DashMap::new(), rng: Mutex::new(StdRng::from_os_rng()), shared, max_rooms }
+    pub fn new(shared: Shared, max_rooms: usize, lifetimes: Lifetimes) -> Rooms {
+        Rooms(Arc::new(Registry {
+            open: DashMap::new(),
+            store_lock: tokio::sync::Mutex::new(()),
+            running: Arc::new(AtomicUsize::new(0)),
+            next_task: AtomicU64::new(1),
+            rng: Mutex::new(StdRng::from_os_rng()),
+            shared,
+            max_rooms,
+            lifetimes,
+        }))
     }
 
     /// Opens a room under a fresh code: its `Created` event is stored, then its task starts.
     pub async fn create(&self, setup: Setup) -> Result<Created, Rejection> {
-        if self.open.len() >= self.max_rooms {
+        let Some(place) = Running::take(&self.0.running, self.0.max_rooms) else {
             return Err(Rejection::ServerFull);
-        }
+        };
         let (code, trainer_token) = self.reserve_code();
-        let opened = room_task::open(code.clone(), setup, &trainer_token, self.shared.clone()).await;
-        match opened {
-            Ok(handle) => {
-                self.open.insert(code.clone(), handle);
+        let room = room_task::open(code.clone(), setup, &trainer_token, &self.0.shared.store).await;
+        match room {
+            Ok(room) => {
+                let handle = self.start(code.clone(), room, 1, Some(place));
+                self.0.open.insert(code.clone(), handle);
                 tracing::info!(room = %code, "room opened");
                 Ok(Created { code, trainer_token })
             }
             Err(rejection) => {
-                self.open.remove(&code);
+                self.0.open.remove(&code);
                 Err(rejection)
             }
         }
@@ -55,47 +105,383 @@ impl Rooms {
     /// Picks an unused code and holds it with a closed handle while the room is stored, so two
     /// rooms never race for one code.
     fn reserve_code(&self) -> (RoomCode, Token) {
-        let mut rng = self.rng.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut rng = self.0.rng.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let trainer_token = Token::generate(&mut *rng);
         loop {
             let code = RoomCode::generate(&mut *rng);
-            if let Entry::Vacant(slot) = self.open.entry(code.clone()) {
+            if let Entry::Vacant(slot) = self.0.open.entry(code.clone()) {
                 slot.insert(RoomHandle::closed());
                 return (code, trainer_token);
             }
         }
     }
 
-    /// Starts a task for every room rebuilt from the store; returns how many.
-    pub fn restore(&self, logs: BTreeMap<RoomCode, Vec<Record>>) -> usize {
-        let mut restored = 0;
-        for (code, records) in logs {
-            match room_task::restore(&records, self.shared.clone()) {
-                Some(handle) => {
-                    self.open.insert(code, handle);
-                    restored += 1;
-                }
-                None => tracing::error!(room = %code, "a room's log does not start with its creation; not restored"),
-            }
+    /// The room's task: the one in memory, or one woken from the room's log. `None` if there
+    /// is no such room (or the store cannot be read).
+    pub async fn find(&self, code: &RoomCode) -> Option<RoomHandle> {
+        if let Some(handle) = self.get(code) {
+            return Some(handle);
         }
-        restored
+        let _waking = self.0.store_lock.lock().await;
+        if let Some(handle) = self.get(code) {
+            return Some(handle);
+        }
+        self.wake(code).await
     }
 
-    /// Stops a room's task and forgets it; its log is the caller's to erase.
-    pub async fn close(&self, code: &RoomCode) {
-        if let Some((_, handle)) = self.open.remove(code) {
+    /// Starts the task of a room from its log; the store lock is held by the caller.
+    async fn wake(&self, code: &RoomCode) -> Option<RoomHandle> {
+        let records = match self.0.shared.store.records(code.clone()).await {
+            Ok(records) => records,
+            Err(error) => {
+                tracing::error!(room = %code, %error, "cannot read the room's log");
+                return None;
+            }
+        };
+        let room = Room::replay(records.iter().map(|record| &record.event))?;
+        let seq = records.last().map_or(1, |record| record.seq);
+        let place = (!room_task::has_ended(&room)).then(|| Running::force(&self.0.running));
+        let handle = self.start(code.clone(), room, seq, place);
+        self.0.open.insert(code.clone(), handle.clone());
+        tracing::info!(room = %code, "room woken from its log");
+        Some(handle)
+    }
+
+    /// The room's task if it is in memory.
+    pub fn get(&self, code: &RoomCode) -> Option<RoomHandle> {
+        self.0.open.get(code).map(|entry| entry.value().clone()).filter(|handle| !handle.is_closed())
+    }
+
+    /// A room's log, read through the store (it works for rooms that are not in memory).
+    pub async fn log(&self, code: &RoomCode) -> Result<Vec<crate::store::Record>, StoreError> {
+        self.0.shared.store.records(code.clone()).await
+    }
+
+    /// Stops a room's task if it runs and erases its log; `false` if there was no such room.
+    pub async fn erase(&self, code: &RoomCode) -> Result<bool, StoreError> {
+        let _erasing = self.0.store_lock.lock().await;
+        let was_open = self.stop(code).await;
+        let stored = !self.0.shared.store.records(code.clone()).await?.is_empty();
+        self.0.shared.store.erase(code.clone()).await?;
+        Ok(was_open || stored)
+    }
+
+    /// Stops a room's task, letting every connection go; `false` if it was not in memory.
+    async fn stop(&self, code: &RoomCode) -> bool {
+        let Some((_, handle)) = self.0.open.remove(code) else { return false };
+        let (done, stopped) = tokio::sync::oneshot::channel();
+        if handle.send(room_task::RoomMsg::Erase { done }).await.is_ok() {
+            let _ = stopped.await;
+        }
+        true
+    }
+
+    /// Retention: erases every room whose last event is older than `before`, running or not.
+    pub async fn erase_older_than(&self, before: u64) -> Result<usize, StoreError> {
+        let old = self.0.shared.store.rooms_older_than(before).await?;
+        for code in &old {
+            self.erase(code).await?;
+        }
+        Ok(old.len())
+    }
+
+    /// Tells every room the server is stopping: each finishes what it has in hand, tells its
+    /// connections (close 1001) and stops. Returns once they all have.
+    pub async fn shut_down(&self) {
+        let handles: Vec<RoomHandle> = self.0.open.iter().map(|entry| entry.value().clone()).collect();
+        let mut waiting = Vec::new();
+        for handle in handles {
             let (done, stopped) = tokio::sync::oneshot::channel();
-            if handle.send(room_task::RoomMsg::Erase { done }).await.is_ok() {
-                let _ = stopped.await;
+            if handle.send(room_task::RoomMsg::ShutDown { done }).await.is_ok() {
+                waiting.push(stopped);
             }
         }
+        for stopped in waiting {
+            let _ = stopped.await;
+        }
+        self.0.open.clear();
     }
 
     pub fn store(&self) -> &crate::store::Store {
-        &self.shared.store
+        &self.0.shared.store
     }
 
-    pub fn get(&self, code: &RoomCode) -> Option<RoomHandle> {
-        self.open.get(code).map(|entry| entry.value().clone())
+    /// Starts the supervised task of `room`, whose last event is `seq`.
+    fn start(&self, code: RoomCode, room: Room, seq: u64, place: Option<Running>) -> RoomHandle {
+        let task = self.0.next_task.fetch_add(1, Ordering::Relaxed);
+        let (handle, mut mailbox) = RoomHandle::new(task, self.0.shared.queue);
+        let mut actor = room_task::RoomActor::new(room, seq, self.0.shared.clone(), place, self.0.lifetimes);
+        let rooms = self.clone();
+        tokio::spawn(async move {
+            loop {
+                match AssertUnwindSafe(actor.run(&mut mailbox)).catch_unwind().await {
+                    Ok(Exit::Quiet { abandoned }) => {
+                        if rooms.forget_unused(&code, task) {
+                            if abandoned {
+                                rooms.erase_abandoned(&code).await;
+                            }
+                            return;
+                        }
+                        // Someone is about to connect: carry on.
+                    }
+                    Ok(Exit::Stopped) => return,
+                    Err(panic) => {
+                        drop(actor);
+                        drop(mailbox);
+                        rooms.restore_after_panic(&code, task, &panic_message(panic.as_ref())).await;
+                        return;
+                    }
+                }
+            }
+        });
+        handle
+    }
+
+    /// Takes task `task` of room `code` out of memory, unless a connection holds its handle
+    /// (it is about to say hello). Checked and removed under the registry's lock for the code,
+    /// so nobody can take the handle in between.
+    fn forget_unused(&self, code: &RoomCode, task: u64) -> bool {
+        let removed = self.0.open.remove_if(code, |_, handle| handle.task() == task && handle.is_unused());
+        if removed.is_some() {
+            tracing::info!(room = %code, "room left memory; it wakes from its log when someone connects");
+        }
+        removed.is_some()
+    }
+
+    /// A room nobody ever joined and nobody had open for a while: its log goes too.
+    async fn erase_abandoned(&self, code: &RoomCode) {
+        let _erasing = self.0.store_lock.lock().await;
+        if self.get(code).is_none() {
+            match self.0.shared.store.erase(code.clone()).await {
+                Ok(()) => tracing::info!(room = %code, "a room nobody joined was released"),
+                Err(error) => tracing::error!(room = %code, %error, "cannot erase a room nobody joined"),
+            }
+        }
+    }
+
+    /// A room task panicked: its state is gone, its log is not. Its participants' connections
+    /// closed with it; they reconnect as after a restart, and the first of them wakes the room
+    /// from its log (so a room that panics again does not spin).
+    async fn restore_after_panic(&self, code: &RoomCode, task: u64, panic: &str) {
+        tracing::error!(room = %code, panic, "the room's task panicked; it is restored from its log when its participants reconnect");
+        let _waking = self.0.store_lock.lock().await;
+        self.0.open.remove_if(code, |_, handle| handle.task() == task);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::Ordering;
+    use std::time::Duration;
+
+    use axum::extract::ws::Utf8Bytes;
+    use cards::protocol::{ClientMsg, Join, PROTOCOL_VERSION, ServerMsg};
+    use cards::{Library, Presence, SeatId, Settings, View};
+    use tokio::sync::{mpsc, oneshot};
+
+    use super::*;
+    use crate::room_task::{Release, Released, RoomMsg};
+    use crate::store::Store;
+    use crate::store::memory::{Faults, Memory};
+
+    fn registry(max_rooms: usize) -> (Rooms, Arc<Faults>) {
+        registry_with(max_rooms, Lifetimes::default())
+    }
+
+    fn registry_with(max_rooms: usize, lifetimes: Lifetimes) -> (Rooms, Arc<Faults>) {
+        let memory = Memory::default();
+        let faults = memory.faults.clone();
+        let shared = Shared { store: Store::start(memory, 64), library: Arc::new(Library::built_in()), queue: 64 };
+        (Rooms::new(shared, max_rooms, lifetimes), faults)
+    }
+
+    fn setup() -> Setup {
+        let library = Library::built_in();
+        let statements = library.statement_deck("containerbegrippen").expect("built in").clone();
+        let roles = library.role_deck("keukentafel").expect("built in").clone();
+        Setup::new(Settings::default(), statements, roles)
+    }
+
+    /// A connection as its room sees it: the frames queued for it, and its release.
+    struct Conn {
+        id: u64,
+        frames: mpsc::Receiver<Utf8Bytes>,
+        released: Released,
+        room: RoomHandle,
+    }
+
+    impl Conn {
+        async fn hello(room: &RoomHandle, id: u64, join: Join) -> Conn {
+            let (outbox, frames) = mpsc::channel(256);
+            let (joined, seated) = oneshot::channel();
+            let hello =
+                RoomMsg::Hello { conn: id, id: None, protocol: PROTOCOL_VERSION, join, since: None, outbox, joined };
+            room.send(hello).await.expect("the room is there");
+            let released = seated.await.expect("seated");
+            Conn { id, frames, released, room: room.clone() }
+        }
+
+        async fn send(&self, msg: ClientMsg) {
+            self.room.send(RoomMsg::Request { conn: self.id, id: Some(1), msg }).await.expect("the room is there");
+        }
+
+        async fn gone(self) {
+            let _ = self.room.send(RoomMsg::Gone { conn: self.id }).await;
+        }
+
+        /// The next message queued for this connection.
+        async fn next(&mut self) -> ServerMsg {
+            let frame = self.frames.recv().await.expect("a frame");
+            serde_json::from_str(frame.as_str()).expect("a message")
+        }
+
+        /// Reads until an update gives a seat a presence that `wanted` accepts; returns how many
+        /// `store_unavailable` notices came on the way.
+        async fn until_presence(&mut self, wanted: impl Fn(&Presence) -> bool) -> usize {
+            let mut notices = 0;
+            loop {
+                match self.next().await {
+                    ServerMsg::Notice { code, .. } if code == "store_unavailable" => notices += 1,
+                    ServerMsg::Update { updates, .. }
+                        if updates.iter().any(
+                            |update| matches!(update, cards::Update::Presence { presence, .. } if wanted(presence)),
+                        ) =>
+                    {
+                        return notices;
+                    }
+                    _ => {}
+                }
+            }
+        }
+
+        async fn welcome(&mut self) -> View {
+            match self.next().await {
+                ServerMsg::Welcome { view, .. } => *view,
+                other => panic!("expected a welcome, got {other:?}"),
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn a_room_task_that_panics_is_restored_from_its_log() {
+        let (rooms, faults) = registry(10);
+        let created = rooms.create(setup()).await.expect("created");
+        let room = rooms.get(&created.code).expect("in memory");
+        let trainer = Join::Trainer { token: created.trainer_token.to_hex() };
+        let mut console = Conn::hello(&room, 1, trainer.clone()).await;
+        console.welcome().await;
+        Conn::hello(&room, 2, Join::Player { name: "Anna".to_owned() }).await;
+        // The store panics while it stores the lock: nobody knows whether the lock is durable.
+        faults.panicking.store(true, Ordering::SeqCst);
+        console.send(ClientMsg::Lock { locked: true }).await;
+        assert!(console.released.await.is_err(), "the panicked task let its connections go without a word");
+        faults.panicking.store(false, Ordering::SeqCst);
+
+        let restored = rooms.find(&created.code).await.expect("restored from the log");
+        assert_ne!(restored.task(), room.task(), "a new task runs the room");
+        let mut console = Conn::hello(&restored, 3, trainer).await;
+        let view = console.welcome().await;
+        assert!(!view.locked, "the lock was never stored, so it never happened");
+        let anna = view.seat(SeatId(0)).expect("Anna's seat is in the log");
+        assert!(matches!(anna.presence, Presence::Away { .. }), "her seat is held for her, as after a restart");
+    }
+
+    #[tokio::test]
+    async fn an_ended_session_frees_its_place_at_once() {
+        let (rooms, _) = registry(1);
+        for _ in 0..5 {
+            let created = rooms.create(setup()).await.expect("a place is free");
+            assert!(matches!(rooms.create(setup()).await, Err(Rejection::ServerFull)), "one place only");
+            let room = rooms.get(&created.code).expect("in memory");
+            let mut console = Conn::hello(&room, 1, Join::Trainer { token: created.trainer_token.to_hex() }).await;
+            console.welcome().await;
+            console.send(ClientMsg::End).await;
+            while !matches!(console.next().await, ServerMsg::Ack { .. }) {}
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_quiet_room_leaves_memory_and_its_place_and_wakes_from_its_log() {
+        // Shorter than the seat hold, so nothing but the room's leaving happens meanwhile.
+        let lifetimes = Lifetimes { idle: Duration::from_secs(5 * 60), ..Lifetimes::default() };
+        let (rooms, _) = registry_with(1, lifetimes);
+        let created = rooms.create(setup()).await.expect("created");
+        let room = rooms.get(&created.code).expect("in memory");
+        let anna = Conn::hello(&room, 1, Join::Player { name: "Anna".to_owned() }).await;
+        anna.gone().await;
+        drop(room);
+        // Once her seat is on hold in the log, the room has nothing left to do but wait.
+        while !rooms
+            .log(&created.code)
+            .await
+            .expect("read")
+            .iter()
+            .any(|record| matches!(record.event, cards::Event::Presence { presence: Presence::Away { .. }, .. }))
+        {
+        }
+        tokio::time::sleep(lifetimes.idle + Duration::from_secs(1)).await;
+        assert!(rooms.get(&created.code).is_none(), "nobody connected for a while: out of memory");
+        let other = rooms.create(setup()).await.expect("its place is free for another room");
+        // Its trainer has it open (and tokio's paused clock jumps to the next timer while the
+        // store thread works: a room with nobody in it would have one).
+        let other_room = rooms.get(&other.code).expect("in memory");
+        let mut other_console =
+            Conn::hello(&other_room, 3, Join::Trainer { token: other.trainer_token.to_hex() }).await;
+        other_console.welcome().await;
+
+        let woken = rooms.find(&created.code).await.expect("woken from its log");
+        let mut console = Conn::hello(&woken, 2, Join::Trainer { token: created.trainer_token.to_hex() }).await;
+        let view = console.welcome().await;
+        assert_eq!(view.seat(SeatId(0)).map(|seat| seat.name.as_str()), Some("Anna"));
+        assert!(rooms.get(&other.code).is_some(), "the other room runs too: a woken room is never refused");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_room_nobody_joined_is_released_with_its_log() {
+        let (rooms, _) = registry(10);
+        let created = rooms.create(setup()).await.expect("created");
+        tokio::time::sleep(Lifetimes::default().unjoined + Duration::from_secs(1)).await;
+        // The release takes the store lock; reading through the registry waits for it.
+        assert!(rooms.find(&created.code).await.is_none());
+        assert!(rooms.log(&created.code).await.expect("the store answers").is_empty(), "its log is gone");
+    }
+
+    #[tokio::test]
+    async fn retention_stops_a_running_room_before_its_log_goes() {
+        let (rooms, _) = registry(10);
+        let created = rooms.create(setup()).await.expect("created");
+        let room = rooms.get(&created.code).expect("in memory");
+        let anna = Conn::hello(&room, 1, Join::Player { name: "Anna".to_owned() }).await;
+        let erased = rooms.erase_older_than(crate::clock::now_ms() + 1).await.expect("retention");
+        assert_eq!(erased, 1);
+        assert_eq!(anna.released.await.ok(), Some(Release::Erased), "Anna is told the room was erased");
+        assert!(rooms.get(&created.code).is_none());
+        assert!(rooms.log(&created.code).await.expect("the store answers").is_empty());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_timer_the_store_cannot_take_is_tried_again_later_and_told_once() {
+        let (rooms, faults) = registry(10);
+        let created = rooms.create(setup()).await.expect("created");
+        let room = rooms.get(&created.code).expect("in memory");
+        let mut console = Conn::hello(&room, 1, Join::Trainer { token: created.trainer_token.to_hex() }).await;
+        console.welcome().await;
+        let anna = Conn::hello(&room, 2, Join::Player { name: "Anna".to_owned() }).await;
+        anna.gone().await;
+        console.until_presence(|presence| matches!(presence, Presence::Away { .. })).await;
+        faults.failing.store(true, Ordering::SeqCst);
+        // Anna's seat hold runs out while the store fails: the trainer is told.
+        assert!(matches!(console.next().await, ServerMsg::Notice { code, .. } if code == "store_unavailable"));
+        let before = faults.appends.load(Ordering::SeqCst);
+        // The store stays failing for two minutes. (Paused time may move on while the store
+        // thread works, so fewer tries can fit; without the back-off there would be thousands.)
+        tokio::time::sleep(Duration::from_secs(120)).await;
+        let tries = faults.appends.load(Ordering::SeqCst) - before;
+        // Each try is two appends: the writer tries a failed batch again room by room.
+        assert!(tries <= 20, "{tries} appends in two minutes: it backs off");
+        faults.failing.store(false, Ordering::SeqCst);
+
+        let notices = console.until_presence(|presence| matches!(presence, Presence::Left { .. })).await;
+        assert_eq!(notices, 0, "the trainers are told once, not at every try");
     }
 }

@@ -316,12 +316,26 @@ pub async fn http_request(
     headers: &[(&str, &str)],
     body: &str,
 ) -> HttpResponse {
+    http_request_from([127, 0, 0, 1].into(), addr, method, path, headers, body).await
+}
+
+/// `http_request` from another loopback address (`127.0.0.2`), as a second computer would.
+pub async fn http_request_from(
+    from: std::net::IpAddr,
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> HttpResponse {
     let mut request = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
     for (name, value) in headers {
         request.push_str(&format!("{name}: {value}\r\n"));
     }
     request.push_str(&format!("Content-Length: {}\r\n\r\n{body}", body.len()));
-    let mut stream = TcpStream::connect(addr).await.expect("connect");
+    let socket = tokio::net::TcpSocket::new_v4().expect("a socket");
+    socket.bind(SocketAddr::new(from, 0)).expect("bind the client's address");
+    let mut stream = socket.connect(addr).await.expect("connect");
     stream.write_all(request.as_bytes()).await.expect("write request");
     let mut response = Vec::new();
     stream.read_to_end(&mut response).await.expect("read response");

@@ -82,6 +82,14 @@ impl ServerProcess {
     pub async fn kill(mut self) {
         self.child.kill().await.expect("kill standpunt");
     }
+
+    /// SIGTERM, as a service manager stops it: returns how the process ended.
+    pub async fn terminate(mut self) -> std::process::ExitStatus {
+        let pid = self.child.id().expect("it runs").to_string();
+        let sent = std::process::Command::new("kill").args(["-TERM", &pid]).status().expect("run kill");
+        assert!(sent.success(), "SIGTERM sent");
+        self.child.wait().await.expect("it ends")
+    }
 }
 
 /// Starts `standpunt` with `args`, reads what it says at start (up to the blank line that

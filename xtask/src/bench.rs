@@ -153,7 +153,15 @@ impl Server {
         if target == "game" {
             command
                 .arg(release.join("standpunt"))
-                .args(["--addr", "127.0.0.1:0", "--messages-per-second", "1000000", "--data"])
+                .args([
+                    "--addr",
+                    "127.0.0.1:0",
+                    "--messages-per-second",
+                    "1000000",
+                    "--rooms-per-address",
+                    "1000000",
+                    "--data",
+                ])
                 .arg(&data);
             command.env("RUST_LOG", "warn");
         } else {

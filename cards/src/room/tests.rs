@@ -340,6 +340,20 @@ fn a_dropped_player_keeps_seat_hand_and_answer_until_the_hold_runs_out() {
 }
 
 #[test]
+fn seats_run_out_after_too_many_people_came_and_went() {
+    let mut table = Table::with_players(&["Anna"]);
+    let max = table.room.setup().max_seats();
+    for n in 1..max {
+        let name = format!("Gast {n}");
+        table.ok(Actor::Guest, join(&name));
+        table.ok(Actor::Player(SeatId(n)), Command::Leave);
+    }
+    assert_eq!(table.room.seats().count(), usize::from(max));
+    assert_eq!(table.refused(Actor::Guest, join("Nog een")), "seats_exhausted");
+    assert_eq!(table.room.seat(A).map(|seat| seat.name.as_str()), Some("Anna"), "the room carries on");
+}
+
+#[test]
 fn a_kicked_player_leaves_for_good_and_does_not_block_the_round() {
     let mut table = Table::started(&["Anna", "Bram", "Chris"]);
     table.play_first();

@@ -3,6 +3,8 @@
 //! One writer thread owns the backend. Appends from all rooms queue up for it, and it commits
 //! whatever has queued in one transaction (group commit), then answers each waiting room.
 
+#[cfg(test)]
+pub mod memory;
 mod sqlite;
 
 use cards::{Event, RoomCode};
@@ -23,6 +25,10 @@ pub struct Record {
 pub enum StoreError {
     #[error("the event store failed: {0}")]
     Backend(String),
+    /// The backend panicked while it stored these events: whether they are durable is unknown,
+    /// so the room that sent them must be rebuilt from its log.
+    #[error("the event store panicked while storing: {0}")]
+    Panicked(String),
     #[error("the event store has stopped")]
     Stopped,
 }
@@ -39,12 +45,21 @@ pub trait Backend: Send + 'static {
     /// Appends all records atomically: all are durable when this returns `Ok`, none otherwise.
     fn append(&mut self, records: &mut dyn Iterator<Item = &Record>) -> Result<(), StoreError>;
 
-    /// Deletes every room whose last event is older than `before` (milliseconds since the
-    /// epoch); returns their codes.
-    fn delete_older_than(&mut self, before: u64) -> Result<Vec<String>, StoreError>;
+    /// One room's whole log in order; empty when there is no such room.
+    fn records(&mut self, room: &RoomCode) -> Result<Vec<Record>, StoreError>;
+
+    /// The rooms whose last event is older than `before` (milliseconds since the epoch).
+    fn rooms_older_than(&mut self, before: u64) -> Result<Vec<RoomCode>, StoreError>;
 
     /// Deletes one room's whole log.
     fn delete_room(&mut self, room: &RoomCode) -> Result<(), StoreError>;
+
+    /// How many bytes the store holds, for `--max-store-mb`.
+    fn size_bytes(&mut self) -> Result<u64, StoreError>;
+
+    /// Puts the backend back in a usable state after a panic in the middle of an append (an
+    /// open transaction is rolled back).
+    fn recover(&mut self) {}
 }
 
 /// One room's events, waiting to be made durable.
@@ -53,11 +68,28 @@ struct Append {
     done: oneshot::Sender<Result<(), StoreError>>,
 }
 
-/// What the writer thread is asked to do.
+/// What the writer thread is asked to do besides appending.
 enum Job {
     Append(Append),
-    Retain { before: u64, done: oneshot::Sender<Result<Vec<String>, StoreError>> },
-    Erase { room: RoomCode, done: oneshot::Sender<Result<(), StoreError>> },
+    Read {
+        room: RoomCode,
+        done: oneshot::Sender<Result<Vec<Record>, StoreError>>,
+    },
+    Older {
+        before: u64,
+        done: oneshot::Sender<Result<Vec<RoomCode>, StoreError>>,
+    },
+    Erase {
+        room: RoomCode,
+        done: oneshot::Sender<Result<(), StoreError>>,
+    },
+    Size {
+        done: oneshot::Sender<Result<u64, StoreError>>,
+    },
+    /// Finish what queued before, close the backend, and stop.
+    Close {
+        done: oneshot::Sender<()>,
+    },
 }
 
 /// The async face of the writer thread. Cheap to clone.
@@ -67,7 +99,8 @@ pub struct Store {
 }
 
 impl Store {
-    /// Starts the writer thread; it ends when the last `Store` clone is dropped.
+    /// Starts the writer thread; it ends when the store is closed or the last `Store` clone is
+    /// dropped.
     pub fn start(backend: impl Backend, queue: usize) -> Store {
         let (jobs, queued) = mpsc::channel(queue);
         std::thread::Builder::new()
@@ -79,59 +112,116 @@ impl Store {
 
     /// Returns once the records are durable.
     pub async fn append(&self, records: Vec<Record>) -> Result<(), StoreError> {
-        let (done, result) = oneshot::channel();
-        self.jobs.send(Job::Append(Append { records, done })).await.map_err(|_| StoreError::Stopped)?;
-        result.await.map_err(|_| StoreError::Stopped)?
+        self.ask(|done| Job::Append(Append { records, done })).await?
+    }
+
+    /// One room's log, in order; empty if there is no such room.
+    pub async fn records(&self, room: RoomCode) -> Result<Vec<Record>, StoreError> {
+        self.ask(|done| Job::Read { room, done }).await?
+    }
+
+    /// The rooms with no activity since `before`, for retention.
+    pub async fn rooms_older_than(&self, before: u64) -> Result<Vec<RoomCode>, StoreError> {
+        self.ask(|done| Job::Older { before, done }).await?
     }
 
     /// Erases one room's log at once (after its task has stopped writing).
     pub async fn erase(&self, room: RoomCode) -> Result<(), StoreError> {
-        let (done, result) = oneshot::channel();
-        self.jobs.send(Job::Erase { room, done }).await.map_err(|_| StoreError::Stopped)?;
-        result.await.map_err(|_| StoreError::Stopped)?
+        self.ask(|done| Job::Erase { room, done }).await?
     }
 
-    /// Retention: deletes rooms with no activity since `before`; returns their codes.
-    pub async fn delete_older_than(&self, before: u64) -> Result<Vec<String>, StoreError> {
-        let (done, result) = oneshot::channel();
-        self.jobs.send(Job::Retain { before, done }).await.map_err(|_| StoreError::Stopped)?;
-        result.await.map_err(|_| StoreError::Stopped)?
+    /// How many bytes the store holds.
+    pub async fn size_bytes(&self) -> Result<u64, StoreError> {
+        self.ask(|done| Job::Size { done }).await?
+    }
+
+    /// Writes what is queued, closes the backend and stops the writer; later calls fail with
+    /// `Stopped`.
+    pub async fn close(&self) {
+        let _ = self.ask(|done| Job::Close { done }).await;
+    }
+
+    async fn ask<T>(&self, job: impl FnOnce(oneshot::Sender<T>) -> Job) -> Result<T, StoreError> {
+        let (done, answer) = oneshot::channel();
+        self.jobs.send(job(done)).await.map_err(|_| StoreError::Stopped)?;
+        answer.await.map_err(|_| StoreError::Stopped)
     }
 }
 
-/// Group commit: whatever queued while the last transaction ran goes into the next one.
+/// Group commit: whatever appends queued while the last transaction ran go into the next one.
+/// Every other job waits for the appends queued before it, so a read sees every write that
+/// was asked for before it.
 fn write_loop(mut backend: impl Backend, mut queued: mpsc::Receiver<Job>) {
     while let Some(first) = queued.blocking_recv() {
         let mut batch = Vec::new();
         let mut next = Some(first);
         while let Some(job) = next {
+            if !matches!(job, Job::Append(_)) {
+                commit(&mut backend, std::mem::take(&mut batch));
+            }
             match job {
                 Job::Append(append) => batch.push(append),
-                Job::Retain { before, done } => {
-                    let _ = done.send(backend.delete_older_than(before));
+                Job::Read { room, done } => {
+                    let _ = done.send(backend.records(&room));
+                }
+                Job::Older { before, done } => {
+                    let _ = done.send(backend.rooms_older_than(before));
                 }
                 Job::Erase { room, done } => {
                     let _ = done.send(backend.delete_room(&room));
                 }
+                Job::Size { done } => {
+                    let _ = done.send(backend.size_bytes());
+                }
+                Job::Close { done } => {
+                    drop(backend);
+                    let _ = done.send(());
+                    return;
+                }
             }
             next = queued.try_recv().ok();
         }
-        if batch.is_empty() {
-            continue;
+        commit(&mut backend, batch);
+    }
+}
+
+/// Appends a batch in one transaction; if that fails, each room's append on its own, so one
+/// room's bad append never fails another's. A panicking backend fails only the appends it
+/// panicked on, and the writer carries on.
+fn commit(backend: &mut impl Backend, batch: Vec<Append>) {
+    if batch.is_empty() {
+        return;
+    }
+    if guarded(backend, &mut batch.iter().flat_map(|append| append.records.iter())).is_ok() {
+        batch.into_iter().for_each(|append| {
+            let _ = append.done.send(Ok(()));
+        });
+        return;
+    }
+    for append in batch {
+        let result = guarded(backend, &mut append.records.iter());
+        if let (Err(error), Some(first)) = (&result, append.records.first()) {
+            tracing::error!(room = %first.room, %error, "events not stored; the command is refused");
         }
-        if backend.append(&mut batch.iter().flat_map(|append| append.records.iter())).is_ok() {
-            batch.into_iter().for_each(|append| {
-                let _ = append.done.send(Ok(()));
-            });
-            continue;
-        }
-        // One room's bad append must not fail the others: try each on its own.
-        for append in batch {
-            let result = backend.append(&mut append.records.iter());
-            if let (Err(error), Some(first)) = (&result, append.records.first()) {
-                tracing::error!(room = %first.room, %error, "events not stored; the command is refused");
-            }
-            let _ = append.done.send(result);
+        let _ = append.done.send(result);
+    }
+}
+
+fn guarded(backend: &mut impl Backend, records: &mut dyn Iterator<Item = &Record>) -> Result<(), StoreError> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| backend.append(records))) {
+        Ok(result) => result,
+        Err(panic) => {
+            backend.recover();
+            Err(StoreError::Panicked(panic_message(panic.as_ref())))
         }
     }
+}
+
+/// What a panic said, as far as it can be read.
+pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|text| (*text).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".to_owned())
 }

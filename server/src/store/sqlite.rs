@@ -1,7 +1,6 @@
 //! The embedded default store: one SQLite file in the data folder (WAL, `synchronous=FULL`,
 //! `secure_delete`), plus the queries the command line and the restart need.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Duration;
 
@@ -91,17 +90,6 @@ impl Sqlite {
         Ok(self.records(room)?.into_iter().map(|record| record.event).collect())
     }
 
-    /// Every room that has not ended, with its log, for restoring after a restart.
-    pub fn open_rooms(&self) -> Result<BTreeMap<RoomCode, Vec<Record>>, StoreError> {
-        let mut select = self.db.prepare("SELECT room FROM events GROUP BY room HAVING SUM(kind = 'ended') = 0")?;
-        let codes: Vec<String> = select.query_map([], |row| row.get(0))?.collect::<Result<_, _>>()?;
-        codes
-            .into_iter()
-            .filter_map(|code| RoomCode::parse(&code))
-            .map(|code| Ok((code.clone(), self.records(&code)?)))
-            .collect()
-    }
-
     /// One summary per room, newest first.
     pub fn summaries(&self) -> Result<Vec<RoomSummary>, StoreError> {
         let mut select = self.db.prepare(
@@ -156,21 +144,35 @@ impl Backend for Sqlite {
         written.map(|_| ())
     }
 
+    fn records(&mut self, room: &RoomCode) -> Result<Vec<Record>, StoreError> {
+        Sqlite::records(self, room)
+    }
+
     fn delete_room(&mut self, room: &RoomCode) -> Result<(), StoreError> {
         self.delete(room).map(|_| ())
     }
 
     /// Ended rooms, and rooms nobody has touched since, are both as old as their last event.
-    fn delete_older_than(&mut self, before: u64) -> Result<Vec<String>, StoreError> {
-        let mut select = self.db.prepare("SELECT room FROM events GROUP BY room HAVING MAX(at) < ?1")?;
+    fn rooms_older_than(&mut self, before: u64) -> Result<Vec<RoomCode>, StoreError> {
+        let mut select = self.db.prepare_cached("SELECT room FROM events GROUP BY room HAVING MAX(at) < ?1")?;
         let codes: Vec<String> = select.query_map([before], |row| row.get(0))?.collect::<Result<_, _>>()?;
-        drop(select);
-        let tx = self.db.transaction()?;
-        for code in &codes {
-            tx.execute("DELETE FROM events WHERE room = ?1", [code])?;
+        Ok(codes.iter().filter_map(|code| RoomCode::parse(code)).collect())
+    }
+
+    /// The pages in use, free pages left by deletions not counted: they are used again.
+    fn size_bytes(&mut self) -> Result<u64, StoreError> {
+        let used: u64 = self.db.query_row(
+            "SELECT (page_count - freelist_count) * page_size FROM pragma_page_count(), pragma_freelist_count(), pragma_page_size()",
+            [],
+            |row| row.get(0),
+        )?;
+        Ok(used)
+    }
+
+    fn recover(&mut self) {
+        if !self.db.is_autocommit() {
+            let _ = self.db.execute_batch("ROLLBACK");
         }
-        tx.commit()?;
-        Ok(codes)
     }
 }
 
@@ -236,7 +238,7 @@ mod tests {
     }
 
     #[test]
-    fn ended_rooms_are_not_restored_and_old_rooms_are_deleted() {
+    fn rooms_are_summarised_and_old_ones_found_for_retention() {
         let dir = scratch("retention");
         let (open, ended) = (RoomCode::parse("AAAAAA").expect("valid"), RoomCode::parse("BBBBBB").expect("valid"));
         let mut sqlite = Sqlite::open(&dir).expect("open");
@@ -247,13 +249,14 @@ mod tests {
             record(&ended, 2, 2_000, end),
         ];
         sqlite.append(&mut records.iter()).expect("append");
-        assert_eq!(sqlite.open_rooms().expect("open rooms").keys().collect::<Vec<_>>(), [&open]);
         let summaries = sqlite.summaries().expect("summaries");
         assert_eq!(
             summaries.iter().map(|room| (room.code.as_str(), room.ended)).collect::<Vec<_>>(),
             [("AAAAAA", false), ("BBBBBB", true)]
         );
-        assert_eq!(sqlite.delete_older_than(3_000).expect("retention"), ["BBBBBB"]);
+        assert_eq!(sqlite.rooms_older_than(3_000).expect("retention"), std::slice::from_ref(&ended));
+        assert!(sqlite.size_bytes().expect("size") > 0);
+        assert!(sqlite.delete(&ended).expect("delete"));
         assert!(sqlite.delete(&open).expect("delete"));
         assert!(sqlite.summaries().expect("summaries").is_empty());
         let _ = std::fs::remove_dir_all(&dir);

@@ -9,6 +9,7 @@ mod durability;
 mod errors;
 mod game;
 mod hardening;
+mod lifecycle;
 mod monday;
 mod protocol_doc;
 mod review;
