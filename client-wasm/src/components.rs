@@ -98,6 +98,7 @@ pub fn NameField(name: RwSignal<String>) -> impl IntoView {
 pub fn StatusLine(session: Session) -> impl IntoView {
     let link = move || match session.link.get() {
         Link::Open | Link::Closed | Link::Replaced => None,
+        Link::Connecting | Link::Lost if session.restarting.get() => Some(t().server_restarting),
         Link::Connecting => Some(t().connecting),
         Link::Lost => Some(t().connection_lost),
         Link::Erased => Some(t().session_erased),

@@ -76,6 +76,8 @@ pub struct Session {
     pub code: StoredValue<String>,
     pub view: RwSignal<Option<View>>,
     pub link: RwSignal<Link>,
+    /// The server said it is stopping (close 1001): until it is back, the page says so.
+    pub restarting: RwSignal<bool>,
     pub problem: RwSignal<Option<Problem>>,
     /// The last co-trainer token this trainer asked for.
     pub invite: RwSignal<Option<String>>,
@@ -119,6 +121,7 @@ impl Session {
             code: StoredValue::new(code),
             view: RwSignal::new(None),
             link: RwSignal::new(Link::Connecting),
+            restarting: RwSignal::new(false),
             problem: RwSignal::new(None),
             invite: RwSignal::new(None),
             draft: StoredValue::new(None),
@@ -201,6 +204,7 @@ impl Session {
         let session = *self;
         let on_open = Closure::<dyn FnMut()>::new(move || {
             session.link.set(Link::Open);
+            session.restarting.set(false);
             session.attempts.set_value(0);
             session.hello();
         });
@@ -216,6 +220,10 @@ impl Session {
                 4002 => session.link.set(Link::Replaced),
                 4003 => session.link.set(Link::Erased),
                 1000 | 4001 | 4004 => session.link.set(Link::Closed),
+                1001 => {
+                    session.restarting.set(true);
+                    session.schedule_reconnect();
+                }
                 _ if session.is_over() => session.link.set(Link::Closed),
                 // Nothing to say hello with (the person has not joined yet): the server closed
                 // an idle socket, and `join` opens a new one.

@@ -248,3 +248,32 @@ async fn carry(
     }
     count(|sockets| sockets.open -= 1);
 }
+
+/// The server is stopped (SIGTERM, as at an update) and started again: the phone says the
+/// server is restarting instead of a bare "connection lost", and is back in its seat by itself.
+#[tokio::test]
+async fn a_phone_says_the_server_restarts_and_is_back_in_its_seat_by_itself() {
+    use tests::process::{ServerProcess, free_addr};
+    let data = tests::scratch_dir("restart");
+    let addr = free_addr();
+    let server = ServerProcess::start_serving(&data, addr, &client_dir()).await;
+    let url = format!("http://{addr}");
+    let driver = Driver::start().await;
+    let anna = driver.browser(360, 740).await;
+    let (code, _token) = tests::create_room(addr, Settings::default()).await;
+    anna.goto(&format!("{url}/play/{code}")).await.expect("the join link");
+    type_into(&anna, "#join-name", "Anna").await;
+    click(&anna, "#join-submit").await;
+    wait_for(&anna, "//p[contains(., 'Wachten tot de trainer begint')]").await;
+
+    assert!(server.terminate().await.success(), "a graceful stop exits 0");
+    wait_for(&anna, "//p[contains(@class,'banner')][contains(., 'De server start opnieuw')]").await;
+    screenshot(&anna, "server-restarting-360x740").await;
+
+    let server = ServerProcess::start_serving(&data, addr, &client_dir()).await;
+    wait_for(&anna, "//body[not(.//p[contains(@class,'banner')])]").await;
+    wait_for(&anna, "//p[contains(., 'Wachten tot de trainer begint')]").await;
+    let _ = anna.close().await;
+    server.kill().await;
+    let _ = std::fs::remove_dir_all(&data);
+}
