@@ -204,6 +204,15 @@ impl Marker {
     }
 }
 
+/// The background of a heat-map cell for a mean position: orange for disagreement (1) through
+/// white (3) to teal for agreement (5), as `rgb(r,g,b)`.
+pub fn heat(mean: f64) -> String {
+    let t = ((mean - 3.0) / 2.0).clamp(-1.0, 1.0);
+    let (r, g, b) = if t < 0.0 { (245.0, 190.0, 140.0) } else { (150.0, 210.0, 215.0) };
+    let mix = |to: f64| (255.0 + (to - 255.0) * t.abs()).round() as u8;
+    format!("rgb({},{},{})", mix(r), mix(g), mix(b))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

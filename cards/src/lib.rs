@@ -6,11 +6,13 @@
 //! code runs in the server and, compiled to wasm32, in the browser.
 
 pub mod analysis;
+pub mod api;
 pub mod chart;
 pub mod deck;
 pub mod event;
 pub mod export;
 pub mod library;
+pub mod limits;
 pub mod log;
 pub mod protocol;
 mod random;

@@ -154,8 +154,8 @@ impl Rejection {
             Rejection::NotInHand => Text::new("Die kaart heb je niet in je hand.", "That card is not in your hand."),
             Rejection::NameEmpty => Text::new("Vul een naam in.", "Enter a name."),
             Rejection::NameTooLong => Text::new(
-                format!("Een naam mag hoogstens {} tekens lang zijn.", crate::room::MAX_NAME_CHARS),
-                format!("A name can be at most {} characters long.", crate::room::MAX_NAME_CHARS),
+                format!("Een naam mag hoogstens {} tekens lang zijn.", crate::limits::MAX_NAME_CHARS),
+                format!("A name can be at most {} characters long.", crate::limits::MAX_NAME_CHARS),
             ),
             Rejection::NameTaken => Text::new(
                 "Die naam is al in gebruik in deze sessie; kies een andere.",

@@ -327,7 +327,7 @@ impl Report {
                         let _ = write!(
                             page,
                             "<td style=\"background:{}\">{} <span class=\"n\">n={n}</span></td>",
-                            heat(*mean),
+                            chart::heat(*mean),
                             fixed(*mean, 1)
                         );
                     }
@@ -404,14 +404,6 @@ fn bar(value: Option<f64>) -> String {
 
 fn figure(value: Option<f64>) -> String {
     value.map_or("–".to_owned(), |value| fixed(value, 2))
-}
-
-/// Orange for disagreement (1) through white (3) to teal for agreement (5).
-fn heat(mean: f64) -> String {
-    let t = ((mean - 3.0) / 2.0).clamp(-1.0, 1.0);
-    let (r, g, b) = if t < 0.0 { (245.0, 190.0, 140.0) } else { (150.0, 210.0, 215.0) };
-    let mix = |to: f64| (255.0 + (to - 255.0) * t.abs()).round() as u8;
-    format!("rgb({},{},{})", mix(r), mix(g), mix(b))
 }
 
 /// Text from the room as HTML text, never as markup.

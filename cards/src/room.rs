@@ -14,13 +14,11 @@ use crate::event::{
     Actor, Answer, Command, EndReason, Event, LeaveReason, Presence, ReaderMode, RevealCause, RoomCode, SeatId,
     Settings, Setup, TimerMode, TrainerId,
 };
+use crate::limits::{MAX_ARGUMENT_CHARS, MAX_DEFINITION_CHARS, MAX_NAME_CHARS};
 use crate::random::shuffle;
 use crate::rejection::Rejection;
 use crate::token::TokenDigest;
 
-pub const MAX_NAME_CHARS: usize = 40;
-pub const MAX_ARGUMENT_CHARS: usize = 500;
-pub const MAX_DEFINITION_CHARS: usize = 200;
 /// A statement round needs someone to disagree with.
 pub const MIN_PLAYERS: usize = 2;
 /// Votes on one statement: the first and at most this many minus one re-votes.

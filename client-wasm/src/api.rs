@@ -1,50 +1,14 @@
-//! The two HTTP calls the client makes: the deck list, and creating a room.
+//! The HTTP calls the client makes; what they send and answer are `cards::api`'s types, which
+//! the server writes.
 
 use cards::Text;
-use serde::Deserialize;
+use cards::api::ApiError;
+pub use cards::api::{DeckAccepted, DeckList, DeckRefused, DeckSummary, JoinAddresses, RoomCreated, RoomStatus};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Request, RequestInit, Response};
 
 use crate::i18n::t;
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct DeckSummary {
-    pub id: String,
-    pub title: Text,
-    pub cards: usize,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct DeckList {
-    pub statements: Vec<DeckSummary>,
-    pub roles: Vec<DeckSummary>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct RoomCreated {
-    pub code: String,
-    pub trainer_token: String,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-struct ApiError {
-    message: Text,
-}
-
-/// Where participants can reach the server, as it sees itself (`/api/join-addresses`).
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct JoinAddresses {
-    pub urls: Vec<String>,
-    pub local_only: bool,
-}
-
-/// Whether a room still takes participants (`GET /api/rooms/CODE`).
-#[derive(Debug, Clone, Copy, Deserialize)]
-pub struct RoomStatus {
-    pub ended: bool,
-    pub locked: bool,
-}
 
 /// Asks whether room `code` exists and is open; a wrong code is refused with the server's
 /// message.
@@ -59,38 +23,16 @@ pub async fn join_addresses() -> Result<JoinAddresses, Text> {
     parse(status, &body)
 }
 
-/// An uploaded deck the room now plays with.
-#[derive(Debug, Clone, Deserialize)]
-pub struct DeckAccepted {
-    pub title: Text,
-    pub cards: usize,
-}
-
-/// Why an upload changed nothing: a message, and every problem in the file.
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct UploadRefused {
-    pub message: Option<Text>,
-    #[serde(default)]
-    pub errors: Vec<DeckProblem>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct DeckProblem {
-    pub line: usize,
-    pub field: String,
-    pub message: Text,
-}
-
 /// Sends a trainer's deck file for their room. The token goes in a header, never the URL.
 pub async fn upload_deck(
     code: &str,
     token: &str,
     file_name: &str,
     content: String,
-) -> Result<DeckAccepted, UploadRefused> {
+) -> Result<DeckAccepted, DeckRefused> {
     let headers = [("X-Trainer-Token", token), ("X-File-Name", file_name)];
     let path = format!("/api/rooms/{code}/decks");
-    let refused = |message: Text| UploadRefused { message: Some(message), errors: Vec::new() };
+    let refused = |message: Text| DeckRefused { code: "refused".to_owned(), message, errors: Vec::new() };
     let (status, body) = send("POST", &path, Some(content), &headers).await.map_err(refused)?;
     if status == 200 {
         return serde_json::from_str(&body).map_err(|_| refused(refused_status(status)));
@@ -104,8 +46,13 @@ pub async fn decks() -> Result<DeckList, Text> {
 }
 
 pub async fn create_room(statement_deck: &str, role_deck: &str) -> Result<RoomCreated, Text> {
-    let request = serde_json::json!({ "statement_decks": [statement_deck], "role_deck": role_deck });
-    let (status, body) = fetch("POST", "/api/rooms", Some(request.to_string())).await?;
+    let request = cards::api::CreateRoom {
+        statement_decks: vec![statement_deck.to_owned()],
+        role_deck: role_deck.to_owned(),
+        settings: cards::Settings::default(),
+    };
+    let body = serde_json::to_string(&request).map_err(|_| unreachable_server())?;
+    let (status, body) = fetch("POST", "/api/rooms", Some(body)).await?;
     parse(status, &body)
 }
 

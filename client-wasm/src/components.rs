@@ -86,7 +86,7 @@ pub fn NameField(name: RwSignal<String>) -> impl IntoView {
         <input
             id="join-name"
             autocomplete="nickname"
-            maxlength="40"
+            maxlength=cards::limits::MAX_NAME_CHARS.to_string()
             prop:value=move || name.get()
             on:input=move |ev| name.set(event_target_value(&ev))
         />
@@ -585,7 +585,7 @@ pub fn AnswerForm(session: Session, statement: StatementCard, vote: u8) -> impl 
             <label for="argument">{t().argument}</label>
             <textarea
                 id="argument"
-                maxlength="500"
+                maxlength=cards::limits::MAX_ARGUMENT_CHARS.to_string()
                 rows="2"
                 prop:value=move || argument.get()
                 on:input=move |ev| argument.set(event_target_value(&ev))
@@ -595,7 +595,7 @@ pub fn AnswerForm(session: Session, statement: StatementCard, vote: u8) -> impl 
                 <label for="definition">{prompt}</label>
                 <input
                     id="definition"
-                    maxlength="200"
+                    maxlength=cards::limits::MAX_DEFINITION_CHARS.to_string()
                     prop:value=move || definition.get()
                     on:input=move |ev| definition.set(event_target_value(&ev))
                 />

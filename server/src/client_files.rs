@@ -12,7 +12,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Response};
 
-use crate::http::AppState;
+use crate::app_state::AppState;
 
 pub async fn serve(State(state): State<Arc<AppState>>, uri: Uri, request: HeaderMap) -> Response {
     let Some(dir) = &state.client_dir else {

@@ -13,7 +13,7 @@ use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 
-use crate::http::AppState;
+use crate::app_state::AppState;
 
 pub struct ClientIp(pub IpAddr);
 

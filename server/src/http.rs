@@ -2,9 +2,7 @@
 //! the deck list and the health check.
 
 use std::net::IpAddr;
-use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 
 use axum::extract::{DefaultBodyLimit, Path, Query, State, WebSocketUpgrade};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -12,41 +10,22 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use cards::analysis::Review;
-use cards::deck::{AnyDeck, Deck, StatementDeck, parse_deck_file};
+use cards::api::{
+    ApiError, CreateRoom, DeckAccepted, DeckList, DeckProblem, DeckRefused, DeckSummary, JoinAddresses, RoomCreated,
+};
+use cards::deck::{AnyDeck, StatementDeck, parse_deck_file};
 use cards::event::Setup;
 use cards::log::{LoggedEvent, Names, answers};
-use cards::{Lang, Library, Rejection, Room, RoomCode, Settings, Text};
+use cards::{Lang, Rejection, Room, RoomCode, Text};
 use cards::{export, report};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
+use crate::app_state::AppState;
 use crate::client_files;
 use crate::client_ip::ClientIp;
-use crate::config::Limits;
 use crate::connection;
-use crate::drain::Drain;
-use crate::guard::Guard;
-use crate::join_address::JoinAddresses;
 use crate::room_task::RoomMsg;
-use crate::rooms::Rooms;
 use crate::store::Record;
-
-pub struct AppState {
-    pub rooms: Rooms,
-    pub guard: Arc<Guard>,
-    /// Origins allowed to open a websocket besides the server's own.
-    pub allowed_origins: Vec<String>,
-    /// Reverse proxies whose `X-Forwarded-For` names the client.
-    pub trusted_proxies: Vec<IpAddr>,
-    pub library: Arc<Library>,
-    pub client_dir: Option<PathBuf>,
-    pub seat_hold: Duration,
-    pub reveal_grace: Duration,
-    /// Where participants can reach this server, for the console's join link.
-    pub join_addresses: JoinAddresses,
-    /// Running websockets, told when the server stops.
-    pub drain: Arc<Drain>,
-    pub limits: Limits,
-}
 
 pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
@@ -117,19 +96,6 @@ fn origin_allowed(headers: &HeaderMap, allowed: &[String]) -> bool {
     own || allowed.iter().any(|allowed| allowed.trim_end_matches('/') == origin)
 }
 
-#[derive(Serialize)]
-struct DeckSummary {
-    id: String,
-    title: Text,
-    cards: usize,
-}
-
-#[derive(Serialize)]
-struct DeckList {
-    statements: Vec<DeckSummary>,
-    roles: Vec<DeckSummary>,
-}
-
 /// The addresses the console may put in the join link and QR code.
 async fn join_addresses(State(state): State<Arc<AppState>>) -> Json<JoinAddresses> {
     Json(state.join_addresses.clone())
@@ -143,35 +109,8 @@ async fn decks(State(state): State<Arc<AppState>>) -> Json<DeckList> {
     })
 }
 
-impl DeckSummary {
-    fn of<C>(deck: &Deck<C>) -> DeckSummary {
-        DeckSummary { id: deck.id.clone(), title: deck.title.clone(), cards: deck.cards.len() }
-    }
-}
-
-/// What the trainer's "new session" form sends.
-#[derive(Deserialize)]
-pub struct CreateRoom {
-    pub statement_decks: Vec<String>,
-    pub role_deck: String,
-    #[serde(default)]
-    pub settings: Settings,
-}
-
-#[derive(Serialize)]
-pub struct RoomCreated {
-    pub code: String,
-    pub trainer_token: String,
-}
-
-#[derive(Serialize)]
-struct ApiError {
-    code: &'static str,
-    message: Text,
-}
-
 fn refuse(status: StatusCode, rejection: &Rejection) -> Response {
-    (status, Json(ApiError { code: rejection.code(), message: rejection.message() })).into_response()
+    (status, Json(ApiError::from(rejection))).into_response()
 }
 
 /// Opens a room. One address may open a few at once, then one every few minutes; a store that
@@ -244,29 +183,6 @@ async fn room_status(State(state): State<Arc<AppState>>, ClientIp(ip): ClientIp,
 /// The largest deck file a trainer can upload.
 const MAX_DECK_BYTES: usize = 256 * 1024;
 
-#[derive(Serialize)]
-struct InvalidDeck {
-    code: &'static str,
-    message: Text,
-    errors: Vec<DeckProblem>,
-}
-
-/// One problem in an uploaded deck, for the trainer to fix.
-#[derive(Serialize)]
-struct DeckProblem {
-    line: usize,
-    field: String,
-    code: &'static str,
-    message: Text,
-}
-
-#[derive(Serialize)]
-struct DeckAccepted {
-    id: String,
-    title: Text,
-    cards: usize,
-}
-
 /// A trainer's own deck (TOML, or CSV of statements) for their room, in the lobby. The trainer
 /// token comes in a header, never in the URL. A file with any problem changes nothing and is
 /// answered with every problem in it.
@@ -299,13 +215,13 @@ async fn upload_deck(
                 .map(|error| DeckProblem {
                     line: error.line,
                     field: error.field,
-                    code: error.problem.code(),
+                    code: error.problem.code().to_owned(),
                     message: error.problem.message(),
                 })
                 .collect();
             let message =
                 Text::new("Het deck bevat fouten; er is niets veranderd.", "The deck has errors; nothing changed.");
-            return (StatusCode::BAD_REQUEST, Json(InvalidDeck { code: "invalid_deck", message, errors }))
+            return (StatusCode::BAD_REQUEST, Json(DeckRefused { code: "invalid_deck".to_owned(), message, errors }))
                 .into_response();
         }
     };

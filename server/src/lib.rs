@@ -4,6 +4,7 @@
 //! (`POST /api/rooms`), the deck list (`/api/decks`) and a health check (`/healthz`). Each room
 //! runs in its own task; connection tasks only do I/O.
 
+mod app_state;
 mod client_files;
 mod client_ip;
 mod clock;
@@ -23,7 +24,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 pub use config::{Config, GuardLimits, Lifetimes, Limits};
-pub use join_address::JoinAddresses;
+pub use join_address::{join_addresses, startup_message};
 pub use store::{Record, RoomSummary, Sqlite};
 use tokio::net::TcpListener;
 
@@ -48,9 +49,9 @@ pub async fn run(
     let rooms = rooms::Rooms::new(shared, config.limits.max_rooms, config.limits.room_lifetimes);
     let retention = config.retention.map(|retention| tokio::spawn(keep_retention(rooms.clone(), retention)));
     let guard = guard::Guard::new(config.limits.guard.clone());
-    let join_addresses = JoinAddresses::of(listener.local_addr()?, config.public_url.as_deref());
+    let join_addresses = join_addresses(listener.local_addr()?, config.public_url.as_deref());
     let drain = drain::Drain::new();
-    let state = Arc::new(http::AppState {
+    let state = Arc::new(app_state::AppState {
         rooms: rooms.clone(),
         guard,
         allowed_origins: config.allowed_origins,

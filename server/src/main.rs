@@ -178,7 +178,8 @@ async fn serve(options: Serve) -> anyhow::Result<()> {
     let listener =
         TcpListener::bind(options.addr).await.with_context(|| format!("cannot listen on {}", options.addr))?;
     let addr = listener.local_addr()?;
-    print!("{}", server::JoinAddresses::of(addr, config.public_url.as_deref()).startup_message(addr));
+    let addresses = server::join_addresses(addr, config.public_url.as_deref());
+    print!("{}", server::startup_message(&addresses, addr));
     server::run(listener, config, shutdown_signal()).await
 }
 

@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::Arc;
 
 use axum::extract::ws::Utf8Bytes;
+use cards::api::RoomStatus;
 use cards::deck::{AnyDeck, StatementDeck};
 use cards::event::{LeaveReason, Setup};
 use cards::protocol::{ClientMsg, Join, PROTOCOL_VERSION, ServerMsg};
@@ -114,13 +115,6 @@ pub enum RoomMsg {
         deck: AnyDeck,
         done: oneshot::Sender<Result<(), Rejection>>,
     },
-}
-
-/// What anyone with the code may know of a room before joining it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-pub struct RoomStatus {
-    pub ended: bool,
-    pub locked: bool,
 }
 
 /// A cheap, cloneable way to reach a room's task.

@@ -292,12 +292,9 @@ fn HeatMap(review: Review) -> impl IntoView {
     .into_any()
 }
 
-/// Orange for disagreement through white to teal for agreement.
+/// A heat-map cell's background, the same as in the HTML report.
 fn heat(mean: f64) -> String {
-    let t = ((mean - 3.0) / 2.0).clamp(-1.0, 1.0);
-    let (r, g, b) = if t < 0.0 { (245.0, 190.0, 140.0) } else { (150.0, 210.0, 215.0) };
-    let mix = |to: f64| (255.0 + (to - 255.0) * t.abs()).round() as u8;
-    format!("background: rgb({},{},{})", mix(r), mix(g), mix(b))
+    format!("background: {}", cards::chart::heat(mean))
 }
 
 #[component]

@@ -382,7 +382,7 @@ fn SettingsForm(session: Session) -> impl IntoView {
 /// if it has any problem, nothing changes and every problem is listed.
 #[component]
 fn DeckUpload(session: Session) -> impl IntoView {
-    let outcome = RwSignal::new(None::<Result<api::DeckAccepted, api::UploadRefused>>);
+    let outcome = RwSignal::new(None::<Result<api::DeckAccepted, api::DeckRefused>>);
     let busy = RwSignal::new(false);
     let chosen = move |event: leptos::ev::Event| {
         let input: web_sys::HtmlInputElement = event_target(&event);
@@ -397,8 +397,9 @@ fn DeckUpload(session: Session) -> impl IntoView {
                 wasm_bindgen_futures::JsFuture::from(file.text()).await.ok().and_then(|text| text.as_string());
             let result = match content {
                 Some(content) => api::upload_deck(&code, &token, &name, content).await,
-                None => Err(api::UploadRefused {
-                    message: Some(cards::Text::new(t().upload_unreadable, "")),
+                None => Err(api::DeckRefused {
+                    code: "unreadable".to_owned(),
+                    message: cards::Text::new(t().upload_unreadable, ""),
                     errors: Vec::new(),
                 }),
             };
@@ -424,7 +425,7 @@ fn DeckUpload(session: Session) -> impl IntoView {
                     .collect_view();
                 view! {
                     <div class="upload-errors" role="alert">
-                        <p class="problem">{refused.message.as_ref().map(tr).unwrap_or_default()}</p>
+                        <p class="problem">{tr(&refused.message)}</p>
                         <ul>{problems}</ul>
                     </div>
                 }
