@@ -192,9 +192,10 @@ impl Room {
         self.seats().find(|(_, seat)| !seat.has_left() && matches(seat)).map(|(id, _)| id)
     }
 
-    /// When the room next needs a `Tick`: a running timer, a seat hold or a reveal's grace
-    /// period runs out.
-    pub fn next_deadline(&self) -> Option<u64> {
+    /// When, after `now`, the room next needs a `Tick`: a running timer, a seat hold or a
+    /// reveal's grace period runs out. (A timer or a hold that ran out at `now` is still due: its
+    /// tick changes the room. A grace period that ran out is over once ticked.)
+    pub fn next_deadline(&self, now: u64) -> Option<u64> {
         let timer = match &self.phase {
             Phase::Turn(Turn { timer: Some(Timer::Running { deadline }), revealed: None, .. }) => Some(*deadline),
             _ => None,
@@ -212,6 +213,7 @@ impl Room {
                     Presence::Away { since } => Some(since.saturating_add(self.setup.reveal_grace_ms)),
                     _ => None,
                 })
+                .filter(|deadline| *deadline > now)
                 .collect(),
             _ => Vec::new(),
         };

@@ -259,7 +259,7 @@ impl RoomActor {
         }
         let mut carried = None;
         loop {
-            let deadline = self.room.next_deadline().map(|due| due.max(self.tick_retry_at.unwrap_or(0)));
+            let deadline = self.room.next_deadline(now_ms()).map(|due| due.max(self.tick_retry_at.unwrap_or(0)));
             let leave_at = self.leave_at();
             let msg = match carried.take() {
                 Some(msg) => msg,

@@ -262,7 +262,7 @@ fn a_player_who_drops_out_while_answering_is_waited_for_and_keeps_their_vote() {
     table.ok(Actor::Player(B), answer(5));
     let events = table.ok(Actor::Server, Command::SetPresence { seat: C, here: false });
     assert_eq!(events, [Event::Presence { seat: C, presence: Presence::Away { since: table.now } }], "no reveal");
-    assert_eq!(table.room.next_deadline(), Some(table.now + Setup::DEFAULT_REVEAL_GRACE_MS));
+    assert_eq!(table.room.next_deadline(table.now), Some(table.now + Setup::DEFAULT_REVEAL_GRACE_MS));
 
     table.now += Setup::DEFAULT_REVEAL_GRACE_MS - 1;
     assert!(table.ok(Actor::Server, Command::Tick).is_empty(), "still within the grace period");
@@ -270,6 +270,20 @@ fn a_player_who_drops_out_while_answering_is_waited_for_and_keeps_their_vote() {
     let events = table.ok(Actor::Player(C), answer(3));
     assert_eq!(events.last(), Some(&Event::Revealed { cause: RevealCause::AllAnswered }));
     assert_eq!(reveal_of(&table.view(Identity::Observer)).answers.len(), 3, "Chris's vote is in the reveal");
+}
+
+#[test]
+fn a_grace_period_that_runs_out_before_anyone_answered_asks_for_no_more_ticks() {
+    let mut table = Table::started(&["Anna", "Bram"]);
+    table.play_first();
+    table.ok(Actor::Server, Command::SetPresence { seat: B, here: false });
+    table.now += Setup::DEFAULT_REVEAL_GRACE_MS;
+    assert!(table.ok(Actor::Server, Command::Tick).is_empty(), "nobody answered: nothing to reveal");
+    assert_eq!(
+        table.room.next_deadline(table.now),
+        Some(table.now - Setup::DEFAULT_REVEAL_GRACE_MS + Setup::DEFAULT_SEAT_HOLD_MS),
+        "only the seat hold is left"
+    );
 }
 
 #[test]
@@ -329,7 +343,7 @@ fn a_dropped_player_keeps_seat_hand_and_answer_until_the_hold_runs_out() {
     assert_eq!(table.turn().answers[&C].position, Position::Scale(2));
 
     table.ok(Actor::Server, Command::SetPresence { seat: C, here: false });
-    assert_eq!(table.room.next_deadline(), Some(table.now + Setup::DEFAULT_SEAT_HOLD_MS));
+    assert_eq!(table.room.next_deadline(table.now), Some(table.now + Setup::DEFAULT_SEAT_HOLD_MS));
     table.now += Setup::DEFAULT_SEAT_HOLD_MS;
     table.ok(Actor::Server, Command::Tick);
     assert_eq!(table.presence(C), Presence::Left { reason: LeaveReason::Expired });
@@ -455,10 +469,10 @@ fn a_hard_timer_reveals_at_zero_and_can_be_paused() {
     let mut table = Table::started_with(settings, &["Anna", "Bram"]);
     table.play_first();
     table.ok(Actor::Player(A), answer(4));
-    assert_eq!(table.room.next_deadline(), Some(table.now + 60_000));
+    assert_eq!(table.room.next_deadline(table.now), Some(table.now + 60_000));
     table.now += 20_000;
     table.ok(TRAINER, Command::PauseTimer);
-    assert_eq!(table.room.next_deadline(), None, "a paused timer never runs out");
+    assert_eq!(table.room.next_deadline(table.now), None, "a paused timer never runs out");
     table.now += 500_000;
     assert!(table.ok(Actor::Server, Command::Tick).is_empty());
     table.ok(TRAINER, Command::ResumeTimer);

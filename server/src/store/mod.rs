@@ -1,7 +1,7 @@
 //! The event store: every event of every room, appended before anyone is told about it.
 //!
-//! One writer thread owns the backend. Appends from all rooms queue up for it, and it commits
-//! whatever has queued in one transaction (group commit), then answers each waiting room.
+//! One writer owns the backend. Appends from all rooms queue up for it, and it commits whatever
+//! has queued in one transaction (group commit), then answers each waiting room.
 
 #[cfg(test)]
 pub mod memory;
@@ -103,10 +103,7 @@ impl Store {
     /// dropped.
     pub fn start(backend: impl Backend, queue: usize) -> Store {
         let (jobs, queued) = mpsc::channel(queue);
-        std::thread::Builder::new()
-            .name("event-store".to_owned())
-            .spawn(move || write_loop(backend, queued))
-            .expect("spawn the event store thread");
+        tokio::spawn(write_loop(backend, queued));
         Store { jobs }
     }
 
@@ -148,41 +145,63 @@ impl Store {
     }
 }
 
-/// Group commit: whatever appends queued while the last transaction ran go into the next one.
-/// Every other job waits for the appends queued before it, so a read sees every write that
-/// was asked for before it.
-fn write_loop(mut backend: impl Backend, mut queued: mpsc::Receiver<Job>) {
-    while let Some(first) = queued.blocking_recv() {
-        let mut batch = Vec::new();
-        let mut next = Some(first);
-        while let Some(job) = next {
-            if !matches!(job, Job::Append(_)) {
-                commit(&mut backend, std::mem::take(&mut batch));
-            }
-            match job {
-                Job::Append(append) => batch.push(append),
-                Job::Read { room, done } => {
-                    let _ = done.send(backend.records(&room));
-                }
-                Job::Older { before, done } => {
-                    let _ = done.send(backend.rooms_older_than(before));
-                }
-                Job::Erase { room, done } => {
-                    let _ = done.send(backend.delete_room(&room));
-                }
-                Job::Size { done } => {
-                    let _ = done.send(backend.size_bytes());
-                }
-                Job::Close { done } => {
-                    drop(backend);
-                    let _ = done.send(());
-                    return;
-                }
-            }
-            next = queued.try_recv().ok();
+/// The writer: whatever jobs queued while the last ones ran are done together, on a blocking
+/// thread (group commit: the appends among them go into one transaction). Running the backend
+/// with `spawn_blocking` rather than on a thread of its own also tells a test's paused clock
+/// that the store is busy, so paused time never jumps ahead while an append is on its way.
+async fn write_loop<B: Backend>(mut backend: B, mut queued: mpsc::Receiver<Job>) {
+    while let Some(first) = queued.recv().await {
+        let mut jobs = vec![first];
+        while let Ok(job) = queued.try_recv() {
+            jobs.push(job);
         }
-        commit(&mut backend, batch);
+        let work = tokio::task::spawn_blocking(move || match run_jobs(&mut backend, jobs) {
+            None => Some(backend),
+            Some(closed) => {
+                drop(backend);
+                let _ = closed.send(());
+                None
+            }
+        });
+        match work.await {
+            Ok(Some(returned)) => backend = returned,
+            Ok(None) => return,
+            Err(error) => {
+                tracing::error!(%error, "the event store's writer failed; nothing more is stored");
+                return;
+            }
+        }
     }
+}
+
+/// Does `jobs` in order; every job but an append waits for the appends queued before it, so a
+/// read sees every write that was asked for before it. Returns whom to tell once the backend is
+/// closed, when a job asked to close it.
+fn run_jobs(backend: &mut impl Backend, jobs: Vec<Job>) -> Option<oneshot::Sender<()>> {
+    let mut batch = Vec::new();
+    for job in jobs {
+        if !matches!(job, Job::Append(_)) {
+            commit(backend, std::mem::take(&mut batch));
+        }
+        match job {
+            Job::Append(append) => batch.push(append),
+            Job::Read { room, done } => {
+                let _ = done.send(backend.records(&room));
+            }
+            Job::Older { before, done } => {
+                let _ = done.send(backend.rooms_older_than(before));
+            }
+            Job::Erase { room, done } => {
+                let _ = done.send(backend.delete_room(&room));
+            }
+            Job::Size { done } => {
+                let _ = done.send(backend.size_bytes());
+            }
+            Job::Close { done } => return Some(done),
+        }
+    }
+    commit(backend, batch);
+    None
 }
 
 /// Appends a batch in one transaction; if that fails, each room's append on its own, so one

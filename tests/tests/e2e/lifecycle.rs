@@ -122,3 +122,33 @@ async fn server_resume(server: &ServerProcess, code: &str, token: &str) -> tests
     client.hello(cards::protocol::Join::Seat { token: token.to_owned() }).await.expect("the seat is taken back");
     client
 }
+
+/// The room's timers on the server's clock, end to end on paused time: a hard timer reveals at
+/// zero, and a seat whose phone never comes back is given up when its hold runs out.
+#[tokio::test(start_paused = true)]
+async fn a_hard_timer_reveals_and_a_seat_hold_runs_out_on_the_servers_clock() {
+    let server = TestServer::start().await;
+    let settings =
+        cards::Settings { timer: cards::event::TimerMode::Hard { seconds: 90 }, ..cards::Settings::default() };
+    let (code, token) = server.create_room_with(settings).await;
+    let mut trainer = server.trainer(&code, &token).await;
+    let mut anna = server.player(&code, "Anna").await;
+    let bram = server.player(&code, "Bram").await;
+    trainer.request(ClientMsg::Start).await.expect("start");
+    // Bram's phone goes dark before the statement is played, and stays dark; Anna thinks on.
+    bram.drop_connection().await;
+    trainer.until(|view| view.seat(SeatId(1)).is_some_and(|seat| seat.presence != cards::Presence::Here)).await;
+    let card = anna.until(|view| !view.hand.is_empty()).await.hand[0].id.clone();
+    anna.request(ClientMsg::Play { card }).await.expect("play");
+
+    let view = trainer.until(|view| matches!(&view.phase, PhaseView::Turn(turn) if turn.reveal.is_some())).await;
+    let PhaseView::Turn(turn) = &view.phase else { panic!("a turn") };
+    assert_eq!(turn.reveal.as_ref().map(|reveal| reveal.cause), Some(cards::event::RevealCause::Timer));
+    let view = trainer
+        .until(|view| view.seat(SeatId(1)).is_some_and(|seat| matches!(seat.presence, cards::Presence::Left { .. })))
+        .await;
+    assert!(matches!(
+        view.seat(SeatId(1)).map(|seat| seat.presence),
+        Some(cards::Presence::Left { reason: cards::event::LeaveReason::Expired })
+    ));
+}

@@ -38,9 +38,10 @@ async fn a_participant_who_reloads_while_the_others_have_answered_keeps_their_vo
     assert!(reveal.answers.iter().any(|given| given.answer.position == Position::Scale(3)), "Chris's vote counts");
 }
 
-#[tokio::test]
+/// On paused time: the fifteen seconds of grace pass in an instant.
+#[tokio::test(start_paused = true)]
 async fn the_round_is_revealed_without_a_phone_that_does_not_come_back_once_its_grace_runs_out() {
-    let server = TestServer::start_with(|config| config.reveal_grace = std::time::Duration::from_millis(300)).await;
+    let server = TestServer::start().await;
     let (_code, _token, mut trainer, mut players) = server.statement_on_the_table(&["Anna", "Bram", "Chris"]).await;
     let chris = players.pop().expect("Chris");
     players[0].request(answer(1)).await.expect("Anna answers");
