@@ -1,13 +1,14 @@
 //! Statement decks from a spreadsheet: CSV with a header row naming the columns `text`
-//! (required), `terms`, `theme`, and optionally `id`, `text_en`, `prompt`, `prompt_en` (Dutch
-//! names work too: `tekst`, `begrippen`, `thema`). Fields are separated by `;` (Excel with Dutch
-//! settings) or `,`; several terms in one field are separated by commas.
+//! (required), `terms`, `theme`, and optionally `id`, `text_en`, `define`, `for`, `prompt`,
+//! `prompt_en` (Dutch names work too: `tekst`, `begrippen`, `thema`, `tekst_en`, `definieer`,
+//! `voor`, `vraag`, `vraag_en`). Fields are separated by `;` (Excel with Dutch settings) or `,`;
+//! several terms or role groups in one field are separated by commas.
 
 use std::collections::HashMap;
 
 use super::{
     CardId, Deck, DeckError, DeckErrors, MAX_PROMPT_CHARS, MAX_STATEMENT_CHARS, Problem, StatementCard, StatementDeck,
-    id_problem, term_is_valid, text_problem,
+    defined_term, group_is_valid, id_problem, term_is_valid, text_problem,
 };
 use crate::text::Text;
 
@@ -20,6 +21,8 @@ enum Column {
     Theme,
     Prompt,
     PromptEn,
+    Define,
+    For,
 }
 
 impl Column {
@@ -30,8 +33,10 @@ impl Column {
             "text_en" | "tekst_en" => Column::TextEn,
             "terms" | "begrippen" => Column::Terms,
             "theme" | "thema" => Column::Theme,
-            "prompt" => Column::Prompt,
-            "prompt_en" => Column::PromptEn,
+            "prompt" | "vraag" => Column::Prompt,
+            "prompt_en" | "vraag_en" => Column::PromptEn,
+            "define" | "definieer" => Column::Define,
+            "for" | "voor" => Column::For,
             _ => return None,
         })
     }
@@ -70,6 +75,8 @@ pub fn parse_csv(file: &str, source: &str) -> Result<StatementDeck, DeckErrors> 
         columns.iter().position(|column| *column == wanted).map_or(dutch.to_owned(), |i| header[i].trim().to_owned())
     };
     let (text_name, terms_name) = (written(Column::Text, "tekst"), written(Column::Terms, "begrippen"));
+    let (define_name, for_name) = (written(Column::Define, "definieer"), written(Column::For, "voor"));
+    let prompt_name = written(Column::Prompt, "vraag");
     if !columns.contains(&Column::Text) {
         report(*header_line, &text_name, Problem::Missing);
     }
@@ -102,8 +109,8 @@ pub fn parse_csv(file: &str, source: &str) -> Result<StatementDeck, DeckErrors> 
         };
         let nl = text(Column::Text, &text_name, MAX_STATEMENT_CHARS, true);
         let en = text(Column::TextEn, "text_en", MAX_STATEMENT_CHARS, false);
-        let prompt_nl = text(Column::Prompt, "prompt", MAX_PROMPT_CHARS, false);
-        let prompt_en = text(Column::PromptEn, "prompt_en", MAX_PROMPT_CHARS, false);
+        let prompt_nl = text(Column::Prompt, &prompt_name, MAX_PROMPT_CHARS, false);
+        let prompt_en = text(Column::PromptEn, &written(Column::PromptEn, "vraag_en"), MAX_PROMPT_CHARS, false);
         let mut terms = Vec::new();
         for term in get(Column::Terms).unwrap_or_default().split(',').map(str::trim).filter(|term| !term.is_empty()) {
             if term_is_valid(term) {
@@ -114,7 +121,28 @@ pub fn parse_csv(file: &str, source: &str) -> Result<StatementDeck, DeckErrors> 
         }
         let theme = get(Column::Theme).filter(|theme| !theme.is_empty()).map(str::to_owned);
         let prompt = (!prompt_nl.is_empty()).then_some(Text { nl: prompt_nl, en: prompt_en });
-        cards.push(StatementCard { id: CardId::new(id), text: Text { nl, en }, terms, theme, prompt });
+        let define = match get(Column::Define).filter(|term| !term.is_empty()) {
+            Some(term) if !term_is_valid(term) => {
+                report(line, &define_name, Problem::BadTerm(term.to_owned()));
+                None
+            }
+            define => defined_term(define, &terms, prompt.is_some()).unwrap_or_else(|problem| {
+                let field = if problem == Problem::PromptMissing { &prompt_name } else { &define_name };
+                report(line, field, problem);
+                None
+            }),
+        };
+        let mut for_groups = Vec::new();
+        for group in get(Column::For).unwrap_or_default().split(',').map(str::trim).filter(|group| !group.is_empty()) {
+            if group_is_valid(group) {
+                for_groups.push(group.to_owned());
+            } else {
+                report(line, &for_name, Problem::BadGroup(group.to_owned()));
+            }
+        }
+        let card =
+            StatementCard { id: CardId::new(id), text: Text { nl, en }, terms, theme, prompt, define, for_groups };
+        cards.push(card);
     }
     if cards.is_empty() {
         report(*header_line, "", Problem::NoCards);
@@ -124,13 +152,13 @@ pub fn parse_csv(file: &str, source: &str) -> Result<StatementDeck, DeckErrors> 
     }
     let stem = file.rsplit(['/', '\\']).next().unwrap_or(file);
     let stem = stem.strip_suffix(".csv").or_else(|| stem.strip_suffix(".CSV")).unwrap_or(stem);
-    Ok(Deck { id: slug(stem), title: Text::new(stem, ""), cards })
+    Ok(Deck { id: slug(stem), title: Text::new(stem, ""), source: None, cards })
 }
 
 /// Writes a statement deck as CSV (`;`, with a byte order mark) that `parse_csv` reads back to
 /// the same cards.
 pub fn to_csv(deck: &StatementDeck) -> String {
-    let mut out = String::from("\u{feff}id;text;text_en;terms;theme;prompt;prompt_en\r\n");
+    let mut out = String::from("\u{feff}id;text;text_en;terms;define;for;theme;prompt;prompt_en\r\n");
     for card in &deck.cards {
         let prompt = card.prompt.clone().unwrap_or_else(|| Text::new("", ""));
         let fields = [
@@ -138,6 +166,8 @@ pub fn to_csv(deck: &StatementDeck) -> String {
             &card.text.nl,
             &card.text.en,
             &card.terms.join(", "),
+            card.define.as_deref().unwrap_or_default(),
+            &card.for_groups.join(", "),
             card.theme.as_deref().unwrap_or_default(),
             &prompt.nl,
             &prompt.en,
@@ -231,7 +261,7 @@ mod tests {
         let source = "text,terms,kleur\n,regie\n\"Te lang: ".to_owned() + &"x".repeat(280) + "\",Regie!\n";
         let errors = parse_csv("fout.csv", &source).expect_err("invalid");
         expect_test::expect![[r#"
-            fout.csv:1: kleur: onbekende kolom 'kleur': gebruik tekst, begrippen, thema (of id, tekst_en, prompt, prompt_en)
+            fout.csv:1: kleur: onbekende kolom 'kleur': gebruik tekst, begrippen, thema (of id, tekst_en, definieer, voor, vraag, vraag_en)
             fout.csv:2: text: dit veld is leeg
             fout.csv:3: text: te lang: 289 tekens, hoogstens 280
             fout.csv:3: terms: begrip 'Regie!' mag alleen kleine letters, spaties en '-' bevatten, hoogstens 30 tekens"#]]
@@ -253,5 +283,22 @@ mod tests {
             let through_toml = parse_deck("deck.toml", &to_toml(&AnyDeck::Roles(deck.clone()))).expect("reads back");
             assert_eq!(through_toml, AnyDeck::Roles(deck.clone()), "{} through TOML", deck.id);
         }
+    }
+
+    #[test]
+    fn a_spreadsheet_names_the_term_to_define_and_who_can_answer_in_dutch_or_english() {
+        let source = "tekst;begrippen;definieer;voor;vraag;vraag_en\nIk verwijs pas na overleg.;regie, doorverwijzen;doorverwijzen;professional;Doorverwijzen betekent voor mij …;To me, referring means …\nRegie ligt bij het gezin.;regie;;;Regie betekent voor mij …;\n";
+        let deck = parse_csv("stellingen.csv", source).expect("valid");
+        assert_eq!(deck.cards[0].define.as_deref(), Some("doorverwijzen"));
+        assert_eq!(deck.cards[0].for_groups, ["professional"]);
+        assert_eq!(deck.cards[0].prompt.as_ref().map(|prompt| prompt.en.as_str()), Some("To me, referring means …"));
+        assert_eq!(deck.cards[1].define.as_deref(), Some("regie"), "the only term");
+        assert_eq!(parse_csv("s.csv", &to_csv(&deck)).expect("reads back").cards, deck.cards);
+        let english = "text,terms,define,for,prompt\nOne,\"regie, plan\",,,Regie is …\nTwo,plan,regie,Iedereen,\n";
+        expect_test::expect![[r#"
+            en.csv:2: define: deze kaart vraagt om een definitie: zeg met define welk van haar begrippen
+            en.csv:3: define: begrip 'regie' staat niet bij de begrippen (terms) van deze kaart
+            en.csv:3: for: rolgroep 'Iedereen' mag alleen kleine letters, cijfers en '-' bevatten"#]]
+        .assert_eq(&parse_csv("en.csv", english).expect_err("invalid").to_string());
     }
 }

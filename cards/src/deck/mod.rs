@@ -25,6 +25,7 @@ pub const MAX_STATEMENT_CHARS: usize = 280;
 const MAX_ROLE_NAME_CHARS: usize = 60;
 const MAX_PERSPECTIVE_CHARS: usize = 400;
 const MAX_TITLE_CHARS: usize = 80;
+const MAX_SOURCE_CHARS: usize = 300;
 const MAX_PROMPT_CHARS: usize = 80;
 const MAX_ID_CHARS: usize = 40;
 const MAX_TERM_CHARS: usize = 30;
@@ -52,8 +53,12 @@ impl fmt::Display for CardId {
     }
 }
 
-/// A statement to take a position on. `terms` names the container terms it is about, so a
-/// player can say what the term means to them and the review can group by term.
+/// A statement to take a position on. `terms` names the container terms it is about, so the
+/// lobby can pick and the review can group by term; `define` is the one term, if any, whose
+/// meaning the card asks each player for.
+///
+/// Every field after `text` is optional in stored logs too (`serde(default)`), so a deck kept
+/// whole in an older room's `created` event reads back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StatementCard {
     pub id: CardId,
@@ -62,10 +67,26 @@ pub struct StatementCard {
     pub terms: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub theme: Option<String>,
-    /// How the definition field asks for the player's meaning of the term, when the default
-    /// ("Regie betekent voor mij …") does not fit.
+    /// How the definition field asks for the player's meaning of `define` ("Regie betekent voor
+    /// mij …"). A parsed deck has a prompt exactly when it has `define`: a definition is always
+    /// asked for in words written for that term, never in a generated sentence.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prompt: Option<Text>,
+    /// The one term the card asks a definition of; always one of `terms`. Definitions are
+    /// counted under this term only, so an "eigen regie" card does not blur the "regie" lens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub define: Option<String>,
+    /// The role groups that can answer this card from their role (`for = ["professional"]`
+    /// for a statement in a professional's first person). Empty: every role can.
+    #[serde(default, rename = "for", skip_serializing_if = "Vec::is_empty")]
+    pub for_groups: Vec<String>,
+}
+
+impl StatementCard {
+    /// Whether a player whose role is in `group` can answer this card from that role.
+    pub fn is_for(&self, group: &str) -> bool {
+        self.for_groups.is_empty() || self.for_groups.iter().any(|known| known == group)
+    }
 }
 
 /// A perspective a player answers from: who sits at the family's kitchen table.
@@ -82,6 +103,10 @@ pub struct RoleCard {
 pub struct Deck<C> {
     pub id: String,
     pub title: Text,
+    /// Where the deck's themes come from ("De vijf meest gestelde vragen van wijkteams aan
+    /// Movisie"), for the lobby and the report. Absent in older logs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Text>,
     pub cards: Vec<C>,
 }
 
@@ -138,9 +163,16 @@ impl StatementDeck {
                         })
                     })
                     .collect();
+                let sources: Vec<&Text> = decks.iter().filter_map(|deck| deck.source.as_ref()).collect();
+                let source = (!sources.is_empty()).then(|| {
+                    let join =
+                        |part: fn(&Text) -> &str| sources.iter().map(|text| part(text)).collect::<Vec<_>>().join(" · ");
+                    Text { nl: join(|text| &text.nl), en: join(|text| text.get(crate::text::Lang::En)) }
+                });
                 Some(Deck {
                     id: decks.iter().map(|deck| deck.id.as_str()).collect::<Vec<_>>().join("+"),
                     title: Text { nl: join(|text| &text.nl), en: join(|text| &text.en) },
+                    source,
                     cards,
                 })
             }
@@ -189,6 +221,14 @@ pub enum Problem {
     NotForKind(&'static str),
     NoCards,
     UnknownColumn(String),
+    /// `define` names a term the card's `terms` do not list.
+    DefineNotInTerms(String),
+    /// A prompt, but no `define` and not exactly one term to take it from.
+    DefineMissing,
+    /// `define` without a prompt: a definition is asked for in words written for the term.
+    PromptMissing,
+    /// An entry of `for` that cannot be a role group.
+    BadGroup(String),
 }
 
 impl Problem {
@@ -205,6 +245,10 @@ impl Problem {
             Problem::NotForKind(_) => "field_not_for_kind",
             Problem::NoCards => "no_cards",
             Problem::UnknownColumn(_) => "unknown_column",
+            Problem::DefineNotInTerms(_) => "define_not_in_terms",
+            Problem::DefineMissing => "define_missing",
+            Problem::PromptMissing => "prompt_missing",
+            Problem::BadGroup(_) => "bad_group",
         }
     }
 
@@ -250,9 +294,27 @@ impl Problem {
             Problem::NoCards => Text::new("het deck heeft geen kaarten ([[card]])", "the deck has no cards ([[card]])"),
             Problem::UnknownColumn(name) => Text::new(
                 format!(
-                    "onbekende kolom '{name}': gebruik tekst, begrippen, thema (of id, tekst_en, prompt, prompt_en)"
+                    "onbekende kolom '{name}': gebruik tekst, begrippen, thema (of id, tekst_en, definieer, voor, vraag, vraag_en)"
                 ),
-                format!("unknown column '{name}': use text, terms, theme (or id, text_en, prompt, prompt_en)"),
+                format!(
+                    "unknown column '{name}': use text, terms, theme (or id, text_en, define, for, prompt, prompt_en)"
+                ),
+            ),
+            Problem::DefineNotInTerms(term) => Text::new(
+                format!("begrip '{term}' staat niet bij de begrippen (terms) van deze kaart"),
+                format!("term '{term}' is not among this card's terms"),
+            ),
+            Problem::DefineMissing => Text::new(
+                "deze kaart vraagt om een definitie: zeg met define welk van haar begrippen",
+                "this card asks for a definition: say with define which of its terms",
+            ),
+            Problem::PromptMissing => Text::new(
+                "een kaart met define vraagt om een definitie en heeft daarvoor een eigen vraag nodig (prompt)",
+                "a card with define asks for a definition and needs its own question for it (prompt)",
+            ),
+            Problem::BadGroup(group) => Text::new(
+                format!("rolgroep '{group}' mag alleen kleine letters, cijfers en '-' bevatten"),
+                format!("role group '{group}' may only hold lowercase letters, digits and '-'"),
             ),
         }
     }
@@ -315,6 +377,28 @@ fn text_problem(text: &str, max: usize, required: bool) -> Option<Problem> {
     }
 }
 
+fn group_is_valid(group: &str) -> bool {
+    !group.is_empty()
+        && group.chars().count() <= MAX_ID_CHARS
+        && group.chars().all(|c| c.is_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// The term a card asks a definition of, and what is wrong if it cannot be told. `define` must
+/// be one of `terms`; left out, it is the card's only term. A prompt needs a term to be about
+/// and a term to define needs a prompt.
+fn defined_term(define: Option<&str>, terms: &[String], has_prompt: bool) -> Result<Option<String>, Problem> {
+    match (define, has_prompt) {
+        (Some(term), _) if !terms.iter().any(|known| known == term) => Err(Problem::DefineNotInTerms(term.to_owned())),
+        (Some(_), false) => Err(Problem::PromptMissing),
+        (Some(term), true) => Ok(Some(term.to_owned())),
+        (None, false) => Ok(None),
+        (None, true) => match terms {
+            [only] => Ok(Some(only.clone())),
+            _ => Err(Problem::DefineMissing),
+        },
+    }
+}
+
 fn term_is_valid(term: &str) -> bool {
     !term.is_empty()
         && term.chars().count() <= MAX_TERM_CHARS
@@ -325,4 +409,40 @@ fn term_is_valid(term: &str) -> bool {
 fn line_at(source: &str, offset: usize) -> usize {
     let end = offset.min(source.len());
     source.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A deck stored whole in the `created` event of a room from before `define`, `for` and
+    /// `source` existed still reads back, so old logs replay.
+    #[test]
+    fn a_deck_from_an_older_log_reads_back() {
+        let stored = r#"{"id": "containerbegrippen", "title": {"nl": "Containerbegrippen", "en": "Container terms"},
+            "cards": [{"id": "regie-gezin-vastloopt", "text": {"nl": "Ook als een gezin vastloopt, blijft de regie bij het gezin."},
+                       "terms": ["regie"], "prompt": {"nl": "Regie betekent voor mij …"}}]}"#;
+        let deck: StatementDeck = serde_json::from_str(stored).expect("an old deck reads");
+        assert_eq!(deck.source, None);
+        assert_eq!((deck.cards[0].define.as_deref(), deck.cards[0].for_groups.len()), (None, 0));
+        let written = serde_json::to_string(&deck).expect("serialises");
+        assert!(
+            !written.contains("define") && !written.contains("\"for\"") && !written.contains("source"),
+            "{written}"
+        );
+    }
+
+    #[test]
+    fn decks_played_together_name_every_source() {
+        let deck = |id: &str, source: Option<Text>| StatementDeck {
+            id: id.to_owned(),
+            title: Text::new(id, id),
+            source,
+            cards: Vec::new(),
+        };
+        let (a, b) = (deck("a", Some(Text::new("Bron A", "Source A"))), deck("b", Some(Text::new("Bron B", ""))));
+        let combined = StatementDeck::combine(&[&a, &b, &deck("c", None)]).expect("three decks");
+        assert_eq!(combined.source, Some(Text::new("Bron A · Bron B", "Source A · Bron B")));
+        assert_eq!(StatementDeck::combine(&[&deck("c", None), &deck("d", None)]).expect("two").source, None);
+    }
 }

@@ -9,8 +9,8 @@ use toml::Spanned;
 
 use super::{
     AnyDeck, CardId, Deck, DeckError, DeckErrors, MAX_PERSPECTIVE_CHARS, MAX_PROMPT_CHARS, MAX_ROLE_NAME_CHARS,
-    MAX_STATEMENT_CHARS, MAX_TITLE_CHARS, Problem, RoleCard, StatementCard, id_problem, line_at, term_is_valid,
-    text_problem,
+    MAX_SOURCE_CHARS, MAX_STATEMENT_CHARS, MAX_TITLE_CHARS, Problem, RoleCard, StatementCard, defined_term,
+    group_is_valid, id_problem, line_at, term_is_valid, text_problem,
 };
 use crate::text::Text;
 
@@ -20,6 +20,7 @@ struct RawDeck {
     id: Option<Spanned<String>>,
     kind: Option<Spanned<String>>,
     title: Option<Spanned<RawText>>,
+    source: Option<Spanned<RawText>>,
     #[serde(default)]
     card: Vec<Spanned<RawCard>>,
 }
@@ -32,6 +33,9 @@ struct RawCard {
     terms: Option<Spanned<Vec<Spanned<String>>>>,
     theme: Option<Spanned<String>>,
     prompt: Option<Spanned<RawText>>,
+    define: Option<Spanned<String>>,
+    #[serde(rename = "for")]
+    for_groups: Option<Spanned<Vec<Spanned<String>>>>,
     name: Option<Spanned<RawText>>,
     group: Option<Spanned<String>>,
     perspective: Option<Spanned<RawText>>,
@@ -79,6 +83,10 @@ impl Checker<'_> {
         let whole = 0..0;
         let id = self.id(raw.id, whole.clone(), "id");
         let title = self.text(raw.title, whole.clone(), "title", MAX_TITLE_CHARS, true);
+        let source = match raw.source {
+            None => Some(None),
+            Some(source) => self.text(Some(source), whole.clone(), "source", MAX_SOURCE_CHARS, true).map(Some),
+        };
         let kind = match raw.kind {
             None => {
                 self.report(whole.clone(), "kind", Problem::Missing);
@@ -107,15 +115,15 @@ impl Checker<'_> {
                 }
             }
         }
-        let (id, title) = (id?.as_str().to_owned(), title?);
+        let (id, title, source) = (id?.as_str().to_owned(), title?, source?);
         match kind? {
             false => {
                 let cards: Vec<_> = raw.card.into_iter().filter_map(|card| self.statement(card)).collect();
-                Some(AnyDeck::Statements(Deck { id, title, cards }))
+                Some(AnyDeck::Statements(Deck { id, title, source, cards }))
             }
             true => {
                 let cards: Vec<_> = raw.card.into_iter().filter_map(|card| self.role(card)).collect();
-                Some(AnyDeck::Roles(Deck { id, title, cards }))
+                Some(AnyDeck::Roles(Deck { id, title, source, cards }))
             }
         }
     }
@@ -135,6 +143,7 @@ impl Checker<'_> {
         }
         let id = self.id(card.id, span.clone(), "card.id");
         let text = self.text(card.text, span.clone(), "card.text", MAX_STATEMENT_CHARS, true);
+        let has_prompt = card.prompt.is_some();
         let prompt = match card.prompt {
             None => Some(None),
             Some(prompt) => self.text(Some(prompt), span.clone(), "card.prompt", MAX_PROMPT_CHARS, true).map(Some),
@@ -148,8 +157,35 @@ impl Checker<'_> {
                 self.report(term.span(), "card.terms", problem);
             }
         }
+        let define = match &card.define {
+            Some(term) if !term_is_valid(term.get_ref()) => {
+                self.report(term.span(), "card.define", Problem::BadTerm(term.get_ref().clone()));
+                None
+            }
+            define => match defined_term(define.as_ref().map(|term| term.get_ref().as_str()), &terms, has_prompt) {
+                Ok(define) => Some(define),
+                Err(problem) => {
+                    let (at, field) = match (&problem, define) {
+                        (Problem::PromptMissing, Some(term)) => (term.span(), "card.prompt.nl"),
+                        (_, Some(term)) => (term.span(), "card.define"),
+                        (_, None) => (span.clone(), "card.define"),
+                    };
+                    self.report(at, field, problem);
+                    None
+                }
+            },
+        };
+        let mut for_groups = Vec::new();
+        for group in card.for_groups.map(Spanned::into_inner).unwrap_or_default() {
+            if group_is_valid(group.get_ref()) {
+                for_groups.push(group.into_inner());
+            } else {
+                let problem = Problem::BadGroup(group.get_ref().clone());
+                self.report(group.span(), "card.for", problem);
+            }
+        }
         let theme = card.theme.map(Spanned::into_inner).filter(|theme| !theme.trim().is_empty());
-        Some(StatementCard { id: id?, text: text?, terms, theme, prompt: prompt? })
+        Some(StatementCard { id: id?, text: text?, terms, theme, prompt: prompt?, define: define?, for_groups })
     }
 
     fn role(&mut self, card: Spanned<RawCard>) -> Option<RoleCard> {
@@ -160,6 +196,8 @@ impl Checker<'_> {
             ("card.terms", card.terms.is_some()),
             ("card.theme", card.theme.is_some()),
             ("card.prompt", card.prompt.is_some()),
+            ("card.define", card.define.is_some()),
+            ("card.for", card.for_groups.is_some()),
         ];
         for (field, present) in misplaced {
             if present {
@@ -237,12 +275,15 @@ impl Checker<'_> {
 /// Writes a deck as TOML that `parse_deck` reads back to the same deck.
 pub fn to_toml(deck: &AnyDeck) -> String {
     let mut out = String::new();
-    let (id, title, kind) = match deck {
-        AnyDeck::Statements(deck) => (&deck.id, &deck.title, "statements"),
-        AnyDeck::Roles(deck) => (&deck.id, &deck.title, "roles"),
+    let (id, title, source, kind) = match deck {
+        AnyDeck::Statements(deck) => (&deck.id, &deck.title, &deck.source, "statements"),
+        AnyDeck::Roles(deck) => (&deck.id, &deck.title, &deck.source, "roles"),
     };
     out.push_str(&format!("id = {}\nkind = \"{kind}\"\n", quoted(id)));
     push_text(&mut out, "title", title);
+    if let Some(source) = source {
+        push_text(&mut out, "source", source);
+    }
     match deck {
         AnyDeck::Statements(deck) => {
             for card in &deck.cards {
@@ -251,6 +292,13 @@ pub fn to_toml(deck: &AnyDeck) -> String {
                 if !card.terms.is_empty() {
                     let terms: Vec<String> = card.terms.iter().map(|term| quoted(term)).collect();
                     out.push_str(&format!("terms = [{}]\n", terms.join(", ")));
+                }
+                if let Some(define) = &card.define {
+                    out.push_str(&format!("define = {}\n", quoted(define)));
+                }
+                if !card.for_groups.is_empty() {
+                    let groups: Vec<String> = card.for_groups.iter().map(|group| quoted(group)).collect();
+                    out.push_str(&format!("for = [{}]\n", groups.join(", ")));
                 }
                 if let Some(theme) = &card.theme {
                     out.push_str(&format!("theme = {}\n", quoted(theme)));
@@ -367,5 +415,100 @@ id = "Hoofdletter"
         let source = "id = \"demo\"\nkind = \"statements\"\ntitle.nl = \"Demo\"\n[[card]]\nid = \"a\"\ntext.nl = \"x\"\ngroup = \"gezin\"\n";
         expect_test::expect![[r#"test.toml:4: card.group: dit veld hoort niet in een deck van soort "statements""#]]
             .assert_eq(&errors(source));
+    }
+
+    #[test]
+    fn a_card_names_the_term_it_asks_about_and_who_can_answer_it() {
+        let source = r#"
+id = "demo"
+kind = "statements"
+title.nl = "Demo"
+source.nl = "Uit de praktijk van het wijkteam."
+source.en = "From the neighbourhood team's practice."
+
+[[card]]
+id = "eigen-regie"
+text.nl = "Eigen regie is iets anders dan regie."
+terms = ["regie", "eigen regie"]
+define = "eigen regie"
+prompt.nl = "Eigen regie betekent voor mij …"
+for = ["professional"]
+
+[[card]]
+id = "een-begrip"
+text.nl = "Regie ligt bij het gezin."
+terms = ["regie"]
+prompt.nl = "Regie betekent voor mij …"
+
+[[card]]
+id = "alleen-groeperen"
+text.nl = "Een plan is van het gezin."
+terms = ["plan"]
+"#;
+        let AnyDeck::Statements(deck) = parse_deck("demo.toml", source).expect("valid deck") else {
+            panic!("expected a statement deck");
+        };
+        assert_eq!(
+            deck.source,
+            Some(Text::new("Uit de praktijk van het wijkteam.", "From the neighbourhood team's practice."))
+        );
+        let [asks, only_term, groups] = &deck.cards[..] else { panic!("three cards") };
+        assert_eq!(
+            (asks.define.as_deref(), asks.for_groups.as_slice()),
+            (Some("eigen regie"), &["professional".to_owned()][..])
+        );
+        assert!(asks.is_for("professional") && !asks.is_for("gezin"));
+        assert_eq!(only_term.define.as_deref(), Some("regie"), "a prompt on a card with one term asks about that term");
+        assert!(only_term.is_for("gezin"), "no `for`: every role answers it");
+        assert_eq!((groups.define.as_deref(), groups.prompt.as_ref()), (None, None), "terms alone only group");
+        let again = parse_deck("demo.toml", &to_toml(&AnyDeck::Statements(deck.clone()))).expect("reads back");
+        assert_eq!(again, AnyDeck::Statements(deck));
+    }
+
+    #[test]
+    fn a_definition_is_asked_about_one_of_the_cards_terms_in_its_own_words() {
+        let source = r#"id = "demo"
+kind = "statements"
+title.nl = "Demo"
+
+[[card]]
+id = "niet-bij-terms"
+text.nl = "Een"
+terms = ["regie"]
+define = "eigen regie"
+prompt.nl = "Eigen regie betekent voor mij …"
+
+[[card]]
+id = "zonder-prompt"
+text.nl = "Twee"
+terms = ["regie"]
+define = "regie"
+
+[[card]]
+id = "welk-begrip"
+text.nl = "Drie"
+terms = ["regie", "plan"]
+prompt.nl = "Dit betekent voor mij …"
+
+[[card]]
+id = "voor-wie"
+text.nl = "Vier"
+for = ["Professionals!"]
+"#;
+        expect_test::expect![[r#"
+            test.toml:9: card.define: begrip 'eigen regie' staat niet bij de begrippen (terms) van deze kaart
+            test.toml:16: card.prompt.nl: een kaart met define vraagt om een definitie en heeft daarvoor een eigen vraag nodig (prompt)
+            test.toml:18: card.define: deze kaart vraagt om een definitie: zeg met define welk van haar begrippen
+            test.toml:27: card.for: rolgroep 'Professionals!' mag alleen kleine letters, cijfers en '-' bevatten"#]]
+        .assert_eq(&errors(source));
+    }
+
+    #[test]
+    fn a_role_card_asks_for_no_definition_and_is_for_everyone() {
+        let source = "id = \"demo\"\nkind = \"roles\"\ntitle.nl = \"Demo\"\n[[card]]\nid = \"a\"\ngroup = \"gezin\"\nname.nl = \"Ouder\"\nperspective.nl = \"Wil gehoord worden.\"\ndefine = \"regie\"\nfor = [\"gezin\"]\n";
+        expect_test::expect![[r#"
+            test.toml:4: card.define: dit veld hoort niet in een deck van soort "roles"
+            test.toml:4: card.for: dit veld hoort niet in een deck van soort "roles""#]]
+        .assert_eq(&errors(source));
     }
 }
