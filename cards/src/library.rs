@@ -1,7 +1,13 @@
 //! The decks a server offers: the built-in ones compiled into the binary, plus any the
-//! operator adds.
+//! operator adds; and the glossary that names their terms and themes in both languages.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use serde::Deserialize;
 
 use crate::deck::{AnyDeck, DeckErrors, RoleDeck, StatementDeck, parse_deck};
+use crate::text::Text;
 
 /// The built-in deck files, compiled in so a fresh binary needs no files beside it.
 const BUILT_IN: &[(&str, &str)] = &[
@@ -11,6 +17,42 @@ const BUILT_IN: &[(&str, &str)] = &[
     ("wijkteam.toml", include_str!("../decks/wijkteam.toml")),
     ("keukentafel.toml", include_str!("../decks/keukentafel.toml")),
 ];
+
+/// The glossary kept with the built-in decks: the English name of each term, and each theme's
+/// name in both languages.
+const GLOSSARY: &str = include_str!("../decks/glossary.toml");
+
+/// The words a deck's tags are written in (`regie`, `botsende-waarden`), as people read them.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Glossary {
+    /// A term as decks write it, to its English name.
+    #[serde(default)]
+    pub terms: BTreeMap<String, String>,
+    /// A theme as decks write it, to its name in both languages.
+    #[serde(default)]
+    pub themes: BTreeMap<String, Text>,
+}
+
+/// The built-in glossary, read once. It is compiled in and a test reads it, so it cannot fail
+/// to parse in a build that passed its tests; if it did, every tag would show as written.
+pub fn glossary() -> &'static Glossary {
+    static PARSED: OnceLock<Glossary> = OnceLock::new();
+    PARSED.get_or_init(|| toml::from_str(GLOSSARY).unwrap_or_default())
+}
+
+/// A term as people read it: Dutch as the deck writes it, English from the glossary. A term
+/// the glossary does not know (an uploaded deck's) has no English, so English shows it as
+/// written, like every untranslated text.
+pub fn term_label(term: &str) -> Text {
+    Text::new(term, glossary().terms.get(term).cloned().unwrap_or_default())
+}
+
+/// A theme as a heading shows it: `botsende-waarden` is "Botsende waarden" / "Clashing
+/// values". A theme the glossary does not know is shown as written, its dashes as spaces.
+pub fn theme_label(theme: &str) -> Text {
+    glossary().themes.get(theme).cloned().unwrap_or_else(|| Text::new(theme.replace('-', " "), ""))
+}
 
 /// The statement decks and role decks a room can be created from.
 #[derive(Debug, Clone, Default)]
@@ -61,6 +103,9 @@ impl Library {
 }
 
 #[cfg(test)]
+mod content_tests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
@@ -90,8 +135,8 @@ mod tests {
     fn the_container_terms_deck_asks_for_a_definition_on_every_card() {
         let deck = deck("containerbegrippen");
         assert!(deck.cards.len() >= 30);
-        assert!(deck.cards.iter().all(|card| !card.terms.is_empty() && card.prompt.is_some()));
-        let terms: BTreeSet<&str> = deck.cards.iter().flat_map(|card| card.terms.iter().map(String::as_str)).collect();
+        assert!(deck.cards.iter().all(|card| card.define.is_some() && card.prompt.is_some()));
+        let defined: BTreeSet<&str> = deck.cards.iter().filter_map(|card| card.define.as_deref()).collect();
         for term in [
             "regie",
             "eigen regie",
@@ -103,14 +148,36 @@ mod tests {
             "toegang",
             "doorverwijzen",
             "zelfredzaamheid",
+            "maatwerk",
+            "eigen kracht",
+            "preventie",
+            "sociale basis",
+            "veiligheid",
+            "algemene voorziening",
         ] {
-            assert!(terms.contains(term), "a statement on {term}");
+            assert!(defined.contains(term), "a statement that asks what {term} means");
         }
     }
 
     #[test]
     fn the_practice_decks_cover_their_themes() {
-        assert!(deck("samenwerken-rond-het-gezin").cards.len() >= 20);
+        let samenwerken = themes(&deck("samenwerken-rond-het-gezin"));
+        for theme in [
+            "keukentafel",
+            "stem-van-het-kind",
+            "scheiding",
+            "veiligheid",
+            "rollen",
+            "vertrouwen",
+            "informatie",
+            "menselijke-maat",
+            "randvoorwaarden",
+            "visie",
+            "lokaal",
+            "spiegelgesprek",
+        ] {
+            assert!(samenwerken.contains(theme), "samenwerken: {theme}");
+        }
         let ruimte = themes(&deck("ruimte-geeft-vaart"));
         for theme in ["botsende-waarden", "regelruimte", "samenspel", "dwingende-systemen", "vakmanschap", "toegang"] {
             assert!(ruimte.contains(theme), "ruimte geeft vaart: {theme}");
@@ -124,6 +191,20 @@ mod tests {
     }
 
     #[test]
+    fn the_blind_spots_are_covered() {
+        let library = Library::built_in();
+        let text: String = library
+            .statements
+            .iter()
+            .flat_map(|deck| deck.cards.iter().map(|card| card.text.nl.to_lowercase()))
+            .collect::<Vec<_>>()
+            .join("\n");
+        for subject in ["veilig thuis", "huiselijk geweld", "scheiding", "jeugdgezondheidszorg", "kind van acht"] {
+            assert!(text.contains(subject), "a statement about {subject}");
+        }
+    }
+
+    #[test]
     fn the_kitchen_table_seats_family_network_professionals_municipality_and_clients() {
         let roles = Library::built_in().role_deck("keukentafel").expect("built in").clone();
         assert!(roles.cards.len() >= 16);
@@ -132,5 +213,29 @@ mod tests {
             groups,
             BTreeSet::from(["clientvertegenwoordiging", "gemeente", "gezin", "netwerk", "professional"])
         );
+        let group_of = |id: &str| {
+            roles.card(&crate::deck::CardId::new(id)).map(|card| card.group.as_str()).unwrap_or_else(|| panic!("{id}"))
+        };
+        for (id, group) in [
+            ("ouder", "gezin"),
+            ("ouder-elders", "gezin"),
+            ("jongere", "gezin"),
+            ("kind", "gezin"),
+            ("vrijwilliger", "netwerk"),
+            ("veilig-thuis", "professional"),
+            ("poh-jeugd", "professional"),
+            ("ggz-volwassenen", "professional"),
+            ("mentor", "professional"),
+        ] {
+            assert_eq!(group_of(id), group, "{id}");
+        }
+    }
+
+    #[test]
+    fn terms_and_themes_have_names_in_both_languages() {
+        assert_eq!(term_label("eigen regie"), Text::new("eigen regie", "self-direction"));
+        assert_eq!(theme_label("botsende-waarden"), Text::new("Botsende waarden", "Clashing values"));
+        assert_eq!(term_label("mijn begrip"), Text::new("mijn begrip", ""));
+        assert_eq!(theme_label("mijn-thema"), Text::new("mijn thema", ""));
     }
 }

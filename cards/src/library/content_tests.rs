@@ -1,0 +1,310 @@
+//! What a trainer can rely on in the built-in decks without reading every card: both languages,
+//! short statements, one term per definition, role play that holds, and English names for every
+//! tag. The spelling check, which needs hunspell, is in `tests/tests/e2e/content.rs`.
+
+use std::collections::BTreeSet;
+
+use super::{Library, glossary};
+use crate::chart::group_label;
+use crate::deck::StatementCard;
+use crate::text::Text;
+
+/// A statement longer than this is hard to read aloud and to hold in mind while voting.
+const MAX_WORDS: usize = 18;
+
+/// Statements allowed more than `MAX_WORDS` in a language, each with the reason. Add one only
+/// when every shorter wording loses the claim.
+const LONG_STATEMENTS: &[(&str, &str)] = &[];
+
+/// Words that tell the player which side to land on, and have no place in a statement.
+const LEADING_WORDS: &[&str] =
+    &["aanmodderen", "uiteraard", "natuurlijk", "vanzelfsprekend", "klakkeloos", "muddling", "obviously", "of course"];
+
+/// Words translated one way throughout: where the Dutch has the first, the English has the second.
+const ONE_TRANSLATION: &[(&str, &str)] = &[
+    ("beschikking", "formal decision"),
+    ("jeugdbeschermer", "child protection worker"),
+    ("jeugdbescherming", "child protection"),
+];
+
+/// The first person, by which a statement speaks as someone holding a role. A parent cannot
+/// answer "ik verwijs door" from their role.
+const FIRST_PERSON_NL: &[&str] = &["ik", "mijn", "me", "mij", "wij", "we", "ons", "onze"];
+const FIRST_PERSON_EN: &[&str] = &["i", "my", "me", "mine", "we", "our", "ours", "us"];
+
+fn statements(library: &Library) -> impl Iterator<Item = (&str, &StatementCard)> {
+    library.statements.iter().flat_map(|deck| deck.cards.iter().map(move |card| (deck.id.as_str(), card)))
+}
+
+fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '-')
+        .map(|word| word.trim_matches(|c| c == '\'' || c == '-').to_lowercase())
+        .filter(|word| !word.is_empty())
+}
+
+fn word_count(text: &str) -> usize {
+    text.split_whitespace().filter(|word| word.chars().any(char::is_alphanumeric)).count()
+}
+
+/// Whether `phrase` occurs in `text` as whole words, ignoring case.
+fn contains_phrase(text: &str, phrase: &str) -> bool {
+    let (text, phrase) = (text.to_lowercase(), phrase.to_lowercase());
+    text.match_indices(&phrase).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + phrase.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
+}
+
+/// Every text a built-in deck or the glossary shows, with where it is, for the checks that
+/// read all of them.
+fn every_text(library: &Library) -> Vec<(String, &Text)> {
+    let mut texts = Vec::new();
+    for deck in &library.statements {
+        texts.push((format!("{}: title", deck.id), &deck.title));
+        texts.extend(deck.source.iter().map(|source| (format!("{}: source", deck.id), source)));
+        for card in &deck.cards {
+            texts.push((format!("{}/{}: text", deck.id, card.id), &card.text));
+            texts.extend(card.prompt.iter().map(|prompt| (format!("{}/{}: prompt", deck.id, card.id), prompt)));
+        }
+    }
+    for deck in &library.roles {
+        texts.push((format!("{}: title", deck.id), &deck.title));
+        texts.extend(deck.source.iter().map(|source| (format!("{}: source", deck.id), source)));
+        for card in &deck.cards {
+            texts.push((format!("{}/{}: name", deck.id, card.id), &card.name));
+            texts.push((format!("{}/{}: perspective", deck.id, card.id), &card.perspective));
+        }
+    }
+    texts
+}
+
+fn fail_unless_empty(what: &str, offenders: Vec<String>) {
+    assert!(offenders.is_empty(), "{what}:\n  {}", offenders.join("\n  "));
+}
+
+#[test]
+fn every_text_has_dutch_and_english_and_every_deck_names_its_source() {
+    let library = Library::built_in();
+    let mut offenders: Vec<String> = every_text(&library)
+        .into_iter()
+        .filter(|(_, text)| text.nl.trim().is_empty() || text.en.trim().is_empty())
+        .map(|(place, _)| place)
+        .collect();
+    let ids = library.statements.iter().map(|deck| (&deck.id, &deck.source));
+    let ids = ids.chain(library.roles.iter().map(|deck| (&deck.id, &deck.source)));
+    offenders.extend(ids.filter(|(_, source)| source.is_none()).map(|(id, _)| format!("{id}: no source")));
+    fail_unless_empty("these texts lack Dutch or English", offenders);
+}
+
+#[test]
+fn a_statement_has_at_most_eighteen_words_in_either_language() {
+    let library = Library::built_in();
+    let exceptions: BTreeSet<&str> = LONG_STATEMENTS.iter().map(|(id, _)| *id).collect();
+    let offenders = statements(&library)
+        .filter(|(_, card)| !exceptions.contains(card.id.as_str()))
+        .flat_map(|(deck, card)| {
+            [("nl", &card.text.nl), ("en", &card.text.en)]
+                .into_iter()
+                .filter(|(_, text)| word_count(text) > MAX_WORDS)
+                .map(move |(lang, text)| format!("{deck}/{} ({lang}, {} words): {text}", card.id, word_count(text)))
+        })
+        .collect();
+    fail_unless_empty("these statements are too long to read aloud (shorten them, or name an exception)", offenders);
+    for (id, _) in LONG_STATEMENTS {
+        assert!(statements(&library).any(|(_, card)| card.id.as_str() == *id), "exception {id} names no card");
+    }
+}
+
+#[test]
+fn a_card_that_asks_for_a_definition_asks_about_one_of_its_terms_in_its_own_words() {
+    let library = Library::built_in();
+    let mut offenders = Vec::new();
+    for (deck, card) in statements(&library) {
+        match (&card.define, &card.prompt) {
+            (Some(term), Some(_)) if card.terms.contains(term) => {}
+            (None, None) => {}
+            _ => offenders.push(format!("{deck}/{}: define {:?}, terms {:?}", card.id, card.define, card.terms)),
+        }
+    }
+    fail_unless_empty("a prompt goes with exactly one `define`, which is one of `terms`", offenders);
+    let Some(container) = library.statement_deck("containerbegrippen") else {
+        panic!("containerbegrippen is built in")
+    };
+    assert!(
+        container.cards.iter().all(|card| card.define.is_some()),
+        "every container-terms card asks for a definition"
+    );
+}
+
+#[test]
+fn a_prompt_asks_what_a_term_means_not_where_it_lies() {
+    let library = Library::built_in();
+    let offenders = statements(&library)
+        .filter_map(|(deck, card)| card.prompt.as_ref().map(|prompt| (deck, card, prompt)))
+        .filter(|(_, _, prompt)| {
+            let nl = prompt.nl.to_lowercase();
+            !(nl.contains("betekent") || nl.contains(" is voor mij") || nl.contains("voor mij als"))
+        })
+        .map(|(deck, card, prompt)| format!("{deck}/{}: {}", card.id, prompt.nl))
+        .collect();
+    fail_unless_empty("these prompts do not ask for a definition", offenders);
+}
+
+#[test]
+fn a_statement_every_role_answers_does_not_speak_in_the_first_person() {
+    let library = Library::built_in();
+    let offenders = statements(&library)
+        .filter(|(_, card)| card.for_groups.is_empty())
+        .filter(|(_, card)| {
+            words(&card.text.nl).any(|word| FIRST_PERSON_NL.contains(&word.as_str()))
+                || words(&card.text.en).any(|word| FIRST_PERSON_EN.contains(&word.as_str()))
+        })
+        .map(|(deck, card)| format!("{deck}/{}: {}", card.id, card.text.nl))
+        .collect();
+    fail_unless_empty(
+        "a parent or a neighbour cannot answer these from their role: write them in the third person, or mark them `for = [\"professional\"]`",
+        offenders,
+    );
+}
+
+#[test]
+fn a_statement_limited_to_some_roles_names_groups_the_role_deck_has() {
+    let library = Library::built_in();
+    let groups: BTreeSet<&str> =
+        library.roles.iter().flat_map(|deck| deck.cards.iter().map(|card| card.group.as_str())).collect();
+    let offenders = statements(&library)
+        .flat_map(|(deck, card)| {
+            card.for_groups
+                .iter()
+                .filter(|group| !groups.contains(group.as_str()))
+                .map(move |group| format!("{deck}/{}: {group}", card.id))
+        })
+        .collect();
+    fail_unless_empty("`for` names a group no role card has", offenders);
+}
+
+#[test]
+fn no_statement_uses_leading_words() {
+    let library = Library::built_in();
+    let offenders = statements(&library)
+        .flat_map(|(deck, card)| {
+            LEADING_WORDS
+                .iter()
+                .filter(|word| contains_phrase(&card.text.nl, word) || contains_phrase(&card.text.en, word))
+                .map(move |word| format!("{deck}/{}: {word}", card.id))
+        })
+        .collect();
+    fail_unless_empty("these statements tell the player which side to take", offenders);
+}
+
+#[test]
+fn every_role_group_has_a_label_in_both_languages() {
+    let library = Library::built_in();
+    let offenders = library
+        .roles
+        .iter()
+        .flat_map(|deck| deck.cards.iter().map(|card| card.group.as_str()))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .filter(|group| group_label(group).en.is_empty())
+        .map(str::to_owned)
+        .collect();
+    fail_unless_empty("these role groups have no label in `chart::group_label`", offenders);
+}
+
+#[test]
+fn every_term_and_theme_has_an_english_name_and_the_glossary_lists_no_other() {
+    let library = Library::built_in();
+    let glossary = glossary();
+    assert!(!glossary.terms.is_empty() && !glossary.themes.is_empty(), "the glossary parses");
+    let terms: BTreeSet<&str> =
+        statements(&library).flat_map(|(_, card)| card.terms.iter().chain(&card.define).map(String::as_str)).collect();
+    let themes: BTreeSet<&str> = statements(&library).filter_map(|(_, card)| card.theme.as_deref()).collect();
+    let mut offenders: Vec<String> = terms
+        .iter()
+        .filter(|term| glossary.terms.get(**term).is_none_or(|english| english.trim().is_empty()))
+        .map(|term| format!("term '{term}' has no English name"))
+        .collect();
+    offenders.extend(
+        themes
+            .iter()
+            .filter(|theme| glossary.themes.get(**theme).is_none_or(|name| name.nl.is_empty() || name.en.is_empty()))
+            .map(|theme| format!("theme '{theme}' has no name in both languages")),
+    );
+    offenders.extend(
+        glossary
+            .terms
+            .keys()
+            .filter(|term| !terms.contains(term.as_str()))
+            .map(|term| format!("term '{term}' is unused")),
+    );
+    offenders.extend(
+        glossary
+            .themes
+            .keys()
+            .filter(|theme| !themes.contains(theme.as_str()))
+            .map(|theme| format!("theme '{theme}' is unused")),
+    );
+    fail_unless_empty("cards/decks/glossary.toml and the decks disagree", offenders);
+}
+
+#[test]
+fn english_text_uses_the_english_name_of_every_term() {
+    let library = Library::built_in();
+    let glossary = glossary();
+    let dutch: Vec<(&String, &String)> =
+        glossary.terms.iter().filter(|(nl, en)| nl.to_lowercase() != en.to_lowercase()).collect();
+    let mut texts: Vec<(String, &str)> =
+        every_text(&library).into_iter().map(|(place, text)| (place, text.en.as_str())).collect();
+    texts.extend(glossary.themes.iter().map(|(theme, name)| (format!("glossary theme {theme}"), name.en.as_str())));
+    texts.extend(glossary.terms.iter().map(|(term, english)| (format!("glossary term {term}"), english.as_str())));
+    let offenders = texts
+        .iter()
+        .flat_map(|(place, english)| {
+            dutch
+                .iter()
+                .filter(|(nl, _)| contains_phrase(english, nl))
+                .map(move |(nl, en)| format!("{place}: '{nl}' is '{en}' in English: {english}"))
+        })
+        .collect();
+    fail_unless_empty("these English texts still use a Dutch term", offenders);
+}
+
+#[test]
+fn a_dutch_word_is_translated_the_same_way_everywhere() {
+    let library = Library::built_in();
+    let offenders = every_text(&library)
+        .into_iter()
+        .flat_map(|(place, text)| {
+            ONE_TRANSLATION
+                .iter()
+                .filter(|(nl, en)| text.nl.to_lowercase().contains(nl) && !text.en.to_lowercase().contains(en))
+                .map(move |(nl, en)| format!("{place}: '{nl}' is '{en}': {}", text.en))
+        })
+        .collect();
+    fail_unless_empty("these English texts translate a word differently", offenders);
+}
+
+#[test]
+fn every_deck_stays_playable_and_every_statement_has_a_theme() {
+    let library = Library::built_in();
+    for deck in &library.statements {
+        assert!(deck.cards.len() >= 20, "{} has {} statements", deck.id, deck.cards.len());
+    }
+    let offenders = statements(&library)
+        .filter(|(_, card)| card.theme.is_none())
+        .map(|(deck, card)| format!("{deck}/{}", card.id))
+        .collect();
+    fail_unless_empty("these statements have no theme for the lobby and the review", offenders);
+}
+
+#[test]
+fn the_checks_find_what_they_look_for() {
+    assert_eq!(word_count("Eén gezin, één plan: alle hulpverleners schrijven — in hetzelfde document."), 10);
+    assert!(words("Ik verwijs, in mijn werk.").any(|word| word == "ik"));
+    assert!(!words("Kinderen mijden het.").any(|word| FIRST_PERSON_NL.contains(&word.as_str())));
+    assert!(contains_phrase("Self-direction, or eigen regie.", "eigen regie"));
+    assert!(!contains_phrase("Veilig Thuis", "veiligheid"));
+    assert!(!contains_phrase("toegangen", "toegang"));
+}
