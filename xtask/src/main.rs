@@ -2,8 +2,9 @@
 //!
 //! - `run [-- SERVER ARGS]`: builds the browser client in release and starts the server with
 //!   its embedded defaults (SQLite store in ./standpunt-data, built-in decks).
-//! - `test`: checks the formatting first, then the same set-up plus Chromium and ChromeDriver,
-//!   clippy with warnings as errors, and every test.
+//! - `test`: checks the formatting first, then the same set-up plus Chromium and ChromeDriver
+//!   and hunspell with the Dutch and British English dictionaries, clippy with warnings as
+//!   errors, and every test.
 //! - `bench`: release builds, then the load generator against the server and the bare relay;
 //!   a table on stdout and target/bench/summary.json (see BENCHMARKS.md).
 //! - `client`: only builds the browser client into target/client.
@@ -48,7 +49,7 @@ fn run(args: &[String]) -> Result {
 
 fn test(args: &[String]) -> Result {
     formatting()?;
-    ensure_browser()?;
+    ensure_system_packages()?;
     let axe = ensure_axe()?;
     supply_chain()?;
     let client = build_client()?;
@@ -60,7 +61,8 @@ fn test(args: &[String]) -> Result {
     cargo
         .args(["test", "--workspace", "--exclude", "client-wasm"])
         .env("STANDPUNT_CLIENT_DIR", &client)
-        .env("AXE_CORE_JS", &axe);
+        .env("AXE_CORE_JS", &axe)
+        .env("STANDPUNT_REQUIRE_HUNSPELL", "1");
     if !args.is_empty() {
         cargo.arg("--").args(args.iter().skip_while(|arg| *arg == "--"));
     }
@@ -226,18 +228,28 @@ fn locked_version(package: &str) -> Result<String> {
     Err(format!("Cargo.lock pins no version of {package}"))
 }
 
-/// Chromium and ChromeDriver from Debian's packages. apt can fail once while it upgrades
-/// parts of the system, so a failed install is tried a second time.
-fn ensure_browser() -> Result {
-    if which("chromium") && which("chromedriver") {
+/// What `test` needs from Debian: Chromium and ChromeDriver for the browser tests, hunspell
+/// and its Dutch and British English dictionaries for the spelling check of the card text.
+const PACKAGES: &[&str] = &["chromium", "chromium-driver", "hunspell", "hunspell-nl", "hunspell-en-gb"];
+
+fn system_packages_present() -> bool {
+    let dictionary = |name: &str| Path::new("/usr/share/hunspell").join(format!("{name}.dic")).is_file();
+    which("chromium") && which("chromedriver") && which("hunspell") && dictionary("nl_NL") && dictionary("en_GB")
+}
+
+/// Installs [`PACKAGES`] when any is missing. apt can fail once while it upgrades parts of the
+/// system, so a failed install is tried a second time.
+fn ensure_system_packages() -> Result {
+    if system_packages_present() {
         return Ok(());
     }
-    step("installing Chromium and ChromeDriver (Debian packages)");
+    step("installing Chromium, ChromeDriver and hunspell with its dictionaries (Debian packages)");
     let install = || {
         status(Command::new("apt-get").arg("update"))?;
         status(
             Command::new("apt-get")
-                .args(["install", "-y", "--no-install-recommends", "chromium", "chromium-driver"])
+                .args(["install", "-y", "--no-install-recommends"])
+                .args(PACKAGES)
                 .env("DEBIAN_FRONTEND", "noninteractive"),
         )
     };
@@ -245,10 +257,10 @@ fn ensure_browser() -> Result {
         eprintln!("xtask: apt failed ({first}); trying once more");
         install()
     })?;
-    if which("chromium") && which("chromedriver") {
+    if system_packages_present() {
         Ok(())
     } else {
-        Err("Chromium or ChromeDriver is still missing after apt-get install".to_owned())
+        Err(format!("some of {} are still missing after apt-get install", PACKAGES.join(", ")))
     }
 }
 

@@ -4,6 +4,7 @@ mod browser;
 mod browser_monday;
 mod browser_reconnect;
 mod client_files;
+mod content;
 mod decks;
 mod durability;
 mod errors;
