@@ -14,6 +14,7 @@ pub mod export;
 pub mod library;
 pub mod limits;
 pub mod log;
+pub mod names;
 pub mod protocol;
 mod random;
 pub mod rejection;

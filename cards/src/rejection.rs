@@ -76,6 +76,10 @@ pub enum Rejection {
     StoreFull,
     #[error("this session has had too many people come and go")]
     SeatsExhausted { max: u16 },
+    #[error("the name holds an invisible or control character")]
+    NameInvisible,
+    #[error("the name imitates the trainer")]
+    NameReserved,
 }
 
 impl Rejection {
@@ -118,6 +122,8 @@ impl Rejection {
             Rejection::TooManyRooms { .. } => "too_many_attempts",
             Rejection::StoreFull => "store_full",
             Rejection::SeatsExhausted { .. } => "seats_exhausted",
+            Rejection::NameInvisible => "name_invisible",
+            Rejection::NameReserved => "name_reserved",
         }
     }
 
@@ -158,8 +164,8 @@ impl Rejection {
                 format!("A name can be at most {} characters long.", crate::limits::MAX_NAME_CHARS),
             ),
             Rejection::NameTaken => Text::new(
-                "Die naam is al in gebruik in deze sessie; kies een andere.",
-                "That name is already taken in this session; choose another one.",
+                "Die naam, of een die er net zo uitziet, is al in gebruik in deze sessie; kies een andere.",
+                "That name, or one that looks the same, is already taken in this session; choose another one.",
             ),
             Rejection::TextTooLong { field, max } => {
                 let (nl, en) = match *field {
@@ -246,6 +252,14 @@ impl Rejection {
             Rejection::TooManyVotes { max } => Text::new(
                 format!("Over één stelling kun je hoogstens {max} keer stemmen; ga door naar de volgende."),
                 format!("A statement can be voted on at most {max} times; move on to the next one."),
+            ),
+            Rejection::NameInvisible => Text::new(
+                "Een naam mag geen onzichtbare tekens of stuurtekens bevatten (zoals een spatie zonder breedte of een teken dat de tekstrichting omdraait). Typ je naam opnieuw.",
+                "A name cannot contain invisible or control characters (such as a zero-width space or a mark that reverses the text direction). Type your name again.",
+            ),
+            Rejection::NameReserved => Text::new(
+                "Die naam lijkt op die van de trainer; kies je eigen naam.",
+                "That name looks like the trainer's; choose your own name.",
             ),
         }
     }

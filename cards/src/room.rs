@@ -14,7 +14,8 @@ use crate::event::{
     Actor, Answer, Command, EndReason, Event, LeaveReason, Presence, ReaderMode, RevealCause, RoomCode, SeatId,
     Settings, Setup, TimerMode, TrainerId,
 };
-use crate::limits::{MAX_ARGUMENT_CHARS, MAX_DEFINITION_CHARS, MAX_NAME_CHARS};
+use crate::limits::{MAX_ARGUMENT_CHARS, MAX_DEFINITION_CHARS};
+use crate::names;
 use crate::random::shuffle;
 use crate::rejection::Rejection;
 use crate::token::TokenDigest;
@@ -355,15 +356,9 @@ impl Room {
         if self.locked {
             return Err(Rejection::RoomLocked);
         }
-        let name = clean_text(name);
-        if name.is_empty() {
-            return Err(Rejection::NameEmpty);
-        }
-        if name.chars().count() > MAX_NAME_CHARS {
-            return Err(Rejection::NameTooLong);
-        }
+        let name = names::normalise(name)?;
         let active = || self.seats.iter().filter(|seat| !seat.has_left());
-        if active().any(|seat| seat.name.to_lowercase() == name.to_lowercase()) {
+        if active().any(|seat| names::same(&seat.name, &name)) {
             return Err(Rejection::NameTaken);
         }
         if active().count() >= usize::from(self.setup.max_players) {

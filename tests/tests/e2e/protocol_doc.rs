@@ -91,6 +91,8 @@ fn every_message_type_update_kind_and_error_code_is_documented() {
         Rejection::TooManyAttempts,
         Rejection::ServerFull,
         Rejection::TooManyVotes { max: 20 },
+        Rejection::NameInvisible,
+        Rejection::NameReserved,
     ];
     for rejection in rejections {
         assert!(
