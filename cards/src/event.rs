@@ -293,7 +293,17 @@ pub enum Command {
     RotateSeatToken {
         seat: SeatId,
         token: TokenDigest,
+        /// Which of the seat's tokens the player showed.
+        shown: SeatKey,
     },
+}
+
+/// Which of a seat's two tokens a `hello` showed: the current one, or the one before it, kept
+/// for a player whose welcome with the current one never arrived.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SeatKey {
+    Current,
+    Previous,
 }
 
 /// Why the answers were shown.
@@ -363,11 +373,18 @@ pub enum Event {
         name: String,
         token: TokenDigest,
     },
-    /// The seat's token was replaced; the one before it stays valid until the next, in case
-    /// the new one never reached the player.
+    /// The seat's token was replaced. The token shown stays valid as the fallback, in case the
+    /// new one never reached the player, but only until the new one is used: a token that
+    /// leaked dies as soon as its owner comes back with the newer one.
     SeatTokenRotated {
         seat: SeatId,
         token: TokenDigest,
+        /// The player showed the previous token (their welcome with the current one was lost):
+        /// the current token, never used, dies and the previous one stays the fallback. False
+        /// (and in logs written before this field): the current token was shown and becomes
+        /// the fallback.
+        #[serde(default)]
+        by_previous: bool,
     },
     /// The decks in the order they were shuffled; cards are dealt from the front.
     Started {

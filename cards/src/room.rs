@@ -12,7 +12,7 @@ use rand_core::RngCore;
 use crate::deck::CardId;
 use crate::event::{
     Actor, Answer, Command, EndReason, Event, LeaveReason, Presence, ReaderMode, RevealCause, RoomCode, SeatId,
-    Settings, Setup, TimerMode, TrainerId,
+    SeatKey, Settings, Setup, TimerMode, TrainerId,
 };
 use crate::limits::{MAX_ARGUMENT_CHARS, MAX_DEFINITION_CHARS};
 use crate::names;
@@ -187,10 +187,22 @@ impl Room {
 
     /// The seat whose token this is, unless it has been given up.
     pub fn seat_with_token(&self, token: &str) -> Option<SeatId> {
-        let matches = |seat: &Seat| {
-            seat.token.matches(token) || seat.previous_token.is_some_and(|previous| previous.matches(token))
+        self.seat_key(token).map(|(seat, _)| seat)
+    }
+
+    /// The seat whose token this is, and whether it is the seat's current token or the one
+    /// before it (still valid until the current one is used).
+    pub fn seat_key(&self, token: &str) -> Option<(SeatId, SeatKey)> {
+        let key = |seat: &Seat| {
+            if seat.token.matches(token) {
+                Some(SeatKey::Current)
+            } else if seat.previous_token.is_some_and(|previous| previous.matches(token)) {
+                Some(SeatKey::Previous)
+            } else {
+                None
+            }
         };
-        self.seats().find(|(_, seat)| !seat.has_left() && matches(seat)).map(|(id, _)| id)
+        self.seats().filter(|(_, seat)| !seat.has_left()).find_map(|(id, seat)| key(seat).map(|key| (id, key)))
     }
 
     /// When, after `now`, the room next needs a `Tick`: a running timer, a seat hold or a
@@ -334,12 +346,13 @@ impl Room {
                 }
                 Ok(self.tick(now))
             }
-            Command::RotateSeatToken { seat, token } => {
+            Command::RotateSeatToken { seat, token, shown } => {
                 if actor != Actor::Server {
                     return Err(Rejection::NotTrainer);
                 }
+                let by_previous = shown == SeatKey::Previous;
                 match self.seat(seat) {
-                    Some(known) if !known.has_left() => Ok(vec![Event::SeatTokenRotated { seat, token }]),
+                    Some(known) if !known.has_left() => Ok(vec![Event::SeatTokenRotated { seat, token, by_previous }]),
                     _ => Err(Rejection::UnknownSeat),
                 }
             }
@@ -654,9 +667,16 @@ impl Room {
                     presence: Presence::Here,
                 });
             }
-            Event::SeatTokenRotated { seat, token } => {
+            Event::SeatTokenRotated { seat, token, by_previous } => {
                 if let Some(seat) = self.seats.get_mut(usize::from(seat.0)) {
-                    seat.previous_token = Some(std::mem::replace(&mut seat.token, *token));
+                    // Accept the previous token only until the new one has been used once: a
+                    // hello with the current token makes it the fallback (and the old fallback
+                    // dies); a hello with the fallback keeps it and lets the unused current die,
+                    // so no token that was replaced ever becomes valid again.
+                    let replaced = std::mem::replace(&mut seat.token, *token);
+                    if !by_previous {
+                        seat.previous_token = Some(replaced);
+                    }
                 }
             }
             Event::Started { pile, roles } => {

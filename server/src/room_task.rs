@@ -422,7 +422,7 @@ impl RoomActor {
                 Identity::Player { seat }
             }
             Join::Seat { token } => {
-                let seat = self.room.seat_with_token(&token).ok_or(Rejection::BadToken)?;
+                let (seat, shown) = self.room.seat_key(&token).ok_or(Rejection::BadToken)?;
                 // A second connection with the same token replaces the first, which is told so.
                 let replaced = self.conns.iter().filter(|(_, known)| known.identity == Identity::Player { seat });
                 let replaced: Vec<ConnId> = replaced.map(|(conn, _)| *conn).collect();
@@ -432,11 +432,12 @@ impl RoomActor {
                     }
                 }
                 // Each time a seat is taken back its token is replaced, so a token seen once
-                // (on a shared computer, say) does not give the seat away for ever.
+                // (on a shared computer, say) does not give the seat away for ever: the one
+                // shown stays valid only until the new one is used (`Event::SeatTokenRotated`).
                 let fresh = Token::generate(&mut self.rng);
                 let digest = TokenDigest::of(&fresh.to_hex());
                 let mut events = self.decide(Actor::Server, Command::SetPresence { seat, here: true })?;
-                events.extend(self.decide(Actor::Server, Command::RotateSeatToken { seat, token: digest })?);
+                events.extend(self.decide(Actor::Server, Command::RotateSeatToken { seat, token: digest, shown })?);
                 self.commit(events).await?;
                 seat_token = Some(fresh.to_hex());
                 Identity::Player { seat }
