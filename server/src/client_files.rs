@@ -2,9 +2,9 @@
 //! the client's screens (`/play/KX7-4QD`) and gets `index.html`. A file with a gzip twin
 //! (`NAME.gz`, written by `cargo xtask`) goes out compressed to every browser that accepts it.
 //! Every answer carries a validator, so a browser that has the file already gets `304` instead
-//! of the wasm again.
+//! of the wasm again. Nothing outside the folder is ever served, not even through a symlink.
 
-use std::path::{Component, Path};
+use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 use std::time::UNIX_EPOCH;
 
@@ -34,12 +34,12 @@ pub async fn serve(State(state): State<Arc<AppState>>, uri: Uri, request: Header
         .any(accepts_gzip);
     let zipped = file.with_file_name(format!("{}.gz", file.file_name().unwrap_or_default().to_string_lossy()));
     let twin = match accepts_gzip {
-        true => tokio::fs::metadata(&zipped).await.ok().map(|metadata| (zipped.as_path(), true, metadata)),
+        true => inside(dir, &zipped).await.map(|(path, metadata)| (path, true, metadata)),
         false => None,
     };
     let found = match twin {
         Some(found) => Some(found),
-        None => tokio::fs::metadata(&file).await.ok().map(|metadata| (file.as_path(), false, metadata)),
+        None => inside(dir, &file).await.map(|(path, metadata)| (path, false, metadata)),
     };
     let Some((path, gzip, metadata)) = found else {
         return if file.ends_with("index.html") {
@@ -70,6 +70,19 @@ pub async fn serve(State(state): State<Arc<AppState>>, uri: Uri, request: Header
         Ok(bytes) => (headers, bytes).into_response(),
         Err(_) => StatusCode::NOT_FOUND.into_response(),
     }
+}
+
+/// The file's real path and metadata, if it is a file inside the client folder. The request's
+/// path can only name files below the folder, but a symlink in it could lead anywhere (`/etc`,
+/// the event store): whatever a link resolves to outside the folder counts as missing.
+async fn inside(dir: &Path, file: &Path) -> Option<(PathBuf, std::fs::Metadata)> {
+    let real = tokio::fs::canonicalize(file).await.ok()?;
+    let root = tokio::fs::canonicalize(dir).await.ok()?;
+    if !real.starts_with(&root) {
+        return None;
+    }
+    let metadata = tokio::fs::metadata(&real).await.ok()?;
+    metadata.is_file().then_some((real, metadata))
 }
 
 /// One entry of `Accept-Encoding` (`gzip`, `GZIP;q=0.8`) names gzip and does not refuse it
