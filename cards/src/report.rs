@@ -120,7 +120,7 @@ pub fn html(review: &Review, lang: Lang) -> String {
     let title = format!("{} · {} · {}", words.review, review.statement_deck.get(lang), review.code);
     let _ = write!(
         page,
-        "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title><style>{STYLE}</style></head><body>",
+        "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta http-equiv=\"Content-Security-Policy\" content=\"{CONTENT_SECURITY_POLICY}\"><title>{}</title><style>{STYLE}</style></head><body>",
         words.lang,
         escape(&title)
     );
@@ -381,6 +381,13 @@ impl Report {
 }
 
 /// The report's dot plots: a view box 360 × 110, dots between 4 and 90, labels below.
+/// What the report may load and run: its own inline style and nothing else, no script at all,
+/// whether it is opened from the server or from the trainer's disk (where no header comes with
+/// it, so the page carries it in a `<meta>`). The server sends the same, plus
+/// `frame-ancestors`, which a `<meta>` cannot set.
+pub const CONTENT_SECURITY_POLICY: &str =
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
+
 const PLOT_HEIGHT: u32 = 110;
 const PLOT_FRAME: Frame = Frame { top: 4.0, bottom: 90.0, largest: 12.0 };
 
@@ -538,6 +545,16 @@ mod tests {
         {
             assert!(!page.contains(dutch), "{dutch} stayed Dutch");
         }
+    }
+
+    #[test]
+    fn the_report_says_it_may_run_no_script_even_opened_from_disk() {
+        let answers = vec![given(Position::Scale(3), "gezin", Some("<script>alert(1)</script>"))];
+        let page = html(&review(answers), Lang::Nl);
+        let meta = format!("<meta http-equiv=\"Content-Security-Policy\" content=\"{CONTENT_SECURITY_POLICY}\">");
+        assert!(page.contains(&meta), "the policy is in the page itself");
+        assert!(page.find(&meta) < page.find("<style>"), "before anything it governs");
+        assert!(!page.contains("<script"), "a name shows as text, never as a script");
     }
 
     #[test]

@@ -40,6 +40,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/rooms/{code}/export", get(room_export))
         .route("/api/rooms/{code}/decks", post(upload_deck).layer(DefaultBodyLimit::max(MAX_DECK_BYTES)))
         .fallback(get(client_files::serve))
+        .layer(axum::middleware::from_fn(crate::security_headers::add))
         .with_state(state)
 }
 

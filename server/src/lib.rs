@@ -16,6 +16,7 @@ mod http;
 mod join_address;
 mod room_task;
 mod rooms;
+mod security_headers;
 mod staged;
 mod store;
 mod token;

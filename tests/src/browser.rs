@@ -218,8 +218,33 @@ pub async fn assert_accessible(browser: &Client, screen: &str) {
     );
 }
 
-/// A screenshot and an accessibility check of the screen as it is now.
+/// A screenshot, an accessibility check and a Content-Security-Policy check of the screen as
+/// it is now.
 pub async fn check_screen(browser: &Client, name: &str) {
     screenshot(browser, name).await;
     assert_accessible(browser, name).await;
+    assert_within_policy(browser, name).await;
+}
+
+/// What the page's Content-Security-Policy blocked since it loaded: a `ReportingObserver` with
+/// `buffered` is handed the reports made before it existed too, so a violation while the page
+/// started counts as much as one after.
+pub async fn policy_violations(browser: &Client) -> Vec<String> {
+    let script = r#"
+        const observer = new ReportingObserver(() => {}, { types: ["csp-violation"], buffered: true });
+        observer.observe();
+        const reports = observer.takeRecords();
+        observer.disconnect();
+        return reports.map((report) => `${report.body.effectiveDirective} blocked ${report.body.blockedURL || "?"} `
+            + `(${report.body.sourceFile || report.url}:${report.body.lineNumber || 0}) ${report.body.sample || ""}`);
+    "#;
+    let violations = browser.execute(script, vec![]).await.expect("read the page's policy reports");
+    serde_json::from_value(violations).unwrap_or_default()
+}
+
+/// Fails when the page's Content-Security-Policy blocked anything: the app must run whole
+/// under the policy the server sends.
+pub async fn assert_within_policy(browser: &Client, screen: &str) {
+    let violations = policy_violations(browser).await;
+    assert!(violations.is_empty(), "{screen}: the page broke its security policy:\n{}", violations.join("\n"));
 }

@@ -176,7 +176,7 @@ pub(crate) fn build_client() -> Result<PathBuf> {
                 .arg(&wasm),
         )?;
     }
-    for file in ["index.html", "style.css"] {
+    for file in ["index.html", "boot.js", "style.css"] {
         let from = root().join("client-wasm").join(file);
         std::fs::copy(&from, out.join(file)).map_err(|error| format!("cannot copy {}: {error}", from.display()))?;
     }

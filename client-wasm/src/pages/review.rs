@@ -136,16 +136,23 @@ fn ReviewBody(review: Review) -> impl IntoView {
     );
     let terms = review.terms.clone();
     let statements = review.statements.clone();
+    let labels = review.term_labels.clone();
+    let sources = [&review.statement_source, &review.role_source]
+        .into_iter()
+        .flatten()
+        .map(|source| view! { <p class="hint deck-source">{format!("{}: {}", t().deck_source, tr(source))}</p> })
+        .collect_view();
     view! {
         <p class="muted">{summary}</p>
+        {sources}
         <p class="hint">{t().measures_note}</p>
-        {(!terms.is_empty()).then(|| view! { <TermsRanked terms=terms.clone() /> })}
+        {(!terms.is_empty()).then(|| view! { <TermsRanked terms=terms.clone() labels=labels.clone() /> })}
         <section aria-label=t().statements_ranked>
             <h2>{t().statements_ranked}</h2>
-            {statements.into_iter().map(|statement| view! { <StatementCard statement=statement /> }).collect_view()}
+            {statements.into_iter().map(|statement| view! { <StatementCard statement=statement labels=labels.clone() /> }).collect_view()}
         </section>
         <HeatMap review=review.clone() />
-        {(!terms.is_empty()).then(|| view! { <TermLenses terms=terms /> })}
+        {(!terms.is_empty()).then(|| view! { <TermLenses terms=terms labels=labels.clone() /> })}
         <Shifts review=review />
     }
 }
@@ -159,15 +166,20 @@ fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// A term in the visitor's language, as the review names it.
+fn term_name(labels: &BTreeMap<String, Text>, term: &str) -> String {
+    labels.get(term).map_or_else(|| term.to_owned(), tr)
+}
+
 #[component]
-fn TermsRanked(terms: Vec<TermReview>) -> impl IntoView {
+fn TermsRanked(terms: Vec<TermReview>, labels: BTreeMap<String, Text>) -> impl IntoView {
     let rows = terms
         .into_iter()
         .map(|term| {
             let width = term.disagreement.map_or(0.0, |value| value * 100.0);
             view! {
                 <tr>
-                    <th scope="row">{term.term.clone()}</th>
+                    <th scope="row">{term_name(&labels, &term.term)}</th>
                     <td>
                         <svg class="meter" viewBox="0 0 100 10" aria-hidden="true">
                             <rect class="meter-track" width="100" height="10"></rect>
@@ -193,7 +205,7 @@ fn TermsRanked(terms: Vec<TermReview>) -> impl IntoView {
 }
 
 #[component]
-fn StatementCard(statement: StatementReview) -> impl IntoView {
+fn StatementCard(statement: StatementReview, labels: BTreeMap<String, Text>) -> impl IntoView {
     let split = statement.split.map(|split| split_line(&split));
     let farthest = statement
         .farthest_roles
@@ -202,7 +214,7 @@ fn StatementCard(statement: StatementReview) -> impl IntoView {
     view! {
         <article class="card statement-review">
             <p class="statement-text">{tr(&statement.text)}</p>
-            <p class="terms">{statement.terms.join(", ")}</p>
+            <p class="terms">{statement.terms.iter().map(|term| term_name(&labels, term)).collect::<Vec<_>>().join(", ")}</p>
             <DotPlot statement=statement.clone() />
             <p>
                 "C "{figure(statement.consensus)}" · P "{figure(statement.polarization)}" · "{split}
@@ -267,8 +279,10 @@ fn HeatMap(review: Review) -> impl IntoView {
                 .cells
                 .into_iter()
                 .map(|cell| match cell {
+                    // The background is the same as the HTML report's. Set through the DOM's
+                    // style object, not a `style` attribute, which the page's policy forbids.
                     Some((mean, n)) => view! {
-                        <td style=heat(mean)>{fixed(mean, 1)}<span class="n">{format!(" n={n}")}</span></td>
+                        <td style:background=chart::heat(mean)>{fixed(mean, 1)}<span class="n">{format!(" n={n}")}</span></td>
                     }
                     .into_any(),
                     None => view! { <td>"–"</td> }.into_any(),
@@ -292,13 +306,8 @@ fn HeatMap(review: Review) -> impl IntoView {
     .into_any()
 }
 
-/// A heat-map cell's background, the same as in the HTML report.
-fn heat(mean: f64) -> String {
-    format!("background: {}", cards::chart::heat(mean))
-}
-
 #[component]
-fn TermLenses(terms: Vec<TermReview>) -> impl IntoView {
+fn TermLenses(terms: Vec<TermReview>, labels: BTreeMap<String, Text>) -> impl IntoView {
     let lenses = terms
         .into_iter()
         .filter(|term| !term.lens.definitions.is_empty())
@@ -336,7 +345,7 @@ fn TermLenses(terms: Vec<TermReview>) -> impl IntoView {
                 .collect_view();
             view! {
                 <article class="card term-lens">
-                    <h3>{format!("{} “{}”", t().what_means, lens.term)}</h3>
+                    <h3>{format!("{} “{}”", t().what_means, term_name(&labels, &lens.term))}</h3>
                     {groups}
                 </article>
             }

@@ -628,3 +628,23 @@ async fn forty_equal_answers_and_a_revote_on_the_projector_and_a_phone() {
         let _ = browser.close().await;
     }
 }
+
+/// The check every screen gets (`check_screen`) sees what the security policy blocks, also
+/// while the page starts: a page with an inline script and a `style` attribute, served with
+/// the app's policy, breaks it twice.
+#[tokio::test]
+async fn the_browser_check_sees_what_the_security_policy_blocks() {
+    let dir = tests::scratch_dir("csp-client");
+    let page = "<!doctype html><html lang=\"en\"><title>x</title><script>document.title = 'ran';</script>\
+                <p style=\"color: red\">styled</p></html>";
+    std::fs::write(dir.join("index.html"), page).expect("write the page");
+    let server = TestServer::start_with(|config| config.client_dir = Some(dir)).await;
+    let driver = Driver::start().await;
+    let browser = driver.browser(1280, 800).await;
+    browser.goto(&server.url()).await.expect("open the page");
+    let violations = tests::browser::policy_violations(&browser).await;
+    assert!(violations.iter().any(|violation| violation.starts_with("script-src-elem")), "{violations:?}");
+    assert!(violations.iter().any(|violation| violation.starts_with("style-src-attr")), "{violations:?}");
+    assert_ne!(browser.title().await.expect("the title"), "ran", "the inline script did not run");
+    let _ = browser.close().await;
+}
