@@ -136,23 +136,16 @@ fn ReviewBody(review: Review) -> impl IntoView {
     );
     let terms = review.terms.clone();
     let statements = review.statements.clone();
-    let labels = review.term_labels.clone();
-    let sources = [&review.statement_source, &review.role_source]
-        .into_iter()
-        .flatten()
-        .map(|source| view! { <p class="hint deck-source">{format!("{}: {}", t().deck_source, tr(source))}</p> })
-        .collect_view();
     view! {
         <p class="muted">{summary}</p>
-        {sources}
         <p class="hint">{t().measures_note}</p>
-        {(!terms.is_empty()).then(|| view! { <TermsRanked terms=terms.clone() labels=labels.clone() /> })}
+        {(!terms.is_empty()).then(|| view! { <TermsRanked terms=terms.clone() /> })}
         <section aria-label=t().statements_ranked>
             <h2>{t().statements_ranked}</h2>
-            {statements.into_iter().map(|statement| view! { <StatementCard statement=statement labels=labels.clone() /> }).collect_view()}
+            {statements.into_iter().map(|statement| view! { <StatementCard statement=statement /> }).collect_view()}
         </section>
         <HeatMap review=review.clone() />
-        {(!terms.is_empty()).then(|| view! { <TermLenses terms=terms labels=labels.clone() /> })}
+        {(!terms.is_empty()).then(|| view! { <TermLenses terms=terms /> })}
         <Shifts review=review />
     }
 }
@@ -166,20 +159,15 @@ fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// A term in the visitor's language, as the review names it.
-fn term_name(labels: &BTreeMap<String, Text>, term: &str) -> String {
-    labels.get(term).map_or_else(|| term.to_owned(), tr)
-}
-
 #[component]
-fn TermsRanked(terms: Vec<TermReview>, labels: BTreeMap<String, Text>) -> impl IntoView {
+fn TermsRanked(terms: Vec<TermReview>) -> impl IntoView {
     let rows = terms
         .into_iter()
         .map(|term| {
             let width = term.disagreement.map_or(0.0, |value| value * 100.0);
             view! {
                 <tr>
-                    <th scope="row">{term_name(&labels, &term.term)}</th>
+                    <th scope="row">{term.term.clone()}</th>
                     <td>
                         <svg class="meter" viewBox="0 0 100 10" aria-hidden="true">
                             <rect class="meter-track" width="100" height="10"></rect>
@@ -205,7 +193,7 @@ fn TermsRanked(terms: Vec<TermReview>, labels: BTreeMap<String, Text>) -> impl I
 }
 
 #[component]
-fn StatementCard(statement: StatementReview, labels: BTreeMap<String, Text>) -> impl IntoView {
+fn StatementCard(statement: StatementReview) -> impl IntoView {
     let split = statement.split.map(|split| split_line(&split));
     let farthest = statement
         .farthest_roles
@@ -214,7 +202,7 @@ fn StatementCard(statement: StatementReview, labels: BTreeMap<String, Text>) -> 
     view! {
         <article class="card statement-review">
             <p class="statement-text">{tr(&statement.text)}</p>
-            <p class="terms">{statement.terms.iter().map(|term| term_name(&labels, term)).collect::<Vec<_>>().join(", ")}</p>
+            <p class="terms">{statement.terms.join(", ")}</p>
             <DotPlot statement=statement.clone() />
             <p>
                 "C "{figure(statement.consensus)}" · P "{figure(statement.polarization)}" · "{split}
@@ -307,7 +295,7 @@ fn HeatMap(review: Review) -> impl IntoView {
 }
 
 #[component]
-fn TermLenses(terms: Vec<TermReview>, labels: BTreeMap<String, Text>) -> impl IntoView {
+fn TermLenses(terms: Vec<TermReview>) -> impl IntoView {
     let lenses = terms
         .into_iter()
         .filter(|term| !term.lens.definitions.is_empty())
@@ -345,7 +333,7 @@ fn TermLenses(terms: Vec<TermReview>, labels: BTreeMap<String, Text>) -> impl In
                 .collect_view();
             view! {
                 <article class="card term-lens">
-                    <h3>{format!("{} “{}”", t().what_means, term_name(&labels, &lens.term))}</h3>
+                    <h3>{format!("{} “{}”", t().what_means, lens.term)}</h3>
                     {groups}
                 </article>
             }
