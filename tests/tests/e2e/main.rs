@@ -1,5 +1,6 @@
 //! The end-to-end tests: one binary, the real server, real clients.
 
+mod abuse;
 mod browser;
 mod browser_monday;
 mod browser_reconnect;
