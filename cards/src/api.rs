@@ -90,6 +90,9 @@ pub struct DeckRefused {
     pub message: Text,
     #[serde(default)]
     pub errors: Vec<DeckProblem>,
+    /// Problems beyond those listed.
+    #[serde(default)]
+    pub more: usize,
 }
 
 /// One problem in an uploaded deck, for the trainer to fix.

@@ -168,8 +168,42 @@ impl TimerMode {
     }
 }
 
+/// How the role cards are dealt at the start.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "mode", rename_all = "snake_case")]
+pub enum RoleDealing {
+    /// At random from the role deck.
+    Random,
+    /// At random, except that these roles (ids in the role deck) are dealt first, in this order
+    /// while there are seats for them: the perspectives the session is about are always at the
+    /// table, whoever gets them. Ids the role deck does not hold are passed over.
+    ChosenFirst { roles: Vec<CardId> },
+    /// The trainer gives roles to seats in the lobby (`Command::AssignRole`); a seat without
+    /// one, and anyone who joins later, gets the next free role.
+    ByHand,
+}
+
+impl RoleDealing {
+    /// Most roles a trainer may put first.
+    pub const MAX_CHOSEN: usize = 40;
+
+    /// The kitchen table is about a family: with the 27 kitchen-table roles dealt at random,
+    /// eight players miss both the parent and the young person about half the time.
+    pub fn family_first() -> RoleDealing {
+        RoleDealing::ChosenFirst { roles: vec![CardId::new("ouder"), CardId::new("jongere")] }
+    }
+}
+
+/// Settings stored before roles could be chosen get the new default, the family first; a
+/// room that already started keeps the roles it dealt, since `Started` holds them.
+impl Default for RoleDealing {
+    fn default() -> RoleDealing {
+        RoleDealing::family_first()
+    }
+}
+
 /// What the trainer chooses for a session, when creating the room or in the lobby.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Settings {
     pub hand_size: u8,
     pub reader: ReaderMode,
@@ -181,10 +215,28 @@ pub struct Settings {
     pub auto_reveal: bool,
     /// Show roles but not names in the reveal.
     pub anonymous: bool,
+    /// New participants one network address may seat: a group on one wifi behind one public
+    /// address must fit, a script must not fill the room.
+    #[serde(default = "Settings::default_joins_per_address")]
+    pub joins_per_address: u8,
+    #[serde(default)]
+    pub role_dealing: RoleDealing,
+    /// Only statements with one of these themes or one of `terms` are played; with both empty
+    /// (and in settings stored before the choice existed), every statement is.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub themes: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub terms: Vec<String>,
 }
 
 impl Settings {
     pub const MAX_HAND_SIZE: u8 = 7;
+    pub const DEFAULT_JOINS_PER_ADDRESS: u8 = 25;
+
+    /// Settings stored before the limit existed get the default.
+    fn default_joins_per_address() -> u8 {
+        Settings::DEFAULT_JOINS_PER_ADDRESS
+    }
 }
 
 impl Default for Settings {
@@ -197,6 +249,10 @@ impl Default for Settings {
             timer: TimerMode::Off,
             auto_reveal: true,
             anonymous: false,
+            joins_per_address: Settings::DEFAULT_JOINS_PER_ADDRESS,
+            role_dealing: RoleDealing::default(),
+            themes: Vec::new(),
+            terms: Vec::new(),
         }
     }
 }
@@ -271,6 +327,8 @@ pub enum Command {
     ResumeTimer,
     Kick {
         seat: SeatId,
+        /// Also refuse this name for the rest of the session.
+        refuse_name: bool,
     },
     Lock {
         locked: bool,
@@ -282,6 +340,12 @@ pub enum Command {
         trainer: TrainerId,
     },
     End,
+    /// In the lobby, the trainer gives `seat` a role to be dealt when roles are dealt by hand;
+    /// `None` takes it back.
+    AssignRole {
+        seat: SeatId,
+        role: Option<CardId>,
+    },
     /// From the server: a player's last connection went, or one came back.
     SetPresence {
         seat: SeatId,
@@ -436,6 +500,10 @@ pub enum Event {
     Locked {
         locked: bool,
     },
+    /// A removed participant's name, refused for the rest of the session.
+    NameRefused {
+        name: String,
+    },
     TrainerAdded {
         trainer: TrainerId,
         token: TokenDigest,
@@ -445,6 +513,12 @@ pub enum Event {
     },
     Ended {
         reason: EndReason,
+    },
+    /// The trainer gave `seat` a role for a deal by hand (taking it from any other seat), or
+    /// took its role back (`None`).
+    RoleAssigned {
+        seat: SeatId,
+        role: Option<CardId>,
     },
 }
 
@@ -470,9 +544,11 @@ impl Event {
             Event::Skipped => "skipped",
             Event::Presence { .. } => "presence",
             Event::Locked { .. } => "locked",
+            Event::NameRefused { .. } => "name_refused",
             Event::TrainerAdded { .. } => "trainer_added",
             Event::TrainerRemoved { .. } => "trainer_removed",
             Event::Ended { .. } => "ended",
+            Event::RoleAssigned { .. } => "role_assigned",
         }
     }
 

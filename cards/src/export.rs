@@ -177,6 +177,7 @@ mod tests {
             statement: CardId::new("regie-1"),
             statement_text: Text::new("Regie; ligt \"bij\" het gezin", ""),
             terms: vec!["regie".to_owned(), "eigen regie".to_owned()],
+            defines: Some("eigen regie".to_owned()),
             seat: SeatId(0),
             participant: "Deelnemer 1".to_owned(),
             role: Text::new("Ouder", "Parent"),

@@ -27,6 +27,10 @@ pub struct AnswerRow {
     pub statement: CardId,
     pub statement_text: Text,
     pub terms: Vec<String>,
+    /// The term a definition given to this statement is about: the card's `define`, or, for a
+    /// card from a log written before `define` existed, its first term (the one the answer form
+    /// asked about then). Definitions count under this term only.
+    pub defines: Option<String>,
     pub seat: SeatId,
     /// The name, or "Deelnemer n" ("Participant n") when pseudonymised.
     pub participant: String,
@@ -111,6 +115,7 @@ fn closed_vote(
                 statement: card.id.clone(),
                 statement_text: card.text.clone(),
                 terms: card.terms.clone(),
+                defines: card.define.clone().or_else(|| card.terms.first().cloned()),
                 seat: *seat,
                 participant,
                 role: role.map_or_else(|| Text::new("", ""), |role| role.name.clone()),

@@ -47,6 +47,9 @@ pub enum ClientMsg {
     ResumeTimer,
     Kick {
         seat: SeatId,
+        /// Also refuse this participant's name for the rest of the session.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        refuse_name: bool,
     },
     Lock {
         locked: bool,
@@ -59,6 +62,13 @@ pub enum ClientMsg {
     End,
     /// Player: give up your seat for good.
     Leave,
+    /// Trainer, in the lobby: give a seat its role for a deal by hand; without `role`, take
+    /// it back.
+    AssignRole {
+        seat: SeatId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        role: Option<CardId>,
+    },
 }
 
 impl ClientMsg {
@@ -81,6 +91,7 @@ impl ClientMsg {
         "remove_trainer",
         "end",
         "leave",
+        "assign_role",
     ];
 
     /// The room command this message asks for, when it needs nothing from the shell: `hello`,
@@ -97,11 +108,12 @@ impl ClientMsg {
             ClientMsg::Skip => Command::Skip,
             ClientMsg::PauseTimer => Command::PauseTimer,
             ClientMsg::ResumeTimer => Command::ResumeTimer,
-            ClientMsg::Kick { seat } => Command::Kick { seat },
+            ClientMsg::Kick { seat, refuse_name } => Command::Kick { seat, refuse_name },
             ClientMsg::Lock { locked } => Command::Lock { locked },
             ClientMsg::RemoveTrainer { trainer } => Command::RemoveTrainer { trainer },
             ClientMsg::End => Command::End,
             ClientMsg::Leave => Command::Leave,
+            ClientMsg::AssignRole { seat, role } => Command::AssignRole { seat, role },
         })
     }
 }
@@ -207,10 +219,14 @@ pub enum ServerMsg {
     /// Something a trainer should know that is nobody's command: the server cannot store
     /// changes right now, say.
     Notice { code: String, message: Text },
+    /// To trainers: how many screens watch without a seat (the projector, observers), so
+    /// nobody watches unseen. Sent when it changes and after a trainer's welcome.
+    Watching { screens: u32 },
 }
 
 impl ServerMsg {
-    pub const TYPES: &'static [&'static str] = &["welcome", "resumed", "update", "ack", "invite", "error", "notice"];
+    pub const TYPES: &'static [&'static str] =
+        &["welcome", "resumed", "update", "ack", "invite", "error", "notice", "watching"];
 
     pub fn error(id: Option<u64>, rejection: &Rejection) -> ServerMsg {
         ServerMsg::Error { id, code: rejection.code().to_owned(), message: rejection.message() }

@@ -76,10 +76,26 @@ pub enum Rejection {
     StoreFull,
     #[error("this session has had too many people come and go")]
     SeatsExhausted { max: u16 },
+    #[error("too many decks for one room")]
+    TooManyDecks { max: usize },
+    #[error("too many deck uploads for this room")]
+    TooManyUploads { max: u32 },
+    #[error("the deck file is too large")]
+    DeckTooLarge { max_kib: usize },
+    #[error("the deck file is not text")]
+    DeckNotText,
+    #[error("the trainer refused this name")]
+    NameRefused,
+    #[error("too many participants joined from this address")]
+    TooManyFromAddress { max: u8 },
     #[error("the name holds an invisible or control character")]
     NameInvisible,
     #[error("the name imitates the trainer")]
     NameReserved,
+    #[error("no statement is left to play with these choices")]
+    NoStatements,
+    #[error("the role deck holds no such role")]
+    UnknownRole,
 }
 
 impl Rejection {
@@ -122,8 +138,16 @@ impl Rejection {
             Rejection::TooManyRooms { .. } => "too_many_attempts",
             Rejection::StoreFull => "store_full",
             Rejection::SeatsExhausted { .. } => "seats_exhausted",
+            Rejection::TooManyDecks { .. } => "too_many_decks",
+            Rejection::TooManyUploads { .. } => "too_many_uploads",
+            Rejection::DeckTooLarge { .. } => "deck_too_large",
+            Rejection::DeckNotText => "deck_not_text",
+            Rejection::NameRefused => "name_refused",
+            Rejection::TooManyFromAddress { .. } => "too_many_from_address",
             Rejection::NameInvisible => "name_invisible",
             Rejection::NameReserved => "name_reserved",
+            Rejection::NoStatements => "no_statements",
+            Rejection::UnknownRole => "unknown_role",
         }
     }
 
@@ -210,8 +234,8 @@ impl Rejection {
                 "The last trainer cannot step down: invite another trainer first.",
             ),
             Rejection::BadSettings => Text::new(
-                "Deze instellingen kunnen niet: een hand heeft 1 tot 7 kaarten, een timer loopt 10 tot 900 seconden en rollen doorgeven kan om de 1 tot 50 rondes.",
-                "These settings are not allowed: a hand has 1 to 7 cards, a timer runs for 10 to 900 seconds, and roles can be passed on every 1 to 50 rounds.",
+                "Deze instellingen kunnen niet: een hand heeft 1 tot 7 kaarten, een timer loopt 10 tot 900 seconden, rollen doorgeven kan om de 1 tot 50 rondes, hoogstens 40 rollen gaan voor en je kiest hoogstens 100 thema's en begrippen.",
+                "These settings are not allowed: a hand has 1 to 7 cards, a timer runs for 10 to 900 seconds, roles can be passed on every 1 to 50 rounds, at most 40 roles go first and you pick at most 100 themes and terms.",
             ),
             Rejection::UnknownDeck => {
                 Text::new("Dat deck bestaat niet op deze server.", "That deck does not exist on this server.")
@@ -249,6 +273,30 @@ impl Rejection {
                     "People have come and gone {max} times in this session; nobody else can join. Ask the trainer for a new session."
                 ),
             ),
+            Rejection::TooManyUploads { max } => Text::new(
+                format!("In deze sessie zijn al {max} decks geüpload; meer kan niet."),
+                format!("{max} decks have been uploaded in this session already; no more can be."),
+            ),
+            Rejection::DeckTooLarge { max_kib } => Text::new(
+                format!("Dit bestand is te groot: een deck mag hoogstens {max_kib} kB zijn."),
+                format!("This file is too large: a deck can be at most {max_kib} kB."),
+            ),
+            Rejection::NameRefused => Text::new(
+                "De trainer heeft deze naam uit de sessie gehaald; met deze naam kun je niet meer meedoen.",
+                "The trainer removed this name from the session; you cannot join under it again.",
+            ),
+            Rejection::TooManyFromAddress { max } => Text::new(
+                format!("Er doen al {max} deelnemers mee vanaf dit netwerk. Vraag de trainer om meer toe te laten."),
+                format!("{max} participants have already joined from this network. Ask the trainer to let more in."),
+            ),
+            Rejection::DeckNotText => Text::new(
+                "Dit bestand is geen tekst. Sla het op als CSV (UTF-8) of als TOML.",
+                "This file is not text. Save it as CSV (UTF-8) or as TOML.",
+            ),
+            Rejection::TooManyDecks { max } => Text::new(
+                format!("Een sessie speelt met hoogstens {max} stapels stellingen tegelijk."),
+                format!("A session plays with at most {max} statement decks at once."),
+            ),
             Rejection::TooManyVotes { max } => Text::new(
                 format!("Over één stelling kun je hoogstens {max} keer stemmen; ga door naar de volgende."),
                 format!("A statement can be voted on at most {max} times; move on to the next one."),
@@ -260,6 +308,14 @@ impl Rejection {
             Rejection::NameReserved => Text::new(
                 "Die naam lijkt op die van de trainer; kies je eigen naam.",
                 "That name looks like the trainer's; choose your own name.",
+            ),
+            Rejection::NoStatements => Text::new(
+                "Met deze keuze van thema's en begrippen blijft geen stelling over om te spelen. Kies meer, of niets voor alle stellingen. (Vanuit je rol vallen ook stellingen af die niet elke rol kan beantwoorden.)",
+                "With these themes and terms no statement is left to play. Choose more, or none for every statement. (Playing from your role also leaves out statements not every role can answer.)",
+            ),
+            Rejection::UnknownRole => Text::new(
+                "Die rol zit niet in de stapel rollen van deze sessie.",
+                "That role is not in this session's role deck.",
             ),
         }
     }

@@ -7,7 +7,7 @@ use crate::analysis::{GivenAnswer, Review, StatementReview, TermReview};
 use crate::chart::{self, Frame};
 use crate::event::Position;
 use crate::export::iso8601;
-use crate::text::{Lang, fixed, signed};
+use crate::text::{Lang, Text, fixed, signed};
 
 /// Every sentence of the report in one language.
 struct Words {
@@ -38,6 +38,7 @@ struct Words {
     shifts: &'static str,
     shifts_header: [&'static str; 5],
     of: &'static str,
+    source: &'static str,
 }
 
 const NL: Words = Words {
@@ -69,6 +70,7 @@ const NL: Words = Words {
     shifts: "Wat het gesprek veranderde",
     shifts_header: ["stelling", "ΔC", "ΔP", "van standpunt veranderd", "naar het midden / ervan af"],
     of: "van",
+    source: "Bron",
 };
 
 const EN: Words = Words {
@@ -100,6 +102,7 @@ const EN: Words = Words {
     shifts: "What the discussion changed",
     shifts_header: ["statement", "ΔC", "ΔP", "changed position", "toward the middle / away from it"],
     of: "of",
+    source: "Source",
 };
 
 /// "1 definitie", "2 definities".
@@ -114,7 +117,7 @@ pub fn html(review: &Review, lang: Lang) -> String {
         Lang::Nl => &NL,
         Lang::En => &EN,
     };
-    let report = Report { words, lang };
+    let report = Report { words, lang, labels: review.term_labels.clone() };
     let mut page = String::new();
     let decks = format!("{} · {}", review.statement_deck.get(lang), review.role_deck.get(lang));
     let title = format!("{} · {} · {}", words.review, review.statement_deck.get(lang), review.code);
@@ -126,15 +129,18 @@ pub fn html(review: &Review, lang: Lang) -> String {
     );
     let _ = write!(
         page,
-        "<header><h1>{}</h1><p>{} {} · {} · {} · {}</p><p class=\"note\">{}</p></header>",
+        "<header><h1>{}</h1><p>{} {} · {} · {} · {}</p>",
         escape(&decks),
         words.session,
         escape(&review.code),
         &iso8601(review.created)[..10],
         count(review.participants, words.participants),
         count(review.statements.len(), words.statements),
-        words.note
     );
+    for source in [&review.statement_source, &review.role_source].into_iter().flatten() {
+        let _ = write!(page, "<p class=\"note\">{}: {}</p>", words.source, escape(source.get(lang)));
+    }
+    let _ = write!(page, "<p class=\"note\">{}</p></header>", words.note);
     report.terms_section(&mut page, &review.terms);
     report.statements_section(&mut page, &review.statements);
     report.matrix_section(&mut page, review);
@@ -146,9 +152,16 @@ pub fn html(review: &Review, lang: Lang) -> String {
 struct Report {
     words: &'static Words,
     lang: Lang,
+    /// Each term's name in both languages (`Review::term_labels`).
+    labels: std::collections::BTreeMap<String, Text>,
 }
 
 impl Report {
+    /// A term in the report's language: "regie" is "being in charge" in English.
+    fn term(&self, term: &str) -> String {
+        escape(self.labels.get(term).map_or(term, |label| label.get(self.lang)))
+    }
+
     fn terms_section(&self, page: &mut String, terms: &[TermReview]) {
         if terms.is_empty() {
             return;
@@ -164,7 +177,7 @@ impl Report {
             let _ = write!(
                 page,
                 "<tr><td>{}</td><td>{}</td><td>{} <span class=\"n\">(n={})</span></td><td>{} <span class=\"n\">(n={})</span></td></tr>",
-                escape(&term.term),
+                self.term(&term.term),
                 bar(term.disagreement),
                 figure(term.mean_consensus),
                 count(term.statements, words.statements),
@@ -175,7 +188,7 @@ impl Report {
         page.push_str("</tbody></table>");
         for term in terms.iter().filter(|term| !term.lens.definitions.is_empty()) {
             let lens = &term.lens;
-            let _ = write!(page, "<h3>{}{}{}</h3>", words.what_means.0, escape(&term.term), words.what_means.1);
+            let _ = write!(page, "<h3>{}{}{}</h3>", words.what_means.0, self.term(&term.term), words.what_means.1);
             for (number, group) in lens.groups.iter().enumerate() {
                 let _ = write!(
                     page,
@@ -225,7 +238,7 @@ impl Report {
                 page,
                 "<article><h3>{}</h3><p class=\"terms\">{}</p>{}<p>C {} · P {} · {split} <span class=\"n\">(n={}, {} {})</span></p>",
                 escape(statement.text.get(lang)),
-                escape(&statement.terms.join(", ")),
+                statement.terms.iter().map(|term| self.term(term)).collect::<Vec<_>>().join(", "),
                 self.dot_plot(statement),
                 figure(statement.consensus),
                 figure(statement.polarization),
@@ -452,7 +465,7 @@ mod tests {
             turn: 1,
             statement: CardId::new("plan"),
             text: Text::new("Eén plan is genoeg.", "One plan is enough."),
-            terms: vec!["plan".to_owned()],
+            terms: vec!["plan".to_owned(), "regie".to_owned()],
             first,
             consensus: first.consensus(),
             polarization: first.polarization(),
@@ -465,6 +478,12 @@ mod tests {
             code: "ABCDEF".to_owned(),
             statement_deck: Text::new("Samenwerken", "Working together"),
             role_deck: Text::new("Rollen aan de keukentafel", "Roles at the kitchen table"),
+            statement_source: Some(Text::new("De Sterkste Schakels", "The study De Sterkste Schakels")),
+            role_source: None,
+            term_labels: ["plan", "regie"]
+                .into_iter()
+                .map(|term| (term.to_owned(), crate::library::term_label(term)))
+                .collect(),
             created: 0,
             participants: 1,
             statements: vec![statement],
@@ -538,11 +557,23 @@ mod tests {
             "<strong>pass</strong>",
             "Client representation",
             "<title>Cliëntvertegenwoordiger — Participant 1</title>",
+            "<p class=\"terms\">plan, being in charge</p>",
+            "Source: The study De Sterkste Schakels",
         ] {
             assert!(page.contains(english), "{english} is missing");
         }
-        for dutch in ["Terugblik", "deelnemer", "stelling", "Stellingen", "pas ", "Eén plan", "Samenwerken", "oneens"]
-        {
+        for dutch in [
+            "Terugblik",
+            "deelnemer",
+            "stelling",
+            "Stellingen",
+            "pas ",
+            "Eén plan",
+            "Samenwerken",
+            "oneens",
+            "regie",
+            "Bron",
+        ] {
             assert!(!page.contains(dutch), "{dutch} stayed Dutch");
         }
     }

@@ -9,10 +9,10 @@ use std::sync::Arc;
 
 use rand_core::RngCore;
 
-use crate::deck::CardId;
+use crate::deck::{CardId, StatementCard};
 use crate::event::{
-    Actor, Answer, Command, EndReason, Event, LeaveReason, Presence, ReaderMode, RevealCause, RoomCode, SeatId,
-    SeatKey, Settings, Setup, TimerMode, TrainerId,
+    Actor, Answer, Command, EndReason, Event, LeaveReason, Perspective, Presence, ReaderMode, RevealCause, RoleDealing,
+    RoomCode, SeatId, SeatKey, Settings, Setup, TimerMode, TrainerId,
 };
 use crate::limits::{MAX_ARGUMENT_CHARS, MAX_DEFINITION_CHARS};
 use crate::names;
@@ -25,6 +25,10 @@ pub const MIN_PLAYERS: usize = 2;
 /// Votes on one statement: the first and at most this many minus one re-votes.
 pub const MAX_VOTES: u8 = 20;
 const MAX_ROTATE_EVERY: u8 = 50;
+/// Themes and terms a trainer may pick together, and how long one may be: a deck's tags are
+/// short, and a `configure` must stay small.
+const MAX_TAGS: usize = 100;
+const MAX_TAG_CHARS: usize = 40;
 
 /// What the shell passes with every command: the time, and randomness for shuffles.
 pub struct Context<'a> {
@@ -109,6 +113,11 @@ pub struct Room {
     role_order: Vec<CardId>,
     roles_dealt: usize,
     locked: bool,
+    /// Names the trainer removed and refused for the rest of the session (compared as
+    /// `names::same` does: case and look-alike letters do not help).
+    refused_names: Vec<String>,
+    /// Roles the trainer gave seats in the lobby, for a deal by hand; never two seats one role.
+    assigned: BTreeMap<SeatId, CardId>,
     phase: Phase,
 }
 
@@ -125,6 +134,8 @@ impl Room {
             role_order: Vec::new(),
             roles_dealt: 0,
             locked: false,
+            refused_names: Vec::new(),
+            assigned: BTreeMap::new(),
             phase: Phase::Lobby,
         }
     }
@@ -178,6 +189,11 @@ impl Room {
 
     pub fn played(&self) -> &[CardId] {
         &self.played
+    }
+
+    /// The roles the trainer gave seats in the lobby, for a deal by hand.
+    pub fn assigned_roles(&self) -> impl Iterator<Item = (SeatId, &CardId)> {
+        self.assigned.iter().map(|(seat, role)| (*seat, role))
     }
 
     /// The trainer whose token this is.
@@ -301,10 +317,16 @@ impl Room {
                     _ => Err(Rejection::NoTimer),
                 }
             }
-            Command::Kick { seat } => {
+            Command::Kick { seat, refuse_name } => {
                 self.require_trainer(actor)?;
                 match self.seat(seat) {
-                    Some(known) if !known.has_left() => Ok(self.leave(seat, LeaveReason::Kicked, now)),
+                    Some(known) if !known.has_left() => {
+                        let mut events = self.leave(seat, LeaveReason::Kicked, now);
+                        if refuse_name {
+                            events.push(Event::NameRefused { name: known.name.clone() });
+                        }
+                        Ok(events)
+                    }
                     _ => Err(Rejection::UnknownSeat),
                 }
             }
@@ -334,6 +356,7 @@ impl Room {
                 }
                 Ok(vec![Event::Ended { reason: EndReason::Trainer }])
             }
+            Command::AssignRole { seat, role } => self.assign_role(actor, seat, role),
             Command::SetPresence { seat, here } => {
                 if actor != Actor::Server {
                     return Err(Rejection::NotTrainer);
@@ -370,6 +393,9 @@ impl Room {
             return Err(Rejection::RoomLocked);
         }
         let name = names::normalise(name)?;
+        if self.refused_names.iter().any(|refused| names::same(refused, &name)) {
+            return Err(Rejection::NameRefused);
+        }
         let active = || self.seats.iter().filter(|seat| !seat.has_left());
         if active().any(|seat| names::same(&seat.name, &name)) {
             return Err(Rejection::NameTaken);
@@ -398,17 +424,30 @@ impl Room {
         if self.seats.iter().filter(|seat| !seat.has_left()).count() < MIN_PLAYERS {
             return Err(Rejection::TooFewPlayers { min: MIN_PLAYERS });
         }
-        let mut pile: Vec<CardId> = self.setup.statements.cards.iter().map(|card| card.id.clone()).collect();
+        // The pile holds the statements the trainer picked by theme and term and, when players
+        // answer from their role, only those every role in the deck can answer: roles are passed
+        // on and late joiners get any of them, so the whole role deck may be at the table.
+        let groups: BTreeSet<&str> = self.setup.roles.cards.iter().map(|role| role.group.as_str()).collect();
+        let in_role = self.settings().perspective == Perspective::Role;
+        let mut pile: Vec<CardId> = (self.setup.statements.cards.iter())
+            .filter(|card| self.settings().picks(card))
+            .filter(|card| !in_role || groups.iter().all(|group| card.is_for(group)))
+            .map(|card| card.id.clone())
+            .collect();
+        if pile.is_empty() {
+            return Err(Rejection::NoStatements);
+        }
         let mut roles: Vec<CardId> = self.setup.roles.cards.iter().map(|card| card.id.clone()).collect();
         shuffle(&mut pile, rng);
         shuffle(&mut roles, rng);
+        let seats: Vec<SeatId> = self.seats().filter(|(_, seat)| !seat.has_left()).map(|(id, _)| id).collect();
+        let roles = self.role_order(roles, &seats, rng);
 
         // Deal against a scratch copy so each seat gets the next cards and the next role.
         let mut scratch = self.clone();
         let started = Event::Started { pile, roles };
         scratch.apply(&started);
         let mut events = vec![started];
-        let seats: Vec<SeatId> = self.seats().filter(|(_, seat)| !seat.has_left()).map(|(id, _)| id).collect();
         for seat in seats {
             let dealt = scratch.deal(seat, scratch.pile.iter());
             scratch.apply(&dealt);
@@ -419,6 +458,73 @@ impl Room {
             None => Event::Ended { reason: EndReason::DeckExhausted },
         });
         Ok(events)
+    }
+
+    /// The order roles are dealt in, from the role deck `shuffled`: first to `seats` (the
+    /// players at the start, in seat order), then to whoever joins later.
+    fn role_order(&self, shuffled: Vec<CardId>, seats: &[SeatId], rng: &mut dyn RngCore) -> Vec<CardId> {
+        match &self.settings().role_dealing {
+            RoleDealing::Random => shuffled,
+            RoleDealing::ChosenFirst { roles } => {
+                let mut chosen: Vec<CardId> = Vec::new();
+                for role in roles.iter().filter(|role| shuffled.contains(role)) {
+                    if !chosen.contains(role) {
+                        chosen.push(role.clone());
+                    }
+                }
+                if chosen.is_empty() {
+                    return shuffled;
+                }
+                // The chosen roles take the first places while there are seats for them; the
+                // free places are filled at random, and the places are shuffled so who gets a
+                // chosen role is random too. Chosen roles without a seat go to the next joiners.
+                let at_start = seats.len().min(shuffled.len());
+                let later_chosen = chosen.split_off(chosen.len().min(at_start));
+                let mut others: Vec<CardId> = shuffled
+                    .into_iter()
+                    .filter(|role| !chosen.contains(role) && !later_chosen.contains(role))
+                    .collect();
+                let rest = others.split_off((at_start - chosen.len()).min(others.len()));
+                let mut first = chosen;
+                first.extend(others);
+                shuffle(&mut first, rng);
+                first.into_iter().chain(later_chosen).chain(rest).collect()
+            }
+            RoleDealing::ByHand => {
+                let given: Vec<Option<&CardId>> =
+                    seats.iter().map(|seat| self.assigned.get(seat).filter(|role| shuffled.contains(role))).collect();
+                let mut free: VecDeque<CardId> =
+                    shuffled.iter().filter(|role| !given.contains(&Some(*role))).cloned().collect();
+                let mut order: Vec<CardId> = Vec::with_capacity(shuffled.len().max(seats.len()));
+                for (i, role) in given.iter().enumerate() {
+                    // More players than roles: as with any deal, roles are used again in order.
+                    let next = role
+                        .cloned()
+                        .or_else(|| free.pop_front())
+                        .or_else(|| shuffled.get(i % shuffled.len()).cloned());
+                    order.extend(next);
+                }
+                order.extend(free);
+                order
+            }
+        }
+    }
+
+    fn assign_role(&self, actor: Actor, seat: SeatId, role: Option<CardId>) -> Result<Vec<Event>, Rejection> {
+        self.require_trainer(actor)?;
+        if self.phase != Phase::Lobby {
+            return Err(Rejection::WrongPhase);
+        }
+        if self.seat(seat).is_none_or(Seat::has_left) {
+            return Err(Rejection::UnknownSeat);
+        }
+        if role.as_ref().is_some_and(|role| self.setup.roles.card(role).is_none()) {
+            return Err(Rejection::UnknownRole);
+        }
+        if self.assigned.get(&seat) == role.as_ref() {
+            return Ok(Vec::new());
+        }
+        Ok(vec![Event::RoleAssigned { seat, role }])
     }
 
     fn play(&self, actor: Actor, card: CardId, now: u64) -> Result<Vec<Event>, Rejection> {
@@ -448,8 +554,9 @@ impl Room {
         let turn = self.answering()?;
         let argument = clean_optional(answer.argument, "argument", MAX_ARGUMENT_CHARS)?;
         let definition = clean_optional(answer.definition, "definition", MAX_DEFINITION_CHARS)?;
+        // A definition belongs to the one term the card asks about, never to every term it names.
         let statement = turn.statement.as_ref().and_then(|id| self.setup.statements.card(id));
-        if definition.is_some() && statement.is_none_or(|card| card.terms.is_empty()) {
+        if definition.is_some() && statement.is_none_or(|card| card.define.is_none()) {
             return Err(Rejection::NoTermToDefine);
         }
         let answer = Answer { position: answer.position, argument, definition };
@@ -649,12 +756,13 @@ impl Room {
             Event::Created { .. } => {}
             Event::Configured { settings, statements, roles } => {
                 let setup = Arc::make_mut(&mut self.setup);
-                setup.settings = *settings;
+                setup.settings = settings.clone();
                 if let Some(deck) = statements {
                     setup.statements = (**deck).clone();
                 }
                 if let Some(deck) = roles {
                     setup.roles = (**deck).clone();
+                    self.assigned.retain(|_, role| deck.card(role).is_some());
                 }
             }
             Event::Joined { name, token, .. } => {
@@ -755,10 +863,12 @@ impl Room {
                     seat.presence = *presence;
                     if matches!(presence, Presence::Left { .. }) {
                         self.pile.extend(seat.hand.drain(..));
+                        self.assigned.remove(id);
                     }
                 }
             }
             Event::Locked { locked } => self.locked = *locked,
+            Event::NameRefused { name } => self.refused_names.push(name.clone()),
             Event::TrainerAdded { trainer, token } => {
                 self.trainers.insert(*trainer, *token);
             }
@@ -766,6 +876,13 @@ impl Room {
                 self.trainers.remove(trainer);
             }
             Event::Ended { reason } => self.phase = Phase::Ended(*reason),
+            Event::RoleAssigned { seat, role } => {
+                self.assigned.retain(|_, given| Some(&*given) != role.as_ref());
+                match role {
+                    Some(role) => self.assigned.insert(*seat, role.clone()),
+                    None => self.assigned.remove(seat),
+                };
+            }
         }
     }
 
@@ -783,7 +900,29 @@ impl Settings {
         let timer_ok =
             self.timer.seconds().is_none_or(|s| (TimerMode::MIN_SECONDS..=TimerMode::MAX_SECONDS).contains(&s));
         let rotate_ok = self.rotate_roles_every <= MAX_ROTATE_EVERY;
-        if hand_ok && timer_ok && rotate_ok { Ok(()) } else { Err(Rejection::BadSettings) }
+        let joins_ok = self.joins_per_address >= 1;
+        let short = |tag: &str| tag.chars().count() <= MAX_TAG_CHARS;
+        let roles_ok = match &self.role_dealing {
+            RoleDealing::ChosenFirst { roles } => {
+                roles.len() <= RoleDealing::MAX_CHOSEN && roles.iter().all(|role| short(role.as_str()))
+            }
+            RoleDealing::Random | RoleDealing::ByHand => true,
+        };
+        let tags_ok = self.themes.len() + self.terms.len() <= MAX_TAGS
+            && self.themes.iter().chain(&self.terms).all(|tag| short(tag));
+        if hand_ok && timer_ok && rotate_ok && joins_ok && roles_ok && tags_ok {
+            Ok(())
+        } else {
+            Err(Rejection::BadSettings)
+        }
+    }
+
+    /// Whether the trainer's choice of themes and terms lets `card` into the pile: it has one
+    /// of the chosen themes or terms, or nothing is chosen.
+    pub fn picks(&self, card: &StatementCard) -> bool {
+        (self.themes.is_empty() && self.terms.is_empty())
+            || card.theme.as_ref().is_some_and(|theme| self.themes.contains(theme))
+            || card.terms.iter().any(|term| self.terms.contains(term))
     }
 }
 

@@ -11,6 +11,7 @@ use crate::deck::{CardId, RoleCard, StatementCard};
 use crate::event::{
     Answer, EndReason, Event, Position, Presence, ReaderMode, RevealCause, RoomCode, SeatId, Settings, TrainerId,
 };
+use crate::library::{term_label, theme_label};
 use crate::room::{Phase, Room, Timer, Turn};
 use crate::text::Text;
 
@@ -33,6 +34,9 @@ pub struct View {
     pub locked: bool,
     pub trainers: Vec<TrainerId>,
     pub seats: Vec<SeatView>,
+    /// In the lobby, the roles the trainer gave seats for a deal by hand.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub assigned: Vec<(SeatId, CardId)>,
     /// Your own statement cards; empty for trainers and observers.
     pub hand: Vec<StatementCard>,
     /// The statements a trainer can play from; only trainers get it, and only when they read.
@@ -46,12 +50,48 @@ pub struct View {
 pub struct Decks {
     pub statements: DeckInfo,
     pub roles: DeckInfo,
+    /// The themes of the statement deck, named in both languages, with how many statements
+    /// carry each: what the lobby offers to pick statements by.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub themes: Vec<Tag>,
+    /// The same for its terms; also how a statement's term tags read in English.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub terms: Vec<Tag>,
+    /// The role deck's roles without their perspectives, for the trainer to choose from.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub role_cards: Vec<RoleName>,
+}
+
+impl Decks {
+    /// A term as the visitor reads it: its English name from the glossary, or as written.
+    pub fn term_label(&self, term: &str) -> Text {
+        self.terms.iter().find(|tag| tag.tag == term).map_or_else(|| Text::new(term, ""), |tag| tag.label.clone())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeckInfo {
     pub id: String,
     pub title: Text,
+    /// Where the deck's themes come from; for decks played together, each deck's in turn.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Text>,
+}
+
+/// A theme or term as decks write it (`botsende-waarden`), as people read it, and on how many
+/// statements it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tag {
+    pub tag: String,
+    pub label: Text,
+    pub count: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleName {
+    pub id: CardId,
+    pub name: Text,
+    pub group: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -186,6 +226,12 @@ pub enum Update {
     Ended {
         reason: EndReason,
     },
+    /// In the lobby: `seat` is given `role` for a deal by hand (taken from any other seat), or
+    /// its role is taken back.
+    RoleAssigned {
+        seat: SeatId,
+        role: Option<CardId>,
+    },
 }
 
 impl Update {
@@ -208,6 +254,7 @@ impl Update {
         "locked",
         "trainers",
         "ended",
+        "role_assigned",
     ];
 }
 
@@ -273,11 +320,15 @@ impl Room {
         View {
             code: self.code().clone(),
             you,
-            settings: *self.settings(),
+            settings: self.settings().clone(),
             decks: self.deck_titles(),
             locked: self.is_locked(),
             trainers: self.trainers().collect(),
             seats,
+            assigned: match self.phase() {
+                Phase::Lobby => self.assigned_roles().map(|(seat, role)| (seat, role.clone())).collect(),
+                _ => Vec::new(),
+            },
             hand,
             pile,
             phase,
@@ -314,7 +365,7 @@ impl Room {
                 Vec::new()
             }
             Event::Configured { settings, .. } => {
-                vec![Update::Configured { settings: *settings, decks: self.deck_titles() }]
+                vec![Update::Configured { settings: settings.clone(), decks: self.deck_titles() }]
             }
             Event::Joined { seat, name, .. } => vec![Update::Joined { seat: *seat, name: name.clone() }],
             Event::Dealt { seat, role: id, .. } => {
@@ -346,10 +397,12 @@ impl Room {
             },
             Event::Presence { seat, presence } => vec![Update::Presence { seat: *seat, presence: *presence }],
             Event::Locked { locked } => vec![Update::Locked { locked: *locked }],
+            Event::NameRefused { .. } => Vec::new(),
             Event::TrainerAdded { .. } | Event::TrainerRemoved { .. } => {
                 vec![Update::Trainers { trainers: self.trainers().collect() }]
             }
             Event::Ended { reason } => vec![Update::Ended { reason: *reason }],
+            Event::RoleAssigned { seat, role } => vec![Update::RoleAssigned { seat: *seat, role: role.clone() }],
         }
     }
 
@@ -388,15 +441,41 @@ impl Room {
 
     fn deck_titles(&self) -> Decks {
         let setup = self.setup();
+        let cards = &setup.statements.cards;
         Decks {
-            statements: DeckInfo { id: setup.statements.id.clone(), title: setup.statements.title.clone() },
-            roles: DeckInfo { id: setup.roles.id.clone(), title: setup.roles.title.clone() },
+            statements: DeckInfo {
+                id: setup.statements.id.clone(),
+                title: setup.statements.title.clone(),
+                source: setup.statements.source.clone(),
+            },
+            roles: DeckInfo {
+                id: setup.roles.id.clone(),
+                title: setup.roles.title.clone(),
+                source: setup.roles.source.clone(),
+            },
+            themes: tags(cards.iter().filter_map(|card| card.theme.as_deref()), theme_label),
+            terms: tags(cards.iter().flat_map(|card| card.terms.iter().map(String::as_str)), term_label),
+            role_cards: (setup.roles.cards.iter())
+                .map(|role| RoleName { id: role.id.clone(), name: role.name.clone(), group: role.group.clone() })
+                .collect(),
         }
     }
 
     fn statements(&self, ids: &[CardId]) -> Vec<StatementCard> {
         ids.iter().filter_map(|id| self.setup().statements.card(id)).cloned().collect()
     }
+}
+
+/// Each tag once, in the order of the deck, with how often it occurs.
+fn tags<'a>(found: impl Iterator<Item = &'a str>, label: fn(&str) -> Text) -> Vec<Tag> {
+    let mut tags: Vec<Tag> = Vec::new();
+    for tag in found {
+        match tags.iter_mut().find(|known| known.tag == tag) {
+            Some(known) => known.count += 1,
+            None => tags.push(Tag { tag: tag.to_owned(), label: label(tag), count: 1 }),
+        }
+    }
+    tags
 }
 
 fn position_rank(position: Position) -> u8 {
@@ -419,8 +498,9 @@ impl View {
     pub fn apply(&mut self, update: &Update) {
         match update {
             Update::Configured { settings, decks } => {
-                self.settings = *settings;
+                self.settings = settings.clone();
                 self.decks = decks.clone();
+                self.assigned.retain(|(_, role)| decks.role_cards.iter().any(|card| &card.id == role));
             }
             Update::Joined { seat, name } => {
                 if self.seat(*seat).is_none() {
@@ -443,6 +523,7 @@ impl View {
             Update::Hand { cards } => self.hand.clone_from(cards),
             Update::Pile { cards } => self.pile.clone_from(cards),
             Update::TurnStarted { turn, reader } => {
+                self.assigned.clear();
                 self.phase = PhaseView::Turn(Box::new(TurnView {
                     number: *turn,
                     reader: *reader,
@@ -478,10 +559,23 @@ impl View {
                 if let Some(known) = self.seat_mut(*seat) {
                     known.presence = *presence;
                 }
+                if matches!(presence, Presence::Left { .. }) {
+                    self.assigned.retain(|(given, _)| given != seat);
+                }
             }
             Update::Locked { locked } => self.locked = *locked,
             Update::Trainers { trainers } => self.trainers.clone_from(trainers),
-            Update::Ended { reason } => self.phase = PhaseView::Ended { reason: *reason },
+            Update::Ended { reason } => {
+                self.assigned.clear();
+                self.phase = PhaseView::Ended { reason: *reason };
+            }
+            Update::RoleAssigned { seat, role } => {
+                self.assigned.retain(|(given, held)| given != seat && Some(held) != role.as_ref());
+                if let Some(role) = role {
+                    self.assigned.push((*seat, role.clone()));
+                    self.assigned.sort();
+                }
+            }
         }
     }
 

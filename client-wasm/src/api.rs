@@ -32,7 +32,7 @@ pub async fn upload_deck(
 ) -> Result<DeckAccepted, DeckRefused> {
     let headers = [("X-Trainer-Token", token), ("X-File-Name", file_name)];
     let path = format!("/api/rooms/{code}/decks");
-    let refused = |message: Text| DeckRefused { code: "refused".to_owned(), message, errors: Vec::new() };
+    let refused = |message: Text| DeckRefused { code: "refused".to_owned(), message, errors: Vec::new(), more: 0 };
     let (status, body) = send("POST", &path, Some(content), &headers).await.map_err(refused)?;
     if status == 200 {
         return serde_json::from_str(&body).map_err(|_| refused(refused_status(status)));

@@ -153,9 +153,14 @@ pub fn RoleCardView(role: RoleCard, perspective: Perspective, compact: bool) -> 
     .into_any()
 }
 
+/// The statement on the table, with its term tags in the visitor's language (the view names
+/// each term of the deck in both).
 #[component]
-pub fn StatementView(statement: StatementCard, #[prop(optional)] vote: u8) -> impl IntoView {
-    let terms = statement.terms.join(", ");
+pub fn StatementView(session: Session, statement: StatementCard, #[prop(optional)] vote: u8) -> impl IntoView {
+    let terms = session.view.with_untracked(|view| {
+        let name = |term: &String| view.as_ref().map_or_else(|| term.clone(), |view| tr(&view.decks.term_label(term)));
+        statement.terms.iter().map(name).collect::<Vec<_>>().join(", ")
+    });
     view! {
         <section class="card statement" id="statement" aria-label=t().statement>
             <p class="card-label">{t().statement}{(vote > 1).then(|| format!(" · {} {}", t().revote_round, vote - 1))}</p>
@@ -240,7 +245,8 @@ pub fn Roster(session: Session) -> impl IntoView {
                         view! {
                             <button class="small" on:click=move |_| {
                                 if confirm(t().kick_confirm) {
-                                    session.send(ClientMsg::Kick { seat: id });
+                                    let refuse_name = confirm(t().refuse_name_confirm);
+                                    session.send(ClientMsg::Kick { seat: id, refuse_name });
                                 }
                             }>{t().kick}</button>
                         }
@@ -502,8 +508,8 @@ pub fn CardChoice(session: Session, from_pile: bool) -> impl IntoView {
     }
 }
 
-/// The scale, the argument and, when the statement names a term, the player's definition of
-/// it. Kept in local signals so nothing typed is lost while others answer, and in the session's
+/// The scale, the argument and, when the statement asks what its term means (`define`), the
+/// player's definition of it. Kept in local signals so nothing typed is lost while others answer, and in the session's
 /// draft so nothing is lost when the screen is built again (a language switch).
 #[component]
 pub fn AnswerForm(session: Session, statement: StatementCard, vote: u8) -> impl IntoView {
@@ -532,10 +538,8 @@ pub fn AnswerForm(session: Session, statement: StatementCard, vote: u8) -> impl 
             *kept = Some(Draft { position, argument, definition, ..draft.clone() });
         });
     });
-    // The card's own prompt, or "<Term> betekent voor mij …".
-    let term = statement.terms.first().map(|term| {
-        statement.prompt.as_ref().map_or_else(|| format!("{} {}", capitalise(term), t().definition_of), tr)
-    });
+    // Only a card that names the one term it asks about asks for a definition, in its own words.
+    let term = statement.prompt.as_ref().filter(|_| statement.define.is_some()).map(tr);
     let has_term = term.is_some();
 
     let submit = move |event: leptos::ev::SubmitEvent| {
@@ -627,11 +631,6 @@ pub fn split_line(split: &Split) -> String {
     )
 }
 
-fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
-}
-
 /// For the trainer at each reveal: consensus, two camps, the split, and how each role answered.
 #[component]
 pub fn RevealFigures(session: Session) -> impl IntoView {
@@ -676,6 +675,14 @@ pub fn LangSwitch() -> impl IntoView {
         <button class="small lang-switch" id="switch-language" aria-label=t().switch_language_label on:click=|_| crate::i18n::switch_language()>
             {t().switch_language}
         </button>
+    }
+}
+
+/// The trainer's guide, in the visitor's language.
+pub fn guide_href() -> &'static str {
+    match crate::i18n::lang() {
+        cards::Lang::Nl => "/handleiding",
+        cards::Lang::En => "/guide",
     }
 }
 

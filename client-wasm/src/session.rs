@@ -78,6 +78,8 @@ pub struct Session {
     pub link: RwSignal<Link>,
     /// The server said it is stopping (close 1001): until it is back, the page says so.
     pub restarting: RwSignal<bool>,
+    /// For a trainer: how many screens watch without a seat (the projector, observers).
+    pub screens: RwSignal<u32>,
     pub problem: RwSignal<Option<Problem>>,
     /// The last co-trainer token this trainer asked for.
     pub invite: RwSignal<Option<String>>,
@@ -122,6 +124,7 @@ impl Session {
             view: RwSignal::new(None),
             link: RwSignal::new(Link::Connecting),
             restarting: RwSignal::new(false),
+            screens: RwSignal::new(0),
             problem: RwSignal::new(None),
             invite: RwSignal::new(None),
             draft: StoredValue::new(None),
@@ -277,6 +280,7 @@ impl Session {
             }
             ServerMsg::Update { .. } | ServerMsg::Ack { .. } => {}
             ServerMsg::Notice { code, message } => self.problem.set(Some(Problem { code, message })),
+            ServerMsg::Watching { screens } => self.screens.set(screens),
             ServerMsg::Invite { token, .. } => self.invite.set(Some(token)),
             ServerMsg::Error { id: Some(id), code, message } if Some(id) == self.hello_id.get_value() => {
                 self.refused(code, message);

@@ -28,6 +28,9 @@ pub struct AppState {
     pub reveal_grace: Duration,
     /// Where participants can reach this server, for the console's join link.
     pub join_addresses: JoinAddresses,
+    /// The address people open when the server is behind a proxy (`--public-url`): the only
+    /// origin of the server's own pages.
+    pub public_url: Option<String>,
     /// Running websockets, told when the server stops.
     pub drain: Arc<Drain>,
     pub limits: Limits,

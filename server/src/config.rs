@@ -58,6 +58,8 @@ pub struct Limits {
     /// Time to say `hello` after connecting, and to send an HTTP request's headers.
     pub hello_timeout: Duration,
     pub header_read_timeout: Duration,
+    /// Time to send a request's body and be answered: a body that trickles in is cut off.
+    pub request_timeout: Duration,
     pub max_rooms: usize,
     pub max_players_per_room: u16,
     pub guard: GuardLimits,
@@ -113,6 +115,7 @@ impl Default for Limits {
             message_burst: 40,
             hello_timeout: Duration::from_secs(10),
             header_read_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(30),
             max_rooms: 5_000,
             max_players_per_room: 40,
             guard: GuardLimits::default(),

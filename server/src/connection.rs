@@ -220,10 +220,13 @@ impl Session {
             Err(undecodable) => return self.reply(ServerMsg::error(undecodable.id, &undecodable.rejection)),
         };
         let guard = &self.peer.guard;
-        if self.released.is_none() && guard.is_blocked(self.peer.ip) {
-            return self.reply(ServerMsg::error(id, &Rejection::TooManyAttempts));
-        }
+        // The lockout only stops what would fail anyway: a room that exists is always let
+        // through to check the hello itself, so a school's students and trainer are never
+        // locked out by somebody's typos behind the same address.
         let Some(room) = self.room.clone() else {
+            if guard.is_blocked(self.peer.ip) {
+                return self.reply(ServerMsg::error(id, &Rejection::TooManyAttempts));
+            }
             guard.failed(self.peer.ip);
             return self.reply(ServerMsg::error(id, &Rejection::UnknownRoom));
         };
@@ -231,12 +234,17 @@ impl Session {
             (ClientMsg::Hello { protocol, join, since }, false) => {
                 let (joined, seated) = oneshot::channel();
                 let outbox = self.outbox.clone();
-                let hello = RoomMsg::Hello { conn: self.conn, id, protocol, join, since, outbox, joined };
+                let from = self.peer.ip;
+                let hello = RoomMsg::Hello { conn: self.conn, id, protocol, join, since, outbox, joined, from };
                 if room.send(hello).await.is_err() {
                     return false;
                 }
-                // The room drops `joined` when it refuses; it has sent the error itself.
-                self.released = seated.await.ok();
+                match seated.await {
+                    Ok(Ok(released)) => self.released = Some(released),
+                    // A wrong trainer or seat token counts toward the address's lockout.
+                    Ok(Err(Rejection::BadToken)) => guard.failed(self.peer.ip),
+                    _ => {}
+                }
                 return true;
             }
             (_, false) => return self.reply(ServerMsg::error(id, &Rejection::NotJoined)),

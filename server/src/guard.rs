@@ -19,6 +19,12 @@ pub struct GuardLimits {
     /// a few sessions an hour, a script hundreds a second.
     pub rooms_burst: u32,
     pub room_every: Duration,
+    /// Deck files one address may upload at once, and how often one more after that.
+    pub uploads_burst: u32,
+    pub upload_every: Duration,
+    /// Open TCP connections one address may hold for plain HTTP (page loads, API calls); a
+    /// websocket holds one of `connections_per_ip` instead once it is upgraded.
+    pub http_connections_per_ip: usize,
 }
 
 impl Default for GuardLimits {
@@ -29,6 +35,9 @@ impl Default for GuardLimits {
             failed_join_window: Duration::from_secs(60),
             rooms_burst: 6,
             room_every: Duration::from_secs(5 * 60),
+            http_connections_per_ip: 100,
+            uploads_burst: 20,
+            upload_every: Duration::from_secs(30),
         }
     }
 }
@@ -37,30 +46,59 @@ impl Default for GuardLimits {
 pub struct Guard {
     limits: GuardLimits,
     connections: DashMap<IpAddr, usize>,
+    http_connections: DashMap<IpAddr, usize>,
     failures: DashMap<IpAddr, (u32, Instant)>,
     /// Per address: when its bucket of room creations is full again.
     creations: DashMap<IpAddr, Instant>,
+    /// Per address: when its bucket of deck uploads is full again.
+    uploads: DashMap<IpAddr, Instant>,
 }
 
 /// Holds one of an address's connection slots; gives it back on drop.
 pub struct Slot {
     guard: Arc<Guard>,
     ip: IpAddr,
+    http: bool,
 }
 
 impl Guard {
     pub fn new(limits: GuardLimits) -> Arc<Guard> {
-        Arc::new(Guard { limits, connections: DashMap::new(), failures: DashMap::new(), creations: DashMap::new() })
+        Arc::new(Guard {
+            limits,
+            connections: DashMap::new(),
+            http_connections: DashMap::new(),
+            failures: DashMap::new(),
+            creations: DashMap::new(),
+            uploads: DashMap::new(),
+        })
     }
 
-    /// A slot for one more connection from `ip`, unless it holds as many as it may.
+    /// A slot for one more websocket from `ip`, unless it holds as many as it may.
     pub fn connect(self: &Arc<Guard>, ip: IpAddr) -> Option<Slot> {
-        let mut count = self.connections.entry(ip).or_insert(0);
-        if *count >= self.limits.connections_per_ip {
+        self.take(ip, false)
+    }
+
+    /// A slot for one more TCP connection from `ip`, unless it holds as many as it may.
+    pub fn open_http(self: &Arc<Guard>, ip: IpAddr) -> Option<Slot> {
+        self.take(ip, true)
+    }
+
+    fn take(self: &Arc<Guard>, ip: IpAddr, http: bool) -> Option<Slot> {
+        let (counts, max) = self.counts(http);
+        let mut count = counts.entry(ip).or_insert(0);
+        if *count >= max {
             return None;
         }
         *count += 1;
-        Some(Slot { guard: self.clone(), ip })
+        Some(Slot { guard: self.clone(), ip, http })
+    }
+
+    fn counts(&self, http: bool) -> (&DashMap<IpAddr, usize>, usize) {
+        if http {
+            (&self.http_connections, self.limits.http_connections_per_ip)
+        } else {
+            (&self.connections, self.limits.connections_per_ip)
+        }
     }
 
     /// Whether `ip` has tried too many wrong codes lately.
@@ -74,18 +112,12 @@ impl Guard {
     /// Takes one room creation from `ip`'s bucket: `rooms_burst` at once, then one every
     /// `room_every`. When the bucket is empty, says how long until there is one again.
     pub fn create_room(&self, ip: IpAddr) -> Result<(), Duration> {
-        let now = Instant::now();
-        let every = self.limits.room_every;
-        let burst = every * self.limits.rooms_burst;
-        let mut full_at = self.creations.entry(ip).or_insert(now);
-        // The bucket holds at most a burst: a quiet address does not save up more.
-        let full = (*full_at).max(now);
-        let after = full + every;
-        if after > now + burst {
-            return Err(after - (now + burst));
-        }
-        *full_at = after;
-        Ok(())
+        take_from_bucket(&self.creations, ip, self.limits.rooms_burst, self.limits.room_every)
+    }
+
+    /// Takes one deck upload from `ip`'s bucket, like `create_room`.
+    pub fn upload_deck(&self, ip: IpAddr) -> Result<(), Duration> {
+        take_from_bucket(&self.uploads, ip, self.limits.uploads_burst, self.limits.upload_every)
     }
 
     /// Records a wrong code from `ip`.
@@ -98,12 +130,32 @@ impl Guard {
     }
 }
 
+/// A token bucket per address: `burst` at once, then one every `every`. `full_at` is when the
+/// address's bucket is full again; when it is empty, says how long until there is one again.
+fn take_from_bucket(
+    buckets: &DashMap<IpAddr, Instant>,
+    ip: IpAddr,
+    burst: u32,
+    every: Duration,
+) -> Result<(), Duration> {
+    let now = Instant::now();
+    let mut full_at = buckets.entry(ip).or_insert(now);
+    // The bucket holds at most a burst: a quiet address does not save up more.
+    let after = (*full_at).max(now) + every;
+    if after > now + every * burst {
+        return Err(after - (now + every * burst));
+    }
+    *full_at = after;
+    Ok(())
+}
+
 impl Drop for Slot {
     fn drop(&mut self) {
-        if let Some(mut count) = self.guard.connections.get_mut(&self.ip) {
+        let (counts, _) = self.guard.counts(self.http);
+        if let Some(mut count) = counts.get_mut(&self.ip) {
             *count = count.saturating_sub(1);
         }
-        self.guard.connections.remove_if(&self.ip, |_, count| *count == 0);
+        counts.remove_if(&self.ip, |_, count| *count == 0);
     }
 }
 

@@ -13,7 +13,7 @@ use cards::analysis::Review;
 use cards::api::{
     ApiError, CreateRoom, DeckAccepted, DeckList, DeckProblem, DeckRefused, DeckSummary, JoinAddresses, RoomCreated,
 };
-use cards::deck::{AnyDeck, StatementDeck, parse_deck_file};
+use cards::deck::{AnyDeck, parse_deck_file};
 use cards::event::Setup;
 use cards::log::{LoggedEvent, Names, answers};
 use cards::{Lang, Rejection, Room, RoomCode, Text};
@@ -24,24 +24,41 @@ use crate::app_state::AppState;
 use crate::client_files;
 use crate::client_ip::ClientIp;
 use crate::connection;
+use crate::deck_choice;
 use crate::room_task::RoomMsg;
 use crate::store::Record;
 
 pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
+        .route("/handleiding", get(crate::guide::dutch))
+        .route("/guide", get(crate::guide::english))
         .route("/ws", get(websocket))
         .route("/api/decks", get(decks))
         .route("/api/join-addresses", get(join_addresses))
-        .route("/api/rooms", post(create_room))
+        .route("/api/rooms", post(create_room).layer(DefaultBodyLimit::max(MAX_CREATE_BYTES)))
         .route("/api/rooms/{code}", get(room_status).delete(erase_room))
         .route("/api/rooms/{code}/log", get(room_log))
         .route("/api/rooms/{code}/review", get(room_review))
         .route("/api/rooms/{code}/export", get(room_export))
-        .route("/api/rooms/{code}/decks", post(upload_deck).layer(DefaultBodyLimit::max(MAX_DECK_BYTES)))
+        .route("/api/rooms/{code}/decks", post(upload_deck))
         .fallback(get(client_files::serve))
+        .layer(axum::middleware::from_fn_with_state(state.limits.request_timeout, within_time))
         .layer(axum::middleware::from_fn(crate::security_headers::add))
         .with_state(state)
+}
+
+/// A request whose body has not arrived (and been answered) in time is cut off with 408, so a
+/// client that sends headers and then a trickle cannot hold the connection and its memory.
+async fn within_time(
+    State(limit): State<std::time::Duration>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => StatusCode::REQUEST_TIMEOUT.into_response(),
+    }
 }
 
 #[derive(Deserialize)]
@@ -59,7 +76,7 @@ async fn websocket(
     headers: HeaderMap,
     ws: WebSocketUpgrade,
 ) -> Response {
-    if !origin_allowed(&headers, &state.allowed_origins) {
+    if !origin_allowed(&headers, state.public_url.as_deref(), &state.allowed_origins) {
         return StatusCode::FORBIDDEN.into_response();
     }
     let Some(slot) = state.guard.connect(ip) else {
@@ -85,15 +102,21 @@ async fn websocket(
         })
 }
 
-/// Browsers always say which page opens a websocket. It must be this server's own (its host
-/// as the browser addressed it) or one the operator allowed. Clients that are not browsers send
-/// no origin, and cannot be made to act for a visitor of another site.
-fn origin_allowed(headers: &HeaderMap, allowed: &[String]) -> bool {
+/// Browsers always say which page opens a websocket. It must be this server's own or one the
+/// operator allowed. With `--public-url` the server's own is that address, whatever the `Host`
+/// header claims; without it, the host the browser addressed. Clients that are not browsers
+/// send no origin, and cannot be made to act for a visitor of another site.
+fn origin_allowed(headers: &HeaderMap, public_url: Option<&str>, allowed: &[String]) -> bool {
     let Some(origin) = headers.get(header::ORIGIN).and_then(|value| value.to_str().ok()) else {
         return true;
     };
-    let host = headers.get(header::HOST).and_then(|value| value.to_str().ok()).unwrap_or_default();
-    let own = origin.strip_prefix("http://").or_else(|| origin.strip_prefix("https://")) == Some(host);
+    let own = match public_url {
+        Some(public) => public.trim_end_matches('/') == origin,
+        None => {
+            let host = headers.get(header::HOST).and_then(|value| value.to_str().ok()).unwrap_or_default();
+            origin.strip_prefix("http://").or_else(|| origin.strip_prefix("https://")) == Some(host)
+        }
+    };
     own || allowed.iter().any(|allowed| allowed.trim_end_matches('/') == origin)
 }
 
@@ -121,10 +144,11 @@ async fn create_room(
     ClientIp(ip): ClientIp,
     Json(request): Json<CreateRoom>,
 ) -> Response {
-    let chosen: Option<Vec<&StatementDeck>> =
-        request.statement_decks.iter().map(|id| state.library.statement_deck(id)).collect();
-    let statements = chosen.and_then(|decks| StatementDeck::combine(&decks));
-    let (Some(statements), Some(roles)) = (statements, state.library.role_deck(&request.role_deck)) else {
+    let statements = match deck_choice::statements(&state.library, &request.statement_decks) {
+        Ok(statements) => statements,
+        Err(rejection) => return refuse(StatusCode::BAD_REQUEST, &rejection),
+    };
+    let Some(roles) = state.library.role_deck(&request.role_deck) else {
         return refuse(StatusCode::BAD_REQUEST, &Rejection::UnknownDeck);
     };
     if let Err(rejection) = request.settings.validate() {
@@ -160,16 +184,12 @@ async fn create_room(
 /// code field instead of opening a room that is not there. Wrong codes count toward the
 /// address's lockout, as on the websocket.
 async fn room_status(State(state): State<Arc<AppState>>, ClientIp(ip): ClientIp, Path(code): Path<String>) -> Response {
-    if state.guard.is_blocked(ip) {
-        return refuse(StatusCode::TOO_MANY_REQUESTS, &Rejection::TooManyAttempts);
-    }
     let room = match RoomCode::parse(&code) {
         Some(code) => state.rooms.find(&code).await,
         None => None,
     };
     let Some(room) = room else {
-        state.guard.failed(ip);
-        return refuse(StatusCode::NOT_FOUND, &Rejection::UnknownRoom);
+        return failure(&state, ip, StatusCode::NOT_FOUND, &Rejection::UnknownRoom);
     };
     let (done, status) = tokio::sync::oneshot::channel();
     if room.send(RoomMsg::Status { done }).await.is_err() {
@@ -181,38 +201,49 @@ async fn room_status(State(state): State<Arc<AppState>>, ClientIp(ip): ClientIp,
     }
 }
 
+/// What a real "new session" request needs: a few deck ids and the settings.
+const MAX_CREATE_BYTES: usize = 8 * 1024;
+
 /// The largest deck file a trainer can upload.
 const MAX_DECK_BYTES: usize = 256 * 1024;
 
 /// A trainer's own deck (TOML, or CSV of statements) for their room, in the lobby. The trainer
-/// token comes in a header, never in the URL. A file with any problem changes nothing and is
-/// answered with every problem in it.
+/// token comes in a header, never in the URL, and is checked before the file is read: a
+/// stranger's file costs nothing. A file with any problem changes nothing and is answered with
+/// its first problems and how many more there are.
 async fn upload_deck(
     State(state): State<Arc<AppState>>,
     ClientIp(ip): ClientIp,
     Path(code): Path<String>,
     headers: HeaderMap,
-    body: String,
+    body: axum::body::Body,
 ) -> Response {
-    if state.guard.is_blocked(ip) {
-        return refuse(StatusCode::TOO_MANY_REQUESTS, &Rejection::TooManyAttempts);
-    }
     let (token, file) = (header(&headers, TRAINER_TOKEN), header(&headers, "x-file-name"));
     let file = if file.is_empty() { "deck.toml".to_owned() } else { file };
-    let room = match RoomCode::parse(&code) {
-        Some(code) => state.rooms.find(&code).await,
-        None => None,
+    let (code, _) = match authorise(&state, ip, &code, &headers).await {
+        Ok(authorised) => authorised,
+        Err(response) => return response,
     };
-    let Some(room) = room else {
-        state.guard.failed(ip);
-        return refuse(StatusCode::NOT_FOUND, &Rejection::UnknownRoom);
+    if let Err(wait) = state.guard.upload_deck(ip) {
+        let wait_seconds = wait.as_secs().max(1);
+        let mut response = refuse(StatusCode::TOO_MANY_REQUESTS, &Rejection::TooManyRooms { wait_seconds });
+        response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(wait_seconds));
+        return response;
+    }
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_DECK_BYTES).await else {
+        return refuse(StatusCode::PAYLOAD_TOO_LARGE, &Rejection::DeckTooLarge { max_kib: MAX_DECK_BYTES / 1024 });
     };
-    let deck = match parse_deck_file(&file, &body) {
+    let Ok(text) = String::from_utf8(bytes.to_vec()) else {
+        return refuse(StatusCode::BAD_REQUEST, &Rejection::DeckNotText);
+    };
+    let deck = match parse_deck_file(&file, &text) {
         Ok(deck) => deck,
         Err(errors) => {
+            let more = errors.0.len().saturating_sub(MAX_DECK_PROBLEMS);
             let errors = errors
                 .0
                 .into_iter()
+                .take(MAX_DECK_PROBLEMS)
                 .map(|error| DeckProblem {
                     line: error.line,
                     field: error.field,
@@ -222,8 +253,8 @@ async fn upload_deck(
                 .collect();
             let message =
                 Text::new("Het deck bevat fouten; er is niets veranderd.", "The deck has errors; nothing changed.");
-            return (StatusCode::BAD_REQUEST, Json(DeckRefused { code: "invalid_deck".to_owned(), message, errors }))
-                .into_response();
+            let refused = DeckRefused { code: "invalid_deck".to_owned(), message, errors, more };
+            return (StatusCode::BAD_REQUEST, Json(refused)).into_response();
         }
     };
     let accepted = match &deck {
@@ -233,6 +264,9 @@ async fn upload_deck(
         AnyDeck::Roles(deck) => {
             DeckAccepted { id: deck.id.clone(), title: deck.title.clone(), cards: deck.cards.len() }
         }
+    };
+    let Some(room) = state.rooms.find(&code).await else {
+        return refuse(StatusCode::NOT_FOUND, &Rejection::UnknownRoom);
     };
     let (done, result) = tokio::sync::oneshot::channel();
     if room.send(RoomMsg::Upload { token, deck, done }).await.is_err() {
@@ -245,10 +279,14 @@ async fn upload_deck(
             refuse(StatusCode::FORBIDDEN, &rejection)
         }
         Ok(Err(rejection @ Rejection::WrongPhase)) => refuse(StatusCode::CONFLICT, &rejection),
+        Ok(Err(rejection @ Rejection::TooManyUploads { .. })) => refuse(StatusCode::TOO_MANY_REQUESTS, &rejection),
         Ok(Err(rejection)) => refuse(StatusCode::SERVICE_UNAVAILABLE, &rejection),
         Err(_) => refuse(StatusCode::NOT_FOUND, &Rejection::UnknownRoom),
     }
 }
+
+/// The problems a refused deck is answered with; the rest are counted.
+const MAX_DECK_PROBLEMS: usize = 50;
 
 /// Erases a room at once: its task stops, every connection closes, and its log is deleted
 /// (SQLite's `secure_delete` overwrites it). Only a trainer of the room may.
@@ -281,12 +319,8 @@ async fn authorise(
     headers: &HeaderMap,
 ) -> Result<(RoomCode, Option<Vec<Record>>), Response> {
     let token = header(headers, TRAINER_TOKEN);
-    if state.guard.is_blocked(ip) {
-        return Err(refuse(StatusCode::TOO_MANY_REQUESTS, &Rejection::TooManyAttempts));
-    }
     let Some(code) = RoomCode::parse(code) else {
-        state.guard.failed(ip);
-        return Err(refuse(StatusCode::NOT_FOUND, &Rejection::UnknownRoom));
+        return Err(failure(state, ip, StatusCode::NOT_FOUND, &Rejection::UnknownRoom));
     };
     let asked = match state.rooms.get(&code) {
         Some(room) => {
@@ -303,18 +337,28 @@ async fn authorise(
         None => {
             let records = read_log(state, &code).await?;
             if records.is_empty() {
-                state.guard.failed(ip);
-                return Err(refuse(StatusCode::NOT_FOUND, &Rejection::UnknownRoom));
+                return Err(failure(state, ip, StatusCode::NOT_FOUND, &Rejection::UnknownRoom));
             }
             let room = Room::replay(records.iter().map(|record| &record.event));
             (room.is_some_and(|room| room.trainer_with_token(&token).is_some()), Some(records))
         }
     };
     if !is_trainer {
-        state.guard.failed(ip);
-        return Err(refuse(StatusCode::FORBIDDEN, &Rejection::BadToken));
+        return Err(failure(state, ip, StatusCode::FORBIDDEN, &Rejection::BadToken));
     }
     Ok((code, records))
+}
+
+/// A request that names an unknown room or a wrong token: it counts toward the address's
+/// lockout, and an address locked out is told to wait instead. Only failures count, and only
+/// failures are refused: a room that exists and a valid token always get through, so a school
+/// is never locked out by somebody's typos behind the same address.
+fn failure(state: &AppState, ip: IpAddr, status: StatusCode, rejection: &Rejection) -> Response {
+    if state.guard.is_blocked(ip) {
+        return refuse(StatusCode::TOO_MANY_REQUESTS, &Rejection::TooManyAttempts);
+    }
+    state.guard.failed(ip);
+    refuse(status, rejection)
 }
 
 /// A room's log through the store; empty if there is no such room.

@@ -10,8 +10,10 @@ mod client_ip;
 mod clock;
 mod config;
 mod connection;
+mod deck_choice;
 mod drain;
 mod guard;
+mod guide;
 mod http;
 mod join_address;
 mod room_task;
@@ -62,11 +64,13 @@ pub async fn run(
         seat_hold: config.seat_hold,
         reveal_grace: config.reveal_grace,
         join_addresses,
+        public_url: config.public_url.clone(),
         drain: drain.clone(),
         limits: config.limits,
     });
     let (header_read_timeout, send_buffer) = (state.limits.header_read_timeout, state.limits.socket_send_buffer_bytes);
-    serve(listener, http::router(state), header_read_timeout, send_buffer, shutdown).await?;
+    let admission = Admission { guard: state.guard.clone(), trusted_proxies: state.trusted_proxies.clone() };
+    serve(listener, http::router(state), header_read_timeout, send_buffer, admission, shutdown).await?;
 
     tracing::info!("stopping: rooms finish what they have in hand and tell their participants");
     if let Some(retention) = retention {
@@ -85,6 +89,13 @@ pub async fn run(
     Ok(())
 }
 
+/// Who may open one more TCP connection: each address a bounded number (a reverse proxy in front,
+/// which carries everybody's connections, is not counted).
+struct Admission {
+    guard: Arc<guard::Guard>,
+    trusted_proxies: Vec<std::net::IpAddr>,
+}
+
 /// Accepts connections until `shutdown`. Unlike `axum::serve`, a client that does not send
 /// its request headers in time is cut off, so slow connections cannot pile up.
 async fn serve(
@@ -92,6 +103,7 @@ async fn serve(
     router: axum::Router,
     header_read_timeout: std::time::Duration,
     send_buffer: usize,
+    admission: Admission,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     use hyper_util::rt::{TokioIo, TokioTimer};
@@ -123,6 +135,16 @@ async fn serve(
             tracing::info!(failures, "accepting connections again");
             failures = 0;
         }
+        let ip = peer.ip().to_canonical();
+        let slot = if admission.trusted_proxies.iter().any(|proxy| proxy.to_canonical() == ip) {
+            None
+        } else {
+            match admission.guard.open_http(ip) {
+                Some(slot) => Some(slot),
+                // Too many open connections from this address: close this one at once.
+                None => continue,
+            }
+        };
         let _ = stream.set_nodelay(true);
         let _ = socket2::SockRef::from(&stream).set_send_buffer_size(send_buffer);
         let service = router.clone().map_request(move |mut request: axum::extract::Request<hyper::body::Incoming>| {
@@ -139,6 +161,7 @@ async fn serve(
             if let Err(error) = connection.await {
                 tracing::debug!(%error, "connection ended with an error");
             }
+            drop(slot);
         });
     }
 }

@@ -13,6 +13,11 @@ use server::{Config, Sqlite};
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
+/// jemalloc instead of glibc's malloc: glibc keeps what a busy hour freed in its per-thread
+/// arenas, so an idle server stayed at its peak (BENCHMARKS.md, "Soak: 20,000 sessions").
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 /// Standpunt: a statement-and-role card game for learning sessions in the social domain.
 #[derive(Parser)]
 #[command(version)]
@@ -76,6 +81,10 @@ struct Serve {
     /// Sessions one network address may open at once; after that, one every five minutes.
     #[arg(long, default_value_t = 6)]
     rooms_per_address: u32,
+    /// Seconds an ended session stays in memory after its last connection closed (it wakes
+    /// from its log if someone comes back, for the review or a late phone).
+    #[arg(long, default_value_t = 60)]
+    ended_room_seconds: u64,
     /// New sessions are refused once the event store holds this many megabytes; sessions
     /// already running carry on. 0 means no limit.
     #[arg(long, default_value_t = 0)]
@@ -170,6 +179,7 @@ async fn serve(options: Serve) -> anyhow::Result<()> {
     config.limits.messages_per_second = options.messages_per_second;
     config.limits.message_burst = options.messages_per_second.saturating_mul(2);
     config.limits.guard.rooms_burst = options.rooms_per_address;
+    config.limits.room_lifetimes.ended = Duration::from_secs(options.ended_room_seconds);
     config.limits.max_store_bytes =
         (options.max_store_mb > 0).then(|| options.max_store_mb.saturating_mul(1024 * 1024));
     if let Some(folder) = options.decks {

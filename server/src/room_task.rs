@@ -6,11 +6,12 @@
 //! Accepted events are durable in the store before anyone hears of them (write-ahead).
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::net::IpAddr;
 use std::sync::Arc;
 
 use axum::extract::ws::Utf8Bytes;
 use cards::api::RoomStatus;
-use cards::deck::{AnyDeck, StatementDeck};
+use cards::deck::AnyDeck;
 use cards::event::{LeaveReason, Setup};
 use cards::protocol::{ClientMsg, Join, PROTOCOL_VERSION, ServerMsg};
 use cards::{
@@ -23,6 +24,7 @@ use tokio::time::Instant;
 
 use crate::clock::{instant_at, now_ms};
 use crate::config::Lifetimes;
+use crate::deck_choice;
 use crate::rooms::Running;
 use crate::staged::{Frame, Staged};
 use crate::store::{Record, Store, StoreError};
@@ -82,7 +84,11 @@ pub enum RoomMsg {
         join: Join,
         since: Option<u64>,
         outbox: Outbox,
-        joined: oneshot::Sender<Released>,
+        /// The seated connection's release, or why it was refused (the room has sent the
+        /// error frame itself).
+        joined: oneshot::Sender<Result<Released, Rejection>>,
+        /// Where the connection comes from, for the joins one address may make.
+        from: IpAddr,
     },
     Request {
         conn: ConnId,
@@ -220,7 +226,14 @@ pub struct RoomActor {
     /// A `Tick` that could not be stored is tried again at this time, not at once.
     tick_retry_at: Option<u64>,
     tick_failures: u32,
+    /// Decks uploaded while this task ran.
+    uploads: u32,
+    /// New seats taken from each network address while this task ran.
+    joins_from: HashMap<IpAddr, u16>,
 }
+
+/// Decks a room takes over HTTP while it runs: every upload is stored in the room's log.
+const MAX_UPLOADS_PER_ROOM: u32 = 30;
 
 /// One broadcast's frames, kept for clients that reconnect.
 struct Broadcast {
@@ -248,6 +261,8 @@ impl RoomActor {
             held: false,
             tick_retry_at: None,
             tick_failures: 0,
+            uploads: 0,
+            joins_from: HashMap::new(),
         }
     }
 
@@ -278,8 +293,8 @@ impl RoomActor {
                 },
             };
             match msg {
-                RoomMsg::Hello { conn, id, protocol, join, since, outbox, joined } => {
-                    match self.hello(conn, protocol, join).await {
+                RoomMsg::Hello { conn, id, protocol, join, since, outbox, joined, from } => {
+                    match self.hello(conn, protocol, join, from).await {
                         Ok((identity, seat_token)) => {
                             let (hold, released) = oneshot::channel();
                             // A fresh connection's queue has room for its welcome and what it missed.
@@ -288,10 +303,16 @@ impl RoomActor {
                             }
                             self.conns.insert(conn, Conn { identity, outbox, hold });
                             self.quiet_since = None;
-                            let _ = joined.send(released);
+                            let _ = joined.send(Ok(released));
+                            match identity {
+                                Identity::Observer => self.tell_watching(None),
+                                Identity::Trainer { .. } => self.tell_watching(Some(conn)),
+                                Identity::Player { .. } => {}
+                            }
                         }
                         Err(rejection) => {
                             let _ = outbox.try_send(encode(&ServerMsg::error(id, &rejection)));
+                            let _ = joined.send(Err(rejection));
                         }
                     }
                 }
@@ -396,6 +417,7 @@ impl RoomActor {
         conn: ConnId,
         protocol: u32,
         join: Join,
+        from: IpAddr,
     ) -> Result<(Identity, Option<String>), Rejection> {
         if protocol != PROTOCOL_VERSION {
             return Err(Rejection::UnsupportedProtocol);
@@ -411,6 +433,11 @@ impl RoomActor {
             }
             Join::Observer => Identity::Observer,
             Join::Player { name } => {
+                let limit = self.room.settings().joins_per_address;
+                if self.joins_from.get(&from).copied().unwrap_or(0) >= u16::from(limit) {
+                    self.tell_trainers(&Rejection::TooManyFromAddress { max: limit });
+                    return Err(Rejection::TooManyFromAddress { max: limit });
+                }
                 let token = Token::generate(&mut self.rng);
                 let events =
                     self.decide(Actor::Guest, Command::Join { name, token: TokenDigest::of(&token.to_hex()) })?;
@@ -418,6 +445,7 @@ impl RoomActor {
                     unreachable!("a join starts with Joined");
                 };
                 self.commit(events).await?;
+                *self.joins_from.entry(from).or_default() += 1;
                 seat_token = Some(token.to_hex());
                 Identity::Player { seat }
             }
@@ -524,6 +552,8 @@ impl RoomActor {
         };
         match msg {
             ClientMsg::Hello { .. } => Err(Rejection::AlreadyJoined),
+            // Only a trainer's choice of decks is worth looking up.
+            ClientMsg::Configure { .. } if !matches!(actor, Actor::Trainer(_)) => Err(Rejection::NotTrainer),
             ClientMsg::Configure { settings, statement_decks, role_deck } => {
                 Ok((actor, self.configure(settings, &statement_decks, role_deck.as_deref())?, None))
             }
@@ -539,7 +569,19 @@ impl RoomActor {
     /// Plays with an uploaded deck from now on: the statements or the roles of the room.
     async fn upload(&mut self, token: &str, deck: AnyDeck) -> Result<(), Rejection> {
         let trainer = self.room.trainer_with_token(token).ok_or(Rejection::BadToken)?;
-        let settings = *self.room.settings();
+        // The same deck again changes nothing, and stores nothing.
+        let unchanged = match &deck {
+            AnyDeck::Statements(deck) => self.room.setup().statements == *deck,
+            AnyDeck::Roles(deck) => self.room.setup().roles == *deck,
+        };
+        if unchanged {
+            return Ok(());
+        }
+        if self.uploads >= MAX_UPLOADS_PER_ROOM {
+            return Err(Rejection::TooManyUploads { max: MAX_UPLOADS_PER_ROOM });
+        }
+        self.uploads += 1;
+        let settings = self.room.settings().clone();
         let command = match deck {
             AnyDeck::Statements(deck) => Command::Configure { settings, statements: Some(Box::new(deck)), roles: None },
             AnyDeck::Roles(deck) => Command::Configure { settings, statements: None, roles: Some(Box::new(deck)) },
@@ -556,10 +598,9 @@ impl RoomActor {
         role_deck: Option<&str>,
     ) -> Result<Command, Rejection> {
         let library = &self.shared.library;
-        let chosen: Option<Vec<&StatementDeck>> = statement_decks.iter().map(|id| library.statement_deck(id)).collect();
-        let statements = match chosen {
-            None => return Err(Rejection::UnknownDeck),
-            Some(decks) => StatementDeck::combine(&decks).map(Box::new),
+        let statements = match statement_decks {
+            [] => None,
+            ids => Some(Box::new(deck_choice::statements(library, ids)?)),
         };
         let roles = match role_deck {
             None => None,
@@ -614,9 +655,31 @@ impl RoomActor {
         }
         tracing::error!(room = %code, %error, "events not stored; command refused");
         let rejection = Rejection::StoreUnavailable;
-        if !tell {
-            return Err(rejection);
+        if tell {
+            self.tell_trainers(&rejection);
         }
+        Err(rejection)
+    }
+
+    /// Tells the trainers (or just `only`) how many screens watch without a seat.
+    fn tell_watching(&mut self, only: Option<ConnId>) {
+        let screens = self.conns.values().filter(|known| known.identity == Identity::Observer).count();
+        let message = encode(&ServerMsg::Watching { screens: u32::try_from(screens).unwrap_or(u32::MAX) });
+        let trainers: Vec<ConnId> = self
+            .conns
+            .iter()
+            .filter(|(conn, known)| {
+                matches!(known.identity, Identity::Trainer { .. }) && only.is_none_or(|only| only == **conn)
+            })
+            .map(|(conn, _)| *conn)
+            .collect();
+        for conn in trainers {
+            self.send_to(conn, message.clone());
+        }
+    }
+
+    /// Sends every trainer a `notice` of something they should know.
+    fn tell_trainers(&mut self, rejection: &Rejection) {
         let notice = encode(&ServerMsg::Notice { code: rejection.code().to_owned(), message: rejection.message() });
         let trainers: Vec<ConnId> = self
             .conns
@@ -627,7 +690,6 @@ impl RoomActor {
         for conn in trainers {
             self.send_to(conn, notice.clone());
         }
-        Err(rejection)
     }
 
     /// Sends each connection its frame of what was staged: one serialisation for everybody,
@@ -687,6 +749,9 @@ impl RoomActor {
         let Some(gone) = self.conns.remove(&conn) else {
             return;
         };
+        if gone.identity == Identity::Observer {
+            self.tell_watching(None);
+        }
         if let Some(why) = why {
             let _ = gone.hold.send(why);
         }

@@ -314,10 +314,18 @@ mod tests {
         async fn hello(room: &RoomHandle, id: u64, join: Join) -> Conn {
             let (outbox, frames) = mpsc::channel(256);
             let (joined, seated) = oneshot::channel();
-            let hello =
-                RoomMsg::Hello { conn: id, id: None, protocol: PROTOCOL_VERSION, join, since: None, outbox, joined };
+            let hello = RoomMsg::Hello {
+                conn: id,
+                id: None,
+                protocol: PROTOCOL_VERSION,
+                join,
+                since: None,
+                outbox,
+                joined,
+                from: [127, 0, 0, 1].into(),
+            };
             room.send(hello).await.expect("the room is there");
-            let released = seated.await.expect("seated");
+            let released = seated.await.expect("an answer").expect("seated");
             Conn { id, frames, released, room: room.clone() }
         }
 

@@ -3,11 +3,18 @@
 //! The server runs on core 0 and the load generator on core 1 (`taskset`). For each scenario the server's CPU time and memory are read from
 //! /proc; the generator reports rounds, frames and the reveal latency. Results: a table on
 //! stdout and target/bench/summary.json.
+//!
+//! `cargo xtask bench --soak` runs the soak instead: 20,000 short sessions (2,000 with
+//! `--quick`) against one fresh server, with its memory at the start and the end; results in
+//! target/bench/soak.json.
 
 use std::fmt::Write as _;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use crate::{CLIENT_APPS, Result, build_client, cargo, status, step, target_dir, which};
 
@@ -64,6 +71,9 @@ impl Ratios {
 
 pub fn run(args: &[String]) -> Result {
     let quick = args.iter().any(|arg| arg == "--quick");
+    if args.iter().any(|arg| arg == "--soak") {
+        return soak(if quick { 2_000 } else { 20_000 });
+    }
     let seconds = if quick { 3 } else { 12 };
     step("building release binaries and the client");
     status(cargo().args(["build", "--release", "--package", "server", "--package", "bench"]))?;
@@ -143,10 +153,19 @@ struct Server {
     child: Child,
     url: String,
     _data: Option<PathBuf>,
+    /// How many rooms the server said left memory, when its log is read (the soak).
+    rooms_left: Arc<AtomicU64>,
 }
 
 impl Server {
     fn start(target: &str, release: &Path, out: &Path) -> Result<Server> {
+        Server::launch(target, release, out, &[])
+    }
+
+    /// With `extra` arguments (only the game takes them), the server's log is read for the
+    /// rooms that leave memory.
+    fn launch(target: &str, release: &Path, out: &Path, extra: &[&str]) -> Result<Server> {
+        let counting = !extra.is_empty();
         let data = out.join("data");
         let _ = std::fs::remove_dir_all(&data);
         let mut command = pinned(0);
@@ -162,16 +181,29 @@ impl Server {
                     "1000000",
                     "--data",
                 ])
-                .arg(&data);
-            command.env("RUST_LOG", "warn");
+                .arg(&data)
+                .args(extra);
+            // The soak reads when each room leaves memory from the registry's log line.
+            command.env("RUST_LOG", if counting { "warn,server::rooms=info" } else { "warn" });
         } else {
             command.arg(release.join("standpunt-relay")).args(["--addr", "127.0.0.1:0"]);
         }
         let mut child = command
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(if counting { Stdio::piped() } else { Stdio::null() })
             .spawn()
             .map_err(|error| format!("cannot start {target}: {error}"))?;
+        let rooms_left = Arc::new(AtomicU64::new(0));
+        if let Some(stderr) = child.stderr.take() {
+            let rooms_left = rooms_left.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(stderr).lines().map_while(std::result::Result::ok) {
+                    if line.contains("room left memory") {
+                        rooms_left.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+            });
+        }
         let stdout = child.stdout.take().ok_or("no stdout")?;
         let mut line = String::new();
         BufReader::new(stdout)
@@ -180,7 +212,7 @@ impl Server {
         let url =
             line.split("http://").nth(1).and_then(|rest| rest.split('/').next()).map(|addr| format!("http://{addr}"));
         let url = url.ok_or_else(|| format!("{target} printed no address: {line:?}"))?;
-        Ok(Server { child, url, _data: (target == "game").then_some(data) })
+        Ok(Server { child, url, _data: (target == "game").then_some(data), rooms_left })
     }
 
     fn pid(&self) -> u32 {
@@ -295,6 +327,194 @@ fn idle_memory(release: &Path, out: &Path, count: usize) -> Result<f64> {
     Ok((after - before) / connected)
 }
 
+/// Sessions the soak runs at once.
+const SOAK_CONCURRENCY: usize = 50;
+/// Sessions the server plays before its idle memory is read: every worker thread and the store
+/// have done their work once, as on a server that has been up a while.
+const SOAK_WARM_UP: usize = 100;
+/// How long an ended session stays in memory after its last connection closed (60 s in
+/// production; shorter here, so the bench need not wait a minute).
+const SOAK_ENDED_ROOM_SECONDS: u64 = 2;
+
+/// The server's memory at one moment, in MiB.
+#[derive(Clone, Copy)]
+struct Memory {
+    rss: f64,
+    anon: f64,
+    file: f64,
+}
+
+impl Memory {
+    fn of(pid: u32) -> Memory {
+        Memory {
+            rss: status_kib(pid, "VmRSS") / 1024.0,
+            anon: status_kib(pid, "RssAnon") / 1024.0,
+            file: status_kib(pid, "RssFile") / 1024.0,
+        }
+    }
+
+    /// Once the RSS has stayed within 0.1 MiB for 15 s (an allocator may give freed memory
+    /// back in steps over ten seconds or so), or after two minutes.
+    fn settled(pid: u32) -> Memory {
+        let deadline = Instant::now() + Duration::from_secs(120);
+        let mut still_since = (Instant::now(), Memory::of(pid));
+        loop {
+            std::thread::sleep(Duration::from_secs(1));
+            let now = Memory::of(pid);
+            if (now.rss - still_since.1.rss).abs() >= 0.1 {
+                still_since = (Instant::now(), now);
+            }
+            if still_since.0.elapsed() >= Duration::from_secs(15) || Instant::now() >= deadline {
+                return now;
+            }
+        }
+    }
+
+    fn json(&self) -> String {
+        format!("{{\"rss_mib\": {:.2}, \"anon_mib\": {:.2}, \"file_mib\": {:.2}}}", self.rss, self.anon, self.file)
+    }
+}
+
+/// The soak: one fresh server, `sessions` short sessions (create, seat a trainer and three
+/// players, one statement answered by all, end, disconnect), `SOAK_CONCURRENCY` at a time. The
+/// server's memory is read when it is idle after a warm-up, along the way, and once every room
+/// has left memory again; the end should be within 10 % of the idle server's.
+fn soak(sessions: usize) -> Result {
+    step("building release binaries");
+    status(cargo().args(["build", "--release", "--package", "server", "--package", "bench"]))?;
+    let release = target_dir().join("release");
+    let out = target_dir().join("bench");
+    std::fs::create_dir_all(&out).map_err(|error| format!("cannot create {}: {error}", out.display()))?;
+    let ended = SOAK_ENDED_ROOM_SECONDS.to_string();
+    let server = Server::launch("game", &release, &out, &["--ended-room-seconds", &ended])?;
+    let pid = server.pid();
+    let fresh = Memory::settled(pid);
+
+    step(&format!("soak: warming up with {SOAK_WARM_UP} sessions"));
+    let warm_up = soak_sessions(&server, &release, &out, SOAK_WARM_UP, &mut |_| {})?;
+    let left = wait_for_rooms(&server, SOAK_WARM_UP as u64);
+    if left < SOAK_WARM_UP as u64 {
+        return Err(format!("only {left} of the {SOAK_WARM_UP} warm-up rooms left memory"));
+    }
+    let idle = Memory::settled(pid);
+
+    step(&format!("soak: {sessions} sessions, {SOAK_CONCURRENCY} at a time"));
+    let mut samples = vec![(0.0, idle.rss)];
+    let cpu_before = cpu_seconds(pid);
+    let report =
+        soak_sessions(&server, &release, &out, sessions, &mut |done| samples.push((done, rss_kib(pid) / 1024.0)))?;
+    let cpu = cpu_seconds(pid) - cpu_before;
+    let peak = status_kib(pid, "VmHWM") / 1024.0;
+    let number = |key: &str| json_number(&report, key).unwrap_or(0.0);
+    let (completed, errors, seconds) = (number("sessions"), number("errors"), number("seconds"));
+
+    step("soak: waiting for every room to leave memory");
+    let waited = Instant::now();
+    let left = wait_for_rooms(&server, (SOAK_WARM_UP + sessions) as u64) - SOAK_WARM_UP as u64;
+    let waited = waited.elapsed().as_secs_f64();
+    let end = Memory::settled(pid);
+    let ratio = end.rss / idle.rss;
+    let within = ratio <= 1.10;
+    let store_mib = ["standpunt.sqlite3", "standpunt.sqlite3-wal"]
+        .iter()
+        .filter_map(|file| std::fs::metadata(out.join("data").join(file)).ok())
+        .map(|meta| meta.len() as f64 / (1024.0 * 1024.0))
+        .sum::<f64>();
+
+    println!(
+        "\nsoak: {completed} of {sessions} sessions ({SOAK_CONCURRENCY} at a time, 3 players each), {errors} errors"
+    );
+    println!(
+        "wall time {seconds:.1} s, {:.1} sessions/s, session p50 {:.1} ms, p99 {:.1} ms, server CPU {cpu:.1} s",
+        number("sessions_per_s"),
+        number("session_p50_ms"),
+        number("session_p99_ms")
+    );
+    println!(
+        "RSS MiB: fresh {:.1}, idle after {SOAK_WARM_UP} sessions {:.1}, peak (VmHWM) {peak:.1}, end {:.1}",
+        fresh.rss, idle.rss, end.rss
+    );
+    println!(
+        "  anonymous / file-backed: idle {:.1} / {:.1}, end {:.1} / {:.1}",
+        idle.anon, idle.file, end.anon, end.file
+    );
+    let along: Vec<String> = samples.iter().map(|(done, rss)| format!("{done:.0}: {rss:.1}")).collect();
+    println!("  along the run (sessions: RSS MiB): {}", along.join(", "));
+    println!(
+        "rooms that left memory: {left} of {sessions}, the last {waited:.1} s after the run; RSS read once still for 15 s"
+    );
+    println!("end ÷ idle: {ratio:.3} ({})", if within { "within 10 %" } else { "NOT within 10 %" });
+    println!("event store: {store_mib:.0} MiB");
+
+    let samples_json: Vec<String> = samples.iter().map(|(done, rss)| format!("[{done:.0}, {rss:.2}]")).collect();
+    let summary = format!(
+        "{{\n  \"sessions\": {sessions},\n  \"completed\": {completed},\n  \"errors\": {errors},\n  \"concurrency\": {SOAK_CONCURRENCY},\n  \"players\": 3,\n  \"warm_up_sessions\": {SOAK_WARM_UP},\n  \"warm_up_errors\": {},\n  \"ended_room_seconds\": {SOAK_ENDED_ROOM_SECONDS},\n  \"seconds\": {seconds:.2},\n  \"sessions_per_s\": {:.2},\n  \"session_p50_ms\": {:.2},\n  \"session_p99_ms\": {:.2},\n  \"server_cpu_s\": {cpu:.2},\n  \"generator_cpu_s\": {:.2},\n  \"rooms_left_memory\": {left},\n  \"wait_after_run_s\": {waited:.1},\n  \"fresh\": {},\n  \"idle\": {},\n  \"peak_rss_mib\": {peak:.2},\n  \"end\": {},\n  \"end_idle_ratio\": {ratio:.4},\n  \"within_10_percent\": {within},\n  \"store_mib\": {store_mib:.1},\n  \"rss_along_the_run\": [{}]\n}}\n",
+        json_number(&warm_up, "errors").unwrap_or(0.0),
+        number("sessions_per_s"),
+        number("session_p50_ms"),
+        number("session_p99_ms"),
+        number("generator_cpu_s"),
+        fresh.json(),
+        idle.json(),
+        end.json(),
+        samples_json.join(", "),
+    );
+    let file = out.join("soak.json");
+    std::fs::write(&file, summary).map_err(|error| format!("cannot write {}: {error}", file.display()))?;
+    println!("summary: {}", file.display());
+    if errors > 0.0 || completed < sessions as f64 {
+        return Err(format!("{errors} of the soak's sessions failed (target/bench/soak-generator.log)"));
+    }
+    Ok(())
+}
+
+/// Runs `sessions` soak sessions against `server`; `progress` hears how many are done every
+/// twentieth of the run. Returns the generator's report. Its errors go to soak-generator.log.
+fn soak_sessions(
+    server: &Server,
+    release: &Path,
+    out: &Path,
+    sessions: usize,
+    progress: &mut dyn FnMut(f64),
+) -> Result<String> {
+    let log = out.join("soak-generator.log");
+    let log = std::fs::File::create(&log).map_err(|error| format!("cannot create {}: {error}", log.display()))?;
+    let mut child = pinned(1)
+        .arg(release.join("standpunt-load"))
+        .args(["--url", &server.url, "--soak", &sessions.to_string()])
+        .args(["--concurrency", &SOAK_CONCURRENCY.to_string()])
+        .stdout(Stdio::piped())
+        .stderr(log)
+        .spawn()
+        .map_err(|error| format!("cannot run the load generator: {error}"))?;
+    let mut report = String::new();
+    for line in BufReader::new(child.stdout.take().ok_or("no stdout")?).lines().map_while(std::result::Result::ok) {
+        if let Some(done) = json_number(&line, "progress") {
+            progress(done);
+        } else {
+            report = line;
+        }
+    }
+    let _ = child.wait();
+    if report.is_empty() {
+        return Err("the load generator gave no report (target/bench/soak-generator.log)".to_owned());
+    }
+    Ok(report)
+}
+
+/// Waits until the server has said `count` rooms left memory, for at most a minute past the
+/// ended rooms' lifetime; returns how many did.
+fn wait_for_rooms(server: &Server, count: u64) -> u64 {
+    let deadline = Instant::now() + Duration::from_secs(SOAK_ENDED_ROOM_SECONDS + 60);
+    loop {
+        let left = server.rooms_left.load(Ordering::Relaxed);
+        if left >= count || Instant::now() >= deadline {
+            return left;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
 fn cpu_seconds(pid: u32) -> f64 {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
     let fields: Vec<&str> =
@@ -305,10 +525,15 @@ fn cpu_seconds(pid: u32) -> f64 {
 }
 
 fn rss_kib(pid: u32) -> f64 {
+    status_kib(pid, "VmRSS")
+}
+
+/// One of the sizes in /proc/PID/status (VmRSS, VmHWM, RssAnon, RssFile, …), in KiB.
+fn status_kib(pid: u32, key: &str) -> f64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     status
         .lines()
-        .find(|line| line.starts_with("VmRSS:"))
+        .find(|line| line.split(':').next() == Some(key))
         .and_then(|line| line.split_whitespace().nth(1))
         .and_then(|kib| kib.parse().ok())
         .unwrap_or(0.0)

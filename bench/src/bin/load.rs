@@ -5,8 +5,11 @@
 //! `standpunt-load --url http://127.0.0.1:8080 --rooms R --players P --seconds S [--rate N]`
 //! plays closed loop (the next round as soon as the last one is revealed) or, with `--rate`,
 //! open loop (each room starts a round every 1/N seconds; latency counts from the planned start).
-//! `standpunt-load --url … --idle N` connects N players and holds them. Results go to stdout
-//! as one JSON object.
+//! `standpunt-load --url … --idle N` connects N players and holds them.
+//! `standpunt-load --url … --soak N [--concurrency C] [--players P]` runs N short sessions, C at
+//! a time: each creates a room, seats a trainer and P players (3 by default), plays one
+//! statement that everyone answers, ends the session and disconnects; it prints a progress line
+//! every twentieth of the run. Results go to stdout as one JSON object.
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
@@ -38,6 +41,8 @@ struct Options {
     seconds: u64,
     rate: Option<f64>,
     idle: Option<usize>,
+    soak: Option<usize>,
+    concurrency: usize,
 }
 
 #[derive(Default)]
@@ -55,6 +60,9 @@ async fn main() -> anyhow::Result<()> {
     let sources = Arc::new(AtomicU64::new(0));
     if let Some(idle) = options.idle {
         return hold_idle(&options, idle, &sources).await;
+    }
+    if let Some(sessions) = options.soak {
+        return soak(&options, sessions, &sources).await;
     }
     // Every room is set up first; the clock starts when the last one is ready.
     let ready = Arc::new(tokio::sync::Barrier::new(options.rooms + 1));
@@ -112,8 +120,16 @@ async fn main() -> anyhow::Result<()> {
 }
 
 fn parse() -> anyhow::Result<Options> {
-    let mut options =
-        Options { addr: "127.0.0.1:8080".parse()?, rooms: 1, players: 3, seconds: 10, rate: None, idle: None };
+    let mut options = Options {
+        addr: "127.0.0.1:8080".parse()?,
+        rooms: 1,
+        players: 3,
+        seconds: 10,
+        rate: None,
+        idle: None,
+        soak: None,
+        concurrency: 50,
+    };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
         let value = args.next().with_context(|| format!("{flag} needs a value"))?;
@@ -124,6 +140,8 @@ fn parse() -> anyhow::Result<Options> {
             "--seconds" => options.seconds = value.parse()?,
             "--rate" => options.rate = Some(value.parse()?),
             "--idle" => options.idle = Some(value.parse()?),
+            "--soak" => options.soak = Some(value.parse()?),
+            "--concurrency" => options.concurrency = value.parse::<usize>()?.max(1),
             other => bail!("unknown option {other}"),
         }
     }
@@ -132,19 +150,34 @@ fn parse() -> anyhow::Result<Options> {
 
 /// Connects from 127.0.0.x, a new x every `PER_ADDRESS` connections, as many classrooms would.
 async fn connect(addr: SocketAddr, path: &str, sources: &AtomicU64) -> anyhow::Result<Socket> {
+    let stream = tcp(addr, sources).await?;
+    let (socket, _) = client_async(format!("ws://{addr}{path}"), stream).await?;
+    Ok(socket)
+}
+
+/// A TCP connection (no Nagle) from the next source address in turn.
+async fn tcp(addr: SocketAddr, sources: &AtomicU64) -> anyhow::Result<TcpStream> {
     let n = sources.fetch_add(1, Ordering::Relaxed) as usize;
     let host = 2 + (n / PER_ADDRESS) % 250;
     let socket = TcpSocket::new_v4()?;
     socket.bind(SocketAddr::new(IpAddr::from([127, 0, 0, host as u8]), 0))?;
     let stream = socket.connect(addr).await?;
     stream.set_nodelay(true)?;
-    let (socket, _) = client_async(format!("ws://{addr}{path}"), stream).await?;
-    Ok(socket)
+    Ok(stream)
 }
 
 /// One HTTP request over its own connection; returns the body.
 async fn http(addr: SocketAddr, method: &str, path: &str, body: &str) -> anyhow::Result<String> {
-    let mut stream = TcpStream::connect(addr).await?;
+    request(TcpStream::connect(addr).await?, addr, method, path, body).await
+}
+
+async fn request(
+    mut stream: TcpStream,
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    body: &str,
+) -> anyhow::Result<String> {
     let request = format!(
         "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
@@ -211,7 +244,8 @@ async fn set_up(run: &Run<'_>) -> anyhow::Result<Table> {
     let decks = r#"["containerbegrippen","samenwerken-rond-het-gezin","ruimte-geeft-vaart","wijkteam"]"#;
     let settings = r#"{"hand_size":3,"reader":"trainer","perspective":"role","rotate_roles_every":0,"timer":{"mode":"off"},"auto_reveal":true,"anonymous":false}"#;
     let body = format!(r#"{{"statement_decks":{decks},"role_deck":"keukentafel","settings":{settings}}}"#);
-    let created: serde_json::Value = serde_json::from_str(&http(addr, "POST", "/api/rooms", &body).await?)?;
+    let created = request(tcp(addr, sources).await?, addr, "POST", "/api/rooms", &body).await?;
+    let created: serde_json::Value = serde_json::from_str(&created)?;
     let code = created["code"].as_str().context("a room code")?.to_owned();
     let token = created["trainer_token"].as_str().context("a trainer token")?.to_owned();
 
@@ -359,6 +393,116 @@ async fn hold_idle(options: &Options, count: usize, sources: &Arc<AtomicU64>) ->
     // Keep reading, so pings are answered and the server does not drop the idle players.
     let mut all = select_all(held.into_iter().map(|(_, stream)| stream));
     while all.next().await.is_some() {}
+    Ok(())
+}
+
+/// Runs `sessions` short sessions, `options.concurrency` at a time, from set-up to goodbye.
+async fn soak(options: &Options, sessions: usize, sources: &Arc<AtomicU64>) -> anyhow::Result<()> {
+    let totals = Arc::new(Totals::default());
+    let histogram = Arc::new(Mutex::new(Histogram::<u64>::new_with_bounds(1, 60_000_000, 3)?));
+    let next = Arc::new(AtomicU64::new(0));
+    let done = Arc::new(AtomicU64::new(0));
+    let every = (sessions / 20).max(1) as u64;
+    let start = Instant::now();
+    let cpu_before = own_cpu_seconds();
+    let mut workers = Vec::new();
+    for _ in 0..options.concurrency.min(sessions) {
+        let (totals, histogram, sources, next, done) =
+            (totals.clone(), histogram.clone(), sources.clone(), next.clone(), done.clone());
+        let (addr, players) = (options.addr, options.players);
+        workers.push(tokio::spawn(async move {
+            loop {
+                let room = next.fetch_add(1, Ordering::Relaxed) as usize;
+                if room >= sessions {
+                    return;
+                }
+                let run = Run {
+                    addr,
+                    room,
+                    rooms: sessions,
+                    players,
+                    rate: None,
+                    seconds: 0,
+                    totals: &totals,
+                    histogram: &histogram,
+                    sources: &sources,
+                };
+                let began = Instant::now();
+                match tokio::time::timeout(Duration::from_secs(60), session(&run)).await {
+                    Ok(Ok(())) => {
+                        let micros = began.elapsed().as_micros().max(1) as u64;
+                        let _ = histogram.lock().await.record(micros.min(60_000_000));
+                        totals.rounds.fetch_add(1, Ordering::Relaxed);
+                    }
+                    Ok(Err(error)) => {
+                        totals.errors.fetch_add(1, Ordering::Relaxed);
+                        eprintln!("session {room}: {error:#}");
+                    }
+                    Err(_) => {
+                        totals.errors.fetch_add(1, Ordering::Relaxed);
+                        eprintln!("session {room}: not over after a minute");
+                    }
+                }
+                let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
+                if finished % every == 0 {
+                    println!("{}", serde_json::json!({ "progress": finished }));
+                }
+            }
+        }));
+    }
+    for worker in workers {
+        worker.await?;
+    }
+    let elapsed = start.elapsed().as_secs_f64();
+    let histogram = histogram.lock().await;
+    let completed = totals.rounds.load(Ordering::Relaxed);
+    let ms = |quantile: f64| histogram.value_at_quantile(quantile) as f64 / 1000.0;
+    let summary = serde_json::json!({
+        "soak": sessions,
+        "players": options.players,
+        "concurrency": options.concurrency,
+        "sessions": completed,
+        "errors": totals.errors.load(Ordering::Relaxed),
+        "seconds": elapsed,
+        "sessions_per_s": completed as f64 / elapsed,
+        "session_p50_ms": ms(0.50),
+        "session_p99_ms": ms(0.99),
+        "generator_cpu_s": own_cpu_seconds() - cpu_before,
+    });
+    println!("{summary}");
+    Ok(())
+}
+
+/// One short session: a room with its trainer and players, one statement that everyone
+/// answers, the reveal, the trainer ends the session, and everyone says goodbye.
+async fn session(run: &Run<'_>) -> anyhow::Result<()> {
+    let Table { mut trainer_sink, mut trainer_stream, mut sinks, mut streams, mut cards } = set_up(run).await?;
+    let card = cards.pop().context("a card to play")?;
+    send(&mut trainer_sink, format!(r#"{{"type":"play","id":3,"card":"{card}"}}"#)).await?;
+    let answer =
+        r#"{"type":"answer","id":1,"position":4,"argument":"Omdat het gezin zelf het beste weet wat nodig is."}"#;
+    for (sink, stream) in sinks.iter_mut().zip(&mut streams) {
+        until(stream, "\"played\"").await?;
+        send(sink, answer.to_owned()).await?;
+    }
+    for stream in &mut streams {
+        until(stream, "\"revealed\"").await?;
+    }
+    send(&mut trainer_sink, r#"{"type":"end","id":4}"#.to_owned()).await?;
+    until(&mut trainer_stream, "\"ended\"").await?;
+    for stream in &mut streams {
+        until(stream, "\"ended\"").await?;
+    }
+    // Goodbye: a close frame from each, then wait for the server's close (or the end).
+    let sockets = std::iter::once((trainer_sink, trainer_stream)).chain(sinks.into_iter().zip(streams));
+    for (mut sink, mut stream) in sockets {
+        sink.send(Message::Close(None)).await?;
+        while let Some(frame) = stream.next().await {
+            if matches!(frame, Ok(Message::Close(_)) | Err(_)) {
+                break;
+            }
+        }
+    }
     Ok(())
 }
 

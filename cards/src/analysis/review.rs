@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::chart::group_order;
 use crate::deck::CardId;
 use crate::event::{Event, Position};
+use crate::library::term_label;
 use crate::log::{AnswerRow, LoggedEvent, Names, answers};
 use crate::room::Room;
 use crate::text::{Lang, Text};
@@ -23,6 +24,15 @@ pub struct Review {
     pub statement_deck: Text,
     /// The role deck that was played.
     pub role_deck: Text,
+    /// Where the played decks' themes come from, when they say (absent in older reviews).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statement_source: Option<Text>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role_source: Option<Text>,
+    /// Every term in the review as people read it: Dutch as written, English from the
+    /// glossary (empty for a term it does not know).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub term_labels: BTreeMap<String, Text>,
     /// When the room was created (milliseconds since the epoch).
     pub created: u64,
     pub participants: usize,
@@ -103,9 +113,12 @@ impl Review {
         };
         // The decks can change in the lobby (chosen or uploaded), so the room as the log left
         // it says what was played, not `created`.
-        let (statement_deck, role_deck) = Room::replay(log.iter().map(|logged| &logged.event))
+        let room = Room::replay(log.iter().map(|logged| &logged.event));
+        let (statement_deck, role_deck) = (room.as_ref())
             .map(|room| (room.setup().statements.title.clone(), room.setup().roles.title.clone()))
             .unwrap_or_else(|| (Text::new("", ""), Text::new("", "")));
+        let statement_source = room.as_ref().and_then(|room| room.setup().statements.source.clone());
+        let role_source = room.as_ref().and_then(|room| room.setup().roles.source.clone());
         let rows: Vec<AnswerRow> = answers(log, names, lang).into_iter().filter(|row| row.revealed).collect();
         let participants = rows.iter().map(|row| row.seat).collect::<BTreeSet<_>>().len();
 
@@ -126,7 +139,24 @@ impl Review {
 
         let matrix = role_matrix(&statements);
         let terms = term_reviews(&statements, &rows);
-        Review { code, statement_deck, role_deck, created, participants, statements, terms, matrix, shifts }
+        let term_labels = (terms.iter().map(|term| term.term.as_str()))
+            .chain(statements.iter().flat_map(|statement| statement.terms.iter().map(String::as_str)))
+            .map(|term| (term.to_owned(), term_label(term)))
+            .collect();
+        Review {
+            code,
+            statement_deck,
+            role_deck,
+            statement_source,
+            role_source,
+            term_labels,
+            created,
+            participants,
+            statements,
+            terms,
+            matrix,
+            shifts,
+        }
     }
 }
 
@@ -228,8 +258,9 @@ fn role_matrix(statements: &[StatementReview]) -> Vec<RoleRow> {
 }
 
 fn term_reviews(statements: &[StatementReview], rows: &[AnswerRow]) -> Vec<TermReview> {
-    let terms: BTreeSet<&str> =
-        statements.iter().flat_map(|statement| statement.terms.iter().map(String::as_str)).collect();
+    let terms: BTreeSet<&str> = (statements.iter().flat_map(|statement| statement.terms.iter().map(String::as_str)))
+        .chain(rows.iter().filter(|row| row.definition.is_some()).filter_map(|row| row.defines.as_deref()))
+        .collect();
     let mut reviews: Vec<TermReview> = terms
         .into_iter()
         .map(|term| {
@@ -238,9 +269,10 @@ fn term_reviews(statements: &[StatementReview], rows: &[AnswerRow]) -> Vec<TermR
             let consensus: Vec<f64> = carrying.iter().filter_map(|statement| statement.consensus).collect();
             let mean_consensus =
                 (!consensus.is_empty()).then(|| consensus.iter().sum::<f64>() / consensus.len() as f64);
-            // Each person's latest definition per statement.
+            // Each person's latest definition per statement, of the statements that ask what this
+            // term means: an "eigen regie" definition says nothing about "regie".
             let mut latest: BTreeMap<(&CardId, &str), &AnswerRow> = BTreeMap::new();
-            for row in rows.iter().filter(|row| row.definition.is_some() && row.terms.iter().any(|t| t == term)) {
+            for row in rows.iter().filter(|row| row.definition.is_some() && row.defines.as_deref() == Some(term)) {
                 latest.insert((&row.statement, row.participant.as_str()), row);
             }
             let definitions = latest
@@ -259,6 +291,13 @@ fn term_reviews(statements: &[StatementReview], rows: &[AnswerRow]) -> Vec<TermR
         .collect();
     reviews.sort_by(|a, b| b.disagreement.unwrap_or(-1.0).total_cmp(&a.disagreement.unwrap_or(-1.0)));
     reviews
+}
+
+impl Review {
+    /// A term as the reader of the review reads it, in `lang`.
+    pub fn term_name(&self, term: &str, lang: Lang) -> String {
+        self.term_labels.get(term).map_or(term, |label| label.get(lang)).to_owned()
+    }
 }
 
 /// One session's figure for a term, in a series of sessions.

@@ -23,9 +23,14 @@ pub(crate) struct Table {
 
 impl Table {
     pub fn with_settings(settings: Settings, names: &[&str]) -> Table {
+        Table::with_deck("containerbegrippen", settings, names)
+    }
+
+    /// A room that plays the built-in statement deck `deck`.
+    pub fn with_deck(deck: &str, settings: Settings, names: &[&str]) -> Table {
         static LIBRARY: std::sync::OnceLock<Library> = std::sync::OnceLock::new();
         let library = LIBRARY.get_or_init(Library::built_in);
-        let statements = library.statement_deck("containerbegrippen").expect("built in").clone();
+        let statements = library.statement_deck(deck).expect("built in").clone();
         let roles = library.role_deck("keukentafel").expect("built in").clone();
         let mut setup = Setup::new(settings, statements, roles);
         setup.max_players = 4;
@@ -373,12 +378,12 @@ fn a_kicked_player_leaves_for_good_and_does_not_block_the_round() {
     table.play_first();
     table.ok(Actor::Player(A), answer(1));
     table.ok(Actor::Player(B), answer(4));
-    assert_eq!(table.refused(Actor::Player(A), Command::Kick { seat: C }), "not_trainer");
-    let events = table.ok(TRAINER, Command::Kick { seat: C });
+    assert_eq!(table.refused(Actor::Player(A), Command::Kick { seat: C, refuse_name: false }), "not_trainer");
+    let events = table.ok(TRAINER, Command::Kick { seat: C, refuse_name: false });
     assert_eq!(events.last(), Some(&Event::Revealed { cause: RevealCause::AllAnswered }));
     assert_eq!(table.presence(C), Presence::Left { reason: LeaveReason::Kicked });
     assert_eq!(table.refused(Actor::Player(C), answer(3)), "not_a_player");
-    assert_eq!(table.refused(TRAINER, Command::Kick { seat: C }), "unknown_seat");
+    assert_eq!(table.refused(TRAINER, Command::Kick { seat: C, refuse_name: false }), "unknown_seat");
 }
 
 #[test]
@@ -593,7 +598,7 @@ fn replaying_the_log_rebuilds_the_same_room() {
     let mut table = Table::started(&["Anna", "Bram", "Chris"]);
     table.play_first();
     table.ok(Actor::Player(B), answer(2));
-    table.ok(TRAINER, Command::Kick { seat: C });
+    table.ok(TRAINER, Command::Kick { seat: C, refuse_name: false });
     assert_eq!(Room::replay(&table.log), Some(table.room.clone()));
 }
 
@@ -744,7 +749,7 @@ fn views_follow_the_updates_and_hide_what_is_not_yours() {
     assert_eq!(reveal_of(&watchers.views[1]).answers.len(), 2);
     assert!(watchers.sent_to(bram).contains("GEHEIM-ARGUMENT"), "after the reveal everyone sees it");
     watchers.step(&mut table, TRAINER, Command::Revote);
-    watchers.step(&mut table, TRAINER, Command::Kick { seat: B });
+    watchers.step(&mut table, TRAINER, Command::Kick { seat: B, refuse_name: false });
     watchers.step(&mut table, TRAINER, Command::Lock { locked: true });
 }
 
@@ -843,4 +848,228 @@ fn a_seat_token_rotation_from_an_older_log_replays_as_it_did() {
     let replayed = Room::replay(&table.log).expect("replays");
     assert_eq!(replayed.seat_key("A2"), Some((A, SeatKey::Current)));
     assert_eq!(replayed.seat_key("A1"), None);
+}
+
+/// The trainer reads, so a test can put any card of the pile on the table.
+fn trainer_reads(deck: &str, names: &[&str]) -> Table {
+    let settings = Settings { reader: ReaderMode::Trainer, ..Settings::default() };
+    let mut table = Table::with_deck(deck, settings, names);
+    table.ok(TRAINER, Command::Start);
+    table
+}
+
+fn define(n: u8, definition: &str) -> Command {
+    Command::Answer(Answer { position: Position::Scale(n), argument: None, definition: Some(definition.to_owned()) })
+}
+
+fn logged(log: &[Event]) -> Vec<crate::log::LoggedEvent> {
+    (log.iter().enumerate())
+        .map(|(i, event)| crate::log::LoggedEvent { seq: i as u64 + 1, at: 0, event: event.clone() })
+        .collect()
+}
+
+#[test]
+fn a_definition_is_asked_only_by_a_card_that_names_the_term_to_define() {
+    let mut table = trainer_reads("samenwerken-rond-het-gezin", &["Anna", "Bram"]);
+    let deck = table.room.setup().statements.clone();
+    let pile: Vec<CardId> = table.room.pile().cloned().collect();
+    let grouping_only = pile
+        .iter()
+        .find(|id| deck.card(id).is_some_and(|card| !card.terms.is_empty() && card.define.is_none()))
+        .expect("a card with terms to group by and nothing to define")
+        .clone();
+    table.ok(TRAINER, Command::Play { card: grouping_only });
+    assert_eq!(table.refused(Actor::Player(A), define(3, "Samen één plan")), "no_term_to_define");
+    table.ok(Actor::Player(A), answer(3));
+    table.ok(Actor::Player(B), answer(2));
+    table.ok(TRAINER, Command::Next);
+    let asking =
+        pile.iter().find(|id| deck.card(id).is_some_and(|card| card.define.is_some())).expect("a card that asks");
+    table.ok(TRAINER, Command::Play { card: asking.clone() });
+    table.ok(Actor::Player(A), define(3, "Samen één plan"));
+}
+
+#[test]
+fn an_eigen_regie_definition_no_longer_lands_in_regie() {
+    use crate::analysis::Review;
+    use crate::log::Names;
+    let mut table = trainer_reads("containerbegrippen", &["Anna", "Bram", "Chris"]);
+    let card = CardId::new("eigen-regie-onder-maatregel");
+    let asked = table.room.setup().statements.card(&card).expect("in the deck").clone();
+    assert_eq!(
+        (asked.terms.as_slice(), asked.define.as_deref()),
+        (&["eigen regie".to_owned(), "regie".to_owned()][..], Some("eigen regie"))
+    );
+    table.ok(TRAINER, Command::Play { card });
+    table.ok(Actor::Player(A), define(2, "Het gezin houdt de touwtjes in handen, ook onder toezicht"));
+    table.ok(Actor::Player(B), define(4, "Het gezin beslist mee binnen de grenzen van de maatregel"));
+    table.ok(Actor::Player(C), define(4, "Meepraten over de hulp"));
+    let review = Review::of(&logged(&table.log), Names::Pseudonyms, crate::Lang::Nl);
+    let lens =
+        |term: &str| review.terms.iter().find(|known| known.term == term).map(|known| known.lens.definitions.len());
+    assert_eq!(lens("eigen regie"), Some(3), "counted under the term the card asks about");
+    assert_eq!(lens("regie"), Some(0), "the statement still counts for regie, its definitions do not");
+    assert_eq!(review.term_name("regie", crate::Lang::En), "being in charge");
+
+    // A log written before `define` existed: the card asked about its first term, and its
+    // definitions are counted there, once.
+    let mut old = table.log.clone();
+    if let Event::Created { setup, .. } = &mut old[0] {
+        setup.statements.cards.iter_mut().for_each(|card| card.define = None);
+    }
+    let review = Review::of(&logged(&old), Names::Pseudonyms, crate::Lang::Nl);
+    let lens =
+        |term: &str| review.terms.iter().find(|known| known.term == term).map(|known| known.lens.definitions.len());
+    assert_eq!((lens("eigen regie"), lens("regie")), (Some(3), Some(0)));
+    assert_eq!(Room::replay(&old).map(|room| room.phase().clone()), Some(table.room.phase().clone()), "it replays");
+}
+
+/// Every statement a room dealt or could still deal: the hands and the pile.
+fn dealable(table: &Table) -> Vec<CardId> {
+    table.room.seats().flat_map(|(_, seat)| seat.hand.clone()).chain(table.room.pile().cloned()).collect()
+}
+
+#[test]
+fn answering_from_your_role_never_deals_a_card_a_role_at_the_table_cannot_answer() {
+    let professional_only = CardId::new("plan-eigen-plan-aanpassen");
+    let deck = "samenwerken-rond-het-gezin";
+    let table = Table::with_deck(deck, Settings::default(), &["Anna", "Bram", "Chris"]);
+    let card = table.room.setup().statements.card(&professional_only).expect("in the deck").clone();
+    assert!(!card.is_for("gezin") && card.is_for("professional"));
+
+    let mut in_role = Table::with_deck(deck, Settings::default(), &["Anna", "Bram", "Chris"]);
+    in_role.ok(TRAINER, Command::Start);
+    assert!(!dealable(&in_role).contains(&professional_only), "a parent cannot answer it in role");
+    assert_eq!(dealable(&in_role).len(), in_role.room.setup().statements.cards.len() - 1);
+
+    let own = Settings { perspective: Perspective::Own, ..Settings::default() };
+    let mut as_yourself = Table::with_deck(deck, own, &["Anna", "Bram"]);
+    as_yourself.ok(TRAINER, Command::Start);
+    assert!(dealable(&as_yourself).contains(&professional_only), "everyone answers as themselves");
+
+    // A table of professionals only may play it from their roles.
+    let mut professionals = Table::with_deck(deck, Settings::default(), &["Anna", "Bram"]);
+    let mut roles = professionals.room.setup().roles.clone();
+    roles.cards.retain(|role| role.group == "professional");
+    let settings = Settings::default();
+    professionals.ok(TRAINER, Command::Configure { settings, statements: None, roles: Some(Box::new(roles)) });
+    professionals.ok(TRAINER, Command::Start);
+    assert!(dealable(&professionals).contains(&professional_only));
+}
+
+#[test]
+fn the_trainer_picks_statements_by_theme_and_term() {
+    let settings =
+        Settings { themes: vec!["plan".to_owned()], terms: vec!["toegang".to_owned()], ..Settings::default() };
+    let table = Table::started_with(settings, &["Anna", "Bram"]);
+    let deck = table.room.setup().statements.clone();
+    let dealt = dealable(&table);
+    let expected = (deck.cards.iter())
+        .filter(|card| card.theme.as_deref() == Some("plan") || card.terms.iter().any(|term| term == "toegang"))
+        .count();
+    assert_eq!(dealt.len(), expected, "every statement about plan or toegang, and nothing else");
+    assert!(dealt.len() < deck.cards.len());
+
+    let mut nothing_left = Table::with_settings(
+        Settings { themes: vec!["bestaat-niet".to_owned()], ..Settings::default() },
+        &["Anna", "Bram"],
+    );
+    assert_eq!(nothing_left.refused(TRAINER, Command::Start), "no_statements");
+    let too_many = Settings { terms: vec!["x".to_owned(); 101], ..Settings::default() };
+    assert_eq!(
+        nothing_left.refused(TRAINER, Command::Configure { settings: too_many, statements: None, roles: None }),
+        "bad_settings"
+    );
+}
+
+/// A lobby of `players` with roles dealt `dealing`, started with the rng `seed`: each seat's
+/// role.
+fn roles_dealt(dealing: RoleDealing, players: usize, seed: u64) -> Vec<String> {
+    let library = Library::built_in();
+    let statements = library.statement_deck("containerbegrippen").expect("built in").clone();
+    let roles = library.role_deck("keukentafel").expect("built in").clone();
+    let settings = Settings { role_dealing: dealing, ..Settings::default() };
+    let mut room = Room::new(
+        RoomCode::parse("ABCDEF").expect("valid"),
+        Setup::new(settings, statements, roles),
+        TokenDigest::of("t"),
+    );
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut run = |room: &mut Room, actor: Actor, command: Command| {
+        let events = room.handle(actor, command, &mut Context { now: 0, rng: &mut rng }).expect("accepted");
+        events.iter().for_each(|event| room.apply(event));
+    };
+    for n in 0..players {
+        run(&mut room, Actor::Guest, join(&format!("Speler {n}")));
+    }
+    run(&mut room, TRAINER, Command::Start);
+    room.seats().map(|(_, seat)| seat.role.as_ref().expect("dealt").to_string()).collect()
+}
+
+#[test]
+fn a_room_with_roles_dealt_ouder_en_jongere_eerst_gets_both_at_eight_players_every_time() {
+    assert_eq!(Settings::default().role_dealing, RoleDealing::family_first(), "the default");
+    let has_family =
+        |roles: &[String]| roles.iter().any(|role| role == "ouder") && roles.iter().any(|role| role == "jongere");
+    for seed in 0..300 {
+        let roles = roles_dealt(RoleDealing::family_first(), 8, seed);
+        assert!(has_family(&roles), "seed {seed}: {roles:?}");
+        let distinct: BTreeSet<&String> = roles.iter().collect();
+        assert_eq!(distinct.len(), 8, "still one role each");
+    }
+    let missed = (0..300).filter(|seed| !has_family(&roles_dealt(RoleDealing::Random, 8, *seed))).count();
+    assert!(missed > 30, "at random the family is often missing ({missed} of 300)");
+    // Who gets them is still random.
+    let first_seats: BTreeSet<String> =
+        (0..40).map(|seed| roles_dealt(RoleDealing::family_first(), 8, seed)[0].clone()).collect();
+    assert!(first_seats.len() > 2, "{first_seats:?}");
+}
+
+#[test]
+fn chosen_roles_without_a_seat_go_to_the_next_to_join() {
+    let chosen = ["mentor", "huisarts", "ouder"].map(CardId::new);
+    assert!(chosen.iter().all(|id| Library::built_in().role_deck("keukentafel").expect("built in").card(id).is_some()));
+    let dealing = RoleDealing::ChosenFirst { roles: chosen.to_vec() };
+    let mut table = Table::started_with(Settings { role_dealing: dealing, ..Settings::default() }, &["Anna", "Bram"]);
+    let mut dealt: Vec<String> =
+        table.room.seats().map(|(_, seat)| seat.role.clone().expect("dealt").to_string()).collect();
+    dealt.sort();
+    assert_eq!(dealt, ["huisarts", "mentor"], "the first two chosen, in the trainer's order");
+    table.ok(Actor::Guest, join("Chris"));
+    assert_eq!(table.room.seat(C).and_then(|seat| seat.role.clone()), Some(CardId::new("ouder")));
+}
+
+#[test]
+fn the_trainer_deals_roles_by_hand_in_the_lobby() {
+    let by_hand = Settings { role_dealing: RoleDealing::ByHand, ..Settings::default() };
+    let mut table = Table::with_settings(by_hand, &["Anna", "Bram", "Chris"]);
+    let assign = |seat: SeatId, role: &str| Command::AssignRole { seat, role: Some(CardId::new(role)) };
+    assert_eq!(table.refused(Actor::Player(A), assign(A, "ouder")), "not_trainer");
+    assert_eq!(table.refused(TRAINER, assign(A, "astronaut")), "unknown_role");
+    assert_eq!(table.refused(TRAINER, assign(SeatId(9), "ouder")), "unknown_seat");
+    table.ok(TRAINER, assign(A, "ouder"));
+    table.ok(TRAINER, assign(B, "ouder"));
+    assert_eq!(
+        table.room.assigned_roles().collect::<Vec<_>>(),
+        [(B, &CardId::new("ouder"))],
+        "a role moves, it is not doubled"
+    );
+    table.ok(TRAINER, assign(A, "wijkteam-generalist"));
+    assert!(table.ok(TRAINER, assign(A, "wijkteam-generalist")).is_empty(), "nothing new");
+    let watching = table.view(Identity::Observer);
+    assert_eq!(watching.assigned.len(), 2, "everyone sees the roles to come");
+
+    table.ok(TRAINER, Command::Start);
+    let role = |table: &Table, seat: SeatId| table.room.seat(seat).and_then(|seat| seat.role.clone()).expect("dealt");
+    assert_eq!((role(&table, A), role(&table, B)), (CardId::new("wijkteam-generalist"), CardId::new("ouder")));
+    assert!(
+        ![CardId::new("wijkteam-generalist"), CardId::new("ouder")].contains(&role(&table, C)),
+        "Chris gets a free one"
+    );
+    assert_eq!(table.refused(TRAINER, assign(C, "jongere")), "wrong_phase");
+    table.ok(Actor::Guest, join("Dirk"));
+    let taken: BTreeSet<CardId> = [A, B, C].iter().map(|seat| role(&table, *seat)).collect();
+    assert!(!taken.contains(&role(&table, SeatId(3))), "a late joiner gets the next free role");
+    assert!(table.view(Identity::Observer).assigned.is_empty(), "after the start the roles are dealt");
+    assert_eq!(Room::replay(&table.log), Some(table.room.clone()));
 }

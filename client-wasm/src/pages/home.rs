@@ -148,6 +148,7 @@ fn CreateForm() -> impl IntoView {
         <form class="panel" on:submit=submit>
             <h2>{t().new_session}</h2>
             <p class="hint">{t().new_session_hint}</p>
+            <p class="hint"><a id="guide-link" href=crate::components::guide_href()>{t().guide_link}</a></p>
             <Suspense fallback=|| view! { <p class="muted">{t().loading}</p> }>{choices}</Suspense>
             {move || problem.get().map(|text| view! { <p class="problem">{text}</p> })}
             <button type="submit" id="create-room" class="primary" disabled=move || busy.get() || !matches!(decks.get(), Some(Ok(_)))>

@@ -81,14 +81,14 @@ pub fn Play(code: String) -> impl IntoView {
         }
         .into_any(),
         Stage::Answering { statement, vote } => view! {
-            <StatementView statement=statement.clone() vote=vote />
+            <StatementView session=session statement=statement.clone() vote=vote />
             <Countdown session=session />
             <AnswerForm session=session statement=statement vote=vote />
             <Roster session=session />
         }
         .into_any(),
         Stage::Revealed { statement, vote } => view! {
-            <StatementView statement=statement vote=vote />
+            <StatementView session=session statement=statement vote=vote />
             <RevealView session=session />
         }
         .into_any(),

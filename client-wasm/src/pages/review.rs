@@ -2,11 +2,13 @@
 //! and role, what moved after discussion, and how a learning group changed over sessions. All
 //! figures come from `cards::analysis`, computed here from the room's log.
 
-use cards::Position;
+use std::collections::BTreeMap;
+
 use cards::analysis::{Review, StatementReview, TermReview, series};
 use cards::chart::{self, Frame};
 use cards::log::Names;
 use cards::text::{fixed, signed};
+use cards::{Position, Text};
 use leptos::prelude::*;
 
 use crate::api;
@@ -136,16 +138,23 @@ fn ReviewBody(review: Review) -> impl IntoView {
     );
     let terms = review.terms.clone();
     let statements = review.statements.clone();
+    let labels = review.term_labels.clone();
+    let sources = [&review.statement_source, &review.role_source]
+        .into_iter()
+        .flatten()
+        .map(|source| view! { <p class="hint deck-source">{format!("{}: {}", t().deck_source, tr(source))}</p> })
+        .collect_view();
     view! {
         <p class="muted">{summary}</p>
+        {sources}
         <p class="hint">{t().measures_note}</p>
-        {(!terms.is_empty()).then(|| view! { <TermsRanked terms=terms.clone() /> })}
+        {(!terms.is_empty()).then(|| view! { <TermsRanked terms=terms.clone() labels=labels.clone() /> })}
         <section aria-label=t().statements_ranked>
             <h2>{t().statements_ranked}</h2>
-            {statements.into_iter().map(|statement| view! { <StatementCard statement=statement /> }).collect_view()}
+            {statements.into_iter().map(|statement| view! { <StatementCard statement=statement labels=labels.clone() /> }).collect_view()}
         </section>
         <HeatMap review=review.clone() />
-        {(!terms.is_empty()).then(|| view! { <TermLenses terms=terms /> })}
+        {(!terms.is_empty()).then(|| view! { <TermLenses terms=terms labels=labels.clone() /> })}
         <Shifts review=review />
     }
 }
@@ -159,15 +168,20 @@ fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// A term in the visitor's language, as the review names it.
+fn term_name(labels: &BTreeMap<String, Text>, term: &str) -> String {
+    labels.get(term).map_or_else(|| term.to_owned(), tr)
+}
+
 #[component]
-fn TermsRanked(terms: Vec<TermReview>) -> impl IntoView {
+fn TermsRanked(terms: Vec<TermReview>, labels: BTreeMap<String, Text>) -> impl IntoView {
     let rows = terms
         .into_iter()
         .map(|term| {
             let width = term.disagreement.map_or(0.0, |value| value * 100.0);
             view! {
                 <tr>
-                    <th scope="row">{term.term.clone()}</th>
+                    <th scope="row">{term_name(&labels, &term.term)}</th>
                     <td>
                         <svg class="meter" viewBox="0 0 100 10" aria-hidden="true">
                             <rect class="meter-track" width="100" height="10"></rect>
@@ -193,7 +207,7 @@ fn TermsRanked(terms: Vec<TermReview>) -> impl IntoView {
 }
 
 #[component]
-fn StatementCard(statement: StatementReview) -> impl IntoView {
+fn StatementCard(statement: StatementReview, labels: BTreeMap<String, Text>) -> impl IntoView {
     let split = statement.split.map(|split| split_line(&split));
     let farthest = statement
         .farthest_roles
@@ -202,7 +216,7 @@ fn StatementCard(statement: StatementReview) -> impl IntoView {
     view! {
         <article class="card statement-review">
             <p class="statement-text">{tr(&statement.text)}</p>
-            <p class="terms">{statement.terms.join(", ")}</p>
+            <p class="terms">{statement.terms.iter().map(|term| term_name(&labels, term)).collect::<Vec<_>>().join(", ")}</p>
             <DotPlot statement=statement.clone() />
             <p>
                 "C "{figure(statement.consensus)}" · P "{figure(statement.polarization)}" · "{split}
@@ -295,7 +309,7 @@ fn HeatMap(review: Review) -> impl IntoView {
 }
 
 #[component]
-fn TermLenses(terms: Vec<TermReview>) -> impl IntoView {
+fn TermLenses(terms: Vec<TermReview>, labels: BTreeMap<String, Text>) -> impl IntoView {
     let lenses = terms
         .into_iter()
         .filter(|term| !term.lens.definitions.is_empty())
@@ -333,7 +347,7 @@ fn TermLenses(terms: Vec<TermReview>) -> impl IntoView {
                 .collect_view();
             view! {
                 <article class="card term-lens">
-                    <h3>{format!("{} “{}”", t().what_means, lens.term)}</h3>
+                    <h3>{format!("{} “{}”", t().what_means, term_name(&labels, &lens.term))}</h3>
                     {groups}
                 </article>
             }
@@ -438,6 +452,8 @@ fn SeriesChart(name: String, codes: Vec<String>) -> impl IntoView {
             let sessions = reviews.len().max(2);
             let x = move |i: usize| 40.0 + i as f64 * 520.0 / (sessions - 1) as f64;
             let y = |consensus: f64| 170.0 - consensus * 150.0;
+            let labels: BTreeMap<String, Text> =
+                reviews.iter().flat_map(|review| review.term_labels.clone()).collect();
             series(&reviews)
                 .into_iter()
                 .map(|(term, points)| {
@@ -460,7 +476,7 @@ fn SeriesChart(name: String, codes: Vec<String>) -> impl IntoView {
                         .collect_view();
                     view! {
                         <figure class="series-term">
-                            <figcaption>{term}</figcaption>
+                            <figcaption>{term_name(&labels, &term)}</figcaption>
                             <svg viewBox="0 0 600 190" role="img" aria-label=t().series_chart>
                                 <line class="axis" x1="40" y1="170" x2="580" y2="170"></line>
                                 <line class="axis" x1="40" y1="20" x2="40" y2="170"></line>

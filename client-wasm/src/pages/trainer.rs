@@ -1,15 +1,16 @@
 //! The trainer's console: the code to share, the settings, who is here, and the buttons that
 //! move the session on.
 
-use cards::event::{Perspective, ReaderMode, TimerMode};
+use cards::event::{Perspective, ReaderMode, RoleDealing, TimerMode};
 use cards::protocol::{ClientMsg, Join};
+use cards::view::Tag;
 use cards::{Settings, View};
 use leptos::prelude::*;
 
 use crate::api;
 use crate::components::{
     CardChoice, Countdown, LangSwitch, QrCode, RevealFigures, RevealView, Roster, Stage, StatementView, StatusLine,
-    confirm, is_local_url, reader_name, stage_memo,
+    confirm, guide_href, is_local_url, reader_name, stage_memo,
 };
 use crate::i18n::{count, t, tr};
 use crate::session::Session;
@@ -58,7 +59,7 @@ pub fn Trainer(code: String) -> impl IntoView {
         }
         .into_any(),
         Stage::Answering { statement, vote } => view! {
-            <StatementView statement=statement vote=vote />
+            <StatementView session=session statement=statement vote=vote />
             <Countdown session=session />
             {button("reveal", t().reveal, ClientMsg::Reveal)}
             {timer_button}
@@ -66,7 +67,7 @@ pub fn Trainer(code: String) -> impl IntoView {
         }
         .into_any(),
         Stage::Revealed { statement, vote } => view! {
-            <StatementView statement=statement vote=vote />
+            <StatementView session=session statement=statement vote=vote />
             {button("next", t().next, ClientMsg::Next)}
             <button id="revote" on:click=move |_| session.send(ClientMsg::Revote)>{t().revote}</button>
             <RevealFigures session=session />
@@ -122,6 +123,7 @@ pub fn Trainer(code: String) -> impl IntoView {
             </div>
         </div>
         {move || running().then(|| view! { <TrainerTools session=session code=code.clone() /> })}
+        <p class="muted" id="screens-watching">{move || count(session.screens.get() as usize, t().screens_one, t().screens_many)}</p>
     }
     .into_any()
 }
@@ -234,7 +236,7 @@ fn adopt_invite(code: &str) {
 #[component]
 fn SettingsForm(session: Session) -> impl IntoView {
     let decks = LocalResource::new(api::decks);
-    let current = move || session.view.with(|view| view.as_ref().map(|view| view.settings)).unwrap_or_default();
+    let current = move || session.view.with(|view| view.as_ref().map(|view| view.settings.clone())).unwrap_or_default();
     let change = move |edit: &dyn Fn(&mut Settings)| {
         let mut settings = current();
         edit(&mut settings);
@@ -257,6 +259,11 @@ fn SettingsForm(session: Session) -> impl IntoView {
             let chosen = chosen_decks();
             let statement_ids: Vec<String> =
                 chosen.as_ref().map(|decks| decks.statements.id.split('+').map(str::to_owned).collect()).unwrap_or_default();
+            let sources: Vec<String> = (chosen.iter())
+                .flat_map(|decks| [&decks.statements.source, &decks.roles.source])
+                .flatten()
+                .map(|source| format!("{}: {}", t().deck_source, tr(source)))
+                .collect();
             let role_id = chosen.map(|decks| decks.roles.id).unwrap_or_default();
             let statements = list
                 .statements
@@ -286,6 +293,7 @@ fn SettingsForm(session: Session) -> impl IntoView {
                 <select id="role-deck" on:change=move |ev| {
                     session.send(ClientMsg::Configure { settings: current(), statement_decks: Vec::new(), role_deck: Some(event_target_value(&ev)) });
                 }>{roles}</select>
+                {sources.into_iter().map(|source| view! { <p class="hint deck-source">{source}</p> }).collect_view()}
             }
         })
     };
@@ -297,6 +305,8 @@ fn SettingsForm(session: Session) -> impl IntoView {
             <summary>{t().settings}</summary>
             {deck_choices}
             <DeckUpload session=session />
+            <TopicPicker session=session />
+            <RoleDealingForm session=session />
             {move || {
                 let settings = current();
                 let seconds = settings.timer.seconds().unwrap_or(60);
@@ -362,6 +372,14 @@ fn SettingsForm(session: Session) -> impl IntoView {
                                 });
                             } />
                     })}
+                    <label for="joins-per-address">{t().joins_per_address}</label>
+                    <input id="joins-per-address" type="number" min="1" max="200" step="1"
+                        prop:value=settings.joins_per_address.to_string()
+                        on:change=move |ev| {
+                            let joins: u8 = event_target_value(&ev).parse().unwrap_or(Settings::DEFAULT_JOINS_PER_ADDRESS);
+                            change(&|s| s.joins_per_address = joins.max(1));
+                        } />
+                    <p class="hint">{t().joins_per_address_hint}</p>
                     <label class="check">
                         <input id="auto-reveal" type="checkbox" prop:checked=settings.auto_reveal
                             on:change=move |ev| { let on = event_target_checked(&ev); change(&|s| s.auto_reveal = on); } />
@@ -375,6 +393,177 @@ fn SettingsForm(session: Session) -> impl IntoView {
                 }
             }}
         </details>
+    }
+}
+
+/// Changes one setting, starting from the server's.
+fn configure(session: Session, edit: impl FnOnce(&mut Settings)) {
+    let Some(mut settings) = session.view.with_untracked(|view| view.as_ref().map(|view| view.settings.clone())) else {
+        return;
+    };
+    edit(&mut settings);
+    session.send(ClientMsg::Configure { settings, statement_decks: Vec::new(), role_deck: None });
+}
+
+/// The themes and terms of the chosen decks, named in the visitor's language: the room plays
+/// only the statements with one of those picked, or all when none is.
+#[component]
+fn TopicPicker(session: Session) -> impl IntoView {
+    let state = Memo::new(move |_| {
+        session.view.with(|view| {
+            view.as_ref().map(|view| {
+                let (decks, settings) = (&view.decks, &view.settings);
+                (decks.themes.clone(), decks.terms.clone(), settings.themes.clone(), settings.terms.clone())
+            })
+        })
+    });
+    let boxes = move |tags: Vec<Tag>, picked: Vec<String>, themes: bool| {
+        tags.into_iter()
+            .map(|tag| {
+                let checked = picked.contains(&tag.tag);
+                let name = tag.tag.clone();
+                view! {
+                    <label class="check">
+                        <input type="checkbox" data-tag=tag.tag.clone() prop:checked=checked on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            configure(session, |settings| {
+                                let list = if themes { &mut settings.themes } else { &mut settings.terms };
+                                list.retain(|known| *known != name);
+                                if on {
+                                    list.push(name.clone());
+                                }
+                            });
+                        } />
+                        {format!("{} ({})", tr(&tag.label), tag.count)}
+                    </label>
+                }
+            })
+            .collect_view()
+    };
+    move || {
+        state.get().map(|(themes, terms, picked_themes, picked_terms)| {
+            let chosen = picked_themes.len() + picked_terms.len();
+            let summary =
+                if chosen == 0 { t().topics_all.to_owned() } else { t().topics_chosen.replace("{n}", &chosen.to_string()) };
+            view! {
+                <details class="topics" id="topics" open=chosen > 0>
+                    <summary>{t().topics}" "<strong>{summary}</strong></summary>
+                    <p class="hint">{t().topics_hint}</p>
+                    {(!themes.is_empty()).then(|| view! {
+                        <fieldset id="topic-themes"><legend>{t().topic_themes}</legend>{boxes(themes, picked_themes, true)}</fieldset>
+                    })}
+                    {(!terms.is_empty()).then(|| view! {
+                        <fieldset id="topic-terms"><legend>{t().topic_terms}</legend>{boxes(terms, picked_terms, false)}</fieldset>
+                    })}
+                </details>
+            }
+        })
+    }
+}
+
+/// How roles are dealt: at random, with the roles the session is about first, or by hand, seat
+/// by seat.
+#[component]
+fn RoleDealingForm(session: Session) -> impl IntoView {
+    let state = Memo::new(move |_| {
+        session.view.with(|view| {
+            view.as_ref().map(|view| {
+                let seated: Vec<(cards::SeatId, String)> =
+                    view.seated().map(|seat| (seat.seat, seat.name.clone())).collect();
+                (view.settings.role_dealing.clone(), view.decks.role_cards.clone(), view.assigned.clone(), seated)
+            })
+        })
+    });
+    move || {
+        state.get().map(|(dealing, roles, assigned, seated)| {
+            let option =
+                |value: &str, label: &str, selected: bool| view! { <option value=value.to_owned() selected=selected>{label.to_owned()}</option> };
+            let mode = view! {
+                <label for="role-dealing">{t().role_dealing}</label>
+                <select id="role-dealing" on:change=move |ev| {
+                    let dealing = match event_target_value(&ev).as_str() {
+                        "random" => RoleDealing::Random,
+                        "by_hand" => RoleDealing::ByHand,
+                        _ => RoleDealing::family_first(),
+                    };
+                    configure(session, |settings| settings.role_dealing = dealing);
+                }>
+                    {option("random", t().role_dealing_random, dealing == RoleDealing::Random)}
+                    {option("chosen_first", t().role_dealing_chosen, matches!(dealing, RoleDealing::ChosenFirst { .. }))}
+                    {option("by_hand", t().role_dealing_by_hand, dealing == RoleDealing::ByHand)}
+                </select>
+            };
+            let detail = match dealing {
+                RoleDealing::Random => ().into_any(),
+                RoleDealing::ChosenFirst { roles: chosen } => {
+                    let boxes = roles
+                        .into_iter()
+                        .map(|role| {
+                            let checked = chosen.contains(&role.id);
+                            let id = role.id.clone();
+                            let label = format!("{} · {}", tr(&role.name), tr(&cards::chart::group_label(&role.group)));
+                            view! {
+                                <label class="check">
+                                    <input type="checkbox" data-role=role.id.to_string() prop:checked=checked on:change=move |ev| {
+                                        let on = event_target_checked(&ev);
+                                        configure(session, |settings| {
+                                            if let RoleDealing::ChosenFirst { roles } = &mut settings.role_dealing {
+                                                roles.retain(|known| *known != id);
+                                                if on {
+                                                    roles.push(id.clone());
+                                                }
+                                            }
+                                        });
+                                    } />
+                                    {label}
+                                </label>
+                            }
+                        })
+                        .collect_view();
+                    view! {
+                        <fieldset id="chosen-roles">
+                            <legend>{t().role_dealing_chosen}</legend>
+                            <p class="hint">{t().role_dealing_chosen_hint}</p>
+                            {boxes}
+                        </fieldset>
+                    }
+                    .into_any()
+                }
+                RoleDealing::ByHand => {
+                    let rows = seated
+                        .into_iter()
+                        .map(|(seat, name)| {
+                            let given = assigned.iter().find(|(held, _)| *held == seat).map(|(_, role)| role.clone());
+                            let options = roles
+                                .iter()
+                                .map(|role| option(role.id.as_str(), &tr(&role.name), given.as_ref() == Some(&role.id)))
+                                .collect_view();
+                            let id = format!("role-for-{}", seat.0);
+                            view! {
+                                <label for=id.clone()>{name}</label>
+                                <select id=id on:change=move |ev| {
+                                    let picked = event_target_value(&ev);
+                                    let role = (!picked.is_empty()).then(|| cards::CardId::new(picked));
+                                    session.send(ClientMsg::AssignRole { seat, role });
+                                }>
+                                    {option("", t().role_free, given.is_none())}
+                                    {options}
+                                </select>
+                            }
+                        })
+                        .collect_view();
+                    view! {
+                        <fieldset id="roles-by-hand">
+                            <legend>{t().role_dealing_by_hand}</legend>
+                            <p class="hint">{t().role_dealing_by_hand_hint}</p>
+                            {rows}
+                        </fieldset>
+                    }
+                    .into_any()
+                }
+            };
+            view! { {mode}{detail} }
+        })
     }
 }
 
@@ -401,6 +590,7 @@ fn DeckUpload(session: Session) -> impl IntoView {
                     code: "unreadable".to_owned(),
                     message: cards::Text::new(t().upload_unreadable, ""),
                     errors: Vec::new(),
+                    more: 0,
                 }),
             };
             outcome.set(Some(result));
@@ -423,10 +613,12 @@ fn DeckUpload(session: Session) -> impl IntoView {
                         view! { <li><strong>{place}</strong>": "{tr(&problem.message)}</li> }
                     })
                     .collect_view();
+                let more = (refused.more > 0).then(|| t().upload_more.replace("{n}", &refused.more.to_string()));
                 view! {
                     <div class="upload-errors" role="alert">
                         <p class="problem">{tr(&refused.message)}</p>
                         <ul>{problems}</ul>
+                        {more.map(|more| view! { <p>{more}</p> })}
                     </div>
                 }
                 .into_any()
@@ -437,6 +629,7 @@ fn DeckUpload(session: Session) -> impl IntoView {
         <label for="deck-upload">{t().upload_deck}</label>
         <input id="deck-upload" type="file" accept=".toml,.csv,text/csv" disabled=move || busy.get() on:change=chosen />
         <p class="hint">{t().upload_hint}</p>
+        <p class="hint"><a id="guide-link" href=guide_href() target="_blank">{t().guide_link}</a></p>
         {report}
     }
 }

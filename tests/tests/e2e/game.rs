@@ -131,7 +131,7 @@ async fn twelve_players_play_three_rounds_with_a_revote_a_kick_and_sleeping_phon
     let reader = players.get_mut(&1).expect("seat 1");
     let card = reader.until(|view| turn(view).is_some_and(|turn| turn.number == 2)).await.hand[0].clone();
     reader.request(ClientMsg::Play { card: card.id }).await.expect("play");
-    trainer.request(ClientMsg::Kick { seat: SeatId(10) }).await.expect("kick");
+    trainer.request(ClientMsg::Kick { seat: SeatId(10), refuse_name: false }).await.expect("kick");
     let mut kicked = players.remove(&10).expect("seat 10");
     kicked.closed_by_server().await;
     assert_eq!(

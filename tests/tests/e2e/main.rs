@@ -1,6 +1,7 @@
 //! The end-to-end tests: one binary, the real server, real clients.
 
 mod abuse;
+mod abuse_costs;
 mod browser;
 mod browser_monday;
 mod browser_reconnect;
@@ -10,6 +11,7 @@ mod decks;
 mod durability;
 mod errors;
 mod game;
+mod guide;
 mod hardening;
 mod lifecycle;
 mod monday;

@@ -60,7 +60,7 @@ async fn a_connection_the_room_lets_go_is_told_why_with_a_close_code() {
 
     // Removed by the trainer: 4001, after the update that says so.
     let mut anna = server.player(&code, "Anna").await;
-    trainer.request(ClientMsg::Kick { seat: SeatId(0) }).await.expect("remove Anna");
+    trainer.request(ClientMsg::Kick { seat: SeatId(0), refuse_name: false }).await.expect("remove Anna");
     assert_eq!(anna.closed_by_server().await, Some((4001, "removed".to_owned())));
     assert!(matches!(anna.view().seat(SeatId(0)).map(|seat| seat.presence), Some(Presence::Left { .. })));
 

@@ -93,6 +93,8 @@ fn every_message_type_update_kind_and_error_code_is_documented() {
         Rejection::TooManyVotes { max: 20 },
         Rejection::NameInvisible,
         Rejection::NameReserved,
+        Rejection::NoStatements,
+        Rejection::UnknownRole,
     ];
     for rejection in rejections {
         assert!(

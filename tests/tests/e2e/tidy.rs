@@ -71,11 +71,6 @@ const INVARIANTS: &[(&str, &str, &str)] = &[
         "SeatId(u16::try_from(index).expect(",
         "a join is refused past `Setup::max_seats`, which is a u16",
     ),
-    (
-        "server/src/store/mod.rs",
-        r#"expect("spawn the event store thread")"#,
-        "spawning the writer thread fails only when the system is out of threads, at start-up",
-    ),
 ];
 
 /// STYLE.md 7: panic only on a broken invariant, never on input. The core and the server read

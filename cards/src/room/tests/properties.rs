@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use proptest::prelude::*;
 
 use super::*;
-use crate::event::Perspective;
+use crate::event::{Perspective, RoleDealing};
 
 /// One step of a random game: who acts, what they ask, and how much time passes first.
 #[derive(Debug, Clone)]
@@ -18,7 +18,7 @@ struct Step {
 }
 
 fn steps() -> impl Strategy<Value = Vec<Step>> {
-    let step = (0u8..10, 0u8..19, any::<u8>(), any::<u8>(), prop_oneof![Just(0u32), 0u32..700_000])
+    let step = (0u8..10, 0u8..20, any::<u8>(), any::<u8>(), prop_oneof![Just(0u32), 0u32..700_000])
         .prop_map(|(actor, command, a, b, wait_ms)| Step { actor, command, a, b, wait_ms });
     proptest::collection::vec(step, 1..120)
 }
@@ -54,6 +54,23 @@ fn command(table: &Table, step: &Step, index: usize) -> Command {
                 timer,
                 auto_reveal: !step.a.is_multiple_of(5),
                 anonymous: step.b.is_multiple_of(7),
+                joins_per_address: step.a % 3,
+                role_dealing: match step.a % 3 {
+                    0 => RoleDealing::Random,
+                    1 => RoleDealing::ByHand,
+                    _ => RoleDealing::ChosenFirst {
+                        roles: [CardId::new("jongere"), CardId::new("geen-rol"), CardId::new("ouder")]
+                            [..usize::from(step.b % 4).min(3)]
+                            .to_vec(),
+                    },
+                },
+                // Now and then a pick of themes and terms, sometimes one that leaves nothing.
+                themes: match step.b % 5 {
+                    0 => vec!["plan".to_owned()],
+                    1 => vec!["geen-thema".to_owned()],
+                    _ => Vec::new(),
+                },
+                terms: if step.a.is_multiple_of(7) { vec!["regie".to_owned()] } else { Vec::new() },
             };
             Command::Configure { settings, statements: None, roles: None }
         }
@@ -85,7 +102,7 @@ fn command(table: &Table, step: &Step, index: usize) -> Command {
                 Command::ResumeTimer
             }
         }
-        13 => Command::Kick { seat },
+        13 => Command::Kick { seat, refuse_name: false },
         14 => Command::Lock { locked: step.a.is_multiple_of(2) },
         15 => {
             if step.a.is_multiple_of(2) {
@@ -96,22 +113,66 @@ fn command(table: &Table, step: &Step, index: usize) -> Command {
         }
         16 => Command::End,
         17 => Command::SetPresence { seat, here: step.b.is_multiple_of(2) },
+        18 => {
+            let roles = &table.room.setup().roles.cards;
+            let role = (!step.b.is_multiple_of(8)).then(|| roles[usize::from(step.b) % roles.len()].id.clone());
+            Command::AssignRole { seat, role }
+        }
         _ => Command::Tick,
     }
 }
 
-/// Every statement is in exactly one place: a hand, the pile, or among the played.
+/// Every statement the game started with is in exactly one place: a hand, the pile, or among
+/// the played; the statements it left out are nowhere.
 fn cards_are_conserved(table: &Table) {
-    if !table.log.iter().any(|event| matches!(event, Event::Started { .. })) {
+    let Some(started) = table.log.iter().find_map(|event| match event {
+        Event::Started { pile, .. } => Some(pile),
+        _ => None,
+    }) else {
         return;
-    }
+    };
     let room = &table.room;
     let mut places: Vec<&CardId> = room.seats().flat_map(|(_, seat)| seat.hand.iter()).collect();
     places.extend(room.pile());
     places.extend(room.played());
     let distinct: BTreeSet<&CardId> = places.iter().copied().collect();
     assert_eq!(distinct.len(), places.len(), "a card is in two places");
-    assert_eq!(distinct.len(), room.setup().statements.cards.len(), "a card went missing");
+    assert_eq!(distinct, started.iter().collect(), "a card went missing or came from outside the pile");
+}
+
+/// Answering from your role, no card reaches a hand or the table that a role in the deck
+/// cannot answer; and only picked statements are played.
+fn every_card_fits_the_table(table: &Table) {
+    let room = &table.room;
+    let groups: BTreeSet<&str> = room.setup().roles.cards.iter().map(|role| role.group.as_str()).collect();
+    let in_role = room.settings().perspective == Perspective::Role;
+    let dealt = room.seats().flat_map(|(_, seat)| seat.hand.iter()).chain(room.played());
+    for id in dealt {
+        let card = room.setup().statements.card(id).expect("a card of the deck");
+        assert!(
+            !in_role || groups.iter().all(|group| card.is_for(group)),
+            "{id} is dealt to a role that cannot answer it"
+        );
+        assert!(room.settings().picks(card), "{id} was not picked");
+    }
+}
+
+/// Roles dealt first are at the table from the start whenever there are seats for them.
+fn chosen_roles_are_dealt(events: &[Event], room: &Room) {
+    let Some(Event::Started { roles: order, .. }) = events.first() else { return };
+    let RoleDealing::ChosenFirst { roles: chosen } = &room.settings().role_dealing else { return };
+    let dealt: BTreeSet<&CardId> = events
+        .iter()
+        .filter_map(|event| match event {
+            Event::Dealt { role, .. } => Some(role),
+            _ => None,
+        })
+        .collect();
+    let mut wanted: Vec<&CardId> = chosen.iter().filter(|role| order.contains(role)).collect();
+    wanted.dedup();
+    for role in wanted.into_iter().take(dealt.len()) {
+        assert!(dealt.contains(role), "the chosen role {role} is not dealt");
+    }
 }
 
 /// The phases only move forward: lobby, turns numbered one by one, the end.
@@ -164,8 +225,8 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
 
     #[test]
-    fn random_games_keep_every_invariant(steps in steps()) {
-        let mut table = Table::with_players(&["Anna", "Bram"]);
+    fn random_games_keep_every_invariant(steps in steps(), deck in prop_oneof![Just("containerbegrippen"), Just("samenwerken-rond-het-gezin")]) {
+        let mut table = Table::with_deck(deck, Settings::default(), &["Anna", "Bram"]);
         let identities = |room: &Room| {
             let mut all = vec![Identity::Trainer { trainer: TrainerId(0) }, Identity::Observer];
             all.extend(room.seats().map(|(seat, _)| Identity::Player { seat }));
@@ -179,6 +240,7 @@ proptest! {
             let command = command(&table, step, index);
             // `try_cmd` checks that a refused command leaves the room as it was.
             if let Ok(events) = table.try_cmd(actor(step.actor), command) {
+                chosen_roles_are_dealt(&events, &table.room);
                 let mut replayed = before.clone();
                 for event in &events {
                     replayed.apply(event);
@@ -194,6 +256,7 @@ proptest! {
                 }
             }
             cards_are_conserved(&table);
+            every_card_fits_the_table(&table);
             phase_moves_forward(before.phase(), table.room.phase());
             views_hide_what_is_not_theirs(&table);
         }
