@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use rand_core::RngCore;
 
-use crate::deck::{CardId, StatementCard};
+use crate::deck::{CardId, StatementCard, StatementDeck};
 use crate::event::{
     Actor, Answer, Command, EndReason, Event, LeaveReason, Perspective, Presence, ReaderMode, RevealCause, RoleDealing,
     RoomCode, SeatId, SeatKey, Settings, Setup, TimerMode, TrainerId,
@@ -429,8 +429,7 @@ impl Room {
         // on and late joiners get any of them, so the whole role deck may be at the table.
         let groups: BTreeSet<&str> = self.setup.roles.cards.iter().map(|role| role.group.as_str()).collect();
         let in_role = self.settings().perspective == Perspective::Role;
-        let mut pile: Vec<CardId> = (self.setup.statements.cards.iter())
-            .filter(|card| self.settings().picks(card))
+        let mut pile: Vec<CardId> = (self.settings().picked(&self.setup.statements))
             .filter(|card| !in_role || groups.iter().all(|group| card.is_for(group)))
             .map(|card| card.id.clone())
             .collect();
@@ -917,12 +916,21 @@ impl Settings {
         }
     }
 
-    /// Whether the trainer's choice of themes and terms lets `card` into the pile: it has one
-    /// of the chosen themes or terms, or nothing is chosen.
-    pub fn picks(&self, card: &StatementCard) -> bool {
-        (self.themes.is_empty() && self.terms.is_empty())
-            || card.theme.as_ref().is_some_and(|theme| self.themes.contains(theme))
-            || card.terms.iter().any(|term| self.terms.contains(term))
+    /// The statements of `deck` the trainer's choice of themes and terms lets into the pile:
+    /// those with one of the chosen themes or terms, or all when nothing is chosen. A choice the
+    /// deck does not hold (left from decks chosen before) counts as no choice, as the lobby
+    /// shows it.
+    pub fn picked<'a>(&self, deck: &'a StatementDeck) -> impl Iterator<Item = &'a StatementCard> {
+        let held = |tag: &&String| {
+            deck.cards.iter().any(|card| card.theme.as_ref() == Some(*tag) || card.terms.contains(*tag))
+        };
+        let themes: Vec<&String> = self.themes.iter().filter(held).collect();
+        let terms: Vec<&String> = self.terms.iter().filter(held).collect();
+        deck.cards.iter().filter(move |card| {
+            (themes.is_empty() && terms.is_empty())
+                || card.theme.as_ref().is_some_and(|theme| themes.contains(&theme))
+                || card.terms.iter().any(|term| terms.contains(&term))
+        })
     }
 }
 

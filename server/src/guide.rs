@@ -21,11 +21,11 @@ pub const CONTENT_SECURITY_POLICY: &str =
 
 const STYLE: &str = "body{margin:0;background:#faf8f3;color:#1f2430;font:1.05rem/1.6 system-ui,-apple-system,'Segoe UI',sans-serif}\
 main{max-width:44rem;margin:0 auto;padding:1.5rem 1.25rem 4rem}\
-nav{display:flex;justify-content:space-between;gap:1rem;font-size:.95rem}\
+.top{display:flex;justify-content:space-between;gap:1rem;font-size:.95rem}\
 a{color:#0b5d6b}h1{font-size:1.9rem;line-height:1.2;margin:1.5rem 0 1rem}\
 h2{font-size:1.4rem;margin:2.5rem 0 .75rem;padding-top:1rem;border-top:1px solid #e2ddd0}h3{font-size:1.1rem;margin:1.75rem 0 .5rem}\
 li{margin:.35rem 0}.contents{background:#fff;border:1px solid #e2ddd0;border-radius:.5rem;padding:.75rem 1.25rem}\
-.contents ol{margin:.25rem 0;padding-left:1.25rem}@media print{nav,.contents{display:none}}";
+.contents ol{margin:.25rem 0;padding-left:1.25rem}.contents strong{display:block}@media print{nav{display:none}}";
 
 #[derive(Deserialize)]
 pub struct Params {
@@ -80,7 +80,7 @@ pub fn html(lang: Lang) -> String {
         "<!doctype html><html lang=\"{code}\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>{} · Standpunt</title><style>{STYLE}</style></head><body><main>\
-         <nav><a href=\"/\">{home}</a><a href=\"{other_href}\" lang=\"{other_code}\" hreflang=\"{other_code}\">{other}</a></nav>\
+         <nav class=\"top\"><a href=\"/\">{home}</a><a href=\"{other_href}\" lang=\"{other_code}\" hreflang=\"{other_code}\">{other}</a></nav>\
          {}<nav class=\"contents\" aria-label=\"{contents}\"><strong>{contents}</strong><ol>{sections}</ol></nav>{}\
          </main></body></html>\n",
         escape(title),

@@ -970,16 +970,29 @@ fn the_trainer_picks_statements_by_theme_and_term() {
     assert_eq!(dealt.len(), expected, "every statement about plan or toegang, and nothing else");
     assert!(dealt.len() < deck.cards.len());
 
-    let mut nothing_left = Table::with_settings(
-        Settings { themes: vec!["bestaat-niet".to_owned()], ..Settings::default() },
-        &["Anna", "Bram"],
-    );
-    assert_eq!(nothing_left.refused(TRAINER, Command::Start), "no_statements");
+    // A pick the deck does not hold (left from decks chosen before) is no pick.
+    let stale = Settings { themes: vec!["bestaat-niet".to_owned()], ..Settings::default() };
+    assert_eq!(dealable(&Table::started_with(stale, &["Anna", "Bram"])).len(), deck.cards.len());
+
+    // Nothing left to play: the only statement is one a parent cannot answer in role.
+    let mut table = Table::with_deck("samenwerken-rond-het-gezin", Settings::default(), &["Anna", "Bram"]);
+    let mut only_professional = table.room.setup().statements.clone();
+    only_professional.cards.retain(|card| !card.for_groups.is_empty());
+    assert_eq!(only_professional.cards.len(), 1);
+    let configure = |settings: Settings| Command::Configure {
+        settings,
+        statements: Some(Box::new(only_professional.clone())),
+        roles: None,
+    };
+    table.ok(TRAINER, configure(Settings::default()));
+    assert_eq!(table.refused(TRAINER, Command::Start), "no_statements");
+    table.ok(TRAINER, configure(Settings { perspective: Perspective::Own, ..Settings::default() }));
+    table.ok(TRAINER, Command::Start);
+
+    let mut lobby = Table::with_players(&["Anna", "Bram"]);
     let too_many = Settings { terms: vec!["x".to_owned(); 101], ..Settings::default() };
-    assert_eq!(
-        nothing_left.refused(TRAINER, Command::Configure { settings: too_many, statements: None, roles: None }),
-        "bad_settings"
-    );
+    let refused = lobby.refused(TRAINER, Command::Configure { settings: too_many, statements: None, roles: None });
+    assert_eq!(refused, "bad_settings");
 }
 
 /// A lobby of `players` with roles dealt `dealing`, started with the rng `seed`: each seat's

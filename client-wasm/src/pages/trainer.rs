@@ -442,18 +442,21 @@ fn TopicPicker(session: Session) -> impl IntoView {
     };
     move || {
         state.get().map(|(themes, terms, picked_themes, picked_terms)| {
-            let chosen = picked_themes.len() + picked_terms.len();
+            // A pick the chosen decks do not hold (left from decks chosen before) picks nothing.
+            let held = |tags: &[Tag], picked: &[String]| tags.iter().filter(|tag| picked.contains(&tag.tag)).count();
+            let chosen = held(&themes, &picked_themes) + held(&terms, &picked_terms);
             let summary =
                 if chosen == 0 { t().topics_all.to_owned() } else { t().topics_chosen.replace("{n}", &chosen.to_string()) };
+            let open = chosen > 0;
             view! {
-                <details class="topics" id="topics" open=chosen > 0>
+                <details class="topics" id="topics" open=open>
                     <summary>{t().topics}" "<strong>{summary}</strong></summary>
                     <p class="hint">{t().topics_hint}</p>
                     {(!themes.is_empty()).then(|| view! {
-                        <fieldset id="topic-themes"><legend>{t().topic_themes}</legend>{boxes(themes, picked_themes, true)}</fieldset>
+                        <fieldset id="topic-themes"><legend>{t().topic_themes}</legend><div class="choices">{boxes(themes, picked_themes, true)}</div></fieldset>
                     })}
                     {(!terms.is_empty()).then(|| view! {
-                        <fieldset id="topic-terms"><legend>{t().topic_terms}</legend>{boxes(terms, picked_terms, false)}</fieldset>
+                        <fieldset id="topic-terms"><legend>{t().topic_terms}</legend><div class="choices">{boxes(terms, picked_terms, false)}</div></fieldset>
                     })}
                 </details>
             }
@@ -524,7 +527,7 @@ fn RoleDealingForm(session: Session) -> impl IntoView {
                         <fieldset id="chosen-roles">
                             <legend>{t().role_dealing_chosen}</legend>
                             <p class="hint">{t().role_dealing_chosen_hint}</p>
-                            {boxes}
+                            <div class="choices">{boxes}</div>
                         </fieldset>
                     }
                     .into_any()
