@@ -24,8 +24,10 @@ fn main() -> ExitCode {
         Some("test") => test(&args[1..]),
         Some("client") => build_client().map(|_| ()),
         Some("bench") => bench::run(&args[1..]),
-        _ => Err("usage: cargo xtask run [-- server arguments] | test [-- test filter] | bench [--quick] [--soak] | client"
-            .to_owned()),
+        _ => Err(
+            "usage: cargo xtask run [-- server arguments] | test [-- test filter] | bench [--quick] [--soak] | client"
+                .to_owned(),
+        ),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
