@@ -6,7 +6,8 @@
 //!
 //! `cargo xtask bench --soak` runs the soak instead: 20,000 short sessions (2,000 with
 //! `--quick`) against one fresh server, with its memory at the start and the end; results in
-//! target/bench/soak.json.
+//! target/bench/soak.json. The abuse scenario (also `--abuse` on its own) plays 50 rooms with
+//! and without `standpunt-abuse` beside them; results in target/bench/abuse.json.
 
 use std::fmt::Write as _;
 use std::io::{BufRead, BufReader};
@@ -35,6 +36,10 @@ struct Outcome {
     generator_busy: f64,
     cpu_ms_per_round: f64,
     rss_mib: f64,
+    /// The server's peak RSS (VmHWM) since it started.
+    peak_rss_mib: f64,
+    /// What the abuser heard back, when one ran beside the load (its JSON report).
+    abuse: Option<String>,
 }
 
 /// The game against the relay in one pair of runs.
@@ -74,6 +79,11 @@ pub fn run(args: &[String]) -> Result {
     if args.iter().any(|arg| arg == "--soak") {
         return soak(if quick { 2_000 } else { 20_000 });
     }
+    if args.iter().any(|arg| arg == "--abuse") {
+        step("building release binaries");
+        status(cargo().args(["build", "--release", "--package", "server", "--package", "bench"]))?;
+        return abuse(&target_dir().join("release"), &target_dir().join("bench"), if quick { 5 } else { 20 });
+    }
     let seconds = if quick { 3 } else { 12 };
     step("building release binaries and the client");
     status(cargo().args(["build", "--release", "--package", "server", "--package", "bench"]))?;
@@ -93,7 +103,7 @@ pub fn run(args: &[String]) -> Result {
             let label = if repeats > 1 { format!("closed P={players} #{run}") } else { format!("closed P={players}") };
             let pair = ["game", "relay"].map(|target| {
                 let server = Server::start(target, &release, &out)?;
-                measure(&server, target, &label, players, rooms, seconds, None, &release)
+                measure(&server, target, &label, players, rooms, seconds, None, &release, false)
             });
             let [game, relay] = pair;
             let (game, relay) = (game?, relay?);
@@ -105,7 +115,17 @@ pub fn run(args: &[String]) -> Result {
     }
     for target in ["game", "relay"] {
         let server = Server::start(target, &release, &out)?;
-        outcomes.push(measure(&server, target, "open P=8 at 10/s a room", 8, 15, seconds, Some(10.0), &release)?);
+        outcomes.push(measure(
+            &server,
+            target,
+            "open P=8 at 10/s a room",
+            8,
+            15,
+            seconds,
+            Some(10.0),
+            &release,
+            false,
+        )?);
     }
     // 19,000 players: the server and the generator each hold one descriptor per player, and
     // this machine allows each process 20,000.
@@ -117,12 +137,13 @@ pub fn run(args: &[String]) -> Result {
         None
     } else {
         let server = Server::start("game", &release, &out)?;
-        Some(measure(&server, "game", "10,000 players, round/10 s", 8, 1_250, 60, Some(0.1), &release)?)
+        Some(measure(&server, "game", "10,000 players, round/10 s", 8, 1_250, 60, Some(0.1), &release, false)?)
     };
     if !quick {
         let server = Server::start("game", &release, &out)?;
-        outcomes.push(measure(&server, "game", "10,000 players, flat out", 8, 1_250, 15, None, &release)?);
+        outcomes.push(measure(&server, "game", "10,000 players, flat out", 8, 1_250, 15, None, &release, false)?);
     }
+    abuse(&release, &out, if quick { 5 } else { 20 })?;
     let gzip: Vec<(&str, u64)> =
         CLIENT_APPS.iter().map(|app| Ok((*app, gzip_size(&client, app)?))).collect::<Result<_>>()?;
 
@@ -159,29 +180,24 @@ struct Server {
 
 impl Server {
     fn start(target: &str, release: &Path, out: &Path) -> Result<Server> {
-        Server::launch(target, release, out, &[])
+        Server::launch(target, release, out, &[], false)
     }
 
-    /// With `extra` arguments (only the game takes them), the server's log is read for the
-    /// rooms that leave memory.
-    fn launch(target: &str, release: &Path, out: &Path, extra: &[&str]) -> Result<Server> {
-        let counting = !extra.is_empty();
+    /// The game with `extra` arguments (a `--rooms-per-address` among them replaces the
+    /// bench's own); when `counting`, its log is read for the rooms that leave memory.
+    fn launch(target: &str, release: &Path, out: &Path, extra: &[&str], counting: bool) -> Result<Server> {
+        // The generator opens its rooms from a few addresses; the server's default would
+        // refuse most of them.
+        let rooms_per_address = if extra.contains(&"--rooms-per-address") { None } else { Some("1000000") };
         let data = out.join("data");
         let _ = std::fs::remove_dir_all(&data);
         let mut command = pinned(0);
         if target == "game" {
             command
                 .arg(release.join("standpunt"))
-                .args([
-                    "--addr",
-                    "127.0.0.1:0",
-                    "--messages-per-second",
-                    "1000000",
-                    "--rooms-per-address",
-                    "1000000",
-                    "--data",
-                ])
+                .args(["--addr", "127.0.0.1:0", "--messages-per-second", "1000000", "--data"])
                 .arg(&data)
+                .args(rooms_per_address.iter().flat_map(|rooms| ["--rooms-per-address", rooms]))
                 .args(extra);
             // The soak reads when each room leaves memory from the registry's log line.
             command.env("RUST_LOG", if counting { "warn,server::rooms=info" } else { "warn" });
@@ -249,6 +265,7 @@ fn measure(
     seconds: u64,
     rate: Option<f64>,
     release: &Path,
+    abuse: bool,
 ) -> Result<Outcome> {
     step(&format!("{target}: {label}, {rooms} rooms"));
     let mut command = pinned(1);
@@ -275,9 +292,28 @@ fn measure(
     let mut lines = BufReader::new(child.stdout.take().ok_or("no stdout")?).lines();
     let _ready = lines.next();
     let cpu_before = cpu_seconds(server.pid());
+    // The abuser shares the generator's core, so what it costs shows in the server alone.
+    let abuser = if abuse {
+        let abuser = pinned(1)
+            .arg(release.join("standpunt-abuse"))
+            .args(["--url", &server.url, "--seconds", &seconds.to_string()])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|error| format!("cannot run the abuser: {error}"))?;
+        Some(abuser)
+    } else {
+        None
+    };
     let report = lines.next().and_then(|line| line.ok()).unwrap_or_default();
     let cpu_after = cpu_seconds(server.pid());
     let _ = child.wait();
+    let abuse = abuser
+        .map(|abuser| {
+            let output = abuser.wait_with_output().map_err(|error| format!("the abuser gave no report: {error}"))?;
+            Ok::<_, String>(String::from_utf8_lossy(&output.stdout).trim().to_owned())
+        })
+        .transpose()?;
     let number = |key: &str| json_number(&report, key).unwrap_or(0.0);
     let duration = number("seconds").max(0.001);
     let rounds = number("rounds");
@@ -298,6 +334,8 @@ fn measure(
         generator_busy: number("generator_cpu_s") / duration,
         cpu_ms_per_round: if rounds > 0.0 { server_cpu_s * 1000.0 / rounds } else { 0.0 },
         rss_mib: rss_kib(server.pid()) / 1024.0,
+        peak_rss_mib: status_kib(server.pid(), "VmHWM") / 1024.0,
+        abuse,
     })
 }
 
@@ -325,6 +363,76 @@ fn idle_memory(release: &Path, out: &Path, count: usize) -> Result<f64> {
         return Err(format!("only {connected} of {count} idle players connected"));
     }
     Ok((after - before) / connected)
+}
+
+/// Rooms that play while the abuser sends its hostile requests.
+const ABUSE_ROOMS: usize = 50;
+/// What each of the abuser's attacks must have heard at least once, or the scenario did not
+/// reach the defence it is about.
+const ABUSE_REFUSALS: [(&str, &str); 7] = [
+    ("deck_multiplier", "413"),
+    ("room_flood", "429"),
+    ("slow_bodies", "held"),
+    ("unread_uploads", "sent_unread"),
+    ("same_deck_again", "429"),
+    ("fake_players", "too_many_from_address"),
+    ("wrong_tokens", "bad_token"),
+];
+
+/// The abuse scenario (issue #22): 50 rooms of 8 players each play a round a second, once on
+/// their own and once while `standpunt-abuse` sends the hostile requests of issue #22 beside
+/// them, each on a fresh server. The legitimate rooms' p99 and the server's peak RSS must stay
+/// within 1.5× and +100 MiB of the calm run. Results in target/bench/abuse.json.
+fn abuse(release: &Path, out: &Path, seconds: u64) -> Result {
+    std::fs::create_dir_all(out).map_err(|error| format!("cannot create {}: {error}", out.display()))?;
+    let [calm, abused] = [false, true].map(|abuse| {
+        // The generator opens its 50 rooms at once from one source address; the abuser's
+        // flood of room creations meets the same limit.
+        let server = Server::launch("game", release, out, &["--rooms-per-address", "60"], false)?;
+        let label = if abuse { "abuse: 50 rooms, attacked" } else { "abuse: 50 rooms, calm" };
+        measure(&server, "game", label, 8, ABUSE_ROOMS, seconds, Some(1.0), release, abuse)
+    });
+    let (calm, abused) = (calm?, abused?);
+    let answers = abused.abuse.clone().unwrap_or_default();
+    let p99_ratio = abused.p99_ms / calm.p99_ms.max(0.001);
+    let peak_added = abused.peak_rss_mib - calm.peak_rss_mib;
+    let within = p99_ratio <= 1.5 && peak_added <= 100.0;
+    let both = [calm, abused];
+    print_table(&both, None);
+    let [calm, abused] = &both;
+    println!("abuser's answers: {answers}");
+    println!(
+        "abuse: p99 {:.2} × the calm run's, peak RSS {peak_added:+.1} MiB (within 1.5× and +100 MiB: {within})",
+        p99_ratio
+    );
+    let file = out.join("abuse.json");
+    let json = format!(
+        "{{\n  \"rooms\": {ABUSE_ROOMS},\n  \"players\": 8,\n  \"rounds_per_s_per_room\": 1,\n  \"seconds\": {seconds},\n  \"p99_ratio\": {p99_ratio:.3},\n  \"peak_rss_added_mib\": {peak_added:.1},\n  \"within\": {within},\n  \"calm_p99_ms\": {:.3},\n  \"calm_peak_rss_mib\": {:.1},\n  \"attacked_p99_ms\": {:.3},\n  \"attacked_peak_rss_mib\": {:.1},\n  \"attacked_errors\": {},\n  \"abuser\": {}\n}}\n",
+        calm.p99_ms,
+        calm.peak_rss_mib,
+        abused.p99_ms,
+        abused.peak_rss_mib,
+        abused.errors,
+        if answers.is_empty() { "null" } else { &answers },
+    );
+    std::fs::write(&file, json).map_err(|error| format!("cannot write {}: {error}", file.display()))?;
+    let missed: Vec<String> = ABUSE_REFUSALS
+        .iter()
+        .filter(|(attack, answer)| !attack_heard(&answers, attack, answer))
+        .map(|(attack, answer)| format!("{attack} never heard {answer}"))
+        .collect();
+    if !missed.is_empty() {
+        return Err(format!("the abuse did not reach its defences: {}", missed.join("; ")));
+    }
+    Ok(())
+}
+
+/// Whether the abuser's report says `attack` heard `answer`.
+fn attack_heard(report: &str, attack: &str, answer: &str) -> bool {
+    report
+        .split_once(&format!("\"{attack}\":{{"))
+        .and_then(|(_, rest)| rest.split_once('}'))
+        .is_some_and(|(answers, _)| answers.contains(&format!("\"{answer}\":")))
 }
 
 /// Sessions the soak runs at once.
@@ -386,7 +494,7 @@ fn soak(sessions: usize) -> Result {
     let out = target_dir().join("bench");
     std::fs::create_dir_all(&out).map_err(|error| format!("cannot create {}: {error}", out.display()))?;
     let ended = SOAK_ENDED_ROOM_SECONDS.to_string();
-    let server = Server::launch("game", &release, &out, &["--ended-room-seconds", &ended])?;
+    let server = Server::launch("game", &release, &out, &["--ended-room-seconds", &ended], true)?;
     let pid = server.pid();
     let fresh = Memory::settled(pid);
 

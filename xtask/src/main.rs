@@ -6,7 +6,8 @@
 //!   and hunspell with the Dutch and British English dictionaries, clippy with warnings as
 //!   errors, and every test.
 //! - `bench`: release builds, then the load generator against the server and the bare relay;
-//!   a table on stdout and target/bench/summary.json (see BENCHMARKS.md).
+//!   a table on stdout and target/bench/summary.json (see BENCHMARKS.md); `--soak` runs 20,000
+//!   short sessions, `--abuse` only the scenario of hostile requests beside 50 playing rooms.
 //! - `client`: only builds the browser client into target/client.
 
 use std::env;
@@ -25,7 +26,7 @@ fn main() -> ExitCode {
         Some("client") => build_client().map(|_| ()),
         Some("bench") => bench::run(&args[1..]),
         _ => Err(
-            "usage: cargo xtask run [-- server arguments] | test [-- test filter] | bench [--quick] [--soak] | client"
+            "usage: cargo xtask run [-- server arguments] | test [-- test filter] | bench [--quick] [--soak | --abuse] | client"
                 .to_owned(),
         ),
     };

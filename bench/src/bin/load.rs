@@ -245,9 +245,11 @@ async fn set_up(run: &Run<'_>) -> anyhow::Result<Table> {
     let settings = r#"{"hand_size":3,"reader":"trainer","perspective":"role","rotate_roles_every":0,"timer":{"mode":"off"},"auto_reveal":true,"anonymous":false}"#;
     let body = format!(r#"{{"statement_decks":{decks},"role_deck":"keukentafel","settings":{settings}}}"#);
     let created = request(tcp(addr, sources).await?, addr, "POST", "/api/rooms", &body).await?;
-    let created: serde_json::Value = serde_json::from_str(&created)?;
-    let code = created["code"].as_str().context("a room code")?.to_owned();
-    let token = created["trainer_token"].as_str().context("a trainer token")?.to_owned();
+    let answer: serde_json::Value = serde_json::from_str(&created)?;
+    let (Some(code), Some(token)) = (answer["code"].as_str(), answer["trainer_token"].as_str()) else {
+        bail!("no room was created: {created}");
+    };
+    let (code, token) = (code.to_owned(), token.to_owned());
 
     let (mut trainer_sink, mut trainer_stream) = connect(addr, &format!("/ws?room={code}"), sources).await?.split();
     let hello = format!(r#"{{"type":"hello","id":1,"protocol":1,"join":{{"as":"trainer","token":"{token}"}}}}"#);
