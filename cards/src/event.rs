@@ -3,6 +3,7 @@
 //! depends on an rng.
 
 use std::fmt;
+use std::sync::Arc;
 
 use rand_core::RngCore;
 use serde::{Deserialize, Serialize};
@@ -269,8 +270,10 @@ pub struct Setup {
     /// reload, a phone that locked): long enough to come back, short enough not to stall.
     #[serde(default = "Setup::default_reveal_grace_ms")]
     pub reveal_grace_ms: u64,
-    pub statements: StatementDeck,
-    pub roles: RoleDeck,
+    /// The decks are shared: every room playing a deck holds the same copy (see
+    /// `Library` and the server's deck shelf); a log holds them as values.
+    pub statements: Arc<StatementDeck>,
+    pub roles: Arc<RoleDeck>,
 }
 
 impl Setup {
@@ -289,14 +292,18 @@ impl Setup {
         Setup::DEFAULT_REVEAL_GRACE_MS
     }
 
-    pub fn new(settings: Settings, statements: StatementDeck, roles: RoleDeck) -> Setup {
+    pub fn new(
+        settings: Settings,
+        statements: impl Into<Arc<StatementDeck>>,
+        roles: impl Into<Arc<RoleDeck>>,
+    ) -> Setup {
         Setup {
             settings,
             max_players: Setup::DEFAULT_MAX_PLAYERS,
             seat_hold_ms: Setup::DEFAULT_SEAT_HOLD_MS,
             reveal_grace_ms: Setup::DEFAULT_REVEAL_GRACE_MS,
-            statements,
-            roles,
+            statements: statements.into(),
+            roles: roles.into(),
         }
     }
 }
@@ -311,8 +318,8 @@ pub enum Command {
     Leave,
     Configure {
         settings: Settings,
-        statements: Option<Box<StatementDeck>>,
-        roles: Option<Box<RoleDeck>>,
+        statements: Option<Arc<StatementDeck>>,
+        roles: Option<Arc<RoleDeck>>,
     },
     Start,
     Play {
@@ -332,6 +339,11 @@ pub enum Command {
     },
     Lock {
         locked: bool,
+    },
+    /// Only a screen with this token may watch (the projector link the trainer opens); `None`
+    /// lets any screen watch again.
+    LockScreens {
+        token: Option<TokenDigest>,
     },
     AddTrainer {
         token: TokenDigest,
@@ -429,8 +441,8 @@ pub enum Event {
     },
     Configured {
         settings: Settings,
-        statements: Option<Box<StatementDeck>>,
-        roles: Option<Box<RoleDeck>>,
+        statements: Option<Arc<StatementDeck>>,
+        roles: Option<Arc<RoleDeck>>,
     },
     Joined {
         seat: SeatId,
@@ -500,6 +512,10 @@ pub enum Event {
     Locked {
         locked: bool,
     },
+    /// From now on only a screen with this token may watch; `None`: any screen may.
+    ScreensLocked {
+        token: Option<TokenDigest>,
+    },
     /// A removed participant's name, refused for the rest of the session.
     NameRefused {
         name: String,
@@ -544,6 +560,7 @@ impl Event {
             Event::Skipped => "skipped",
             Event::Presence { .. } => "presence",
             Event::Locked { .. } => "locked",
+            Event::ScreensLocked { .. } => "screens_locked",
             Event::NameRefused { .. } => "name_refused",
             Event::TrainerAdded { .. } => "trainer_added",
             Event::TrainerRemoved { .. } => "trainer_removed",

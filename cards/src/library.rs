@@ -2,7 +2,7 @@
 //! operator adds; and the glossary that names their terms and themes in both languages.
 
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use serde::Deserialize;
 
@@ -57,8 +57,9 @@ pub fn theme_label(theme: &str) -> Text {
 /// The statement decks and role decks a room can be created from.
 #[derive(Debug, Clone, Default)]
 pub struct Library {
-    pub statements: Vec<StatementDeck>,
-    pub roles: Vec<RoleDeck>,
+    /// Each deck loaded once; a room playing one holds the same copy.
+    pub statements: Vec<Arc<StatementDeck>>,
+    pub roles: Vec<Arc<RoleDeck>>,
 }
 
 impl Library {
@@ -78,11 +79,11 @@ impl Library {
         match deck {
             AnyDeck::Statements(deck) => {
                 self.statements.retain(|known| known.id != deck.id);
-                self.statements.push(deck);
+                self.statements.push(Arc::new(deck));
             }
             AnyDeck::Roles(deck) => {
                 self.roles.retain(|known| known.id != deck.id);
-                self.roles.push(deck);
+                self.roles.push(Arc::new(deck));
             }
         }
     }
@@ -93,11 +94,11 @@ impl Library {
         Ok(())
     }
 
-    pub fn statement_deck(&self, id: &str) -> Option<&StatementDeck> {
+    pub fn statement_deck(&self, id: &str) -> Option<&Arc<StatementDeck>> {
         self.statements.iter().find(|deck| deck.id == id)
     }
 
-    pub fn role_deck(&self, id: &str) -> Option<&RoleDeck> {
+    pub fn role_deck(&self, id: &str) -> Option<&Arc<RoleDeck>> {
         self.roles.iter().find(|deck| deck.id == id)
     }
 }
@@ -112,7 +113,7 @@ mod tests {
     use std::collections::BTreeSet;
 
     fn deck(id: &str) -> crate::deck::StatementDeck {
-        Library::built_in().statement_deck(id).unwrap_or_else(|| panic!("built-in deck {id}")).clone()
+        Library::built_in().statement_deck(id).unwrap_or_else(|| panic!("built-in deck {id}")).as_ref().clone()
     }
 
     fn themes(deck: &crate::deck::StatementDeck) -> BTreeSet<String> {

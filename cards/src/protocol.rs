@@ -54,6 +54,11 @@ pub enum ClientMsg {
     Lock {
         locked: bool,
     },
+    /// Trainer: let only the projector link watch (`private`), with a new token the answer
+    /// (`screen_token`) carries and every screen watching so far closed; or any screen again.
+    ScreenLink {
+        private: bool,
+    },
     /// Trainer: make a co-trainer; the answer is an `invite` with the new trainer's token.
     AddTrainer,
     RemoveTrainer {
@@ -87,6 +92,7 @@ impl ClientMsg {
         "resume_timer",
         "kick",
         "lock",
+        "screen_link",
         "add_trainer",
         "remove_trainer",
         "end",
@@ -95,10 +101,15 @@ impl ClientMsg {
     ];
 
     /// The room command this message asks for, when it needs nothing from the shell: `hello`,
-    /// `configure` (decks by id) and `add_trainer` (a new secret) are the shell's to translate.
+    /// `configure` (decks by id), `add_trainer` and `screen_link` (a new secret) are the shell's to translate.
     pub fn into_command(self) -> Option<Command> {
         Some(match self {
-            ClientMsg::Hello { .. } | ClientMsg::Configure { .. } | ClientMsg::AddTrainer => return None,
+            ClientMsg::Hello { .. }
+            | ClientMsg::Configure { .. }
+            | ClientMsg::AddTrainer
+            | ClientMsg::ScreenLink { .. } => {
+                return None;
+            }
             ClientMsg::Start => Command::Start,
             ClientMsg::Play { card } => Command::Play { card },
             ClientMsg::Answer(answer) => Command::Answer(answer),
@@ -128,8 +139,12 @@ pub enum Join {
     Player { name: String },
     /// Take back your seat with the token `welcome` gave you.
     Seat { token: String },
-    /// Watch without a seat (the projector).
-    Observer,
+    /// Watch without a seat (the projector), with the projector link's token when the trainer
+    /// made the link need one.
+    Observer {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        token: Option<String>,
+    },
 }
 
 /// The largest command `id`: every whole number up to it is exact in JavaScript.
@@ -214,6 +229,8 @@ pub enum ServerMsg {
     Ack { id: Option<u64> },
     /// The answer to `add_trainer`: the new co-trainer's token, to pass on (once) in a link.
     Invite { id: Option<u64>, token: String },
+    /// The answer to `screen_link` with `private`: the token the projector link carries.
+    ScreenToken { id: Option<u64>, token: String },
     /// Your message was refused; nothing changed.
     Error { id: Option<u64>, code: String, message: Text },
     /// Something a trainer should know that is nobody's command: the server cannot store
@@ -226,7 +243,7 @@ pub enum ServerMsg {
 
 impl ServerMsg {
     pub const TYPES: &'static [&'static str] =
-        &["welcome", "resumed", "update", "ack", "invite", "error", "notice", "watching"];
+        &["welcome", "resumed", "update", "ack", "invite", "screen_token", "error", "notice", "watching"];
 
     pub fn error(id: Option<u64>, rejection: &Rejection) -> ServerMsg {
         ServerMsg::Error { id, code: rejection.code().to_owned(), message: rejection.message() }

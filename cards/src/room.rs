@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use rand_core::RngCore;
 
-use crate::deck::{CardId, StatementCard, StatementDeck};
+use crate::deck::{CardId, RoleDeck, StatementCard, StatementDeck};
 use crate::event::{
     Actor, Answer, Command, EndReason, Event, LeaveReason, Perspective, Presence, ReaderMode, RevealCause, RoleDealing,
     RoomCode, SeatId, SeatKey, Settings, Setup, TimerMode, TrainerId,
@@ -113,6 +113,8 @@ pub struct Room {
     role_order: Vec<CardId>,
     roles_dealt: usize,
     locked: bool,
+    /// When set, only a screen with this token may watch.
+    screen_token: Option<TokenDigest>,
     /// Names the trainer removed and refused for the rest of the session (compared as
     /// `names::same` does: case and look-alike letters do not help).
     refused_names: Vec<String>,
@@ -134,6 +136,7 @@ impl Room {
             role_order: Vec::new(),
             roles_dealt: 0,
             locked: false,
+            screen_token: None,
             refused_names: Vec::new(),
             assigned: BTreeMap::new(),
             phase: Phase::Lobby,
@@ -149,6 +152,19 @@ impl Room {
         let mut room = Room::new(code.clone(), (**setup).clone(), *trainer);
         events.for_each(|event| room.apply(event));
         Some(room)
+    }
+
+    /// Swaps the decks this room plays with for the equal copies `statements` and `roles` hand
+    /// back, so rooms playing the same deck hold it once (a room read back from its log has
+    /// its own copy until then).
+    pub fn share_decks(
+        &mut self,
+        statements: impl FnOnce(Arc<StatementDeck>) -> Arc<StatementDeck>,
+        roles: impl FnOnce(Arc<RoleDeck>) -> Arc<RoleDeck>,
+    ) {
+        let setup = Arc::make_mut(&mut self.setup);
+        setup.statements = statements(setup.statements.clone());
+        setup.roles = roles(setup.roles.clone());
     }
 
     pub fn code(&self) -> &RoomCode {
@@ -177,6 +193,21 @@ impl Room {
 
     pub fn is_locked(&self) -> bool {
         self.locked
+    }
+
+    /// Whether only a screen with its own token may watch.
+    pub fn screens_need_token(&self) -> bool {
+        self.screen_token.is_some()
+    }
+
+    /// Whether a screen that says hello with `token` may watch: any screen, unless the trainer
+    /// made the projector link need its token.
+    pub fn may_watch(&self, token: Option<&str>) -> bool {
+        match (&self.screen_token, token) {
+            (None, _) => true,
+            (Some(digest), Some(token)) => digest.matches(token),
+            (Some(_), None) => false,
+        }
     }
 
     pub fn phase(&self) -> &Phase {
@@ -333,6 +364,11 @@ impl Room {
             Command::Lock { locked } => {
                 self.require_trainer(actor)?;
                 Ok(if locked == self.locked { Vec::new() } else { vec![Event::Locked { locked }] })
+            }
+            Command::LockScreens { token } => {
+                self.require_trainer(actor)?;
+                let unchanged = token.is_none() && self.screen_token.is_none();
+                Ok(if unchanged { Vec::new() } else { vec![Event::ScreensLocked { token }] })
             }
             Command::AddTrainer { token } => {
                 self.require_trainer(actor)?;
@@ -757,10 +793,10 @@ impl Room {
                 let setup = Arc::make_mut(&mut self.setup);
                 setup.settings = settings.clone();
                 if let Some(deck) = statements {
-                    setup.statements = (**deck).clone();
+                    setup.statements = deck.clone();
                 }
                 if let Some(deck) = roles {
-                    setup.roles = (**deck).clone();
+                    setup.roles = deck.clone();
                     self.assigned.retain(|_, role| deck.card(role).is_some());
                 }
             }
@@ -867,6 +903,7 @@ impl Room {
                 }
             }
             Event::Locked { locked } => self.locked = *locked,
+            Event::ScreensLocked { token } => self.screen_token = *token,
             Event::NameRefused { name } => self.refused_names.push(name.clone()),
             Event::TrainerAdded { trainer, token } => {
                 self.trainers.insert(*trainer, *token);

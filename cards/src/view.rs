@@ -32,6 +32,9 @@ pub struct View {
     pub settings: Settings,
     pub decks: Decks,
     pub locked: bool,
+    /// Whether only a screen with its own token may watch (the trainer's projector link).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub screens_private: bool,
     pub trainers: Vec<TrainerId>,
     pub seats: Vec<SeatView>,
     /// In the lobby, the roles the trainer gave seats for a deal by hand.
@@ -220,6 +223,10 @@ pub enum Update {
     Locked {
         locked: bool,
     },
+    /// Only a screen with its own token may watch from now on, or any screen may again.
+    ScreensPrivate {
+        private: bool,
+    },
     Trainers {
         trainers: Vec<TrainerId>,
     },
@@ -252,6 +259,7 @@ impl Update {
         "revote_opened",
         "presence",
         "locked",
+        "screens_private",
         "trainers",
         "ended",
         "role_assigned",
@@ -323,6 +331,7 @@ impl Room {
             settings: self.settings().clone(),
             decks: self.deck_titles(),
             locked: self.is_locked(),
+            screens_private: self.screens_need_token(),
             trainers: self.trainers().collect(),
             seats,
             assigned: match self.phase() {
@@ -397,6 +406,7 @@ impl Room {
             },
             Event::Presence { seat, presence } => vec![Update::Presence { seat: *seat, presence: *presence }],
             Event::Locked { locked } => vec![Update::Locked { locked: *locked }],
+            Event::ScreensLocked { token } => vec![Update::ScreensPrivate { private: token.is_some() }],
             Event::NameRefused { .. } => Vec::new(),
             Event::TrainerAdded { .. } | Event::TrainerRemoved { .. } => {
                 vec![Update::Trainers { trainers: self.trainers().collect() }]
@@ -564,6 +574,7 @@ impl View {
                 }
             }
             Update::Locked { locked } => self.locked = *locked,
+            Update::ScreensPrivate { private } => self.screens_private = *private,
             Update::Trainers { trainers } => self.trainers.clone_from(trainers),
             Update::Ended { reason } => {
                 self.assigned.clear();

@@ -102,6 +102,7 @@ pub fn StatusLine(session: Session) -> impl IntoView {
         Link::Connecting => Some(t().connecting),
         Link::Lost => Some(t().connection_lost),
         Link::Erased => Some(t().session_erased),
+        Link::ScreenLinkChanged => Some(t().screen_link_changed),
     };
     view! {
         <div role="status" aria-live="polite">

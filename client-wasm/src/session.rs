@@ -32,6 +32,8 @@ pub enum Link {
     Replaced,
     /// The trainer erased the session.
     Erased,
+    /// This screen watched with a projector link the trainer has since replaced.
+    ScreenLinkChanged,
 }
 
 /// Whether the updates missed while away bring `view` up to date. Not where an answer timer
@@ -83,6 +85,8 @@ pub struct Session {
     pub problem: RwSignal<Option<Problem>>,
     /// The last co-trainer token this trainer asked for.
     pub invite: RwSignal<Option<String>>,
+    /// The projector link's token, when the trainer made it need one and this browser has it.
+    pub screen_token: RwSignal<Option<String>>,
     /// The answer being written, kept while the screen is built again.
     pub draft: StoredValue<Option<Draft>>,
     /// The room gave up this page's seat (it was not taken back within the hold time, or the
@@ -119,6 +123,7 @@ impl Session {
     }
 
     fn new(code: String, credential: Option<Join>) -> Session {
+        let screen_token = storage::screen_token(&code);
         Session {
             code: StoredValue::new(code),
             view: RwSignal::new(None),
@@ -127,6 +132,7 @@ impl Session {
             screens: RwSignal::new(0),
             problem: RwSignal::new(None),
             invite: RwSignal::new(None),
+            screen_token: RwSignal::new(screen_token),
             draft: StoredValue::new(None),
             seat_lost: RwSignal::new(false),
             timer_set_at: RwSignal::new(js_sys::Date::now()),
@@ -152,7 +158,7 @@ impl Session {
                 self.connect();
             }
             // The hello goes out as soon as the socket opens.
-            Link::Connecting | Link::Lost | Link::Replaced | Link::Erased => {}
+            Link::Connecting | Link::Lost | Link::Replaced | Link::Erased | Link::ScreenLinkChanged => {}
         }
     }
 
@@ -222,6 +228,7 @@ impl Session {
             match event.code() {
                 4002 => session.link.set(Link::Replaced),
                 4003 => session.link.set(Link::Erased),
+                4005 => session.link.set(Link::ScreenLinkChanged),
                 1000 | 4001 | 4004 => session.link.set(Link::Closed),
                 1001 => {
                     session.restarting.set(true);
@@ -282,6 +289,10 @@ impl Session {
             ServerMsg::Notice { code, message } => self.problem.set(Some(Problem { code, message })),
             ServerMsg::Watching { screens } => self.screens.set(screens),
             ServerMsg::Invite { token, .. } => self.invite.set(Some(token)),
+            ServerMsg::ScreenToken { token, .. } => {
+                storage::set_screen_token(&self.code.get_value(), &token);
+                self.screen_token.set(Some(token));
+            }
             ServerMsg::Error { id: Some(id), code, message } if Some(id) == self.hello_id.get_value() => {
                 self.refused(code, message);
             }

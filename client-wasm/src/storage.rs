@@ -41,6 +41,16 @@ pub fn set_trainer_token(code: &str, token: &str) {
     set(local(), &format!("standpunt.trainer.{code}"), token);
 }
 
+/// The token of the projector link, when the trainer made it need one: kept by the console
+/// that made it and by the projector that opened it.
+pub fn screen_token(code: &str) -> Option<String> {
+    get(local(), &format!("standpunt.screen.{code}"))
+}
+
+pub fn set_screen_token(code: &str, token: &str) {
+    set(local(), &format!("standpunt.screen.{code}"), token);
+}
+
 pub fn seat_token(code: &str) -> Option<String> {
     get(local(), &format!("standpunt.seat.{code}"))
 }
@@ -89,7 +99,7 @@ pub fn set_series(code: &str, name: &str) {
 
 /// Forgets everything this browser kept about a room.
 pub fn forget_room(code: &str) {
-    for key in ["trainer", "seat", "series"] {
+    for key in ["trainer", "seat", "series", "screen"] {
         remove(local(), &format!("standpunt.{key}.{code}"));
     }
 }

@@ -128,8 +128,8 @@ async fn join_addresses(State(state): State<Arc<AppState>>) -> Json<JoinAddresse
 async fn decks(State(state): State<Arc<AppState>>) -> Json<DeckList> {
     let library = &state.library;
     Json(DeckList {
-        statements: library.statements.iter().map(DeckSummary::of).collect(),
-        roles: library.roles.iter().map(DeckSummary::of).collect(),
+        statements: library.statements.iter().map(|deck| DeckSummary::of(deck)).collect(),
+        roles: library.roles.iter().map(|deck| DeckSummary::of(deck)).collect(),
     })
 }
 

@@ -58,6 +58,8 @@ pub enum Release {
     TooSlow,
     /// The server is stopping; the client reconnects when it is back.
     ShuttingDown,
+    /// The trainer gave the projector link a new token: screens watching so far are closed.
+    ScreenLinkChanged,
 }
 
 impl Release {
@@ -71,6 +73,7 @@ impl Release {
             Release::TrainerRemoved => Some((4004, "trainer removed")),
             Release::TooSlow => None,
             Release::ShuttingDown => Some((1001, "server shutting down")),
+            Release::ScreenLinkChanged => Some((4005, "screen link changed")),
         }
     }
 }
@@ -431,7 +434,12 @@ impl RoomActor {
                 let trainer = self.room.trainer_with_token(&token).ok_or(Rejection::BadToken)?;
                 Identity::Trainer { trainer }
             }
-            Join::Observer => Identity::Observer,
+            Join::Observer { token } => {
+                if !self.room.may_watch(token.as_deref()) {
+                    return Err(Rejection::BadToken);
+                }
+                Identity::Observer
+            }
             Join::Player { name } => {
                 let limit = self.room.settings().joins_per_address;
                 if self.joins_from.get(&from).copied().unwrap_or(0) >= u16::from(limit) {
@@ -506,19 +514,19 @@ impl RoomActor {
         let mut replies: Vec<(ConnId, Option<u64>, Reply)> = Vec::new();
         for (conn, id, msg) in batch {
             let Some(identity) = self.conns.get(&conn).map(|known| known.identity) else { continue };
-            let outcome = self.command(identity, msg).and_then(|(actor, command, invite)| {
+            let outcome = self.command(identity, msg).and_then(|(actor, command, secret)| {
                 let decided = self.decide(actor, command)?;
-                Ok((decided, invite))
+                Ok((decided, secret))
             });
             match outcome {
-                Ok((decided, invite)) => {
+                Ok((decided, secret)) => {
                     for event in decided {
                         self.room.apply(&event);
                         self.seq += 1;
                         staged.add(&self.room, &event);
                         events.push(event);
                     }
-                    replies.push((conn, id, Ok(invite)));
+                    replies.push((conn, id, Ok(secret)));
                 }
                 Err(rejection) => replies.push((conn, id, Err(rejection))),
             }
@@ -532,10 +540,17 @@ impl RoomActor {
             }
         } else if !events.is_empty() {
             self.send_staged(staged);
+            // A new projector link: the screens that watched with the old one (or none) go.
+            if events.iter().any(|event| matches!(event, Event::ScreensLocked { token: Some(_) })) {
+                let screens = self.conns.iter().filter(|(_, known)| known.identity == Identity::Observer);
+                let screens: Vec<ConnId> = screens.map(|(conn, _)| *conn).collect();
+                self.released.extend(screens.into_iter().map(|conn| (conn, Release::ScreenLinkChanged)));
+            }
         }
         for (conn, id, reply) in replies {
             let answer = match reply {
-                Ok(Some(token)) => ServerMsg::Invite { id, token: token.to_hex() },
+                Ok(Some(Secret::Invite(token))) => ServerMsg::Invite { id, token: token.to_hex() },
+                Ok(Some(Secret::ScreenLink(token))) => ServerMsg::ScreenToken { id, token: token.to_hex() },
                 Ok(None) => ServerMsg::Ack { id },
                 Err(rejection) => ServerMsg::error(id, &rejection),
             };
@@ -543,8 +558,9 @@ impl RoomActor {
         }
     }
 
-    /// Who is asking for what; a co-trainer invitation comes with its new token.
-    fn command(&mut self, identity: Identity, msg: ClientMsg) -> Result<(Actor, Command, Option<Token>), Rejection> {
+    /// Who is asking for what; a co-trainer invitation and a projector link come with their new
+    /// token.
+    fn command(&mut self, identity: Identity, msg: ClientMsg) -> Result<(Actor, Command, Option<Secret>), Rejection> {
         let actor = match identity {
             Identity::Trainer { trainer } => Actor::Trainer(trainer),
             Identity::Player { seat } => Actor::Player(seat),
@@ -560,7 +576,13 @@ impl RoomActor {
             ClientMsg::AddTrainer => {
                 let token = Token::generate(&mut self.rng);
                 let digest = TokenDigest::of(&token.to_hex());
-                Ok((actor, Command::AddTrainer { token: digest }, Some(token)))
+                Ok((actor, Command::AddTrainer { token: digest }, Some(Secret::Invite(token))))
+            }
+            ClientMsg::ScreenLink { private: false } => Ok((actor, Command::LockScreens { token: None }, None)),
+            ClientMsg::ScreenLink { private: true } => {
+                let token = Token::generate(&mut self.rng);
+                let digest = TokenDigest::of(&token.to_hex());
+                Ok((actor, Command::LockScreens { token: Some(digest) }, Some(Secret::ScreenLink(token))))
             }
             msg => Ok((actor, msg.into_command().ok_or(Rejection::UnknownType)?, None)),
         }
@@ -571,8 +593,8 @@ impl RoomActor {
         let trainer = self.room.trainer_with_token(token).ok_or(Rejection::BadToken)?;
         // The same deck again changes nothing, and stores nothing.
         let unchanged = match &deck {
-            AnyDeck::Statements(deck) => self.room.setup().statements == *deck,
-            AnyDeck::Roles(deck) => self.room.setup().roles == *deck,
+            AnyDeck::Statements(deck) => *self.room.setup().statements == *deck,
+            AnyDeck::Roles(deck) => *self.room.setup().roles == *deck,
         };
         if unchanged {
             return Ok(());
@@ -583,8 +605,14 @@ impl RoomActor {
         self.uploads += 1;
         let settings = self.room.settings().clone();
         let command = match deck {
-            AnyDeck::Statements(deck) => Command::Configure { settings, statements: Some(Box::new(deck)), roles: None },
-            AnyDeck::Roles(deck) => Command::Configure { settings, statements: None, roles: Some(Box::new(deck)) },
+            AnyDeck::Statements(deck) => Command::Configure {
+                settings,
+                statements: Some(deck_choice::share_statements(Arc::new(deck))),
+                roles: None,
+            },
+            AnyDeck::Roles(deck) => {
+                Command::Configure { settings, statements: None, roles: Some(deck_choice::share_roles(Arc::new(deck))) }
+            }
         };
         let events = self.decide(Actor::Trainer(trainer), command)?;
         self.commit(events).await
@@ -600,11 +628,11 @@ impl RoomActor {
         let library = &self.shared.library;
         let statements = match statement_decks {
             [] => None,
-            ids => Some(Box::new(deck_choice::statements(library, ids)?)),
+            ids => Some(deck_choice::statements(library, ids)?),
         };
         let roles = match role_deck {
             None => None,
-            Some(id) => Some(Box::new(library.role_deck(id).ok_or(Rejection::UnknownDeck)?.clone())),
+            Some(id) => Some(library.role_deck(id).ok_or(Rejection::UnknownDeck)?.clone()),
         };
         Ok(Command::Configure { settings, statements, roles })
     }
@@ -783,7 +811,15 @@ async fn sleep_until_instant(deadline: Option<Instant>) {
 
 /// How a command in a batch is answered: accepted (with a co-trainer's token for an
 /// invitation) or refused.
-type Reply = Result<Option<Token>, Rejection>;
+type Reply = Result<Option<Secret>, Rejection>;
+
+/// A new secret a command's answer hands to the trainer who asked, and to nobody else.
+enum Secret {
+    /// A co-trainer's token, for `invite`.
+    Invite(Token),
+    /// The projector link's token, for `screen_link`.
+    ScreenLink(Token),
+}
 
 /// Commands decided together and committed in one append.
 const MAX_BATCH: usize = 64;

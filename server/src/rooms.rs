@@ -17,6 +17,7 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 
 use crate::config::Lifetimes;
+use crate::deck_choice;
 use crate::room_task::{self, Exit, RoomHandle, Shared};
 use crate::store::{StoreError, panic_message};
 use crate::token::Token;
@@ -138,7 +139,8 @@ impl Rooms {
                 return None;
             }
         };
-        let room = Room::replay(records.iter().map(|record| &record.event))?;
+        let mut room = Room::replay(records.iter().map(|record| &record.event))?;
+        deck_choice::share_decks(&mut room);
         let seq = records.last().map_or(1, |record| record.seq);
         let place = (!room_task::has_ended(&room)).then(|| Running::force(&self.0.running));
         let handle = self.start(code.clone(), room, seq, place);

@@ -93,7 +93,7 @@ impl TestServer {
 
     pub async fn observer(&self, room: &str) -> TestClient {
         let mut client = self.connect(room).await;
-        client.hello(Join::Observer).await.expect("observer joins");
+        client.hello(Join::Observer { token: None }).await.expect("observer joins");
         client
     }
 

@@ -276,12 +276,13 @@ mod tests {
             let through_csv = parse_csv(&format!("{}.csv", deck.id), &to_csv(deck)).expect("reads back");
             assert_eq!(through_csv.cards, deck.cards, "{} through CSV", deck.id);
             let through_toml =
-                parse_deck("deck.toml", &to_toml(&AnyDeck::Statements(deck.clone()))).expect("reads back");
-            assert_eq!(through_toml, AnyDeck::Statements(deck.clone()), "{} through TOML", deck.id);
+                parse_deck("deck.toml", &to_toml(&AnyDeck::Statements((**deck).clone()))).expect("reads back");
+            assert_eq!(through_toml, AnyDeck::Statements((**deck).clone()), "{} through TOML", deck.id);
         }
         for deck in &library.roles {
-            let through_toml = parse_deck("deck.toml", &to_toml(&AnyDeck::Roles(deck.clone()))).expect("reads back");
-            assert_eq!(through_toml, AnyDeck::Roles(deck.clone()), "{} through TOML", deck.id);
+            let through_toml =
+                parse_deck("deck.toml", &to_toml(&AnyDeck::Roles((**deck).clone()))).expect("reads back");
+            assert_eq!(through_toml, AnyDeck::Roles((**deck).clone()), "{} through TOML", deck.id);
         }
     }
 

@@ -178,6 +178,20 @@ fn a_locked_room_lets_nobody_new_in() {
 }
 
 #[test]
+fn only_the_projector_link_watches_once_the_trainer_makes_it_need_its_token() {
+    let mut table = Table::with_players(&["Anna"]);
+    assert!(table.room.may_watch(None), "any screen with the code watches at first");
+    let link = TokenDigest::of("beamer");
+    assert_eq!(table.refused(Actor::Player(A), Command::LockScreens { token: Some(link) }), "not_trainer");
+    table.ok(TRAINER, Command::LockScreens { token: Some(link) });
+    assert!(!table.room.may_watch(None));
+    assert!(!table.room.may_watch(Some("raden")));
+    assert!(table.room.may_watch(Some("beamer")));
+    table.ok(TRAINER, Command::LockScreens { token: None });
+    assert!(table.room.may_watch(None));
+}
+
+#[test]
 fn settings_change_only_in_the_lobby_and_only_within_range() {
     let mut table = Table::with_players(&["Anna", "Bram"]);
     let configure = |settings| Command::Configure { settings, statements: None, roles: None };
@@ -915,7 +929,7 @@ fn an_eigen_regie_definition_no_longer_lands_in_regie() {
     // definitions are counted there, once.
     let mut old = table.log.clone();
     if let Event::Created { setup, .. } = &mut old[0] {
-        setup.statements.cards.iter_mut().for_each(|card| card.define = None);
+        Arc::make_mut(&mut setup.statements).cards.iter_mut().for_each(|card| card.define = None);
     }
     let review = Review::of(&logged(&old), Names::Pseudonyms, crate::Lang::Nl);
     let lens =
@@ -949,10 +963,10 @@ fn answering_from_your_role_never_deals_a_card_a_role_at_the_table_cannot_answer
 
     // A table of professionals only may play it from their roles.
     let mut professionals = Table::with_deck(deck, Settings::default(), &["Anna", "Bram"]);
-    let mut roles = professionals.room.setup().roles.clone();
+    let mut roles = (*professionals.room.setup().roles).clone();
     roles.cards.retain(|role| role.group == "professional");
     let settings = Settings::default();
-    professionals.ok(TRAINER, Command::Configure { settings, statements: None, roles: Some(Box::new(roles)) });
+    professionals.ok(TRAINER, Command::Configure { settings, statements: None, roles: Some(roles.into()) });
     professionals.ok(TRAINER, Command::Start);
     assert!(dealable(&professionals).contains(&professional_only));
 }
@@ -976,12 +990,12 @@ fn the_trainer_picks_statements_by_theme_and_term() {
 
     // Nothing left to play: the only statement is one a parent cannot answer in role.
     let mut table = Table::with_deck("samenwerken-rond-het-gezin", Settings::default(), &["Anna", "Bram"]);
-    let mut only_professional = table.room.setup().statements.clone();
+    let mut only_professional = (*table.room.setup().statements).clone();
     only_professional.cards.retain(|card| !card.for_groups.is_empty());
     assert_eq!(only_professional.cards.len(), 1);
     let configure = |settings: Settings| Command::Configure {
         settings,
-        statements: Some(Box::new(only_professional.clone())),
+        statements: Some(only_professional.clone().into()),
         roles: None,
     };
     table.ok(TRAINER, configure(Settings::default()));

@@ -4,14 +4,18 @@
 
 use cards::protocol::Join;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast as _;
+use wasm_bindgen::closure::Closure;
 
 use crate::components::{Announcer, Countdown, QrCode, RevealView, Stage, StatusLine, join_link, stage_memo};
 use crate::i18n::{t, tr};
 use crate::session::Session;
+use crate::storage;
 
 #[component]
 pub fn Projector(code: String) -> impl IntoView {
-    let session = Session::open(code.clone(), Some(Join::Observer));
+    adopt_screen_token(&code);
+    let session = Session::open(code.clone(), Some(Join::Observer { token: storage::screen_token(&code) }));
     let stage = stage_memo(session);
     let join_link = join_link(&code);
 
@@ -73,4 +77,27 @@ pub fn Projector(code: String) -> impl IntoView {
         </div>
     }
     .into_any()
+}
+
+/// A projector link that needs its token carries it as `#screen=…`: keep it, so a reload
+/// still watches, and take it out of the address bar. A link pasted into this page's address
+/// bar changes only the part after `#`, which loads nothing: the page then starts again.
+fn adopt_screen_token(code: &str) {
+    let Some(window) = web_sys::window() else { return };
+    let reload = Closure::<dyn FnMut()>::new(|| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.location().reload();
+        }
+    });
+    window.set_onhashchange(Some(reload.as_ref().unchecked_ref()));
+    // The handler lives as long as the page.
+    reload.forget();
+    let hash = window.location().hash().unwrap_or_default();
+    if let Some(token) = hash.strip_prefix("#screen=").filter(|token| !token.is_empty()) {
+        storage::set_screen_token(code, token);
+        if let Ok(history) = window.history() {
+            let _ =
+                history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("/projector/{code}")));
+        }
+    }
 }

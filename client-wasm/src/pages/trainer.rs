@@ -24,7 +24,6 @@ pub fn Trainer(code: String) -> impl IntoView {
     };
     let session = Session::open(code.clone(), Some(Join::Trainer { token }));
     let stage = stage_memo(session);
-    let projector_link = format!("/projector/{code}");
 
     let button = move |id: &'static str, label: &'static str, msg: ClientMsg| {
         view! { <button id=id class="primary" on:click=move |_| session.send(msg.clone())>{label}</button> }
@@ -103,7 +102,7 @@ pub fn Trainer(code: String) -> impl IntoView {
         </header>
         {
             let code = code.clone();
-            move || (!ended()).then(|| view! { <ShareBox code=code.clone() projector_link=projector_link.clone() /> })
+            move || (!ended()).then(|| view! { <ShareBox code=code.clone() session=session /> })
         }
         <StatusLine session=session />
         {move || ended().then(|| view! {
@@ -123,7 +122,7 @@ pub fn Trainer(code: String) -> impl IntoView {
             </div>
         </div>
         {move || running().then(|| view! { <TrainerTools session=session code=code.clone() /> })}
-        <p class="muted" id="screens-watching">{move || count(session.screens.get() as usize, t().screens_one, t().screens_many)}</p>
+        <ScreenWatch session=session ended=Signal::derive(ended) />
     }
     .into_any()
 }
@@ -131,7 +130,18 @@ pub fn Trainer(code: String) -> impl IntoView {
 /// The code, the join link and its QR code. The trainer picks the address the link uses from
 /// those the server can be reached at; a link only this computer can open is said plainly.
 #[component]
-fn ShareBox(code: String, projector_link: String) -> impl IntoView {
+fn ShareBox(code: String, session: Session) -> impl IntoView {
+    // The projector link carries its token when only that screen may watch.
+    let projector_link = {
+        let code = code.clone();
+        move || {
+            let private = session.view.with(|view| view.as_ref().is_some_and(|view| view.screens_private));
+            match session.screen_token.get().filter(|_| private) {
+                Some(token) => format!("/projector/{code}#screen={token}"),
+                None => format!("/projector/{code}"),
+            }
+        }
+    };
     let addresses = LocalResource::new(api::join_addresses);
     let origin = web_sys::window().and_then(|window| window.location().origin().ok()).unwrap_or_default();
     let chosen = RwSignal::new(storage::join_base());
@@ -211,9 +221,42 @@ fn ShareBox(code: String, projector_link: String) -> impl IntoView {
                 }}</p>
                 {picker}
                 {warning}
-                <p><a href=projector_link target="_blank">{t().projector}</a></p>
+                <p><a id="projector-link" href=projector_link target="_blank">{t().projector}</a></p>
             </div>
             {move || view! { <QrCode link=link() /> }}
+        </section>
+    }
+}
+
+/// Who watches without a seat, and whether any screen may or only the projector link.
+#[component]
+fn ScreenWatch(session: Session, ended: Signal<bool>) -> impl IntoView {
+    let private = move || session.view.with(|view| view.as_ref().is_some_and(|view| view.screens_private));
+    let choice = move || {
+        (!ended.get()).then(|| {
+            let missing = move || (private() && session.screen_token.get().is_none()).then(|| view! {
+                <p>{t().screen_link_missing}" "
+                    <button id="screen-link-new" on:click=move |_| session.send(ClientMsg::ScreenLink { private: true })>
+                        {t().screen_link_new}
+                    </button>
+                </p>
+            });
+            view! {
+                <label class="check">
+                    <input type="checkbox" id="screens-private" prop:checked=private on:change=move |ev| {
+                        session.send(ClientMsg::ScreenLink { private: event_target_checked(&ev) });
+                    } />
+                    " "{t().screens_private}
+                </label>
+                <p class="muted">{t().screens_private_hint}</p>
+                {missing}
+            }
+        })
+    };
+    view! {
+        <section class="screens" aria-label=t().projector>
+            <p class="muted" id="screens-watching">{move || count(session.screens.get() as usize, t().screens_one, t().screens_many)}</p>
+            {choice}
         </section>
     }
 }

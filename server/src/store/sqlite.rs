@@ -1,11 +1,19 @@
 //! The embedded default store: one SQLite file in the data folder (WAL, `synchronous=FULL`,
 //! `secure_delete`), plus the queries the command line and the restart need.
+//!
+//! A room refers to its decks; it does not copy them. A `created` or `configured` event is
+//! stored with each deck it carries replaced by `{"stored_deck": DIGEST}` (the SHA-256 of the
+//! deck's JSON), and the deck is stored once in `decks`, however many rooms play it;
+//! `room_decks` says which rooms refer to which, so a deck goes with the last room that used
+//! it. Logs written before this keep their decks inline and read the same.
 
 use std::path::Path;
 use std::time::Duration;
 
 use cards::{Event, RoomCode};
-use rusqlite::{Connection, OpenFlags, params};
+use rusqlite::{Connection, OpenFlags, OptionalExtension as _, params};
+use serde_json::Value;
+use sha2::{Digest as _, Sha256};
 
 use super::{Backend, Record, StoreError};
 
@@ -57,6 +65,7 @@ impl Sqlite {
                 CREATE UNIQUE INDEX IF NOT EXISTS events_by_room ON events (room, seq);",
             )?;
         }
+        create_deck_tables(&db)?;
         Ok(Sqlite { db })
     }
 
@@ -67,6 +76,7 @@ impl Sqlite {
             .map_err(|error| StoreError::Backend(format!("no event store at {}: {error}", file.display())))?;
         db.pragma_update(None, "secure_delete", "ON")?;
         db.busy_timeout(Duration::from_secs(5))?;
+        create_deck_tables(&db)?;
         Ok(Sqlite { db })
     }
 
@@ -76,13 +86,56 @@ impl Sqlite {
         let rows = select.query_map([room.as_str()], |row| {
             Ok((row.get::<_, u64>(0)?, row.get::<_, u64>(1)?, row.get::<_, String>(2)?))
         })?;
-        rows.map(|row| {
-            let (seq, at, body) = row?;
-            let event = serde_json::from_str(&body)
-                .map_err(|error| StoreError::Backend(format!("room {room}, event {seq} is unreadable: {error}")))?;
-            Ok(Record { room: room.clone(), seq, at, event })
-        })
-        .collect()
+        let rows: Vec<(u64, u64, String)> = rows.collect::<Result<_, _>>()?;
+        rows.into_iter()
+            .map(|(seq, at, body)| {
+                let unreadable =
+                    |error: String| StoreError::Backend(format!("room {room}, event {seq} is unreadable: {error}"));
+                let event = if body.contains(STORED_DECK) {
+                    let mut value: Value =
+                        serde_json::from_str(&body).map_err(|error| unreadable(error.to_string()))?;
+                    self.fetch_decks(&mut value).map_err(|error| unreadable(error.to_string()))?;
+                    serde_json::from_value(value)
+                } else {
+                    serde_json::from_str(&body)
+                };
+                let event = event.map_err(|error| unreadable(error.to_string()))?;
+                Ok(Record { room: room.clone(), seq, at, event })
+            })
+            .collect()
+    }
+
+    /// Puts the decks an event refers to back in it.
+    fn fetch_decks(&self, event: &mut Value) -> Result<(), StoreError> {
+        let mut select = self.db.prepare_cached("SELECT body FROM decks WHERE digest = ?1")?;
+        for place in DECK_PLACES {
+            let Some(slot) = event.pointer_mut(place) else { continue };
+            let Some(digest) = slot.get(STORED_DECK).and_then(Value::as_str) else { continue };
+            let body: Option<String> = select.query_row([digest], |row| row.get(0)).optional()?;
+            let body = body.ok_or_else(|| StoreError::Backend(format!("deck {digest} is missing from the store")))?;
+            *slot = serde_json::from_str(&body).map_err(|error| StoreError::Backend(error.to_string()))?;
+        }
+        Ok(())
+    }
+
+    /// An event's JSON with each deck it carries stored in `decks` and referred to by digest.
+    fn store_decks(&self, room: &RoomCode, event: &Event) -> Result<String, StoreError> {
+        let backend = |error: serde_json::Error| StoreError::Backend(error.to_string());
+        if !matches!(event, Event::Created { .. } | Event::Configured { .. }) {
+            return serde_json::to_string(event).map_err(backend);
+        }
+        let mut value = serde_json::to_value(event).map_err(backend)?;
+        let mut deck = self.db.prepare_cached("INSERT OR IGNORE INTO decks (digest, body) VALUES (?1, ?2)")?;
+        let mut refers = self.db.prepare_cached("INSERT OR IGNORE INTO room_decks (room, digest) VALUES (?1, ?2)")?;
+        for place in DECK_PLACES {
+            let Some(slot) = value.pointer_mut(place).filter(|slot| slot.is_object()) else { continue };
+            let body = serde_json::to_string(slot).map_err(backend)?;
+            let digest: String = Sha256::digest(body.as_bytes()).iter().map(|byte| format!("{byte:02x}")).collect();
+            deck.execute(params![digest, body])?;
+            refers.execute(params![room.as_str(), digest])?;
+            *slot = serde_json::json!({ STORED_DECK: digest });
+        }
+        serde_json::to_string(&value).map_err(backend)
     }
 
     /// A room's events in order.
@@ -110,8 +163,12 @@ impl Sqlite {
     }
 
     /// Deletes a room's whole log; `false` if there was none.
+    /// Its decks go too, unless another room still refers to them.
     pub fn delete(&self, room: &RoomCode) -> Result<bool, StoreError> {
-        Ok(self.db.execute("DELETE FROM events WHERE room = ?1", [room.as_str()])? > 0)
+        let deleted = self.db.execute("DELETE FROM events WHERE room = ?1", [room.as_str()])? > 0;
+        self.db.execute("DELETE FROM room_decks WHERE room = ?1", [room.as_str()])?;
+        self.db.execute("DELETE FROM decks WHERE digest NOT IN (SELECT digest FROM room_decks)", [])?;
+        Ok(deleted)
     }
 
     /// `PRAGMA integrity_check`: "ok", or what is wrong.
@@ -125,11 +182,29 @@ impl Sqlite {
         let mut insert =
             self.db.prepare_cached("INSERT INTO events (room, seq, at, kind, body) VALUES (?1, ?2, ?3, ?4, ?5)")?;
         for record in records {
-            let body = serde_json::to_string(&record.event).map_err(|error| StoreError::Backend(error.to_string()))?;
+            let body = self.store_decks(&record.room, &record.event)?;
             insert.execute(params![record.room.as_str(), record.seq, record.at, record.event.kind(), body])?;
         }
         Ok(())
     }
+}
+
+/// The key that stands for a deck stored once in `decks`.
+const STORED_DECK: &str = "stored_deck";
+
+/// Where the decks are in a `created` and a `configured` event's JSON.
+const DECK_PLACES: [&str; 4] = ["/setup/statements", "/setup/roles", "/statements", "/roles"];
+
+fn create_deck_tables(db: &Connection) -> Result<(), StoreError> {
+    db.execute_batch(
+        "CREATE TABLE IF NOT EXISTS decks (digest TEXT PRIMARY KEY, body TEXT NOT NULL) WITHOUT ROWID;
+         CREATE TABLE IF NOT EXISTS room_decks (
+             room TEXT NOT NULL,
+             digest TEXT NOT NULL,
+             PRIMARY KEY (room, digest)
+         ) WITHOUT ROWID;",
+    )?;
+    Ok(())
 }
 
 impl Backend for Sqlite {
@@ -205,6 +280,61 @@ mod tests {
         sqlite.append(&mut [lock(4, false)].iter()).expect("a refused append leaves no transaction open");
         assert_eq!(sqlite.records(&room).expect("read").len(), 4, "the refused append wrote nothing");
         assert_eq!(sqlite.integrity_check().expect("check"), "ok");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    fn count(sqlite: &Sqlite, table: &str) -> i64 {
+        sqlite.db.query_row(&format!("SELECT count(*) FROM {table}"), [], |row| row.get(0)).expect("count")
+    }
+
+    #[test]
+    fn a_deck_is_stored_once_however_many_rooms_play_it_and_goes_with_the_last() {
+        let dir = scratch("decks");
+        let library = cards::Library::built_in();
+        let statements = library.statement_deck("wijkteam").expect("built in").clone();
+        let roles = library.role_deck("keukentafel").expect("built in").clone();
+        let setup = cards::event::Setup::new(cards::Settings::default(), statements.clone(), roles);
+        let trainer = cards::TokenDigest::of("trainer");
+        let rooms: Vec<RoomCode> =
+            ["AAAAAA", "BBBBBB", "CCCCCC"].iter().filter_map(|code| RoomCode::parse(code)).collect();
+        let created = |room: &RoomCode| Event::Created { code: room.clone(), setup: Box::new(setup.clone()), trainer };
+        let mut sqlite = Sqlite::open(&dir).expect("open");
+        for room in &rooms {
+            let configured = Event::Configured {
+                settings: cards::Settings::default(),
+                statements: Some(statements.clone()),
+                roles: None,
+            };
+            sqlite
+                .append(&mut [record(room, 1, 1_000, created(room)), record(room, 2, 1_000, configured)].iter())
+                .expect("append");
+        }
+        assert_eq!(count(&sqlite, "decks"), 2, "one statement deck and one role deck, for three rooms");
+        let stored: String = sqlite
+            .db
+            .query_row("SELECT body FROM events WHERE kind = 'created' LIMIT 1", [], |row| row.get(0))
+            .expect("a created event");
+        assert!(stored.len() < 2_000, "the event refers to its decks: {} bytes", stored.len());
+        let read = sqlite.records(&rooms[0]).expect("read");
+        assert_eq!(read[0].event, created(&rooms[0]), "the decks come back in the event");
+
+        // A log written before decks were stored apart still reads.
+        let inline = serde_json::to_string(&created(&rooms[0])).expect("json");
+        sqlite
+            .db
+            .execute(
+                "INSERT INTO events (room, seq, at, kind, body) VALUES ('DDDDDD', 1, 1000, 'created', ?1)",
+                [&inline],
+            )
+            .expect("an old row");
+        let old = RoomCode::parse("DDDDDD").expect("valid");
+        assert_eq!(sqlite.records(&old).expect("read")[0].event, created(&rooms[0]));
+
+        sqlite.delete(&rooms[0]).expect("delete");
+        sqlite.delete(&rooms[1]).expect("delete");
+        assert_eq!(count(&sqlite, "decks"), 2, "the third room still plays them");
+        sqlite.delete(&rooms[2]).expect("delete");
+        assert_eq!(count(&sqlite, "decks"), 0, "no room refers to them any more");
         let _ = std::fs::remove_dir_all(&dir);
     }
 

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use cards::protocol::{ClientMsg, Join};
+use cards::protocol::{ClientMsg, Join, ServerMsg};
 use cards::{Identity, Presence, SeatId, Settings};
 use tests::process::{ServerProcess, free_addr};
 use tests::{HttpResponse, TestClient, http_request, scratch_dir};
@@ -78,6 +78,80 @@ async fn a_leaked_seat_token_dies_once_its_owner_has_used_the_newer_one() {
     let current = token(&anna);
     anna.drop_connection().await;
     take_back(server.addr, &code, &current).await.expect("the owner's token works");
+}
+
+/// Waits for the next `watching` count a trainer is told.
+async fn screens_watching(trainer: &mut TestClient) -> u32 {
+    loop {
+        if let ServerMsg::Watching { screens } = trainer.recv().await {
+            return screens;
+        }
+    }
+}
+
+/// A screen saying hello as an observer, with `token` or without: the refusal's code if any.
+async fn watch(addr: std::net::SocketAddr, code: &str, token: Option<&str>) -> Result<TestClient, String> {
+    let mut screen = TestClient::connect(addr, code).await;
+    match screen.hello(Join::Observer { token: token.map(str::to_owned) }).await {
+        Ok(()) => Ok(screen),
+        Err(refused) => Err(refused.code),
+    }
+}
+
+/// Low: anyone with the room code could watch without a seat, unseen. Screens are counted
+/// on the console, and the trainer can make the projector link need a token of its own: the
+/// screens watching until then are closed, a screen without the token is refused, and the
+/// choice holds after a restart.
+#[tokio::test]
+async fn the_trainer_can_make_the_projector_link_the_only_screen_that_watches() {
+    let data = scratch_dir("abuse-screens");
+    let server = ServerProcess::start(&data).await;
+    let (code, trainer_token) = tests::create_room(server.addr, Settings::default()).await;
+    let mut trainer = TestClient::connect(server.addr, &code).await;
+    trainer.hello(Join::Trainer { token: trainer_token.clone() }).await.expect("the trainer joins");
+    assert_eq!(screens_watching(&mut trainer).await, 0);
+    let mut stranger = watch(server.addr, &code, None).await.expect("an open room lets any screen watch");
+    assert_eq!(screens_watching(&mut trainer).await, 1, "the console sees the screen");
+    let mut anna = TestClient::connect(server.addr, &code).await;
+    anna.hello(Join::Player { name: "Anna".to_owned() }).await.expect("Anna joins");
+
+    let id = trainer.send(ClientMsg::ScreenLink { private: true }).await;
+    let link = loop {
+        if let ServerMsg::ScreenToken { id: Some(answered), token } = trainer.recv().await
+            && answered == id
+        {
+            break token;
+        }
+    };
+    assert_eq!(stranger.closed_by_server().await, Some((4005, "screen link changed".to_owned())));
+    assert_eq!(screens_watching(&mut trainer).await, 0);
+    assert!(anna.until(|view| view.screens_private).await.screens_private, "everyone knows screens are private");
+    assert!(!anna.wire().contains(&link), "only the trainer who asked gets the token");
+    assert_eq!(watch(server.addr, &code, None).await.err().as_deref(), Some("bad_token"));
+    assert_eq!(
+        watch(server.addr, &code, Some("0123456789abcdef0123456789abcdef")).await.err().as_deref(),
+        Some("bad_token")
+    );
+    let projector = watch(server.addr, &code, Some(&link)).await.expect("the projector link watches");
+    assert!(projector.view().screens_private);
+    assert_eq!(screens_watching(&mut trainer).await, 1);
+
+    // After a restart the link still needs its token.
+    drop((trainer, anna, projector));
+    server.terminate().await;
+    let server = ServerProcess::start(&data).await;
+    assert_eq!(watch(server.addr, &code, None).await.err().as_deref(), Some("bad_token"));
+    watch(server.addr, &code, Some(&link)).await.expect("the projector link still watches");
+
+    // Open again: any screen with the code.
+    let mut trainer = TestClient::connect(server.addr, &code).await;
+    trainer.hello(Join::Trainer { token: trainer_token }).await.expect("the trainer is back");
+    trainer.request(ClientMsg::ScreenLink { private: false }).await.expect("open the screens again");
+    watch(server.addr, &code, None).await.expect("any screen may watch again");
+    let mut player = TestClient::connect(server.addr, &code).await;
+    player.hello(Join::Player { name: "Bram".to_owned() }).await.expect("Bram joins");
+    let refused = player.request(ClientMsg::ScreenLink { private: true }).await.expect_err("only a trainer");
+    assert_eq!(refused.code, "not_trainer");
 }
 
 /// Low: names that pass for another participant's or the trainer's, or hide characters.

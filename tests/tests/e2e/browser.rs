@@ -129,6 +129,19 @@ async fn a_round_with_a_timer_and_a_revote_on_the_console_a_phone_and_the_projec
 
     projector.goto(&format!("{}/projector/{code}", server.url())).await.expect("open the projector");
     wait_for(&projector, &format!("//p[contains(@class,'big-code')][contains(., '{code}')]")).await;
+    // Only the projector link may watch from now on: the screen opened with the room code is
+    // closed and says why, and the console's projector link carries the new token.
+    wait_for(&trainer, "//p[@id='screens-watching'][contains(., '1 scherm')]").await;
+    click(&trainer, "#screens-private").await;
+    wait_for(&projector, "//p[contains(@class,'banner')][contains(., 'beamerlink werkt niet meer')]").await;
+    wait_for(&trainer, "//a[@id='projector-link'][contains(@href, '#screen=')]").await;
+    let link = trainer.find(Locator::Css("#projector-link")).await.expect("the link").attr("href").await;
+    let link = link.expect("read the link").expect("a link");
+    projector.goto(&format!("{}{link}", server.url())).await.expect("open the projector link");
+    wait_for(&projector, &format!("//p[contains(@class,'big-code')][contains(., '{code}')]")).await;
+    let address = projector.current_url().await.expect("the address").to_string();
+    assert!(!address.contains("screen="), "the token left the address bar: {address}");
+    wait_for(&trainer, "//p[@id='screens-watching'][contains(., '1 scherm')]").await;
     join(&anna, &server, &code, "Anna").await;
     // Markup typed into any text field is shown as the characters typed, never run.
     join(&bram, &server, &code, "Bram <img src=x onerror=window.pwned=1>").await;

@@ -51,7 +51,7 @@ async fn a_wrong_room_code_or_token_is_refused_without_harm() {
     let mut lost = server.connect("ZZZZZZ").await;
     let refused = lost.hello(Join::Player { name: "Anna".to_owned() }).await.expect_err("no such room");
     assert_eq!(refused.code, "unknown_room");
-    let refused = lost.hello(Join::Observer).await.expect_err("still no such room");
+    let refused = lost.hello(Join::Observer { token: None }).await.expect_err("still no such room");
     assert_eq!(refused.code, "unknown_room");
 
     let mut impostor = server.connect(&code).await;
@@ -113,7 +113,7 @@ async fn the_forty_first_player_finds_the_room_full() {
     let mut one_too_many = server.connect(&code).await;
     let refused = one_too_many.hello(Join::Player { name: "Nog iemand".to_owned() }).await.expect_err("full");
     assert_eq!(refused.code, "room_full");
-    let observer = one_too_many.hello(Join::Observer).await;
+    let observer = one_too_many.hello(Join::Observer { token: None }).await;
     assert!(observer.is_ok(), "watching is still possible");
 }
 

@@ -120,7 +120,7 @@ async fn guessing_room_codes_is_stopped_after_ten_tries_but_a_room_that_exists_s
     let mut right_code = server.connect(&code).await;
     right_code.hello(Join::Player { name: "Leerling".to_owned() }).await.expect("a room that exists lets people in");
     let mut another_wrong = server.connect("ABCDEG").await;
-    let refused = another_wrong.hello(Join::Observer).await.expect_err("still blocked");
+    let refused = another_wrong.hello(Join::Observer { token: None }).await.expect_err("still blocked");
     assert_eq!(refused.code, "too_many_attempts", "wrong codes stay stopped");
 }
 
@@ -323,5 +323,5 @@ async fn a_trainer_erases_a_room_at_once() {
     anna.closed_by_server().await;
     assert!(tests::stored_event_kinds(&server.data_dir, &code).is_empty(), "nothing of the room is left");
     let mut late = server.connect(&code).await;
-    assert_eq!(late.hello(Join::Observer).await.expect_err("gone").code, "unknown_room");
+    assert_eq!(late.hello(Join::Observer { token: None }).await.expect_err("gone").code, "unknown_room");
 }

@@ -66,7 +66,7 @@ async fn more_rooms_than_the_limit_are_opened_and_ended_one_after_another() {
 async fn a_full_store_refuses_new_rooms_while_running_sessions_go_on() {
     let server = TestServer::start_with(|config| {
         config.limits.max_store_bytes = Some(400 * 1024);
-        config.limits.guard.rooms_burst = 100;
+        config.limits.guard.rooms_burst = 100_000;
     })
     .await;
     let (_code, _token, _trainer, mut players) = server.statement_on_the_table(&["Anna", "Bram"]).await;
