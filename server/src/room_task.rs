@@ -216,7 +216,7 @@ pub struct RoomActor {
     /// Connections to let go once the current message is done: too slow, or no longer allowed.
     released: Vec<(ConnId, Release)>,
     /// The last few broadcasts, so a client that reconnects can be sent only what it missed.
-    recent: VecDeque<Broadcast>,
+    recent: Recent,
     shared: Shared,
     rng: StdRng,
     /// One of the server's `max_rooms` places, until the session ends.
@@ -245,8 +245,44 @@ struct Broadcast {
     frames: BTreeMap<Frame, Utf8Bytes>,
 }
 
-/// How many recent broadcasts a room keeps for reconnecting clients.
+/// How many recent broadcasts a room keeps for reconnecting clients, and how many bytes of
+/// frames. A trainer's pile of 150 statements is some 50 KB a frame; kept over and over it was
+/// most of what a room cost (heaptrack, BENCHMARKS.md). Sixteen KiB hold dozens of a phone's
+/// updates; a client that missed more, or a frame that big, gets its whole view instead.
 const RECENT_BROADCASTS: usize = 32;
+const RECENT_BYTES: usize = 16 * 1024;
+
+/// The recent broadcasts, oldest first, within both bounds.
+#[derive(Default)]
+struct Recent {
+    broadcasts: VecDeque<Broadcast>,
+    bytes: usize,
+}
+
+impl Recent {
+    fn push(&mut self, broadcast: Broadcast) {
+        self.bytes += Recent::size(&broadcast);
+        self.broadcasts.push_back(broadcast);
+        while self.broadcasts.len() > RECENT_BROADCASTS || self.bytes > RECENT_BYTES {
+            let Some(oldest) = self.broadcasts.pop_front() else { break };
+            self.bytes -= Recent::size(&oldest);
+        }
+    }
+
+    fn size(broadcast: &Broadcast) -> usize {
+        broadcast.frames.values().map(|frame| frame.as_str().len()).sum()
+    }
+
+    /// The oldest event a client may have seen last and still be sent only what it missed:
+    /// `seq` itself when nothing is kept.
+    fn covered_from(&self, seq: u64) -> u64 {
+        self.broadcasts.front().map_or(seq, |oldest| oldest.seq.saturating_sub(1))
+    }
+
+    fn after(&self, since: u64) -> impl Iterator<Item = &Broadcast> {
+        self.broadcasts.iter().filter(move |broadcast| broadcast.seq > since)
+    }
+}
 
 impl RoomActor {
     pub fn new(room: Room, seq: u64, shared: Shared, place: Option<Running>, lifetimes: Lifetimes) -> RoomActor {
@@ -255,7 +291,7 @@ impl RoomActor {
             seq,
             conns: HashMap::new(),
             released: Vec::new(),
-            recent: VecDeque::new(),
+            recent: Recent::default(),
             shared,
             rng: StdRng::from_os_rng(),
             place,
@@ -492,10 +528,10 @@ impl RoomActor {
         seat_token: Option<String>,
         since: Option<u64>,
     ) -> Vec<Utf8Bytes> {
-        let covered = self.recent.front().map_or(self.seq, |oldest| oldest.seq.saturating_sub(1));
+        let covered = self.recent.covered_from(self.seq);
         if let Some(since) = since.filter(|since| *since <= self.seq && *since >= covered) {
             let resumed = encode(&ServerMsg::Resumed { id, protocol: PROTOCOL_VERSION, seat_token, seq: since });
-            let missed = self.recent.iter().filter(|broadcast| broadcast.seq > since).filter_map(|broadcast| {
+            let missed = self.recent.after(since).filter_map(|broadcast| {
                 broadcast.frames.get(&Frame::for_identity(identity, &broadcast.frames)).cloned()
             });
             return [resumed].into_iter().chain(missed).collect();
@@ -738,10 +774,7 @@ impl RoomActor {
         for (conn, frame) in recipients {
             self.send_to(conn, frame);
         }
-        if self.recent.len() == RECENT_BROADCASTS {
-            self.recent.pop_front();
-        }
-        self.recent.push_back(Broadcast { seq: self.seq, frames });
+        self.recent.push(Broadcast { seq: self.seq, frames });
         // A removed trainer or a seat that left keeps no connection to the room.
         let room = &self.room;
         let revoked = self.conns.iter().filter_map(|(conn, known)| {
