@@ -130,3 +130,45 @@ fn closed_vote(
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::Review;
+    use crate::event::{EndReason, LeaveReason, Position};
+    use crate::room::{Phase, Room};
+    use crate::{Lang, Presence};
+
+    /// A session played on 2026-12-01 by the code of that day, before work forms existed, as
+    /// `GET /api/rooms/CODE/log` gave it: a co-trainer, four players, a lock, a phone that
+    /// slept and came back, a statement answered and re-voted, one where a player passed and
+    /// the trainer revealed before everyone answered, a participant removed with their name
+    /// refused, and the trainer ending the session. Whatever the room becomes, this log must
+    /// keep replaying to the same session.
+    const BEFORE_WERKVORMEN: &str = include_str!("../fixtures/statements-session-2026-12-01.json");
+
+    #[test]
+    fn a_log_written_before_work_forms_replays_to_the_same_session() {
+        let log: Vec<LoggedEvent> = serde_json::from_str(BEFORE_WERKVORMEN).expect("the log reads");
+        let room = Room::replay(log.iter().map(|logged| &logged.event)).expect("it starts with created");
+        assert_eq!(room.phase(), &Phase::Ended(EndReason::Trainer));
+        assert_eq!(room.trainers().count(), 2);
+        assert!(room.is_locked());
+        let seats: Vec<(&str, Presence)> = room.seats().map(|(_, seat)| (seat.name.as_str(), seat.presence)).collect();
+        assert_eq!(seats.len(), 4);
+        assert_eq!(seats[..3].iter().map(|(name, _)| *name).collect::<Vec<_>>(), ["Anna", "Bram", "Chris"]);
+        assert_eq!(seats[3], ("Dirk", Presence::Left { reason: LeaveReason::Kicked }));
+        assert!(room.seats().all(|(_, seat)| seat.role.is_some()), "everyone was dealt a role");
+
+        let review = Review::of(&log, Names::Real, Lang::Nl);
+        assert_eq!(review.statements.len(), 2, "two statements were revealed");
+        assert_eq!(review.statements[0].first.counts, [1, 1, 0, 1, 1]);
+        assert_eq!(review.shifts.len(), 1, "the first statement was voted on twice");
+        assert_eq!(review.shifts[0].shift.n, 4);
+        let second = &review.statements[1].first;
+        assert_eq!((second.counts.iter().sum::<u32>(), second.passes), (2, 1), "two positions and a pass");
+        let rows = answers(&log, Names::Real, Lang::Nl);
+        assert_eq!(rows.len(), 4 + 4 + 3);
+        assert!(rows.iter().any(|row| row.participant == "Bram" && row.position == Position::Pass));
+    }
+}
