@@ -6,7 +6,7 @@ use std::sync::{Arc, OnceLock};
 
 use serde::Deserialize;
 
-use crate::deck::{AnyDeck, DeckErrors, RoleDeck, StatementDeck, parse_deck};
+use crate::deck::{AnyDeck, DeckErrors, QuestionDeck, RoleDeck, StatementDeck, parse_deck};
 use crate::text::Text;
 
 /// The built-in deck files, compiled in so a fresh binary needs no files beside it.
@@ -16,6 +16,7 @@ const BUILT_IN: &[(&str, &str)] = &[
     ("ruimte-geeft-vaart.toml", include_str!("../decks/ruimte-geeft-vaart.toml")),
     ("wijkteam.toml", include_str!("../decks/wijkteam.toml")),
     ("keukentafel.toml", include_str!("../decks/keukentafel.toml")),
+    ("schaalvragen.toml", include_str!("../decks/schaalvragen.toml")),
 ];
 
 /// The glossary kept with the built-in decks: the English name of each term, and each theme's
@@ -54,12 +55,14 @@ pub fn theme_label(theme: &str) -> Text {
     glossary().themes.get(theme).cloned().unwrap_or_else(|| Text::new(theme.replace('-', " "), ""))
 }
 
-/// The statement decks and role decks a room can be created from.
+/// The statement, role and question decks a room can be created from.
 #[derive(Debug, Clone, Default)]
 pub struct Library {
     /// Each deck loaded once; a room playing one holds the same copy.
     pub statements: Vec<Arc<StatementDeck>>,
     pub roles: Vec<Arc<RoleDeck>>,
+    /// Scale questions, for the schaalvraag steps of a draaiboek.
+    pub questions: Vec<Arc<QuestionDeck>>,
 }
 
 impl Library {
@@ -85,6 +88,10 @@ impl Library {
                 self.roles.retain(|known| known.id != deck.id);
                 self.roles.push(Arc::new(deck));
             }
+            AnyDeck::Questions(deck) => {
+                self.questions.retain(|known| known.id != deck.id);
+                self.questions.push(Arc::new(deck));
+            }
         }
     }
 
@@ -96,6 +103,10 @@ impl Library {
 
     pub fn statement_deck(&self, id: &str) -> Option<&Arc<StatementDeck>> {
         self.statements.iter().find(|deck| deck.id == id)
+    }
+
+    pub fn question_deck(&self, id: &str) -> Option<&Arc<QuestionDeck>> {
+        self.questions.iter().find(|deck| deck.id == id)
     }
 
     pub fn role_deck(&self, id: &str) -> Option<&Arc<RoleDeck>> {

@@ -64,6 +64,8 @@ pub enum Rejection {
     BadSettings,
     #[error("no such deck")]
     UnknownDeck,
+    #[error("a question deck has no step to play in this session")]
+    QuestionsNotPlayed,
     #[error("too many wrong attempts from this address")]
     TooManyAttempts,
     #[error("the server has no room for more sessions")]
@@ -131,6 +133,7 @@ impl Rejection {
             Rejection::LastTrainer => "last_trainer",
             Rejection::BadSettings => "bad_settings",
             Rejection::UnknownDeck => "unknown_deck",
+            Rejection::QuestionsNotPlayed => "questions_not_played",
             Rejection::TooManyAttempts => "too_many_attempts",
             Rejection::ServerFull => "server_full",
             Rejection::TooManyVotes { .. } => "too_many_votes",
@@ -240,6 +243,10 @@ impl Rejection {
             Rejection::UnknownDeck => {
                 Text::new("Dat deck bestaat niet op deze server.", "That deck does not exist on this server.")
             }
+            Rejection::QuestionsNotPlayed => Text::new(
+                "Dit is een deck met schaalvragen; deze sessie speelt stellingen en rollen. Er is niets veranderd.",
+                "This is a deck of scale questions; this session plays statements and roles. Nothing changed.",
+            ),
             Rejection::TooManyAttempts => Text::new(
                 "Te veel onbekende codes geprobeerd. Wacht een minuut en controleer de code.",
                 "Too many unknown codes tried. Wait a minute and check the code.",

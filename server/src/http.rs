@@ -13,7 +13,7 @@ use cards::analysis::Review;
 use cards::api::{
     ApiError, CreateRoom, DeckAccepted, DeckList, DeckProblem, DeckRefused, DeckSummary, JoinAddresses, RoomCreated,
 };
-use cards::deck::{AnyDeck, parse_deck_file};
+use cards::deck::parse_deck_file;
 use cards::event::Setup;
 use cards::log::{LoggedEvent, Names, answers};
 use cards::{Lang, Rejection, Room, RoomCode, Text};
@@ -257,14 +257,8 @@ async fn upload_deck(
             return (StatusCode::BAD_REQUEST, Json(refused)).into_response();
         }
     };
-    let accepted = match &deck {
-        AnyDeck::Statements(deck) => {
-            DeckAccepted { id: deck.id.clone(), title: deck.title.clone(), cards: deck.cards.len() }
-        }
-        AnyDeck::Roles(deck) => {
-            DeckAccepted { id: deck.id.clone(), title: deck.title.clone(), cards: deck.cards.len() }
-        }
-    };
+    let (title, cards) = deck.summary();
+    let accepted = DeckAccepted { id: deck.id().to_owned(), title: title.clone(), cards };
     let Some(room) = state.rooms.find(&code).await else {
         return refuse(StatusCode::NOT_FOUND, &Rejection::UnknownRoom);
     };
@@ -279,6 +273,7 @@ async fn upload_deck(
             refuse(StatusCode::FORBIDDEN, &rejection)
         }
         Ok(Err(rejection @ Rejection::WrongPhase)) => refuse(StatusCode::CONFLICT, &rejection),
+        Ok(Err(rejection @ Rejection::QuestionsNotPlayed)) => refuse(StatusCode::BAD_REQUEST, &rejection),
         Ok(Err(rejection @ Rejection::TooManyUploads { .. })) => refuse(StatusCode::TOO_MANY_REQUESTS, &rejection),
         Ok(Err(rejection)) => refuse(StatusCode::SERVICE_UNAVAILABLE, &rejection),
         Err(_) => refuse(StatusCode::NOT_FOUND, &Rejection::UnknownRoom),

@@ -248,11 +248,8 @@ fn check_decks(files: &[PathBuf]) -> anyhow::Result<()> {
         let source = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
         match cards::deck::parse_deck_file(&path.display().to_string(), &source) {
             Ok(deck) => {
-                let (kind, cards) = match &deck {
-                    cards::deck::AnyDeck::Statements(deck) => ("statements", deck.cards.len()),
-                    cards::deck::AnyDeck::Roles(deck) => ("roles", deck.cards.len()),
-                };
-                println!("{}: ok, deck \"{}\" ({kind}, {cards} cards)", path.display(), deck.id());
+                let (_, cards) = deck.summary();
+                println!("{}: ok, deck \"{}\" ({}, {cards} cards)", path.display(), deck.id(), deck.kind());
             }
             Err(errors) => {
                 failed += 1;

@@ -631,6 +631,7 @@ impl RoomActor {
         let unchanged = match &deck {
             AnyDeck::Statements(deck) => *self.room.setup().statements == *deck,
             AnyDeck::Roles(deck) => *self.room.setup().roles == *deck,
+            AnyDeck::Questions(_) => return Err(Rejection::QuestionsNotPlayed),
         };
         if unchanged {
             return Ok(());
@@ -649,6 +650,7 @@ impl RoomActor {
             AnyDeck::Roles(deck) => {
                 Command::Configure { settings, statements: None, roles: Some(deck_choice::share_roles(Arc::new(deck))) }
             }
+            AnyDeck::Questions(_) => return Err(Rejection::QuestionsNotPlayed),
         };
         let events = self.decide(Actor::Trainer(trainer), command)?;
         self.commit(events).await

@@ -24,6 +24,8 @@ use crate::text::Text;
 pub const MAX_STATEMENT_CHARS: usize = 280;
 const MAX_ROLE_NAME_CHARS: usize = 60;
 const MAX_PERSPECTIVE_CHARS: usize = 400;
+/// What an end of a scale question stands for ("Vastgelopen: niemand weet waar je moet aankloppen").
+const MAX_ANCHOR_CHARS: usize = 80;
 const MAX_TITLE_CHARS: usize = 80;
 const MAX_SOURCE_CHARS: usize = 300;
 const MAX_PROMPT_CHARS: usize = 80;
@@ -98,6 +100,20 @@ pub struct RoleCard {
     pub perspective: Text,
 }
 
+/// A question answered with a number from 1 to 10 (the schaalvraag): `low` and `high` say what
+/// the ends of the scale stand for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuestionCard {
+    pub id: CardId,
+    pub text: Text,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub theme: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub low: Option<Text>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub high: Option<Text>,
+}
+
 /// A validated deck of one kind of card.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Deck<C> {
@@ -112,12 +128,14 @@ pub struct Deck<C> {
 
 pub type StatementDeck = Deck<StatementCard>;
 pub type RoleDeck = Deck<RoleCard>;
+pub type QuestionDeck = Deck<QuestionCard>;
 
 /// What a deck file turned out to hold.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AnyDeck {
     Statements(StatementDeck),
     Roles(RoleDeck),
+    Questions(QuestionDeck),
 }
 
 /// Cards that can be looked up by id.
@@ -132,6 +150,12 @@ impl Card for StatementCard {
 }
 
 impl Card for RoleCard {
+    fn id(&self) -> &CardId {
+        &self.id
+    }
+}
+
+impl Card for QuestionCard {
     fn id(&self) -> &CardId {
         &self.id
     }
@@ -185,6 +209,25 @@ impl AnyDeck {
         match self {
             AnyDeck::Statements(deck) => &deck.id,
             AnyDeck::Roles(deck) => &deck.id,
+            AnyDeck::Questions(deck) => &deck.id,
+        }
+    }
+
+    /// The deck's title and how many cards it holds.
+    pub fn summary(&self) -> (&Text, usize) {
+        match self {
+            AnyDeck::Statements(deck) => (&deck.title, deck.cards.len()),
+            AnyDeck::Roles(deck) => (&deck.title, deck.cards.len()),
+            AnyDeck::Questions(deck) => (&deck.title, deck.cards.len()),
+        }
+    }
+
+    /// The `kind` a deck file gives it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            AnyDeck::Statements(_) => "statements",
+            AnyDeck::Roles(_) => "roles",
+            AnyDeck::Questions(_) => "questions",
         }
     }
 }
@@ -276,8 +319,8 @@ impl Problem {
                 format!("an id is lowercase letters, digits and '-', at most {MAX_ID_CHARS} characters"),
             ),
             Problem::UnknownKind(kind) => Text::new(
-                format!("onbekende soort '{kind}': kies \"statements\" of \"roles\""),
-                format!("unknown kind '{kind}': choose \"statements\" or \"roles\""),
+                format!("onbekende soort '{kind}': kies \"statements\", \"roles\" of \"questions\""),
+                format!("unknown kind '{kind}': choose \"statements\", \"roles\" or \"questions\""),
             ),
             Problem::BadTerm(term) => Text::new(
                 format!(

@@ -8,9 +8,9 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::{
-    AnyDeck, CardId, Deck, DeckError, DeckErrors, MAX_PERSPECTIVE_CHARS, MAX_PROMPT_CHARS, MAX_ROLE_NAME_CHARS,
-    MAX_SOURCE_CHARS, MAX_STATEMENT_CHARS, MAX_TITLE_CHARS, Problem, RoleCard, StatementCard, defined_term,
-    group_is_valid, id_problem, line_at, term_is_valid, text_problem,
+    AnyDeck, CardId, Deck, DeckError, DeckErrors, MAX_ANCHOR_CHARS, MAX_PERSPECTIVE_CHARS, MAX_PROMPT_CHARS,
+    MAX_ROLE_NAME_CHARS, MAX_SOURCE_CHARS, MAX_STATEMENT_CHARS, MAX_TITLE_CHARS, Problem, QuestionCard, RoleCard,
+    StatementCard, defined_term, group_is_valid, id_problem, line_at, term_is_valid, text_problem,
 };
 use crate::text::Text;
 
@@ -39,6 +39,8 @@ struct RawCard {
     name: Option<Spanned<RawText>>,
     group: Option<Spanned<String>>,
     perspective: Option<Spanned<RawText>>,
+    low: Option<Spanned<RawText>>,
+    high: Option<Spanned<RawText>>,
 }
 
 #[derive(Deserialize)]
@@ -67,6 +69,13 @@ pub fn parse_deck(file: &str, source: &str) -> Result<AnyDeck, DeckErrors> {
     }
 }
 
+/// What a deck file's `kind` says its cards are.
+enum Kind {
+    Statements,
+    Roles,
+    Questions,
+}
+
 struct Checker<'a> {
     file: &'a str,
     source: &'a str,
@@ -93,8 +102,9 @@ impl Checker<'_> {
                 None
             }
             Some(kind) => match kind.get_ref().as_str() {
-                "statements" => Some(false),
-                "roles" => Some(true),
+                "statements" => Some(Kind::Statements),
+                "roles" => Some(Kind::Roles),
+                "questions" => Some(Kind::Questions),
                 other => {
                     let problem = Problem::UnknownKind(other.to_owned());
                     self.report(kind.span(), "kind", problem);
@@ -117,15 +127,48 @@ impl Checker<'_> {
         }
         let (id, title, source) = (id?.as_str().to_owned(), title?, source?);
         match kind? {
-            false => {
+            Kind::Statements => {
                 let cards: Vec<_> = raw.card.into_iter().filter_map(|card| self.statement(card)).collect();
                 Some(AnyDeck::Statements(Deck { id, title, source, cards }))
             }
-            true => {
+            Kind::Roles => {
                 let cards: Vec<_> = raw.card.into_iter().filter_map(|card| self.role(card)).collect();
                 Some(AnyDeck::Roles(Deck { id, title, source, cards }))
             }
+            Kind::Questions => {
+                let cards: Vec<_> = raw.card.into_iter().filter_map(|card| self.question(card)).collect();
+                Some(AnyDeck::Questions(Deck { id, title, source, cards }))
+            }
         }
+    }
+
+    fn question(&mut self, card: Spanned<RawCard>) -> Option<QuestionCard> {
+        let span = card.span();
+        let card = card.into_inner();
+        let misplaced = [
+            ("card.terms", card.terms.is_some()),
+            ("card.prompt", card.prompt.is_some()),
+            ("card.define", card.define.is_some()),
+            ("card.for", card.for_groups.is_some()),
+            ("card.name", card.name.is_some()),
+            ("card.group", card.group.is_some()),
+            ("card.perspective", card.perspective.is_some()),
+        ];
+        for (field, present) in misplaced {
+            if present {
+                self.report(span.clone(), field, Problem::NotForKind("questions"));
+            }
+        }
+        let id = self.id(card.id, span.clone(), "card.id");
+        let text = self.text(card.text, span.clone(), "card.text", MAX_STATEMENT_CHARS, true);
+        let mut anchor = |anchor: Option<Spanned<RawText>>, field: &str| match anchor {
+            None => Some(None),
+            Some(anchor) => self.text(Some(anchor), span.clone(), field, MAX_ANCHOR_CHARS, true).map(Some),
+        };
+        let low = anchor(card.low, "card.low");
+        let high = anchor(card.high, "card.high");
+        let theme = card.theme.map(Spanned::into_inner).filter(|theme| !theme.trim().is_empty());
+        Some(QuestionCard { id: id?, text: text?, theme, low: low?, high: high? })
     }
 
     fn statement(&mut self, card: Spanned<RawCard>) -> Option<StatementCard> {
@@ -135,6 +178,8 @@ impl Checker<'_> {
             ("card.name", card.name.is_some()),
             ("card.group", card.group.is_some()),
             ("card.perspective", card.perspective.is_some()),
+            ("card.low", card.low.is_some()),
+            ("card.high", card.high.is_some()),
         ];
         for (field, present) in misplaced {
             if present {
@@ -198,6 +243,8 @@ impl Checker<'_> {
             ("card.prompt", card.prompt.is_some()),
             ("card.define", card.define.is_some()),
             ("card.for", card.for_groups.is_some()),
+            ("card.low", card.low.is_some()),
+            ("card.high", card.high.is_some()),
         ];
         for (field, present) in misplaced {
             if present {
@@ -275,9 +322,11 @@ impl Checker<'_> {
 /// Writes a deck as TOML that `parse_deck` reads back to the same deck.
 pub fn to_toml(deck: &AnyDeck) -> String {
     let mut out = String::new();
-    let (id, title, source, kind) = match deck {
-        AnyDeck::Statements(deck) => (&deck.id, &deck.title, &deck.source, "statements"),
-        AnyDeck::Roles(deck) => (&deck.id, &deck.title, &deck.source, "roles"),
+    let kind = deck.kind();
+    let (id, title, source) = match deck {
+        AnyDeck::Statements(deck) => (&deck.id, &deck.title, &deck.source),
+        AnyDeck::Roles(deck) => (&deck.id, &deck.title, &deck.source),
+        AnyDeck::Questions(deck) => (&deck.id, &deck.title, &deck.source),
     };
     out.push_str(&format!("id = {}\nkind = \"{kind}\"\n", quoted(id)));
     push_text(&mut out, "title", title);
@@ -317,6 +366,20 @@ pub fn to_toml(deck: &AnyDeck) -> String {
                 ));
                 push_text(&mut out, "name", &card.name);
                 push_text(&mut out, "perspective", &card.perspective);
+            }
+        }
+        AnyDeck::Questions(deck) => {
+            for card in &deck.cards {
+                out.push_str(&format!("\n[[card]]\nid = {}\n", quoted(card.id.as_str())));
+                push_text(&mut out, "text", &card.text);
+                if let Some(theme) = &card.theme {
+                    out.push_str(&format!("theme = {}\n", quoted(theme)));
+                }
+                for (field, anchor) in [("low", &card.low), ("high", &card.high)] {
+                    if let Some(anchor) = anchor {
+                        push_text(&mut out, field, anchor);
+                    }
+                }
             }
         }
     }
@@ -395,6 +458,49 @@ id = "Hoofdletter"
     }
 
     #[test]
+    fn a_question_deck_reads_with_what_the_ends_of_its_scale_mean_and_writes_back() {
+        let source = r#"id = "vragen"
+kind = "questions"
+title.nl = "Vragen"
+
+[[card]]
+id = "toegang"
+text.nl = "Hoe makkelijk vinden inwoners de weg naar hulp?"
+text.en = "How easily do residents find their way to help?"
+theme = "toegang"
+low.nl = "Niemand weet waar je moet zijn"
+high.nl = "Iedereen komt meteen goed terecht"
+"#;
+        let deck = parse_deck("vragen.toml", source).expect("a valid question deck");
+        let AnyDeck::Questions(questions) = &deck else { panic!("a question deck") };
+        let card = &questions.cards[0];
+        assert_eq!(card.theme.as_deref(), Some("toegang"));
+        assert_eq!(card.low.as_ref().map(|low| low.nl.as_str()), Some("Niemand weet waar je moet zijn"));
+        assert_eq!(parse_deck("again.toml", &to_toml(&deck)).expect("reads back"), deck);
+    }
+
+    #[test]
+    fn a_question_card_keeps_to_its_own_fields() {
+        let source = r#"id = "vragen"
+kind = "questions"
+title.nl = "Vragen"
+
+[[card]]
+id = "a"
+text.nl = "Hoe gaat het?"
+terms = ["regie"]
+low.nl = "Dit uiteinde van de schaal heeft een omschrijving die veel te lang is om onder een cijfer te passen"
+"#;
+        expect_test::expect![[r#"
+            test.toml:5: card.terms: dit veld hoort niet in een deck van soort "questions"
+            test.toml:9: card.low.nl: te lang: 99 tekens, hoogstens 80"#]]
+        .assert_eq(&errors(source));
+        let statement = "id = \"s\"\nkind = \"statements\"\ntitle.nl = \"S\"\n[[card]]\nid = \"a\"\ntext.nl = \"x\"\nhigh.nl = \"Top\"\n";
+        expect_test::expect![[r#"test.toml:4: card.high: dit veld hoort niet in een deck van soort "statements""#]]
+            .assert_eq(&errors(statement));
+    }
+
+    #[test]
     fn a_typo_in_a_field_name_is_a_syntax_error_on_its_line() {
         let source =
             "id = \"demo\"\nkind = \"statements\"\ntitle.nl = \"Demo\"\n[[card]]\nid = \"a\"\ntxet.nl = \"x\"\n";
@@ -406,8 +512,10 @@ id = "Hoofdletter"
     fn an_unknown_kind_is_named() {
         let source =
             "id = \"demo\"\nkind = \"stellingen\"\ntitle.nl = \"Demo\"\n[[card]]\nid = \"a\"\ntext.nl = \"x\"\n";
-        expect_test::expect![[r#"test.toml:2: kind: onbekende soort 'stellingen': kies "statements" of "roles""#]]
-            .assert_eq(&errors(source));
+        expect_test::expect![[
+            r#"test.toml:2: kind: onbekende soort 'stellingen': kies "statements", "roles" of "questions""#
+        ]]
+        .assert_eq(&errors(source));
     }
 
     #[test]

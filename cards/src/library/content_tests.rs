@@ -76,6 +76,16 @@ fn every_text(library: &Library) -> Vec<(String, &Text)> {
             texts.push((format!("{}/{}: perspective", deck.id, card.id), &card.perspective));
         }
     }
+    for deck in &library.questions {
+        texts.push((format!("{}: title", deck.id), &deck.title));
+        texts.extend(deck.source.iter().map(|source| (format!("{}: source", deck.id), source)));
+        for card in &deck.cards {
+            texts.push((format!("{}/{}: text", deck.id, card.id), &card.text));
+            for (end, anchor) in [("low", &card.low), ("high", &card.high)] {
+                texts.extend(anchor.iter().map(|anchor| (format!("{}/{}: {end}", deck.id, card.id), anchor)));
+            }
+        }
+    }
     texts
 }
 
@@ -93,8 +103,45 @@ fn every_text_has_dutch_and_english_and_every_deck_names_its_source() {
         .collect();
     let ids = library.statements.iter().map(|deck| (&deck.id, &deck.source));
     let ids = ids.chain(library.roles.iter().map(|deck| (&deck.id, &deck.source)));
+    let ids = ids.chain(library.questions.iter().map(|deck| (&deck.id, &deck.source)));
     offenders.extend(ids.filter(|(_, source)| source.is_none()).map(|(id, _)| format!("{id}: no source")));
     fail_unless_empty("these texts lack Dutch or English", offenders);
+}
+
+#[test]
+fn a_scale_question_is_short_asks_and_says_what_both_ends_mean() {
+    let library = Library::built_in();
+    let offenders = library
+        .questions
+        .iter()
+        .flat_map(|deck| deck.cards.iter().map(move |card| (deck.id.as_str(), card)))
+        .flat_map(|(deck, card)| {
+            let mut problems = Vec::new();
+            for (lang, text) in [("nl", &card.text.nl), ("en", &card.text.en)] {
+                if word_count(text) > MAX_WORDS {
+                    problems.push(format!("{deck}/{} ({lang}): {} words", card.id, word_count(text)));
+                }
+                if !text.trim_end().ends_with('?') {
+                    problems.push(format!("{deck}/{} ({lang}): not a question", card.id));
+                }
+            }
+            if card.low.is_none() || card.high.is_none() {
+                problems.push(format!("{deck}/{}: does not say what 1 and 10 mean", card.id));
+            }
+            problems
+        })
+        .collect();
+    fail_unless_empty("these scale questions need work", offenders);
+    // The schaalvraag of the Dompelsessie asks about every theme of Ruimte geeft vaart.
+    let asked: BTreeSet<&str> =
+        library.questions.iter().flat_map(|deck| deck.cards.iter()).filter_map(|card| card.theme.as_deref()).collect();
+    let themes = library.statement_deck("ruimte-geeft-vaart").expect("built in").cards.iter();
+    let missing: Vec<String> = themes
+        .filter_map(|card| card.theme.as_deref())
+        .filter(|theme| !asked.contains(theme))
+        .map(str::to_owned)
+        .collect();
+    fail_unless_empty("no scale question on these themes of Ruimte geeft vaart", missing);
 }
 
 #[test]
@@ -220,7 +267,11 @@ fn every_term_and_theme_has_an_english_name_and_the_glossary_lists_no_other() {
     assert!(!glossary.terms.is_empty() && !glossary.themes.is_empty(), "the glossary parses");
     let terms: BTreeSet<&str> =
         statements(&library).flat_map(|(_, card)| card.terms.iter().chain(&card.define).map(String::as_str)).collect();
-    let themes: BTreeSet<&str> = statements(&library).filter_map(|(_, card)| card.theme.as_deref()).collect();
+    let questions = library.questions.iter().flat_map(|deck| deck.cards.iter());
+    let themes: BTreeSet<&str> = statements(&library)
+        .filter_map(|(_, card)| card.theme.as_deref())
+        .chain(questions.filter_map(|card| card.theme.as_deref()))
+        .collect();
     let mut offenders: Vec<String> = terms
         .iter()
         .filter(|term| glossary.terms.get(**term).is_none_or(|english| english.trim().is_empty()))

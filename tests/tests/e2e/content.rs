@@ -34,6 +34,16 @@ fn card_texts() -> Vec<(String, Text)> {
             texts.push((format!("{}/{}: perspective", deck.id, card.id), card.perspective.clone()));
         }
     }
+    for deck in &library.questions {
+        texts.push((format!("{}: title", deck.id), deck.title.clone()));
+        texts.extend(deck.source.iter().map(|source| (format!("{}: source", deck.id), source.clone())));
+        for card in &deck.cards {
+            texts.push((format!("{}/{}", deck.id, card.id), card.text.clone()));
+            for (end, anchor) in [("low", &card.low), ("high", &card.high)] {
+                texts.extend(anchor.iter().map(|anchor| (format!("{}/{}: {end}", deck.id, card.id), anchor.clone())));
+            }
+        }
+    }
     let glossary = cards::library::glossary();
     for (term, english) in &glossary.terms {
         texts.push((format!("glossary term {term}"), Text::new(term.clone(), english.clone())));

@@ -88,6 +88,7 @@ fn every_message_type_update_kind_and_error_code_is_documented() {
         Rejection::LastTrainer,
         Rejection::BadSettings,
         Rejection::UnknownDeck,
+        Rejection::QuestionsNotPlayed,
         Rejection::TooManyAttempts,
         Rejection::ServerFull,
         Rejection::TooManyVotes { max: 20 },
