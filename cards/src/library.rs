@@ -7,6 +7,7 @@ use std::sync::{Arc, OnceLock};
 use serde::Deserialize;
 
 use crate::deck::{AnyDeck, DeckErrors, QuestionDeck, RoleDeck, StatementDeck, parse_deck};
+use crate::session::draaiboek::{self, Draaiboek};
 use crate::text::Text;
 
 /// The built-in deck files, compiled in so a fresh binary needs no files beside it.
@@ -63,6 +64,8 @@ pub struct Library {
     pub roles: Vec<Arc<RoleDeck>>,
     /// Scale questions, for the schaalvraag steps of a draaiboek.
     pub questions: Vec<Arc<QuestionDeck>>,
+    /// Agendas of whole learning meetings, each read against the decks above.
+    pub draaiboeken: Vec<Arc<Draaiboek>>,
 }
 
 impl Library {
@@ -74,7 +77,25 @@ impl Library {
             let deck = parse_deck(file, source).unwrap_or_else(|errors| panic!("built-in deck is invalid:\n{errors}"));
             library.add(deck);
         }
+        for (file, source) in draaiboek::BUILT_IN {
+            if let Err(errors) = library.add_draaiboek_file(file, source) {
+                panic!("built-in draaiboek is invalid:\n{errors}");
+            }
+        }
         library
+    }
+
+    /// Reads a draaiboek against the decks already here and adds it, replacing one with the
+    /// same id.
+    pub fn add_draaiboek_file(&mut self, file: &str, source: &str) -> Result<(), DeckErrors> {
+        let draaiboek = draaiboek::parse_draaiboek(file, source, self)?;
+        self.draaiboeken.retain(|known| known.id != draaiboek.id);
+        self.draaiboeken.push(Arc::new(draaiboek));
+        Ok(())
+    }
+
+    pub fn draaiboek(&self, id: &str) -> Option<&Arc<Draaiboek>> {
+        self.draaiboeken.iter().find(|draaiboek| draaiboek.id == id)
     }
 
     /// Adds a deck, replacing one with the same id so an operator can override a built-in deck.

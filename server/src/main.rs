@@ -118,8 +118,9 @@ enum Tool {
 
 #[derive(Subcommand)]
 enum DeckTool {
-    /// Check deck files (TOML, or CSV of statements); every problem is listed, and the exit
-    /// code is non-zero if there is any.
+    /// Check deck files (TOML, or CSV of statements) and draaiboeken (TOML with
+    /// kind = "draaiboek", read against the built-in decks and the decks given beside them);
+    /// every problem is listed, and the exit code is non-zero if there is any.
     Check {
         #[arg(required = true)]
         files: Vec<PathBuf>,
@@ -242,14 +243,22 @@ fn run_tool(tool: Tool, data: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Decks first, then the draaiboeken against the built-in decks and the good ones given.
 fn check_decks(files: &[PathBuf]) -> anyhow::Result<()> {
     let mut failed = 0;
+    let mut library = cards::Library::built_in();
+    let mut draaiboeken = Vec::new();
     for path in files {
         let source = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+        if cards::session::draaiboek::is_draaiboek(&source) {
+            draaiboeken.push((path, source));
+            continue;
+        }
         match cards::deck::parse_deck_file(&path.display().to_string(), &source) {
             Ok(deck) => {
                 let (_, cards) = deck.summary();
                 println!("{}: ok, deck \"{}\" ({}, {cards} cards)", path.display(), deck.id(), deck.kind());
+                library.add(deck);
             }
             Err(errors) => {
                 failed += 1;
@@ -257,8 +266,23 @@ fn check_decks(files: &[PathBuf]) -> anyhow::Result<()> {
             }
         }
     }
+    for (path, source) in draaiboeken {
+        match cards::session::draaiboek::parse_draaiboek(&path.display().to_string(), &source, &library) {
+            Ok(draaiboek) => println!(
+                "{}: ok, draaiboek \"{}\" ({} steps, {} minutes)",
+                path.display(),
+                draaiboek.id,
+                draaiboek.steps.len(),
+                draaiboek.minutes()
+            ),
+            Err(errors) => {
+                failed += 1;
+                eprintln!("{errors}");
+            }
+        }
+    }
     if failed > 0 {
-        bail!("{failed} of {} deck files have errors", files.len());
+        bail!("{failed} of {} files have errors", files.len());
     }
     Ok(())
 }
@@ -267,7 +291,8 @@ fn parse_code(room: &str) -> anyhow::Result<RoomCode> {
     RoomCode::parse(room).with_context(|| format!("'{room}' is not a room code"))
 }
 
-/// Adds every `*.toml` deck in `folder`; any invalid file stops the start with all its errors.
+/// Adds every `*.toml` deck in `folder`, then every draaiboek there (read against all the
+/// decks); any invalid file stops the start with all its errors.
 fn load_decks(config: &mut Config, folder: &Path) -> anyhow::Result<()> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(folder)
         .with_context(|| format!("cannot read deck folder {}", folder.display()))?
@@ -275,9 +300,17 @@ fn load_decks(config: &mut Config, folder: &Path) -> anyhow::Result<()> {
         .filter(|path| path.extension().is_some_and(|ext| ext == "toml"))
         .collect();
     files.sort();
+    let mut draaiboeken = Vec::new();
     for path in files {
         let source = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
-        config.library.add_file(&path.display().to_string(), &source)?;
+        if cards::session::draaiboek::is_draaiboek(&source) {
+            draaiboeken.push((path, source));
+        } else {
+            config.library.add_file(&path.display().to_string(), &source)?;
+        }
+    }
+    for (path, source) in draaiboeken {
+        config.library.add_draaiboek_file(&path.display().to_string(), &source)?;
     }
     Ok(())
 }

@@ -8,7 +8,7 @@
 //! CSV (`csv_format`).
 
 mod csv_format;
-mod toml_format;
+pub(crate) mod toml_format;
 
 pub use csv_format::{parse_csv, to_csv};
 pub use toml_format::{parse_deck, to_toml};
@@ -26,7 +26,7 @@ const MAX_ROLE_NAME_CHARS: usize = 60;
 const MAX_PERSPECTIVE_CHARS: usize = 400;
 /// What an end of a scale question stands for ("Vastgelopen: niemand weet waar je moet aankloppen").
 const MAX_ANCHOR_CHARS: usize = 80;
-const MAX_TITLE_CHARS: usize = 80;
+pub(crate) const MAX_TITLE_CHARS: usize = 80;
 const MAX_SOURCE_CHARS: usize = 300;
 const MAX_PROMPT_CHARS: usize = 80;
 const MAX_ID_CHARS: usize = 40;
@@ -272,6 +272,31 @@ pub enum Problem {
     PromptMissing,
     /// An entry of `for` that cannot be a role group.
     BadGroup(String),
+    /// A draaiboek step names a work form there is none of.
+    UnknownForm(String),
+    /// A draaiboek names a deck the server does not have, or not of the kind the step plays.
+    UnknownDeck {
+        id: String,
+        kind: &'static str,
+    },
+    /// A draaiboek names a card its deck does not hold.
+    UnknownCard {
+        id: String,
+        deck: String,
+    },
+    /// A statements step picks a theme or term none of its decks has.
+    UnknownTag(String),
+    /// A field a step of this form does not take.
+    NotForForm(&'static str),
+    /// A number outside what a draaiboek may say.
+    OutOfRange {
+        min: u32,
+        max: u32,
+    },
+    /// A step's settings that cannot be read (the TOML reader's words, in English) or are out
+    /// of range.
+    BadSettings(Text),
+    NoSteps,
 }
 
 impl Problem {
@@ -292,6 +317,14 @@ impl Problem {
             Problem::DefineMissing => "define_missing",
             Problem::PromptMissing => "prompt_missing",
             Problem::BadGroup(_) => "bad_group",
+            Problem::UnknownForm(_) => "unknown_form",
+            Problem::UnknownDeck { .. } => "unknown_deck",
+            Problem::UnknownCard { .. } => "unknown_card",
+            Problem::UnknownTag(_) => "unknown_tag",
+            Problem::NotForForm(_) => "field_not_for_form",
+            Problem::OutOfRange { .. } => "out_of_range",
+            Problem::BadSettings(_) => "bad_settings",
+            Problem::NoSteps => "no_steps",
         }
     }
 
@@ -359,6 +392,34 @@ impl Problem {
                 format!("rolgroep '{group}' mag alleen kleine letters, cijfers en '-' bevatten"),
                 format!("role group '{group}' may only hold lowercase letters, digits and '-'"),
             ),
+            Problem::UnknownForm(form) => Text::new(
+                format!("onbekende werkvorm '{form}': kies \"statements\", \"scale\" of \"actions\""),
+                format!("unknown work form '{form}': choose \"statements\", \"scale\" or \"actions\""),
+            ),
+            Problem::UnknownDeck { id, kind } => Text::new(
+                format!("er is geen deck '{id}' van soort \"{kind}\" op deze server"),
+                format!("there is no deck '{id}' of kind \"{kind}\" on this server"),
+            ),
+            Problem::UnknownCard { id, deck } => {
+                Text::new(format!("deck '{deck}' heeft geen kaart '{id}'"), format!("deck '{deck}' has no card '{id}'"))
+            }
+            Problem::UnknownTag(tag) => Text::new(
+                format!("geen van de decks van deze stap heeft thema of begrip '{tag}'"),
+                format!("none of this step's decks has the theme or term '{tag}'"),
+            ),
+            Problem::NotForForm(form) => Text::new(
+                format!("dit veld hoort niet bij een stap met werkvorm \"{form}\""),
+                format!("this field does not belong in a step of work form \"{form}\""),
+            ),
+            Problem::OutOfRange { min, max } => {
+                Text::new(format!("kies een getal van {min} tot {max}"), format!("choose a number from {min} to {max}"))
+            }
+            Problem::BadSettings(detail) => {
+                Text::new(format!("ongeldige instelling: {}", detail.nl), format!("invalid setting: {}", detail.en))
+            }
+            Problem::NoSteps => {
+                Text::new("het draaiboek heeft geen stappen ([[step]])", "the draaiboek has no steps ([[step]])")
+            }
         }
     }
 }
@@ -401,7 +462,7 @@ pub fn parse_deck_file(file: &str, source: &str) -> Result<AnyDeck, DeckErrors> 
 }
 
 /// What is wrong with a card or deck id, if anything.
-fn id_problem(id: &str) -> Option<Problem> {
+pub(crate) fn id_problem(id: &str) -> Option<Problem> {
     let valid = !id.is_empty()
         && id.len() <= MAX_ID_CHARS
         && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
@@ -449,7 +510,7 @@ fn term_is_valid(term: &str) -> bool {
 }
 
 /// Counts the lines before `offset`, for error messages.
-fn line_at(source: &str, offset: usize) -> usize {
+pub(crate) fn line_at(source: &str, offset: usize) -> usize {
     let end = offset.min(source.len());
     source.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
 }

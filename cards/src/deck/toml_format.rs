@@ -45,7 +45,7 @@ struct RawCard {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawText {
+pub(crate) struct RawText {
     nl: Option<Spanned<String>>,
     en: Option<Spanned<String>>,
 }
@@ -76,14 +76,34 @@ enum Kind {
     Questions,
 }
 
-struct Checker<'a> {
+/// Collects every problem of one file, each located by line and field.
+pub(crate) struct Checker<'a> {
     file: &'a str,
     source: &'a str,
     errors: Vec<DeckError>,
 }
 
-impl Checker<'_> {
-    fn report(&mut self, span: Range<usize>, field: &str, problem: Problem) {
+impl<'a> Checker<'a> {
+    pub(crate) fn new(file: &'a str, source: &'a str) -> Checker<'a> {
+        Checker { file, source, errors: Vec::new() }
+    }
+
+    /// The problems found, or `ok` when there were none.
+    pub(crate) fn finish<T>(self, ok: Option<T>) -> Result<T, DeckErrors> {
+        match ok {
+            Some(ok) if self.errors.is_empty() => Ok(ok),
+            _ => Err(DeckErrors(self.errors)),
+        }
+    }
+
+    /// A TOML syntax error, as the parser reported it.
+    pub(crate) fn syntax(&mut self, error: &toml::de::Error) {
+        let line = error.span().map_or(1, |span| line_at(self.source, span.start));
+        let problem = Problem::Syntax(error.message().trim().to_owned());
+        self.errors.push(DeckError { file: self.file.to_owned(), line, field: String::new(), problem });
+    }
+
+    pub(crate) fn report(&mut self, span: Range<usize>, field: &str, problem: Problem) {
         let line = line_at(self.source, span.start);
         self.errors.push(DeckError { file: self.file.to_owned(), line, field: field.to_owned(), problem });
     }
@@ -268,7 +288,7 @@ impl Checker<'_> {
         Some(RoleCard { id: id?, name: name?, group: group?, perspective: perspective? })
     }
 
-    fn id(&mut self, id: Option<Spanned<String>>, parent: Range<usize>, field: &str) -> Option<CardId> {
+    pub(crate) fn id(&mut self, id: Option<Spanned<String>>, parent: Range<usize>, field: &str) -> Option<CardId> {
         let Some(id) = id else {
             self.report(parent, field, Problem::Missing);
             return None;
@@ -280,7 +300,7 @@ impl Checker<'_> {
         Some(CardId::new(id.into_inner()))
     }
 
-    fn text(
+    pub(crate) fn text(
         &mut self,
         text: Option<Spanned<RawText>>,
         parent: Range<usize>,
@@ -308,7 +328,7 @@ impl Checker<'_> {
         Some(Text { nl: nl?, en: en? })
     }
 
-    fn checked(&mut self, text: Spanned<String>, field: &str, max: usize, required: bool) -> Option<String> {
+    pub(crate) fn checked(&mut self, text: Spanned<String>, field: &str, max: usize, required: bool) -> Option<String> {
         match text_problem(text.get_ref(), max, required) {
             Some(problem) => {
                 self.report(text.span(), field, problem);

@@ -86,6 +86,12 @@ fn every_text(library: &Library) -> Vec<(String, &Text)> {
             }
         }
     }
+    for draaiboek in &library.draaiboeken {
+        texts.push((format!("draaiboek {}: title", draaiboek.id), &draaiboek.title));
+        for (i, step) in draaiboek.steps.iter().enumerate() {
+            texts.extend(step.title.iter().map(|title| (format!("draaiboek {}: step {}", draaiboek.id, i + 1), title)));
+        }
+    }
     texts
 }
 

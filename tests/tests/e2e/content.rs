@@ -44,6 +44,13 @@ fn card_texts() -> Vec<(String, Text)> {
             }
         }
     }
+    for draaiboek in &library.draaiboeken {
+        texts.push((format!("draaiboek {}: title", draaiboek.id), draaiboek.title.clone()));
+        for (i, step) in draaiboek.steps.iter().enumerate() {
+            let place = format!("draaiboek {}: step {}", draaiboek.id, i + 1);
+            texts.extend(step.title.iter().map(|title| (place.clone(), title.clone())));
+        }
+    }
     let glossary = cards::library::glossary();
     for (term, english) in &glossary.terms {
         texts.push((format!("glossary term {term}"), Text::new(term.clone(), english.clone())));

@@ -102,6 +102,32 @@ fn the_command_line_checks_deck_files() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A draaiboek is checked against the built-in decks and the decks named beside it, by line and
+/// field, like a deck.
+#[test]
+fn the_command_line_checks_a_draaiboek_against_the_decks_beside_it() {
+    let dir = scratch_dir("draaiboek");
+    let deck = dir.join("goed.csv");
+    let draaiboek = dir.join("ochtend.toml");
+    std::fs::write(&deck, GOOD_CSV).expect("write");
+    let plan = "id = \"ochtend\"\nkind = \"draaiboek\"\ntitle.nl = \"Ochtend\"\n\n[[step]]\nform = \"statements\"\nminutes = 40\ndecks = [\"goed\", \"wijkteam\"]\n\n[[step]]\nform = \"scale\"\nminutes = 10\ndeck = \"schaalvragen\"\ncards = [\"toegang-soepel\"]\n";
+    std::fs::write(&draaiboek, plan).expect("write");
+    let run = |files: &[&std::path::Path]| {
+        std::process::Command::new(binary()).args(["decks", "check"]).args(files).output().expect("run")
+    };
+
+    let output = run(&[&draaiboek, &deck]);
+    let said = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{said}{}", String::from_utf8_lossy(&output.stderr));
+    assert!(said.contains("ochtend.toml: ok, draaiboek \"ochtend\" (2 steps, 50 minutes)"), "{said}");
+
+    let output = run(&[&draaiboek]);
+    assert!(!output.status.success(), "without its deck the draaiboek names a deck the server lacks");
+    let errors = String::from_utf8_lossy(&output.stderr);
+    assert!(errors.contains("ochtend.toml:8: step.decks: er is geen deck 'goed' van soort \"statements\""), "{errors}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn the_example_decks_in_the_docs_are_valid() {
     for file in ["voorbeeld-deck.toml", "voorbeeld-stellingen.csv"] {
@@ -109,4 +135,18 @@ fn the_example_decks_in_the_docs_are_valid() {
         let source = std::fs::read_to_string(&path).expect("the example exists");
         cards::deck::parse_deck_file(file, &source).unwrap_or_else(|errors| panic!("{errors}"));
     }
+}
+
+#[test]
+fn the_draaiboek_in_the_readme_is_valid() {
+    let readme = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"))
+        .expect("the README");
+    let example = readme
+        .split("```toml\n")
+        .filter_map(|block| block.split("```").next())
+        .find(|block| block.contains("kind = \"draaiboek\""))
+        .expect("a draaiboek example");
+    let draaiboek = cards::session::draaiboek::parse_draaiboek("README.md", example, &cards::Library::built_in())
+        .unwrap_or_else(|errors| panic!("{errors}"));
+    assert_eq!((draaiboek.steps.len(), draaiboek.minutes()), (3, 70));
 }

@@ -1,0 +1,37 @@
+//! The work forms a draaiboek's steps are made of (DESIGN.md, "Werkvormen"). Each form is a
+//! module with one job; what a step of it is set up with lives here, beside its rules as they
+//! arrive. The statement game's settings are `event::Settings`, the form that came first.
+
+pub mod actions;
+pub mod scale;
+
+use serde::{Deserialize, Serialize};
+
+/// Which work form a step is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FormKind {
+    /// Positions on statements, revealed at once (the game Standpunt began with).
+    Statements,
+    /// The schaalvraag: a number from 1 to 10 on a question card.
+    Scale,
+    /// Verbeteracties: proposals, grouped, ranked with dots, each given an owner.
+    Actions,
+}
+
+impl FormKind {
+    pub const ALL: [FormKind; 3] = [FormKind::Statements, FormKind::Scale, FormKind::Actions];
+
+    /// The name a draaiboek file uses.
+    pub fn name(self) -> &'static str {
+        match self {
+            FormKind::Statements => "statements",
+            FormKind::Scale => "scale",
+            FormKind::Actions => "actions",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<FormKind> {
+        FormKind::ALL.into_iter().find(|form| form.name() == name)
+    }
+}

@@ -1,0 +1,594 @@
+//! A draaiboek: the agenda of a learning meeting as a TOML file (`kind = "draaiboek"`), its
+//! steps in order, each naming its work form, its deck or cards, its settings and its planned
+//! minutes. It is read against the decks a server offers, so a step that names a deck or card
+//! the server does not have is a problem in the file, reported like every other one by line
+//! and field; a file with any problem is not used.
+//!
+//! ```toml
+//! id = "dompelsessie"
+//! kind = "draaiboek"
+//! title.nl = "Dompelsessie"
+//! roles = "keukentafel"            # optional: the role deck dealt for the whole meeting
+//!
+//! [[step]]
+//! form = "scale"                   # statements | scale | actions
+//! minutes = 10
+//! deck = "schaalvragen"            # a question deck
+//! cards = ["toegang-soepel"]
+//!
+//! [[step]]
+//! form = "statements"
+//! minutes = 60
+//! title.nl = "Stellingen over toegang"   # optional
+//! decks = ["ruimte-geeft-vaart"]
+//! themes = ["toegang"]             # optional, as the lobby picks them
+//! settings = { hand_size = 3, timer = { mode = "soft", seconds = 90 } }
+//!
+//! [[step]]
+//! form = "actions"
+//! minutes = 30
+//! settings = { dots = 3 }
+//! ```
+
+use std::ops::Range;
+
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+use crate::deck::toml_format::{Checker, RawText};
+use crate::deck::{CardId, DeckErrors, MAX_TITLE_CHARS, Problem, id_problem};
+use crate::event::{Perspective, ReaderMode, Settings, TimerMode};
+use crate::forms::FormKind;
+use crate::forms::actions::ActionSettings;
+use crate::forms::scale::ScaleSettings;
+use crate::library::Library;
+use crate::text::Text;
+
+/// Steps one draaiboek may have: a long day, not an endless one.
+pub const MAX_STEPS: usize = 20;
+/// Minutes one step may plan: a whole day.
+pub const MAX_STEP_MINUTES: u16 = 480;
+/// Statement decks one step may combine, as a room may.
+pub const MAX_DECKS_PER_STEP: usize = 8;
+
+/// A learning meeting's agenda.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Draaiboek {
+    pub id: String,
+    pub title: Text,
+    /// The role deck dealt once for the whole meeting; `None`: the lobby's choice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub roles: Option<String>,
+    pub steps: Vec<Step>,
+}
+
+impl Draaiboek {
+    /// The minutes the steps plan together.
+    pub fn minutes(&self) -> u32 {
+        self.steps.iter().map(|step| u32::from(step.minutes)).sum()
+    }
+}
+
+/// One step of the agenda: a work form with its content and settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Step {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<Text>,
+    pub minutes: u16,
+    pub form: StepForm,
+}
+
+/// What a step plays, by work form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "form", rename_all = "snake_case")]
+pub enum StepForm {
+    Statements { decks: Vec<String>, settings: Settings },
+    Scale { deck: String, cards: Vec<CardId>, settings: ScaleSettings },
+    Actions { settings: ActionSettings },
+}
+
+impl StepForm {
+    pub fn kind(&self) -> FormKind {
+        match self {
+            StepForm::Statements { .. } => FormKind::Statements,
+            StepForm::Scale { .. } => FormKind::Scale,
+            StepForm::Actions { .. } => FormKind::Actions,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDraaiboek {
+    id: Option<Spanned<String>>,
+    kind: Option<Spanned<String>>,
+    title: Option<Spanned<RawText>>,
+    roles: Option<Spanned<String>>,
+    #[serde(default)]
+    step: Vec<Spanned<RawStep>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStep {
+    form: Option<Spanned<String>>,
+    minutes: Option<Spanned<i64>>,
+    title: Option<Spanned<RawText>>,
+    decks: Option<Spanned<Vec<Spanned<String>>>>,
+    deck: Option<Spanned<String>>,
+    cards: Option<Spanned<Vec<Spanned<String>>>>,
+    themes: Option<Spanned<Vec<Spanned<String>>>>,
+    terms: Option<Spanned<Vec<Spanned<String>>>>,
+    settings: Option<Spanned<toml::Table>>,
+}
+
+/// What a statements step may change of the statement game's settings; the rest are the
+/// lobby's defaults. Themes and terms are the step's own fields; who may join from one address
+/// and how roles are dealt belong to the whole meeting.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StatementChanges {
+    hand_size: Option<u8>,
+    reader: Option<ReaderMode>,
+    perspective: Option<Perspective>,
+    rotate_roles_every: Option<u8>,
+    timer: Option<TimerMode>,
+    auto_reveal: Option<bool>,
+    anonymous: Option<bool>,
+}
+
+impl StatementChanges {
+    fn onto(self, mut settings: Settings) -> Settings {
+        settings.hand_size = self.hand_size.unwrap_or(settings.hand_size);
+        settings.reader = self.reader.unwrap_or(settings.reader);
+        settings.perspective = self.perspective.unwrap_or(settings.perspective);
+        settings.rotate_roles_every = self.rotate_roles_every.unwrap_or(settings.rotate_roles_every);
+        settings.timer = self.timer.unwrap_or(settings.timer);
+        settings.auto_reveal = self.auto_reveal.unwrap_or(settings.auto_reveal);
+        settings.anonymous = self.anonymous.unwrap_or(settings.anonymous);
+        settings
+    }
+}
+
+/// Whether a TOML file says it is a draaiboek (`kind = "draaiboek"`), so a folder or a command
+/// line can hold decks and draaiboeken side by side.
+pub fn is_draaiboek(source: &str) -> bool {
+    toml::from_str::<toml::Table>(source)
+        .ok()
+        .and_then(|table| table.get("kind").and_then(|kind| kind.as_str().map(|kind| kind == "draaiboek")))
+        .unwrap_or(false)
+}
+
+/// Reads and checks one draaiboek file against the decks in `library`. `file` only names the
+/// file in error messages.
+pub fn parse_draaiboek(file: &str, source: &str, library: &Library) -> Result<Draaiboek, DeckErrors> {
+    let mut check = Checker::new(file, source);
+    let raw: RawDraaiboek = match toml::from_str(source) {
+        Ok(raw) => raw,
+        Err(error) => {
+            check.syntax(&error);
+            return check.finish(None);
+        }
+    };
+    let draaiboek = Reader { check: &mut check, library }.draaiboek(raw);
+    check.finish(draaiboek)
+}
+
+struct Reader<'c, 'a> {
+    check: &'c mut Checker<'a>,
+    library: &'c Library,
+}
+
+impl Reader<'_, '_> {
+    fn draaiboek(&mut self, raw: RawDraaiboek) -> Option<Draaiboek> {
+        let whole = 0..0;
+        let id = self.check.id(raw.id, whole.clone(), "id");
+        match raw.kind {
+            None => self.check.report(whole.clone(), "kind", Problem::Missing),
+            Some(kind) if kind.get_ref() != "draaiboek" => {
+                self.check.report(kind.span(), "kind", Problem::UnknownKind(kind.get_ref().clone()));
+            }
+            Some(_) => {}
+        }
+        let title = self.check.text(raw.title, whole.clone(), "title", MAX_TITLE_CHARS, true);
+        let roles = match raw.roles {
+            Some(roles) if self.library.role_deck(roles.get_ref()).is_none() => {
+                let problem = Problem::UnknownDeck { id: roles.get_ref().clone(), kind: "roles" };
+                self.check.report(roles.span(), "roles", problem);
+                None
+            }
+            roles => Some(roles.map(Spanned::into_inner)),
+        };
+        if raw.step.is_empty() {
+            self.check.report(whole.clone(), "step", Problem::NoSteps);
+        } else if raw.step.len() > MAX_STEPS {
+            let max = u32::try_from(MAX_STEPS).unwrap_or(u32::MAX);
+            self.check.report(raw.step[MAX_STEPS].span(), "step", Problem::OutOfRange { min: 1, max });
+        }
+        let steps: Vec<Option<Step>> = raw.step.into_iter().map(|step| self.step(step)).collect();
+        let steps: Option<Vec<Step>> = steps.into_iter().collect();
+        Some(Draaiboek { id: id?.as_str().to_owned(), title: title?, roles: roles?, steps: steps? })
+    }
+
+    fn step(&mut self, step: Spanned<RawStep>) -> Option<Step> {
+        let span = step.span();
+        let mut step = step.into_inner();
+        let title = match step.title.take() {
+            None => Some(None),
+            Some(title) => self.check.text(Some(title), span.clone(), "step.title", MAX_TITLE_CHARS, true).map(Some),
+        };
+        let minutes = match step.minutes.take() {
+            None => {
+                self.check.report(span.clone(), "step.minutes", Problem::Missing);
+                None
+            }
+            Some(minutes) => match u16::try_from(*minutes.get_ref()) {
+                Ok(planned @ 1..=MAX_STEP_MINUTES) => Some(planned),
+                _ => {
+                    let problem = Problem::OutOfRange { min: 1, max: u32::from(MAX_STEP_MINUTES) };
+                    self.check.report(minutes.span(), "step.minutes", problem);
+                    None
+                }
+            },
+        };
+        let form = match step.form.take() {
+            None => {
+                self.check.report(span.clone(), "step.form", Problem::Missing);
+                None
+            }
+            Some(form) => {
+                let kind = FormKind::from_name(form.get_ref());
+                if kind.is_none() {
+                    self.check.report(form.span(), "step.form", Problem::UnknownForm(form.get_ref().clone()));
+                }
+                kind
+            }
+        };
+        let form = match form? {
+            FormKind::Statements => self.statements(step, span),
+            FormKind::Scale => self.scale(step, span),
+            FormKind::Actions => self.actions(step, span),
+        };
+        Some(Step { title: title?, minutes: minutes?, form: form? })
+    }
+
+    fn statements(&mut self, step: RawStep, span: Range<usize>) -> Option<StepForm> {
+        self.not_for("statements", [("step.deck", step.deck.as_ref().map(Spanned::span))]);
+        self.not_for("statements", [("step.cards", step.cards.as_ref().map(Spanned::span))]);
+        let decks = match step.decks {
+            None => {
+                self.check.report(span.clone(), "step.decks", Problem::Missing);
+                None
+            }
+            Some(decks) if decks.get_ref().is_empty() || decks.get_ref().len() > MAX_DECKS_PER_STEP => {
+                let max = u32::try_from(MAX_DECKS_PER_STEP).unwrap_or(u32::MAX);
+                self.check.report(decks.span(), "step.decks", Problem::OutOfRange { min: 1, max });
+                None
+            }
+            Some(decks) => {
+                let mut known = Vec::new();
+                for deck in decks.into_inner() {
+                    match self.library.statement_deck(deck.get_ref()) {
+                        Some(found) => known.push(found.clone()),
+                        None => {
+                            let problem = Problem::UnknownDeck { id: deck.get_ref().clone(), kind: "statements" };
+                            self.check.report(deck.span(), "step.decks", problem);
+                        }
+                    }
+                }
+                Some(known)
+            }
+        };
+        let mut tags = |tags: Option<Spanned<Vec<Spanned<String>>>>, field: &str| {
+            let mut kept = Vec::new();
+            for tag in tags.map(Spanned::into_inner).unwrap_or_default() {
+                let held = decks.iter().flatten().any(|deck| {
+                    deck.cards
+                        .iter()
+                        .any(|card| card.theme.as_ref() == Some(tag.get_ref()) || card.terms.contains(tag.get_ref()))
+                });
+                if held || decks.is_none() {
+                    kept.push(tag.into_inner());
+                } else {
+                    self.check.report(tag.span(), field, Problem::UnknownTag(tag.get_ref().clone()));
+                }
+            }
+            kept
+        };
+        let themes = tags(step.themes, "step.themes");
+        let terms = tags(step.terms, "step.terms");
+        let settings = match step.settings {
+            None => Some(Settings::default()),
+            Some(table) => {
+                let at = table.span();
+                match table.into_inner().try_into::<StatementChanges>() {
+                    Ok(changes) => Some(changes.onto(Settings::default())),
+                    Err(error) => {
+                        self.unreadable_settings(at, &error);
+                        None
+                    }
+                }
+            }
+        };
+        let settings = settings.map(|settings| Settings { themes, terms, ..settings });
+        if let Some(settings) = &settings
+            && settings.validate().is_err()
+        {
+            self.check.report(span, "step.settings", Problem::BadSettings(crate::Rejection::BadSettings.message()));
+            return None;
+        }
+        let decks = decks?.iter().map(|deck| deck.id.clone()).collect();
+        Some(StepForm::Statements { decks, settings: settings? })
+    }
+
+    fn scale(&mut self, step: RawStep, span: Range<usize>) -> Option<StepForm> {
+        for (field, given) in [("step.decks", step.decks.as_ref().map(Spanned::span))]
+            .into_iter()
+            .chain([("step.themes", step.themes.as_ref().map(Spanned::span))])
+            .chain([("step.terms", step.terms.as_ref().map(Spanned::span))])
+        {
+            self.not_for("scale", [(field, given)]);
+        }
+        let deck = match step.deck {
+            None => {
+                self.check.report(span.clone(), "step.deck", Problem::Missing);
+                None
+            }
+            Some(deck) => match self.library.question_deck(deck.get_ref()) {
+                Some(found) => Some(found.clone()),
+                None => {
+                    let problem = Problem::UnknownDeck { id: deck.get_ref().clone(), kind: "questions" };
+                    self.check.report(deck.span(), "step.deck", problem);
+                    None
+                }
+            },
+        };
+        let cards = match step.cards {
+            None => {
+                self.check.report(span.clone(), "step.cards", Problem::Missing);
+                None
+            }
+            Some(cards) if cards.get_ref().is_empty() => {
+                self.check.report(cards.span(), "step.cards", Problem::Empty);
+                None
+            }
+            Some(cards) => {
+                let mut known = Vec::new();
+                for card in cards.into_inner() {
+                    if let Some(problem) = id_problem(card.get_ref()) {
+                        self.check.report(card.span(), "step.cards", problem);
+                        continue;
+                    }
+                    let id = CardId::new(card.get_ref().as_str());
+                    match &deck {
+                        Some(deck) if deck.card(&id).is_none() => {
+                            let problem = Problem::UnknownCard { id: card.get_ref().clone(), deck: deck.id.clone() };
+                            self.check.report(card.span(), "step.cards", problem);
+                        }
+                        _ => known.push(id),
+                    }
+                }
+                Some(known)
+            }
+        };
+        let settings = self.form_settings::<ScaleSettings>(step.settings, ScaleSettings::problem);
+        Some(StepForm::Scale { deck: deck?.id.clone(), cards: cards?, settings: settings? })
+    }
+
+    fn actions(&mut self, step: RawStep, _span: Range<usize>) -> Option<StepForm> {
+        let given = [
+            ("step.decks", step.decks.as_ref().map(Spanned::span)),
+            ("step.deck", step.deck.as_ref().map(Spanned::span)),
+            ("step.cards", step.cards.as_ref().map(Spanned::span)),
+            ("step.themes", step.themes.as_ref().map(Spanned::span)),
+            ("step.terms", step.terms.as_ref().map(Spanned::span)),
+        ];
+        self.not_for("actions", given);
+        let settings = self.form_settings::<ActionSettings>(step.settings, ActionSettings::problem);
+        Some(StepForm::Actions { settings: settings? })
+    }
+
+    /// A form's own settings: its defaults with what the step changes, checked for range.
+    fn form_settings<T: Default + for<'de> Deserialize<'de>>(
+        &mut self,
+        table: Option<Spanned<toml::Table>>,
+        problem: fn(&T) -> Option<Text>,
+    ) -> Option<T> {
+        let Some(table) = table else { return Some(T::default()) };
+        let at = table.span();
+        let settings = match table.into_inner().try_into::<T>() {
+            Ok(settings) => settings,
+            Err(error) => {
+                self.unreadable_settings(at, &error);
+                return None;
+            }
+        };
+        match problem(&settings) {
+            Some(detail) => {
+                self.check.report(at, "step.settings", Problem::BadSettings(detail));
+                None
+            }
+            None => Some(settings),
+        }
+    }
+
+    /// Settings the TOML reader could not make sense of, in its words (English only, as for
+    /// a syntax error).
+    fn unreadable_settings(&mut self, at: Range<usize>, error: &toml::de::Error) {
+        let detail = error.to_string().lines().next().unwrap_or_default().trim().to_owned();
+        self.check.report(at, "step.settings", Problem::BadSettings(Text::new(detail.clone(), detail)));
+    }
+
+    fn not_for<const N: usize>(&mut self, form: &'static str, given: [(&str, Option<Range<usize>>); N]) {
+        for (field, span) in given {
+            if let Some(span) = span {
+                self.check.report(span, field, Problem::NotForForm(form));
+            }
+        }
+    }
+}
+
+/// Writes a draaiboek as TOML that `parse_draaiboek` reads back to the same draaiboek: the
+/// trainer's agenda, downloaded to start the next meeting from.
+pub fn to_toml(draaiboek: &Draaiboek) -> String {
+    let mut out = format!("id = {}\nkind = \"draaiboek\"\n", quoted(&draaiboek.id));
+    push_text(&mut out, "title", &draaiboek.title);
+    if let Some(roles) = &draaiboek.roles {
+        out.push_str(&format!("roles = {}\n", quoted(roles)));
+    }
+    for step in &draaiboek.steps {
+        out.push_str(&format!("\n[[step]]\nform = \"{}\"\nminutes = {}\n", step.form.kind().name(), step.minutes));
+        if let Some(title) = &step.title {
+            push_text(&mut out, "title", title);
+        }
+        let settings = match &step.form {
+            StepForm::Statements { decks, settings } => {
+                out.push_str(&format!("decks = {}\n", list(decks)));
+                for (field, tags) in [("themes", &settings.themes), ("terms", &settings.terms)] {
+                    if !tags.is_empty() {
+                        out.push_str(&format!("{field} = {}\n", list(tags)));
+                    }
+                }
+                let keep =
+                    ["hand_size", "reader", "perspective", "rotate_roles_every", "timer", "auto_reveal", "anonymous"];
+                changed(settings, &Settings::default(), &keep)
+            }
+            StepForm::Scale { deck, cards, settings } => {
+                let cards: Vec<&str> = cards.iter().map(CardId::as_str).collect();
+                out.push_str(&format!("deck = {}\ncards = {}\n", quoted(deck), list(&cards)));
+                changed(settings, &ScaleSettings::default(), &[])
+            }
+            StepForm::Actions { settings } => changed(settings, &ActionSettings::default(), &[]),
+        };
+        if !settings.is_empty() {
+            out.push_str(&format!("settings = {}\n", toml::Value::Table(settings)));
+        }
+    }
+    out
+}
+
+/// The fields of `value` that differ from `default`, among `keep` (all when empty).
+fn changed<T: Serialize>(value: &T, default: &T, keep: &[&str]) -> toml::Table {
+    let table = |value: &T| match toml::Value::try_from(value) {
+        Ok(toml::Value::Table(table)) => table,
+        _ => toml::Table::new(),
+    };
+    let defaults = table(default);
+    table(value)
+        .into_iter()
+        .filter(|(key, field)| (keep.is_empty() || keep.contains(&key.as_str())) && defaults.get(key) != Some(field))
+        .collect()
+}
+
+fn push_text(out: &mut String, field: &str, text: &Text) {
+    out.push_str(&format!("{field}.nl = {}\n", quoted(&text.nl)));
+    if !text.en.is_empty() {
+        out.push_str(&format!("{field}.en = {}\n", quoted(&text.en)));
+    }
+}
+
+fn quoted(text: &str) -> String {
+    toml::Value::String(text.to_owned()).to_string()
+}
+
+fn list<S: AsRef<str>>(items: &[S]) -> String {
+    let items: Vec<String> = items.iter().map(|item| quoted(item.as_ref())).collect();
+    format!("[{}]", items.join(", "))
+}
+
+/// The built-in draaiboeken, read against the built-in decks.
+pub(crate) const BUILT_IN: &[(&str, &str)] = &[
+    ("stellingen-containerbegrippen.toml", include_str!("../../draaiboeken/stellingen-containerbegrippen.toml")),
+    ("dompelsessie-ruimte-geeft-vaart.toml", include_str!("../../draaiboeken/dompelsessie-ruimte-geeft-vaart.toml")),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errors(source: &str) -> String {
+        parse_draaiboek("test.toml", source, &Library::built_in()).map(|_| ()).expect_err("invalid").to_string()
+    }
+
+    #[test]
+    fn the_built_in_draaiboeken_read_and_write_back_unchanged() {
+        let library = Library::built_in();
+        assert_eq!(library.draaiboeken.len(), BUILT_IN.len());
+        let dompel = library.draaiboek("dompelsessie-ruimte-geeft-vaart").expect("built in");
+        assert_eq!(dompel.minutes(), 120, "two hours");
+        let forms: Vec<FormKind> = dompel.steps.iter().map(|step| step.form.kind()).collect();
+        assert_eq!(forms, [FormKind::Scale, FormKind::Statements, FormKind::Actions, FormKind::Scale]);
+        assert_eq!(library.draaiboek("stellingen-containerbegrippen").expect("built in").minutes(), 45);
+        for draaiboek in &library.draaiboeken {
+            let written = to_toml(draaiboek);
+            let read = parse_draaiboek("again.toml", &written, &library).expect("reads back");
+            assert_eq!(&read, &**draaiboek, "{written}");
+        }
+    }
+
+    #[test]
+    fn every_problem_is_named_by_line_and_field() {
+        let source = r#"id = "proef"
+kind = "draaiboek"
+title.nl = "Proef"
+roles = "onbekend"
+
+[[step]]
+form = "statements"
+minutes = 0
+decks = ["wijkteam", "bestaat-niet"]
+themes = ["geen-thema"]
+
+[[step]]
+form = "scale"
+minutes = 10
+deck = "schaalvragen"
+cards = ["toegang-soepel", "geen-vraag"]
+decks = ["wijkteam"]
+
+[[step]]
+form = "stemmen"
+minutes = 5
+
+[[step]]
+form = "actions"
+minutes = 20
+settings = { dots = 3, dots_per_proposal = 4 }
+"#;
+        expect_test::expect![[r#"
+            test.toml:4: roles: er is geen deck 'onbekend' van soort "roles" op deze server
+            test.toml:8: step.minutes: kies een getal van 1 tot 480
+            test.toml:9: step.decks: er is geen deck 'bestaat-niet' van soort "statements" op deze server
+            test.toml:10: step.themes: geen van de decks van deze stap heeft thema of begrip 'geen-thema'
+            test.toml:17: step.decks: dit veld hoort niet bij een stap met werkvorm "scale"
+            test.toml:16: step.cards: deck 'schaalvragen' heeft geen kaart 'geen-vraag'
+            test.toml:20: step.form: onbekende werkvorm 'stemmen': kies "statements", "scale" of "actions"
+            test.toml:26: step.settings: ongeldige instelling: dots_per_proposal is 4, kies 1 tot 3"#]]
+        .assert_eq(&errors(source));
+    }
+
+    #[test]
+    fn a_typo_in_a_setting_is_named_and_a_missing_field_too() {
+        let source = r#"id = "proef"
+kind = "draaiboek"
+title.nl = "Proef"
+
+[[step]]
+form = "statements"
+decks = ["wijkteam"]
+settings = { hand_sise = 3 }
+"#;
+        expect_test::expect![[r#"
+            test.toml:5: step.minutes: dit veld ontbreekt
+            test.toml:8: step.settings: ongeldige instelling: unknown field `hand_sise`, expected one of `hand_size`, `reader`, `perspective`, `rotate_roles_every`, `timer`, `auto_reveal`, `anonymous`"#]].assert_eq(&errors(source));
+        expect_test::expect!["test.toml:1: step: het draaiboek heeft geen stappen ([[step]])"]
+            .assert_eq(&errors("id = \"leeg\"\nkind = \"draaiboek\"\ntitle.nl = \"Leeg\"\n"));
+    }
+
+    #[test]
+    fn a_deck_file_is_not_a_draaiboek() {
+        assert!(is_draaiboek("id = \"x\"\nkind = \"draaiboek\"\n"));
+        assert!(!is_draaiboek("id = \"x\"\nkind = \"statements\"\n"));
+        assert!(!is_draaiboek("not toml ["));
+    }
+}
