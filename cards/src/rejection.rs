@@ -48,6 +48,18 @@ pub enum Rejection {
     TooFewPlayers { min: usize },
     #[error("this statement names no term to define")]
     NoTermToDefine,
+    #[error("a scale answer is a number from 1 to 10")]
+    ScoreOutOfRange,
+    #[error("that question is not one of this step's")]
+    UnknownQuestion,
+    #[error("this step does not ask that")]
+    NotAsked,
+    #[error("no more proposals from this participant")]
+    TooManyProposals { max: u8 },
+    #[error("no such proposal")]
+    UnknownProposal,
+    #[error("more dots than allowed")]
+    TooManyDots { max: u8, per_proposal: u8 },
     #[error("the event store is unavailable")]
     StoreUnavailable,
     #[error("the room is locked")]
@@ -125,6 +137,12 @@ impl Rejection {
             Rejection::RoomEnded => "room_ended",
             Rejection::TooFewPlayers { .. } => "too_few_players",
             Rejection::NoTermToDefine => "no_term_to_define",
+            Rejection::ScoreOutOfRange => "score_out_of_range",
+            Rejection::UnknownQuestion => "unknown_question",
+            Rejection::NotAsked => "not_asked",
+            Rejection::TooManyProposals { .. } => "too_many_proposals",
+            Rejection::UnknownProposal => "unknown_proposal",
+            Rejection::TooManyDots { .. } => "too_many_dots",
             Rejection::StoreUnavailable => "store_unavailable",
             Rejection::RoomLocked => "room_locked",
             Rejection::NoTimer => "no_timer",
@@ -214,6 +232,28 @@ impl Rejection {
             Rejection::NoTermToDefine => Text::new(
                 "Deze stelling noemt geen begrip om te omschrijven.",
                 "This statement has no concept to define.",
+            ),
+            Rejection::ScoreOutOfRange => {
+                Text::new("Kies een getal van 1 tot en met 10.", "Choose a number from 1 to 10.")
+            }
+            Rejection::UnknownQuestion => Text::new(
+                "Die vraag hoort niet bij deze stap van het draaiboek.",
+                "That question is not part of this step of the draaiboek.",
+            ),
+            Rejection::NotAsked => Text::new(
+                "Deze stap vraagt daar niet naar; er is niets veranderd.",
+                "This step does not ask for that; nothing changed.",
+            ),
+            Rejection::TooManyProposals { max } => Text::new(
+                format!("Je hebt al {max} voorstellen gedaan; meer kan in deze stap niet."),
+                format!("You have already made {max} proposals; this step takes no more."),
+            ),
+            Rejection::UnknownProposal => {
+                Text::new("Dat voorstel bestaat niet (meer).", "That proposal does not exist (any more).")
+            }
+            Rejection::TooManyDots { max, per_proposal } => Text::new(
+                format!("Je hebt {max} stippen, hoogstens {per_proposal} op één voorstel; er is niets veranderd."),
+                format!("You have {max} dots, at most {per_proposal} on one proposal; nothing changed."),
             ),
             Rejection::StoreUnavailable => Text::new(
                 "De server kan dit nu niet opslaan; er is niets veranderd. Probeer het zo opnieuw.",

@@ -7,6 +7,15 @@ pub mod scale;
 
 use serde::{Deserialize, Serialize};
 
+use crate::event::SeatId;
+
+/// Who sends a form's command, as the session resolved them: observers never reach a form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Who {
+    Trainer,
+    Player(SeatId),
+}
+
 /// Which work form a step is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
