@@ -7,7 +7,7 @@ use std::sync::{Arc, OnceLock};
 use serde::Deserialize;
 
 use crate::deck::{AnyDeck, DeckErrors, QuestionDeck, RoleDeck, StatementDeck, parse_deck};
-use crate::session::draaiboek::{self, Draaiboek};
+use crate::session::agenda::{self, Agenda};
 use crate::text::Text;
 
 /// The built-in deck files, compiled in so a fresh binary needs no files beside it.
@@ -65,7 +65,7 @@ pub struct Library {
     /// Scale questions, for the schaalvraag steps of a draaiboek.
     pub questions: Vec<Arc<QuestionDeck>>,
     /// Agendas of whole learning meetings, each read against the decks above.
-    pub draaiboeken: Vec<Arc<Draaiboek>>,
+    pub agendas: Vec<Arc<Agenda>>,
 }
 
 impl Library {
@@ -77,8 +77,8 @@ impl Library {
             let deck = parse_deck(file, source).unwrap_or_else(|errors| panic!("built-in deck is invalid:\n{errors}"));
             library.add(deck);
         }
-        for (file, source) in draaiboek::BUILT_IN {
-            if let Err(errors) = library.add_draaiboek_file(file, source) {
+        for (file, source) in agenda::BUILT_IN {
+            if let Err(errors) = library.add_agenda_file(file, source) {
                 panic!("built-in draaiboek is invalid:\n{errors}");
             }
         }
@@ -87,15 +87,38 @@ impl Library {
 
     /// Reads a draaiboek against the decks already here and adds it, replacing one with the
     /// same id.
-    pub fn add_draaiboek_file(&mut self, file: &str, source: &str) -> Result<(), DeckErrors> {
-        let draaiboek = draaiboek::parse_draaiboek(file, source, self)?;
-        self.draaiboeken.retain(|known| known.id != draaiboek.id);
-        self.draaiboeken.push(Arc::new(draaiboek));
+    pub fn add_agenda_file(&mut self, file: &str, source: &str) -> Result<(), DeckErrors> {
+        let draaiboek = agenda::parse_agenda(file, source, self)?;
+        self.agendas.retain(|known| known.id != draaiboek.id);
+        self.agendas.push(Arc::new(draaiboek));
         Ok(())
     }
 
-    pub fn draaiboek(&self, id: &str) -> Option<&Arc<Draaiboek>> {
-        self.draaiboeken.iter().find(|draaiboek| draaiboek.id == id)
+    /// Reads the built-in draaiboeken again against the decks here now, after an operator's
+    /// decks replaced built-in ones by id: a built-in draaiboek that no longer fits is dropped,
+    /// and its problems returned.
+    pub fn reread_built_in_agendas(&mut self) -> Vec<DeckErrors> {
+        let mut problems = Vec::new();
+        for (file, source) in agenda::BUILT_IN {
+            match agenda::parse_agenda(file, source, self) {
+                Ok(read) => {
+                    self.agendas.retain(|known| known.id != read.id);
+                    self.agendas.push(Arc::new(read));
+                }
+                Err(errors) => {
+                    let id = toml::from_str::<toml::Table>(source)
+                        .ok()
+                        .and_then(|table| table.get("id").and_then(|id| id.as_str().map(str::to_owned)));
+                    self.agendas.retain(|known| Some(&known.id) != id.as_ref());
+                    problems.push(errors);
+                }
+            }
+        }
+        problems
+    }
+
+    pub fn agenda(&self, id: &str) -> Option<&Arc<Agenda>> {
+        self.agendas.iter().find(|draaiboek| draaiboek.id == id)
     }
 
     /// Adds a deck, replacing one with the same id so an operator can override a built-in deck.

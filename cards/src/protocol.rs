@@ -230,7 +230,12 @@ pub enum ServerMsg {
     /// The answer to `add_trainer`: the new co-trainer's token, to pass on (once) in a link.
     Invite { id: Option<u64>, token: String },
     /// The answer to `screen_link` with `private`: the token the projector link carries.
-    ScreenToken { id: Option<u64>, token: String },
+    ScreenToken {
+        id: Option<u64>,
+        token: String,
+        /// The link's number, as `View::screen_link` will say once the update arrives.
+        link: u32,
+    },
     /// Your message was refused; nothing changed.
     Error { id: Option<u64>, code: String, message: Text },
     /// Something a trainer should know that is nobody's command: the server cannot store

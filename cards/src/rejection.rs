@@ -58,6 +58,8 @@ pub enum Rejection {
     TooManyProposals { max: u8 },
     #[error("no such proposal")]
     UnknownProposal,
+    #[error("the step holds as many proposals as it can")]
+    ProposalsFull { max: u16 },
     #[error("more dots than allowed")]
     TooManyDots { max: u8, per_proposal: u8 },
     #[error("the event store is unavailable")]
@@ -142,6 +144,7 @@ impl Rejection {
             Rejection::NotAsked => "not_asked",
             Rejection::TooManyProposals { .. } => "too_many_proposals",
             Rejection::UnknownProposal => "unknown_proposal",
+            Rejection::ProposalsFull { .. } => "proposals_full",
             Rejection::TooManyDots { .. } => "too_many_dots",
             Rejection::StoreUnavailable => "store_unavailable",
             Rejection::RoomLocked => "room_locked",
@@ -251,6 +254,10 @@ impl Rejection {
             Rejection::UnknownProposal => {
                 Text::new("Dat voorstel bestaat niet (meer).", "That proposal does not exist (any more).")
             }
+            Rejection::ProposalsFull { max } => Text::new(
+                format!("Deze stap heeft al {max} voorstellen; voeg er eerst een paar samen."),
+                format!("This step already holds {max} proposals; merge a few first."),
+            ),
             Rejection::TooManyDots { max, per_proposal } => Text::new(
                 format!("Je hebt {max} stippen, hoogstens {per_proposal} op één voorstel; er is niets veranderd."),
                 format!("You have {max} dots, at most {per_proposal} on one proposal; nothing changed."),

@@ -27,7 +27,7 @@ pub const MAX_VOTES: u8 = 20;
 const MAX_ROTATE_EVERY: u8 = 50;
 /// Themes and terms a trainer may pick together, and how long one may be: a deck's tags are
 /// short, and a `configure` must stay small.
-const MAX_TAGS: usize = 100;
+pub(crate) const MAX_TAGS: usize = 100;
 const MAX_TAG_CHARS: usize = 40;
 
 /// What the shell passes with every command: the time, and randomness for shuffles.
@@ -115,6 +115,8 @@ pub struct Room {
     locked: bool,
     /// When set, only a screen with this token may watch.
     screen_token: Option<TokenDigest>,
+    /// How many projector links have been made: a console holding an older one knows it.
+    screen_links: u32,
     /// Names the trainer removed and refused for the rest of the session (compared as
     /// `names::same` does: case and look-alike letters do not help).
     refused_names: Vec<String>,
@@ -137,6 +139,7 @@ impl Room {
             roles_dealt: 0,
             locked: false,
             screen_token: None,
+            screen_links: 0,
             refused_names: Vec::new(),
             assigned: BTreeMap::new(),
             phase: Phase::Lobby,
@@ -198,6 +201,11 @@ impl Room {
     /// Whether only a screen with its own token may watch.
     pub fn screens_need_token(&self) -> bool {
         self.screen_token.is_some()
+    }
+
+    /// The number of the latest projector link (1 for the first); 0 before any.
+    pub fn screen_link(&self) -> u32 {
+        self.screen_links
     }
 
     /// Whether a screen that says hello with `token` may watch: any screen, unless the trainer
@@ -903,7 +911,12 @@ impl Room {
                 }
             }
             Event::Locked { locked } => self.locked = *locked,
-            Event::ScreensLocked { token } => self.screen_token = *token,
+            Event::ScreensLocked { token } => {
+                self.screen_token = *token;
+                if token.is_some() {
+                    self.screen_links += 1;
+                }
+            }
             Event::NameRefused { name } => self.refused_names.push(name.clone()),
             Event::TrainerAdded { trainer, token } => {
                 self.trainers.insert(*trainer, *token);

@@ -35,6 +35,10 @@ pub struct View {
     /// Whether only a screen with its own token may watch (the trainer's projector link).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub screens_private: bool,
+    /// The number of the latest projector link, so a console holding an older one (made by
+    /// another trainer since) offers to make a new one instead of a link that no longer works.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub screen_link: u32,
     pub trainers: Vec<TrainerId>,
     pub seats: Vec<SeatView>,
     /// In the lobby, the roles the trainer gave seats for a deal by hand.
@@ -226,6 +230,8 @@ pub enum Update {
     /// Only a screen with its own token may watch from now on, or any screen may again.
     ScreensPrivate {
         private: bool,
+        #[serde(default)]
+        link: u32,
     },
     Trainers {
         trainers: Vec<TrainerId>,
@@ -332,6 +338,7 @@ impl Room {
             decks: self.deck_titles(),
             locked: self.is_locked(),
             screens_private: self.screens_need_token(),
+            screen_link: self.screen_link(),
             trainers: self.trainers().collect(),
             seats,
             assigned: match self.phase() {
@@ -406,7 +413,9 @@ impl Room {
             },
             Event::Presence { seat, presence } => vec![Update::Presence { seat: *seat, presence: *presence }],
             Event::Locked { locked } => vec![Update::Locked { locked: *locked }],
-            Event::ScreensLocked { token } => vec![Update::ScreensPrivate { private: token.is_some() }],
+            Event::ScreensLocked { token } => {
+                vec![Update::ScreensPrivate { private: token.is_some(), link: self.screen_link() }]
+            }
             Event::NameRefused { .. } => Vec::new(),
             Event::TrainerAdded { .. } | Event::TrainerRemoved { .. } => {
                 vec![Update::Trainers { trainers: self.trainers().collect() }]
@@ -574,7 +583,10 @@ impl View {
                 }
             }
             Update::Locked { locked } => self.locked = *locked,
-            Update::ScreensPrivate { private } => self.screens_private = *private,
+            Update::ScreensPrivate { private, link } => {
+                self.screens_private = *private;
+                self.screen_link = *link;
+            }
             Update::Trainers { trainers } => self.trainers.clone_from(trainers),
             Update::Ended { reason } => {
                 self.assigned.clear();
@@ -636,4 +648,8 @@ impl View {
     pub fn is_trainer(&self) -> bool {
         matches!(self.you, Identity::Trainer { .. })
     }
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }

@@ -85,8 +85,9 @@ pub struct Session {
     pub problem: RwSignal<Option<Problem>>,
     /// The last co-trainer token this trainer asked for.
     pub invite: RwSignal<Option<String>>,
-    /// The projector link's token, when the trainer made it need one and this browser has it.
-    pub screen_token: RwSignal<Option<String>>,
+    /// The projector link this console made, with its number, when the trainer made the link
+    /// need a token.
+    pub screen_link: RwSignal<Option<(u32, String)>>,
     /// The answer being written, kept while the screen is built again.
     pub draft: StoredValue<Option<Draft>>,
     /// The room gave up this page's seat (it was not taken back within the hold time, or the
@@ -123,7 +124,7 @@ impl Session {
     }
 
     fn new(code: String, credential: Option<Join>) -> Session {
-        let screen_token = storage::screen_token(&code);
+        let screen_link = storage::screen_link(&code);
         Session {
             code: StoredValue::new(code),
             view: RwSignal::new(None),
@@ -132,7 +133,7 @@ impl Session {
             screens: RwSignal::new(0),
             problem: RwSignal::new(None),
             invite: RwSignal::new(None),
-            screen_token: RwSignal::new(screen_token),
+            screen_link: RwSignal::new(screen_link),
             draft: StoredValue::new(None),
             seat_lost: RwSignal::new(false),
             timer_set_at: RwSignal::new(js_sys::Date::now()),
@@ -289,9 +290,9 @@ impl Session {
             ServerMsg::Notice { code, message } => self.problem.set(Some(Problem { code, message })),
             ServerMsg::Watching { screens } => self.screens.set(screens),
             ServerMsg::Invite { token, .. } => self.invite.set(Some(token)),
-            ServerMsg::ScreenToken { token, .. } => {
-                storage::set_screen_token(&self.code.get_value(), &token);
-                self.screen_token.set(Some(token));
+            ServerMsg::ScreenToken { token, link, .. } => {
+                storage::set_screen_link(&self.code.get_value(), link, &token);
+                self.screen_link.set(Some((link, token)));
             }
             ServerMsg::Error { id: Some(id), code, message } if Some(id) == self.hello_id.get_value() => {
                 self.refused(code, message);

@@ -41,14 +41,25 @@ pub fn set_trainer_token(code: &str, token: &str) {
     set(local(), &format!("standpunt.trainer.{code}"), token);
 }
 
-/// The token of the projector link, when the trainer made it need one: kept by the console
-/// that made it and by the projector that opened it.
+/// The token the projector opened with, when the trainer made the link need one.
 pub fn screen_token(code: &str) -> Option<String> {
     get(local(), &format!("standpunt.screen.{code}"))
 }
 
 pub fn set_screen_token(code: &str, token: &str) {
     set(local(), &format!("standpunt.screen.{code}"), token);
+}
+
+/// The projector link the console made, with its number (`View::screen_link`), so a console
+/// knows when another trainer has made a newer one.
+pub fn screen_link(code: &str) -> Option<(u32, String)> {
+    let kept = get(local(), &format!("standpunt.screenlink.{code}"))?;
+    let (link, token) = kept.split_once(':')?;
+    Some((link.parse().ok()?, token.to_owned()))
+}
+
+pub fn set_screen_link(code: &str, link: u32, token: &str) {
+    set(local(), &format!("standpunt.screenlink.{code}"), &format!("{link}:{token}"));
 }
 
 pub fn seat_token(code: &str) -> Option<String> {
@@ -99,7 +110,7 @@ pub fn set_series(code: &str, name: &str) {
 
 /// Forgets everything this browser kept about a room.
 pub fn forget_room(code: &str) {
-    for key in ["trainer", "seat", "series", "screen"] {
+    for key in ["trainer", "seat", "series", "screen", "screenlink"] {
         remove(local(), &format!("standpunt.{key}.{code}"));
     }
 }

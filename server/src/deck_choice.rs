@@ -50,6 +50,17 @@ pub fn share_roles(deck: Arc<RoleDeck>) -> Arc<RoleDeck> {
     SHELF.share(deck)
 }
 
+/// Puts the library's decks on the shelf, so a room read back from its log shares the
+/// library's copy rather than making a second one.
+pub fn shelve(library: &Library) {
+    for deck in &library.statements {
+        share_statements(Arc::clone(deck));
+    }
+    for deck in &library.roles {
+        share_roles(Arc::clone(deck));
+    }
+}
+
 /// Makes a room read back from its log play with the shared copies of its decks.
 pub fn share_decks(room: &mut Room) {
     room.share_decks(share_statements, share_roles);
@@ -104,7 +115,7 @@ mod tests {
     }
 
     #[test]
-    fn rooms_combining_the_same_decks_share_one_copy_until_none_holds_it() {
+    fn rooms_combining_the_same_decks_share_one_copy() {
         let library = Library::built_in();
         let ids = ["wijkteam".to_owned(), "containerbegrippen".to_owned()];
         let first = statements(&library, &ids).expect("combined");
@@ -113,8 +124,19 @@ mod tests {
         let read_back: StatementDeck =
             serde_json::from_str(&serde_json::to_string(&*first).expect("json")).expect("deck");
         assert!(Arc::ptr_eq(&share_statements(Arc::new(read_back)), &first), "a deck read from a log is shared too");
-        let weak = Arc::downgrade(&first);
-        drop((first, second));
-        assert_eq!(weak.strong_count(), 0, "the shelf does not keep a deck alive");
+    }
+
+    /// A shelf of its own: the process-wide one is shared with other tests.
+    #[test]
+    fn the_shelf_does_not_keep_a_deck_nobody_plays() {
+        let shelf: Shelf<cards::deck::StatementCard> = Shelf::default();
+        let library = Library::built_in();
+        let deck = Arc::new((**library.statement_deck("wijkteam").expect("built in")).clone());
+        assert!(Arc::ptr_eq(&shelf.share(Arc::clone(&deck)), &deck));
+        let weak = Arc::downgrade(&deck);
+        drop(deck);
+        assert_eq!(weak.strong_count(), 0);
+        let again = Arc::new((**library.statement_deck("wijkteam").expect("built in")).clone());
+        assert!(Arc::ptr_eq(&shelf.share(Arc::clone(&again)), &again), "a deck that left is not handed back");
     }
 }

@@ -46,6 +46,7 @@ pub async fn run(
     let sqlite = store::Sqlite::open(&config.data_dir)?;
     let store = store::Store::start(sqlite, config.limits.store_queue);
     let library = Arc::new(config.library);
+    deck_choice::shelve(&library);
     let shared = room_task::Shared { store: store.clone(), library: library.clone(), queue: config.limits.room_queue };
     // Rooms wake from their logs when someone connects, so a restart costs no memory for rooms
     // nobody comes back to.

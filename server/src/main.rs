@@ -250,7 +250,7 @@ fn check_decks(files: &[PathBuf]) -> anyhow::Result<()> {
     let mut draaiboeken = Vec::new();
     for path in files {
         let source = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-        if cards::session::draaiboek::is_draaiboek(&source) {
+        if cards::session::agenda::is_agenda_file(&source) {
             draaiboeken.push((path, source));
             continue;
         }
@@ -267,7 +267,7 @@ fn check_decks(files: &[PathBuf]) -> anyhow::Result<()> {
         }
     }
     for (path, source) in draaiboeken {
-        match cards::session::draaiboek::parse_draaiboek(&path.display().to_string(), &source, &library) {
+        match cards::session::agenda::parse_agenda(&path.display().to_string(), &source, &library) {
             Ok(draaiboek) => println!(
                 "{}: ok, draaiboek \"{}\" ({} steps, {} minutes)",
                 path.display(),
@@ -303,14 +303,19 @@ fn load_decks(config: &mut Config, folder: &Path) -> anyhow::Result<()> {
     let mut draaiboeken = Vec::new();
     for path in files {
         let source = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
-        if cards::session::draaiboek::is_draaiboek(&source) {
+        if cards::session::agenda::is_agenda_file(&source) {
             draaiboeken.push((path, source));
         } else {
             config.library.add_file(&path.display().to_string(), &source)?;
         }
     }
+    // An operator's deck that replaced a built-in one may no longer hold what a built-in
+    // draaiboek plays: that draaiboek is left out, and said so.
+    for problems in config.library.reread_built_in_agendas() {
+        tracing::warn!("a built-in draaiboek no longer fits the decks in {}; left out:\n{problems}", folder.display());
+    }
     for (path, source) in draaiboeken {
-        config.library.add_draaiboek_file(&path.display().to_string(), &source)?;
+        config.library.add_agenda_file(&path.display().to_string(), &source)?;
     }
     Ok(())
 }

@@ -247,8 +247,9 @@ struct Broadcast {
 
 /// How many recent broadcasts a room keeps for reconnecting clients, and how many bytes of
 /// frames. A trainer's pile of 150 statements is some 50 KB a frame; kept over and over it was
-/// most of what a room cost (heaptrack, BENCHMARKS.md). Sixteen KiB hold dozens of a phone's
-/// updates; a client that missed more, or a frame that big, gets its whole view instead.
+/// most of what a room cost (heaptrack, BENCHMARKS.md). The bound counts every frame of a
+/// broadcast, so a change of the trainer's pile empties the buffer: whoever reconnects across
+/// it, or misses more than the buffer holds, gets its whole view instead, which is always right.
 const RECENT_BROADCASTS: usize = 32;
 const RECENT_BYTES: usize = 16 * 1024;
 
@@ -586,7 +587,9 @@ impl RoomActor {
         for (conn, id, reply) in replies {
             let answer = match reply {
                 Ok(Some(Secret::Invite(token))) => ServerMsg::Invite { id, token: token.to_hex() },
-                Ok(Some(Secret::ScreenLink(token))) => ServerMsg::ScreenToken { id, token: token.to_hex() },
+                Ok(Some(Secret::ScreenLink(token))) => {
+                    ServerMsg::ScreenToken { id, token: token.to_hex(), link: self.room.screen_link() }
+                }
                 Ok(None) => ServerMsg::Ack { id },
                 Err(rejection) => ServerMsg::error(id, &rejection),
             };
@@ -861,4 +864,35 @@ const MAX_BATCH: usize = 64;
 
 fn encode(msg: &ServerMsg) -> Utf8Bytes {
     Utf8Bytes::from(msg.encode())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn broadcast(seq: u64, bytes: usize) -> Broadcast {
+        Broadcast { seq, frames: BTreeMap::from([(Frame::Shared, Utf8Bytes::from("x".repeat(bytes)))]) }
+    }
+
+    #[test]
+    fn the_resume_buffer_keeps_what_fits_and_never_claims_what_it_let_go() {
+        let mut recent = Recent::default();
+        recent.push(broadcast(2, 100));
+        recent.push(broadcast(3, 100));
+        assert_eq!(recent.covered_from(3), 1, "a client that saw event 1 gets both");
+        assert_eq!(recent.after(1).count(), 2);
+        // A frame over the bound lets everything go, itself too: whoever missed it gets a welcome.
+        recent.push(broadcast(4, RECENT_BYTES + 1));
+        assert_eq!(recent.covered_from(4), 4, "only a client that saw event 4 resumes");
+        recent.push(broadcast(5, 100));
+        assert_eq!(recent.covered_from(5), 4);
+        assert_eq!(recent.after(4).map(|kept| kept.seq).collect::<Vec<_>>(), [5]);
+        for seq in 6..100 {
+            recent.push(broadcast(seq, 10));
+        }
+        assert_eq!(recent.broadcasts.len(), RECENT_BROADCASTS);
+        assert_eq!(recent.covered_from(99), 99 - RECENT_BROADCASTS as u64);
+        recent.push(broadcast(100, RECENT_BYTES - 32 * 10));
+        assert!(recent.bytes <= RECENT_BYTES && recent.broadcasts.front().is_some_and(|oldest| oldest.seq > 68));
+    }
 }

@@ -369,13 +369,14 @@ fn idle_memory(release: &Path, out: &Path, count: usize) -> Result<f64> {
 const ABUSE_ROOMS: usize = 50;
 /// What each of the abuser's attacks must have heard at least once, or the scenario did not
 /// reach the defence it is about.
-const ABUSE_REFUSALS: [(&str, &str); 7] = [
+const ABUSE_REFUSALS: [(&str, &str); 8] = [
     ("deck_multiplier", "413"),
     ("room_flood", "429"),
     ("slow_bodies", "held"),
     ("unread_uploads", "sent_unread"),
     ("same_deck_again", "429"),
     ("fake_players", "too_many_from_address"),
+    ("wrong_codes", "too_many_attempts"),
     ("wrong_tokens", "bad_token"),
 ];
 
@@ -423,6 +424,11 @@ fn abuse(release: &Path, out: &Path, seconds: u64) -> Result {
         .collect();
     if !missed.is_empty() {
         return Err(format!("the abuse did not reach its defences: {}", missed.join("; ")));
+    }
+    if !within {
+        return Err(format!(
+            "under attack the rooms' p99 was {p99_ratio:.2} × the calm run's and the peak RSS {peak_added:+.1} MiB (targets 1.5 × and +100 MiB)"
+        ));
     }
     Ok(())
 }

@@ -52,21 +52,16 @@ pub(crate) struct RawText {
 
 /// Parses and validates one TOML deck file. `file` only names the file in error messages.
 pub fn parse_deck(file: &str, source: &str) -> Result<AnyDeck, DeckErrors> {
-    let mut check = Checker { file, source, errors: Vec::new() };
+    let mut check = Checker::new(file, source);
     let raw: RawDeck = match toml::from_str(source) {
         Ok(raw) => raw,
         Err(error) => {
-            let line = error.span().map_or(1, |span| line_at(source, span.start));
-            let problem = Problem::Syntax(error.message().trim().to_owned());
-            check.errors.push(DeckError { file: file.to_owned(), line, field: String::new(), problem });
-            return Err(DeckErrors(check.errors));
+            check.syntax(&error);
+            return check.finish(None);
         }
     };
     let deck = check.deck(raw);
-    match deck {
-        Some(deck) if check.errors.is_empty() => Ok(deck),
-        _ => Err(DeckErrors(check.errors)),
-    }
+    check.finish(deck)
 }
 
 /// What a deck file's `kind` says its cards are.

@@ -63,6 +63,9 @@ impl ActionSettings {
     }
 }
 
+/// Proposals one step holds at once (merged ones make room again).
+pub const MAX_PROPOSALS: u16 = 100;
+
 /// The longest proposal, and the longest owner or date the trainer records.
 pub const MAX_PROPOSAL_CHARS: usize = 200;
 pub const MAX_OWNER_CHARS: usize = 60;
@@ -200,6 +203,17 @@ impl Actions {
         ProposalId(self.next.saturating_add(u16::try_from(offset).unwrap_or(u16::MAX)))
     }
 
+    /// Room for `more` proposals: at most `MAX_PROPOSALS` at once, and never a number used
+    /// before.
+    fn room_for(&self, more: usize) -> Result<(), Rejection> {
+        let standing = self.proposals.len() + more;
+        let numbered = usize::from(self.next) + more;
+        if standing > usize::from(MAX_PROPOSALS) || numbered > usize::from(u16::MAX) {
+            return Err(Rejection::ProposalsFull { max: MAX_PROPOSALS });
+        }
+        Ok(())
+    }
+
     /// Decides what `command` from `who` means. Never changes the step.
     pub fn handle(&self, who: Who, command: ActionCommand) -> Result<Vec<ActionEvent>, Rejection> {
         let trainer = || if who == Who::Trainer { Ok(()) } else { Err(Rejection::NotTrainer) };
@@ -214,6 +228,7 @@ impl Actions {
                     return Err(Rejection::TooManyProposals { max });
                 }
                 let text = proposal_text(&text, "proposal")?;
+                self.room_for(1)?;
                 Ok(vec![ActionEvent::Proposed { proposal: self.id(0), source: Source::Seat { seat }, text }])
             }
             ActionCommand::Import { texts } => {
@@ -223,6 +238,7 @@ impl Actions {
                 }
                 let texts: Vec<String> =
                     texts.iter().map(|text| proposal_text(text, "proposal")).collect::<Result<_, _>>()?;
+                self.room_for(texts.len())?;
                 let events = texts
                     .into_iter()
                     .enumerate()

@@ -23,7 +23,7 @@ pub struct ScaleSettings {
     pub why_not_lower: bool,
     /// Ask "wat maakt het één punt hoger?": one concrete step, which can become an action.
     pub one_point_higher: bool,
-    /// Show roles but not names in the reveal.
+    /// Show the answers without who gave them (and in an order that tells nothing).
     pub anonymous: bool,
     pub timer: TimerMode,
 }
@@ -203,11 +203,23 @@ impl Scale {
             answered: round.answers.keys().copied().collect(),
             mine: seat.and_then(|seat| round.answers.get(&seat)).cloned(),
             revealed: round.revealed.map(|_| {
-                round
+                let mut answers: Vec<(Option<SeatId>, ScaleAnswer)> = round
                     .answers
                     .iter()
                     .map(|(seat, answer)| ((!self.settings.anonymous).then_some(*seat), answer.clone()))
-                    .collect()
+                    .collect();
+                // Seats are in join order, which everyone saw; `answered` lists them in that
+                // order too. Sorted by what was said, an anonymous reveal tells nothing more.
+                if self.settings.anonymous {
+                    answers.sort_by(|(_, a), (_, b)| {
+                        (a.score, &a.why_not_lower, &a.one_point_higher).cmp(&(
+                            b.score,
+                            &b.why_not_lower,
+                            &b.one_point_higher,
+                        ))
+                    });
+                }
+                answers
             }),
         })
     }
@@ -292,7 +304,8 @@ fn rank(sorted: &[u8], num: usize, den: usize) -> Option<u8> {
     sorted.get(at - 1).copied()
 }
 
-/// How the group moved between two askings of one question.
+/// How the group moved between two askings of one question. `people` names seats: for the
+/// trainer and the review, never for a participant's view of an anonymous step.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScaleShift {
     pub median_before: Option<u8>,

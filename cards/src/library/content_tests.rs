@@ -86,7 +86,7 @@ fn every_text(library: &Library) -> Vec<(String, &Text)> {
             }
         }
     }
-    for draaiboek in &library.draaiboeken {
+    for draaiboek in &library.agendas {
         texts.push((format!("draaiboek {}: title", draaiboek.id), &draaiboek.title));
         for (i, step) in draaiboek.steps.iter().enumerate() {
             texts.extend(step.title.iter().map(|title| (format!("draaiboek {}: step {}", draaiboek.id, i + 1), title)));
@@ -141,8 +141,12 @@ fn a_scale_question_is_short_asks_and_says_what_both_ends_mean() {
     // The schaalvraag of the Dompelsessie asks about every theme of Ruimte geeft vaart.
     let asked: BTreeSet<&str> =
         library.questions.iter().flat_map(|deck| deck.cards.iter()).filter_map(|card| card.theme.as_deref()).collect();
-    let themes = library.statement_deck("ruimte-geeft-vaart").expect("built in").cards.iter();
-    let missing: Vec<String> = themes
+    let Some(ruimte) = library.statement_deck("ruimte-geeft-vaart") else {
+        panic!("the built-in deck Ruimte geeft vaart is missing");
+    };
+    let missing: Vec<String> = ruimte
+        .cards
+        .iter()
         .filter_map(|card| card.theme.as_deref())
         .filter(|theme| !asked.contains(theme))
         .map(str::to_owned)

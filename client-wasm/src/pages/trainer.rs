@@ -134,12 +134,9 @@ fn ShareBox(code: String, session: Session) -> impl IntoView {
     // The projector link carries its token when only that screen may watch.
     let projector_link = {
         let code = code.clone();
-        move || {
-            let private = session.view.with(|view| view.as_ref().is_some_and(|view| view.screens_private));
-            match session.screen_token.get().filter(|_| private) {
-                Some(token) => format!("/projector/{code}#screen={token}"),
-                None => format!("/projector/{code}"),
-            }
+        move || match current_screen_link(session) {
+            Some(token) => format!("/projector/{code}#screen={token}"),
+            None => format!("/projector/{code}"),
         }
     };
     let addresses = LocalResource::new(api::join_addresses);
@@ -228,13 +225,21 @@ fn ShareBox(code: String, session: Session) -> impl IntoView {
     }
 }
 
+/// The token of the current projector link, when screens are private and this console made
+/// that link (not an older one, replaced by another trainer since).
+fn current_screen_link(session: Session) -> Option<String> {
+    let current =
+        session.view.with(|view| view.as_ref().filter(|view| view.screens_private).map(|view| view.screen_link))?;
+    session.screen_link.get().filter(|(link, _)| *link == current).map(|(_, token)| token)
+}
+
 /// Who watches without a seat, and whether any screen may or only the projector link.
 #[component]
 fn ScreenWatch(session: Session, ended: Signal<bool>) -> impl IntoView {
     let private = move || session.view.with(|view| view.as_ref().is_some_and(|view| view.screens_private));
     let choice = move || {
         (!ended.get()).then(|| {
-            let missing = move || (private() && session.screen_token.get().is_none()).then(|| view! {
+            let missing = move || (private() && current_screen_link(session).is_none()).then(|| view! {
                 <p>{t().screen_link_missing}" "
                     <button id="screen-link-new" on:click=move |_| session.send(ClientMsg::ScreenLink { private: true })>
                         {t().screen_link_new}

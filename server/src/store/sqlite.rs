@@ -163,11 +163,28 @@ impl Sqlite {
     }
 
     /// Deletes a room's whole log; `false` if there was none.
-    /// Its decks go too, unless another room still refers to them.
+    /// Its decks go too, unless another room still refers to them; all of it or nothing, so
+    /// an erased room's uploaded deck never outlives it.
     pub fn delete(&self, room: &RoomCode) -> Result<bool, StoreError> {
+        self.db.execute_batch("BEGIN IMMEDIATE")?;
+        let deleted = self.delete_in_transaction(room);
+        let ended = if deleted.is_ok() { self.db.execute_batch("COMMIT") } else { self.db.execute_batch("ROLLBACK") };
+        let deleted = deleted?;
+        ended?;
+        Ok(deleted)
+    }
+
+    fn delete_in_transaction(&self, room: &RoomCode) -> Result<bool, StoreError> {
         let deleted = self.db.execute("DELETE FROM events WHERE room = ?1", [room.as_str()])? > 0;
+        let mut digests = self.db.prepare_cached("SELECT digest FROM room_decks WHERE room = ?1")?;
+        let digests: Vec<String> = digests.query_map([room.as_str()], |row| row.get(0))?.collect::<Result<_, _>>()?;
         self.db.execute("DELETE FROM room_decks WHERE room = ?1", [room.as_str()])?;
-        self.db.execute("DELETE FROM decks WHERE digest NOT IN (SELECT digest FROM room_decks)", [])?;
+        let mut unused = self.db.prepare_cached(
+            "DELETE FROM decks WHERE digest = ?1 AND NOT EXISTS (SELECT 1 FROM room_decks WHERE digest = ?1)",
+        )?;
+        for digest in digests {
+            unused.execute([digest])?;
+        }
         Ok(deleted)
     }
 
@@ -202,7 +219,8 @@ fn create_deck_tables(db: &Connection) -> Result<(), StoreError> {
              room TEXT NOT NULL,
              digest TEXT NOT NULL,
              PRIMARY KEY (room, digest)
-         ) WITHOUT ROWID;",
+         ) WITHOUT ROWID;
+         CREATE INDEX IF NOT EXISTS room_decks_by_digest ON room_decks (digest);",
     )?;
     Ok(())
 }

@@ -117,9 +117,10 @@ async fn the_trainer_can_make_the_projector_link_the_only_screen_that_watches() 
 
     let id = trainer.send(ClientMsg::ScreenLink { private: true }).await;
     let link = loop {
-        if let ServerMsg::ScreenToken { id: Some(answered), token } = trainer.recv().await
+        if let ServerMsg::ScreenToken { id: Some(answered), token, link } = trainer.recv().await
             && answered == id
         {
+            assert_eq!(link, 1, "the first projector link");
             break token;
         }
     };
@@ -134,6 +135,11 @@ async fn the_trainer_can_make_the_projector_link_the_only_screen_that_watches() 
     );
     let projector = watch(server.addr, &code, Some(&link)).await.expect("the projector link watches");
     assert!(projector.view().screens_private);
+    assert_eq!(
+        trainer.until(|view| view.screen_link == 1).await.screen_link,
+        1,
+        "the console knows which link is current"
+    );
     assert_eq!(screens_watching(&mut trainer).await, 1);
 
     // After a restart the link still needs its token.

@@ -44,7 +44,7 @@ fn card_texts() -> Vec<(String, Text)> {
             }
         }
     }
-    for draaiboek in &library.draaiboeken {
+    for draaiboek in &library.agendas {
         texts.push((format!("draaiboek {}: title", draaiboek.id), draaiboek.title.clone()));
         for (i, step) in draaiboek.steps.iter().enumerate() {
             let place = format!("draaiboek {}: step {}", draaiboek.id, i + 1);

@@ -146,7 +146,7 @@ fn the_draaiboek_in_the_readme_is_valid() {
         .filter_map(|block| block.split("```").next())
         .find(|block| block.contains("kind = \"draaiboek\""))
         .expect("a draaiboek example");
-    let draaiboek = cards::session::draaiboek::parse_draaiboek("README.md", example, &cards::Library::built_in())
+    let draaiboek = cards::session::agenda::parse_agenda("README.md", example, &cards::Library::built_in())
         .unwrap_or_else(|errors| panic!("{errors}"));
     assert_eq!((draaiboek.steps.len(), draaiboek.minutes()), (3, 70));
 }

@@ -63,6 +63,24 @@ fn each_participant_proposes_up_to_the_steps_limit_and_sees_only_their_own_until
 }
 
 #[test]
+fn a_step_holds_a_hundred_proposals_at_once() {
+    let mut actions = Actions::new(ActionSettings::default());
+    let many: Vec<String> = (0..MAX_PROPOSALS).map(|n| format!("Voorstel {n}")).collect();
+    ok(&mut actions, Who::Trainer, ActionCommand::Import { texts: many });
+    assert_eq!(refused(&actions, Who::Player(ANNA), propose("Nog een")), "proposals_full");
+    let one = ActionCommand::Import { texts: vec!["Nog een".to_owned()] };
+    assert_eq!(refused(&actions, Who::Trainer, one.clone()), "proposals_full");
+    ok(&mut actions, Who::Trainer, ActionCommand::Show);
+    ok(&mut actions, Who::Trainer, ActionCommand::Merge { from: ProposalId(1), into: ProposalId(0) });
+    ok(&mut actions, Who::Trainer, one);
+    assert_eq!(
+        actions.proposals.last().map(|p| p.id),
+        Some(ProposalId(MAX_PROPOSALS)),
+        "a new number, never a used one"
+    );
+}
+
+#[test]
 fn the_trainer_merges_duplicates_and_edits_the_wording() {
     let mut actions = shown();
     assert_eq!(

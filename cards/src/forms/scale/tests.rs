@@ -94,13 +94,17 @@ fn nobody_sees_another_number_before_the_reveal_and_everyone_after() {
 fn someone_who_left_never_blocks_and_the_trainer_can_reveal_at_any_time() {
     let mut scale = step(ScaleSettings { anonymous: true, ..ScaleSettings::default() });
     ok(&mut scale, Who::Trainer, ScaleCommand::Ask { question: question() });
-    ok(&mut scale, Who::Player(ANNA), score(7));
-    ok(&mut scale, Who::Player(BRAM), score(7));
+    ok(&mut scale, Who::Player(ANNA), score(9));
+    ok(&mut scale, Who::Player(BRAM), score(2));
     assert_eq!(scale.reveal_without(&HERE), None, "Chris is here and has not answered");
     assert_eq!(scale.reveal_without(&[ANNA, BRAM]), Some(ScaleEvent::Revealed { cause: RevealCause::AllAnswered }));
     ok(&mut scale, Who::Trainer, ScaleCommand::Reveal);
-    let revealed = scale.view(None).expect("a round").revealed.expect("revealed");
+    let view = scale.view(None).expect("a round");
+    let revealed = view.revealed.expect("revealed");
     assert!(revealed.iter().all(|(seat, _)| seat.is_none()), "an anonymous step shows no seats");
+    assert_eq!(view.answered, [ANNA, BRAM]);
+    let scores: Vec<u8> = revealed.iter().map(|(_, answer)| answer.score).collect();
+    assert_eq!(scores, [2, 9], "not in the seats' order, which would say Anna gave 9");
 }
 
 #[test]

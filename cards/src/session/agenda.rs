@@ -36,12 +36,13 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use crate::deck::toml_format::{Checker, RawText};
-use crate::deck::{CardId, DeckErrors, MAX_TITLE_CHARS, Problem, id_problem};
+use crate::deck::{CardId, DeckErrors, MAX_TITLE_CHARS, Problem, StatementCard, id_problem};
 use crate::event::{Perspective, ReaderMode, Settings, TimerMode};
 use crate::forms::FormKind;
 use crate::forms::actions::ActionSettings;
 use crate::forms::scale::ScaleSettings;
 use crate::library::Library;
+use crate::room::MAX_TAGS;
 use crate::text::Text;
 
 /// Steps one draaiboek may have: a long day, not an endless one.
@@ -53,7 +54,7 @@ pub const MAX_DECKS_PER_STEP: usize = 8;
 
 /// A learning meeting's agenda.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Draaiboek {
+pub struct Agenda {
     pub id: String,
     pub title: Text,
     /// The role deck dealt once for the whole meeting; `None`: the lobby's choice.
@@ -62,7 +63,7 @@ pub struct Draaiboek {
     pub steps: Vec<Step>,
 }
 
-impl Draaiboek {
+impl Agenda {
     /// The minutes the steps plan together.
     pub fn minutes(&self) -> u32 {
         self.steps.iter().map(|step| u32::from(step.minutes)).sum()
@@ -99,7 +100,7 @@ impl StepForm {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawDraaiboek {
+struct RawAgenda {
     id: Option<Spanned<String>>,
     kind: Option<Spanned<String>>,
     title: Option<Spanned<RawText>>,
@@ -152,7 +153,7 @@ impl StatementChanges {
 
 /// Whether a TOML file says it is a draaiboek (`kind = "draaiboek"`), so a folder or a command
 /// line can hold decks and draaiboeken side by side.
-pub fn is_draaiboek(source: &str) -> bool {
+pub fn is_agenda_file(source: &str) -> bool {
     toml::from_str::<toml::Table>(source)
         .ok()
         .and_then(|table| table.get("kind").and_then(|kind| kind.as_str().map(|kind| kind == "draaiboek")))
@@ -161,16 +162,16 @@ pub fn is_draaiboek(source: &str) -> bool {
 
 /// Reads and checks one draaiboek file against the decks in `library`. `file` only names the
 /// file in error messages.
-pub fn parse_draaiboek(file: &str, source: &str, library: &Library) -> Result<Draaiboek, DeckErrors> {
+pub fn parse_agenda(file: &str, source: &str, library: &Library) -> Result<Agenda, DeckErrors> {
     let mut check = Checker::new(file, source);
-    let raw: RawDraaiboek = match toml::from_str(source) {
+    let raw: RawAgenda = match toml::from_str(source) {
         Ok(raw) => raw,
         Err(error) => {
             check.syntax(&error);
             return check.finish(None);
         }
     };
-    let draaiboek = Reader { check: &mut check, library }.draaiboek(raw);
+    let draaiboek = Reader { check: &mut check, library }.agenda(raw);
     check.finish(draaiboek)
 }
 
@@ -180,7 +181,7 @@ struct Reader<'c, 'a> {
 }
 
 impl Reader<'_, '_> {
-    fn draaiboek(&mut self, raw: RawDraaiboek) -> Option<Draaiboek> {
+    fn agenda(&mut self, raw: RawAgenda) -> Option<Agenda> {
         let whole = 0..0;
         let id = self.check.id(raw.id, whole.clone(), "id");
         match raw.kind {
@@ -207,7 +208,7 @@ impl Reader<'_, '_> {
         }
         let steps: Vec<Option<Step>> = raw.step.into_iter().map(|step| self.step(step)).collect();
         let steps: Option<Vec<Step>> = steps.into_iter().collect();
-        Some(Draaiboek { id: id?.as_str().to_owned(), title: title?, roles: roles?, steps: steps? })
+        Some(Agenda { id: id?.as_str().to_owned(), title: title?, roles: roles?, steps: steps? })
     }
 
     fn step(&mut self, step: Spanned<RawStep>) -> Option<Step> {
@@ -279,15 +280,16 @@ impl Reader<'_, '_> {
                 Some(known)
             }
         };
-        let mut tags = |tags: Option<Spanned<Vec<Spanned<String>>>>, field: &str| {
+        // A theme is a card's `theme`, a term one of its `terms`, as `Settings::picked` plays
+        // them; without a deck found there is nothing to check them against.
+        let found = decks.as_ref().is_some_and(|decks| !decks.is_empty());
+        let mut tags = |tags: Option<Spanned<Vec<Spanned<String>>>>,
+                        field: &str,
+                        holds: fn(&StatementCard, &str) -> bool| {
             let mut kept = Vec::new();
             for tag in tags.map(Spanned::into_inner).unwrap_or_default() {
-                let held = decks.iter().flatten().any(|deck| {
-                    deck.cards
-                        .iter()
-                        .any(|card| card.theme.as_ref() == Some(tag.get_ref()) || card.terms.contains(tag.get_ref()))
-                });
-                if held || decks.is_none() {
+                let held = decks.iter().flatten().any(|deck| deck.cards.iter().any(|card| holds(card, tag.get_ref())));
+                if held || !found {
                     kept.push(tag.into_inner());
                 } else {
                     self.check.report(tag.span(), field, Problem::UnknownTag(tag.get_ref().clone()));
@@ -295,8 +297,9 @@ impl Reader<'_, '_> {
             }
             kept
         };
-        let themes = tags(step.themes, "step.themes");
-        let terms = tags(step.terms, "step.terms");
+        let themes = tags(step.themes, "step.themes", |card, tag| card.theme.as_deref() == Some(tag));
+        let terms = tags(step.terms, "step.terms", |card, tag| card.terms.iter().any(|term| term == tag));
+        let settings_at = step.settings.as_ref().map_or(span.clone(), Spanned::span);
         let settings = match step.settings {
             None => Some(Settings::default()),
             Some(table) => {
@@ -310,11 +313,17 @@ impl Reader<'_, '_> {
                 }
             }
         };
+        if themes.len() + terms.len() > MAX_TAGS {
+            let max = u32::try_from(MAX_TAGS).unwrap_or(u32::MAX);
+            self.check.report(span, "step.themes", Problem::OutOfRange { min: 0, max });
+            return None;
+        }
         let settings = settings.map(|settings| Settings { themes, terms, ..settings });
         if let Some(settings) = &settings
             && settings.validate().is_err()
         {
-            self.check.report(span, "step.settings", Problem::BadSettings(crate::Rejection::BadSettings.message()));
+            let problem = Problem::BadSettings(crate::Rejection::BadSettings.message());
+            self.check.report(settings_at, "step.settings", problem);
             return None;
         }
         let decks = decks?.iter().map(|deck| deck.id.clone()).collect();
@@ -428,9 +437,9 @@ impl Reader<'_, '_> {
     }
 }
 
-/// Writes a draaiboek as TOML that `parse_draaiboek` reads back to the same draaiboek: the
+/// Writes a draaiboek as TOML that `parse_agenda` reads back to the same draaiboek: the
 /// trainer's agenda, downloaded to start the next meeting from.
-pub fn to_toml(draaiboek: &Draaiboek) -> String {
+pub fn to_toml(draaiboek: &Agenda) -> String {
     let mut out = format!("id = {}\nkind = \"draaiboek\"\n", quoted(&draaiboek.id));
     push_text(&mut out, "title", &draaiboek.title);
     if let Some(roles) = &draaiboek.roles {
@@ -507,21 +516,21 @@ mod tests {
     use super::*;
 
     fn errors(source: &str) -> String {
-        parse_draaiboek("test.toml", source, &Library::built_in()).map(|_| ()).expect_err("invalid").to_string()
+        parse_agenda("test.toml", source, &Library::built_in()).map(|_| ()).expect_err("invalid").to_string()
     }
 
     #[test]
     fn the_built_in_draaiboeken_read_and_write_back_unchanged() {
         let library = Library::built_in();
-        assert_eq!(library.draaiboeken.len(), BUILT_IN.len());
-        let dompel = library.draaiboek("dompelsessie-ruimte-geeft-vaart").expect("built in");
+        assert_eq!(library.agendas.len(), BUILT_IN.len());
+        let dompel = library.agenda("dompelsessie-ruimte-geeft-vaart").expect("built in");
         assert_eq!(dompel.minutes(), 120, "two hours");
         let forms: Vec<FormKind> = dompel.steps.iter().map(|step| step.form.kind()).collect();
         assert_eq!(forms, [FormKind::Scale, FormKind::Statements, FormKind::Actions, FormKind::Scale]);
-        assert_eq!(library.draaiboek("stellingen-containerbegrippen").expect("built in").minutes(), 45);
-        for draaiboek in &library.draaiboeken {
+        assert_eq!(library.agenda("stellingen-containerbegrippen").expect("built in").minutes(), 45);
+        for draaiboek in &library.agendas {
             let written = to_toml(draaiboek);
-            let read = parse_draaiboek("again.toml", &written, &library).expect("reads back");
+            let read = parse_agenda("again.toml", &written, &library).expect("reads back");
             assert_eq!(&read, &**draaiboek, "{written}");
         }
     }
@@ -586,9 +595,36 @@ settings = { hand_sise = 3 }
     }
 
     #[test]
+    fn a_theme_is_a_cards_theme_and_a_term_one_of_its_terms() {
+        let step = |tags: &str| {
+            format!(
+                "id = \"p\"\nkind = \"draaiboek\"\ntitle.nl = \"P\"\n[[step]]\nform = \"statements\"\nminutes = 5\ndecks = [\"containerbegrippen\"]\n{tags}\n"
+            )
+        };
+        let library = Library::built_in();
+        parse_agenda("ok.toml", &step("themes = [\"eigen-regie\"]\nterms = [\"eigen regie\"]"), &library)
+            .expect("both held");
+        expect_test::expect![
+            "test.toml:8: step.themes: geen van de decks van deze stap heeft thema of begrip 'eigen regie'"
+        ]
+        .assert_eq(&errors(&step("themes = [\"eigen regie\"]")));
+    }
+
+    #[test]
+    fn a_built_in_draaiboek_that_an_operators_deck_no_longer_fits_is_left_out() {
+        let mut library = Library::built_in();
+        let other = "id = \"schaalvragen\"\nkind = \"questions\"\ntitle.nl = \"Eigen vragen\"\n[[card]]\nid = \"eigen\"\ntext.nl = \"Hoe gaat het?\"\n";
+        library.add_file("schaalvragen.toml", other).expect("an operator's question deck");
+        let problems = library.reread_built_in_agendas();
+        assert_eq!(problems.len(), 1, "the Dompelsessie asks a question the new deck lacks");
+        assert!(library.agenda("dompelsessie-ruimte-geeft-vaart").is_none());
+        assert!(library.agenda("stellingen-containerbegrippen").is_some(), "the other still fits");
+    }
+
+    #[test]
     fn a_deck_file_is_not_a_draaiboek() {
-        assert!(is_draaiboek("id = \"x\"\nkind = \"draaiboek\"\n"));
-        assert!(!is_draaiboek("id = \"x\"\nkind = \"statements\"\n"));
-        assert!(!is_draaiboek("not toml ["));
+        assert!(is_agenda_file("id = \"x\"\nkind = \"draaiboek\"\n"));
+        assert!(!is_agenda_file("id = \"x\"\nkind = \"statements\"\n"));
+        assert!(!is_agenda_file("not toml ["));
     }
 }
