@@ -7,8 +7,8 @@
 use std::collections::HashMap;
 
 use super::{
-    CardId, Deck, DeckError, DeckErrors, MAX_PROMPT_CHARS, MAX_STATEMENT_CHARS, Problem, StatementCard, StatementDeck,
-    defined_term, group_is_valid, id_problem, term_is_valid, text_problem,
+    CardId, Deck, DeckError, DeckErrors, MAX_CARDS, MAX_CSV_COLUMNS, MAX_PROMPT_CHARS, MAX_STATEMENT_CHARS, Problem,
+    StatementCard, StatementDeck, defined_term, group_is_valid, id_problem, term_is_valid, text_problem,
 };
 use crate::text::Text;
 
@@ -60,6 +60,16 @@ pub fn parse_csv(file: &str, source: &str) -> Result<StatementDeck, DeckErrors> 
         report(1, "", Problem::NoCards);
         return Err(DeckErrors(errors));
     };
+    // A file of a quarter megabyte could name a quarter million columns or rows: one problem
+    // says so, instead of one for each.
+    if header.len() > MAX_CSV_COLUMNS {
+        report(*header_line, "", Problem::TooManyColumns { max: MAX_CSV_COLUMNS });
+        return Err(DeckErrors(errors));
+    }
+    if let Some((line, _)) = rows.get(MAX_CARDS + 1) {
+        report(*line, "", Problem::TooManyCards { max: MAX_CARDS });
+        return Err(DeckErrors(errors));
+    }
     let mut columns = Vec::new();
     for name in header {
         match Column::named(name) {
@@ -243,6 +253,21 @@ fn records(source: &str) -> Result<Vec<(usize, Vec<String>)>, usize> {
 mod tests {
     use super::super::{AnyDeck, parse_deck, to_toml};
     use super::*;
+
+    #[test]
+    fn a_quarter_megabyte_of_columns_or_rows_is_one_problem() {
+        let columns = format!("tekst{}\n", ";".repeat(200_000));
+        let errors = parse_csv("x.csv", &columns).expect_err("refused").0;
+        assert_eq!(errors.iter().map(|error| error.problem.code()).collect::<Vec<_>>(), ["too_many_columns"]);
+        let rows = format!("tekst\n{}", "Eén plan.\n".repeat(MAX_CARDS + 1));
+        let errors = parse_csv("x.csv", &rows).expect_err("refused").0;
+        assert_eq!(
+            errors.iter().map(|error| (error.line, error.problem.code())).collect::<Vec<_>>(),
+            [(MAX_CARDS + 2, "too_many_cards")]
+        );
+        let fits = format!("tekst\n{}", (0..MAX_CARDS).map(|n| format!("Stelling {n}.\n")).collect::<String>());
+        assert_eq!(parse_csv("x.csv", &fits).expect("fits").cards.len(), MAX_CARDS);
+    }
 
     #[test]
     fn a_spreadsheet_with_dutch_settings_becomes_a_deck() {

@@ -24,6 +24,11 @@ use crate::text::Text;
 pub const MAX_STATEMENT_CHARS: usize = 280;
 const MAX_ROLE_NAME_CHARS: usize = 60;
 const MAX_PERSPECTIVE_CHARS: usize = 400;
+/// Cards one deck may hold: far more than a session plays, far fewer than a file could list.
+pub const MAX_CARDS: usize = 500;
+/// Columns a CSV deck may have: each known column once, and room for a few the file names
+/// wrongly (each is reported).
+pub const MAX_CSV_COLUMNS: usize = 20;
 /// What an end of a scale question stands for ("Vastgelopen: niemand weet waar je moet aankloppen").
 const MAX_ANCHOR_CHARS: usize = 80;
 pub(crate) const MAX_TITLE_CHARS: usize = 80;
@@ -297,6 +302,14 @@ pub enum Problem {
     /// of range.
     BadSettings(Text),
     NoSteps,
+    /// A CSV header with more columns than a statement deck has.
+    TooManyColumns {
+        max: usize,
+    },
+    /// More cards than a session can play.
+    TooManyCards {
+        max: usize,
+    },
 }
 
 impl Problem {
@@ -325,6 +338,8 @@ impl Problem {
             Problem::OutOfRange { .. } => "out_of_range",
             Problem::BadSettings(_) => "bad_settings",
             Problem::NoSteps => "no_steps",
+            Problem::TooManyColumns { .. } => "too_many_columns",
+            Problem::TooManyCards { .. } => "too_many_cards",
         }
     }
 
@@ -420,6 +435,14 @@ impl Problem {
             Problem::NoSteps => {
                 Text::new("het draaiboek heeft geen stappen ([[step]])", "the draaiboek has no steps ([[step]])")
             }
+            Problem::TooManyColumns { max } => Text::new(
+                format!("te veel kolommen: een stellingendeck heeft er hoogstens {max}"),
+                format!("too many columns: a statement deck has at most {max}"),
+            ),
+            Problem::TooManyCards { max } => Text::new(
+                format!("te veel kaarten: een deck heeft er hoogstens {max}"),
+                format!("too many cards: a deck has at most {max}"),
+            ),
         }
     }
 }

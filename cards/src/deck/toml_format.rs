@@ -8,7 +8,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::{
-    AnyDeck, CardId, Deck, DeckError, DeckErrors, MAX_ANCHOR_CHARS, MAX_PERSPECTIVE_CHARS, MAX_PROMPT_CHARS,
+    AnyDeck, CardId, Deck, DeckError, DeckErrors, MAX_ANCHOR_CHARS, MAX_CARDS, MAX_PERSPECTIVE_CHARS, MAX_PROMPT_CHARS,
     MAX_ROLE_NAME_CHARS, MAX_SOURCE_CHARS, MAX_STATEMENT_CHARS, MAX_TITLE_CHARS, Problem, QuestionCard, RoleCard,
     StatementCard, defined_term, group_is_valid, id_problem, line_at, term_is_valid, text_problem,
 };
@@ -129,6 +129,10 @@ impl<'a> Checker<'a> {
         };
         if raw.card.is_empty() {
             self.report(whole, "card", Problem::NoCards);
+        }
+        if let Some(beyond) = raw.card.get(MAX_CARDS) {
+            self.report(beyond.span(), "card", Problem::TooManyCards { max: MAX_CARDS });
+            return None;
         }
         let mut seen: HashMap<String, usize> = HashMap::new();
         for card in &raw.card {
