@@ -648,6 +648,13 @@ impl View {
     pub fn is_trainer(&self) -> bool {
         matches!(self.you, Identity::Trainer { .. })
     }
+
+    /// In the lobby, the role the trainer gave `seat` for a deal by hand, if any: what a
+    /// participant's phone shows before the start, so nobody is surprised by their card.
+    pub fn assigned_role(&self, seat: SeatId) -> Option<&RoleName> {
+        let (_, role) = self.assigned.iter().find(|(given, _)| *given == seat)?;
+        self.decks.role_cards.iter().find(|card| &card.id == role)
+    }
 }
 
 fn is_zero(n: &u32) -> bool {

@@ -1085,6 +1085,9 @@ fn the_trainer_deals_roles_by_hand_in_the_lobby() {
     assert!(table.ok(TRAINER, assign(A, "wijkteam-generalist")).is_empty(), "nothing new");
     let watching = table.view(Identity::Observer);
     assert_eq!(watching.assigned.len(), 2, "everyone sees the roles to come");
+    let anna = table.view(Identity::Player { seat: A });
+    let named = |seat| anna.assigned_role(seat).map(|role| role.name.nl.clone());
+    assert_eq!((named(A), named(C)), (Some("Generalist wijkteam".to_owned()), None), "Anna's phone names hers");
 
     table.ok(TRAINER, Command::Start);
     let role = |table: &Table, seat: SeatId| table.room.seat(seat).and_then(|seat| seat.role.clone()).expect("dealt");

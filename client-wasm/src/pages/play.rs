@@ -54,7 +54,8 @@ pub fn Play(code: String) -> impl IntoView {
             Err(message) => Some(tr(&message)),
         })
     };
-    let body = move || match stage.get() {
+    let body = move || {
+        match stage.get() {
         Stage::NotJoined if session.seat_lost.get() => view! { <SeatLost session=session /> }.into_any(),
         Stage::NotJoined => match wrong_room() {
             Some(problem) => view! { <JoinForm code=session.code.get_value() problem=problem /> }.into_any(),
@@ -62,6 +63,15 @@ pub fn Play(code: String) -> impl IntoView {
         },
         Stage::Lobby => view! {
             <p class="notice">{t().waiting_for_start}</p>
+            {move || {
+                session.view.with(|view| {
+                    let view = view.as_ref()?;
+                    let role = view.assigned_role(view.my_seat()?)?;
+                    Some(view! {
+                        <p class="notice" id="assigned-role">{t().assigned_role}" "<strong>{tr(&role.name)}</strong>". "{t().assigned_role_card}</p>
+                    })
+                })
+            }}
             <Roster session=session />
         }
         .into_any(),
@@ -97,6 +107,7 @@ pub fn Play(code: String) -> impl IntoView {
             storage::forget_seat_token(&session.code.get_value());
             view! { <p class="notice">{if removed { t().you_were_removed } else { t().you_left }}</p> }.into_any()
         }
+    }
     };
     let playing = move || !matches!(stage.get(), Stage::NotJoined | Stage::Gone { .. } | Stage::Ended);
     // A new statement, a reveal and a re-vote bring the statement into view: the reader may

@@ -219,3 +219,34 @@ async fn the_console_warns_when_no_phone_can_open_the_join_link_and_the_projecto
         let _ = browser.close().await;
     }
 }
+
+/// Roles dealt by hand: a participant sees on their phone which role the trainer gave them
+/// while they wait for the start, and gets that card when it starts.
+#[tokio::test]
+async fn a_role_given_by_hand_shows_on_the_phone_before_the_start() {
+    let server = TestServer::start_with(|config| config.client_dir = Some(client_dir())).await;
+    let driver = Driver::start().await;
+    let trainer = driver.browser(1280, 800).await;
+    let anna = driver.browser(360, 740).await;
+    let bram = driver.browser(360, 740).await;
+    let code = open_session(&trainer, &server.url()).await;
+    join(&anna, &server, &code, "Anna").await;
+    join(&bram, &server, &code, "Bram").await;
+
+    let dealing = trainer.wait().for_element(Locator::Css("#role-dealing")).await.expect("how roles are dealt");
+    dealing.select_by_value("by_hand").await.expect("by hand");
+    let anna_role = trainer.wait().for_element(Locator::Css("#role-for-0")).await.expect("Anna's role");
+    anna_role.select_by_value("ouder").await.expect("Anna plays the parent");
+
+    wait_for(&anna, "//p[@id='assigned-role'][contains(., 'De trainer geeft je de rol:')]/strong[. = 'Ouder']").await;
+    check_screen(&anna, "phone-lobby-assigned-role-360x740").await;
+    let bram_lobby = bram.source().await.expect("page source");
+    assert!(!bram_lobby.contains("id=\"assigned-role\""), "Bram has no role yet, so his phone names none");
+
+    click(&trainer, "#start").await;
+    wait_for(
+        &anna,
+        "//*[contains(@class,'card') and contains(@class,'role')][contains(., 'Jouw rol')][contains(., 'Ouder')]",
+    )
+    .await;
+}
