@@ -2,9 +2,13 @@
 //! between fields, a UTF-8 byte order mark) and JSON with the whole log. Both speak the
 //! language asked for: the CSV's headers, labels and card texts, and the pseudonyms.
 
+use crate::deck::CardId;
+use crate::event::SeatId;
 use crate::event::{Event, Position};
+use crate::forms::actions::{Actions, Source};
+use crate::forms::scale::Scale;
 use crate::log::{AnswerRow, LoggedEvent, Names, pseudonym};
-use crate::text::Lang;
+use crate::text::{Lang, Text};
 
 /// The column names. Excel with Dutch settings wants `;` whatever language the trainer reads,
 /// so only the words change with the language, never the separator.
@@ -106,6 +110,109 @@ pub fn csv(rows: &[AnswerRow], lang: Lang) -> String {
     out
 }
 
+/// The action list of a verbeteracties step, ranked as the group ranked it: what the group
+/// will do, who picks it up and by when, for the trainer to send round after the meeting. The
+/// same conventions as the answers' CSV; who proposed what is left out (proposals are weighed
+/// by their content), only where it came from.
+pub fn action_list_csv(actions: &Actions, lang: Lang) -> String {
+    let (header, seat, scale) = match lang {
+        Lang::Nl => {
+            (["rang", "actie", "stippen", "stemmers", "wie", "wanneer", "herkomst"], "deelnemer", "schaalvraag")
+        }
+        Lang::En => (["rank", "action", "dots", "voters", "who", "by_when", "source"], "participant", "scale question"),
+    };
+    let mut out = String::from("\u{feff}");
+    push_line(&mut out, header.iter().map(|field| (*field).to_owned()));
+    for (rank, ranked) in actions.ranked().iter().enumerate() {
+        let mut sources: Vec<&str> = ranked
+            .proposal
+            .sources
+            .iter()
+            .map(|source| match source {
+                Source::Seat { .. } => seat,
+                Source::Scale => scale,
+            })
+            .collect();
+        sources.dedup();
+        push_line(
+            &mut out,
+            [
+                (rank + 1).to_string(),
+                ranked.proposal.text.clone(),
+                ranked.dots.to_string(),
+                ranked.voters.to_string(),
+                ranked.proposal.owner.clone().unwrap_or_default(),
+                ranked.proposal.by.clone().unwrap_or_default(),
+                sources.join(", "),
+            ]
+            .into_iter(),
+        );
+    }
+    out
+}
+
+/// The answers of a schaalvraag step, one line per answer in every asking, revealed or not:
+/// the same conventions as the answers' CSV. `who` names a seat (a name or a pseudonym) and its
+/// role, as the session knows them.
+pub fn scale_csv(scale: &Scale, who: impl Fn(SeatId) -> (String, Text), lang: Lang) -> String {
+    let header = match lang {
+        Lang::Nl => [
+            "keer",
+            "vraag_id",
+            "vraag",
+            "deelnemer",
+            "rol",
+            "cijfer",
+            "waarom_niet_lager",
+            "een_punt_hoger",
+            "onthuld",
+        ],
+        Lang::En => [
+            "asking",
+            "question_id",
+            "question",
+            "participant",
+            "role",
+            "score",
+            "why_not_lower",
+            "one_point_higher",
+            "revealed",
+        ],
+    };
+    let (yes, no) = match lang {
+        Lang::Nl => ("ja", "nee"),
+        Lang::En => ("yes", "no"),
+    };
+    let mut out = String::from("\u{feff}");
+    push_line(&mut out, header.iter().map(|field| (*field).to_owned()));
+    let mut asked: Vec<&CardId> = Vec::new();
+    for round in &scale.rounds {
+        asked.push(&round.question);
+        let asking = asked.iter().filter(|question| **question == &round.question).count();
+        let text =
+            scale.questions.iter().find(|card| card.id == round.question).map(|card| card.text.get(lang).to_owned());
+        for (seat, answer) in &round.answers {
+            let (participant, role) = who(*seat);
+            push_line(
+                &mut out,
+                [
+                    asking.to_string(),
+                    round.question.to_string(),
+                    text.clone().unwrap_or_default(),
+                    participant,
+                    role.get(lang).to_owned(),
+                    answer.score.to_string(),
+                    answer.why_not_lower.clone().unwrap_or_default(),
+                    answer.one_point_higher.clone().unwrap_or_default(),
+                    if round.revealed.is_some() { yes } else { no }.to_owned(),
+                ]
+                .into_iter(),
+            );
+        }
+    }
+    out
+}
+
 fn push_line(out: &mut String, fields: impl Iterator<Item = String>) {
     let fields: Vec<String> = fields.map(|field| quote(&field)).collect();
     out.push_str(&fields.join(";"));
@@ -159,9 +266,79 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::deck::CardId;
-    use crate::event::SeatId;
+    use crate::forms::Who;
+    use crate::forms::actions::{ActionCommand, ActionSettings, ProposalId};
+    use crate::forms::scale::{ScaleAnswer, ScaleCommand, ScaleSettings};
     use crate::text::Text;
+
+    #[test]
+    fn a_schaalvraag_asked_twice_exports_both_askings_with_names_and_roles() {
+        let library = crate::Library::built_in();
+        let questions = library.question_deck("schaalvragen").expect("built in").cards.clone();
+        let mut scale = Scale::new(ScaleSettings::default(), questions);
+        let here = [SeatId(0), SeatId(1)];
+        let mut run = |who, command| {
+            let events = scale.handle(who, command, &here).expect("accepted");
+            events.iter().for_each(|event| scale.apply(event));
+        };
+        let answer = |score, higher: Option<&str>| {
+            ScaleCommand::Answer(ScaleAnswer {
+                score,
+                why_not_lower: None,
+                one_point_higher: higher.map(str::to_owned),
+            })
+        };
+        for scores in [[4, 6], [6, 7]] {
+            run(Who::Trainer, ScaleCommand::Ask { question: CardId::new("toegang-soepel") });
+            run(Who::Player(SeatId(0)), answer(scores[0], Some("Eén loket")));
+            run(Who::Player(SeatId(1)), answer(scores[1], None));
+        }
+        let who = |seat: SeatId| {
+            let names = [("Anna", Text::new("Ouder", "Parent")), ("Bram", Text::new("Huisarts", "GP"))];
+            let (name, role) = names[usize::from(seat.0)].clone();
+            (name.to_owned(), role)
+        };
+        let csv = scale_csv(&scale, who, Lang::En);
+        let lines: Vec<&str> =
+            csv.trim_start_matches('\u{feff}').split("\r\n").filter(|line| !line.is_empty()).collect();
+        assert_eq!(lines.len(), 1 + 4);
+        assert!(lines[1].starts_with("1;toegang-soepel;How easily do residents"), "{}", lines[1]);
+        assert!(lines[1].ends_with(";Anna;Parent;4;;Eén loket;yes"), "{}", lines[1]);
+        assert!(lines[4].starts_with("2;toegang-soepel;") && lines[4].ends_with(";Bram;GP;7;;;yes"), "{}", lines[4]);
+    }
+
+    #[test]
+    fn the_action_list_is_ranked_with_owners_and_keeps_excel_from_running_a_proposal() {
+        let mut actions = Actions::new(ActionSettings::default());
+        let mut run = |who, command| {
+            let events = actions.handle(who, command).expect("accepted");
+            events.iter().for_each(|event| actions.apply(event));
+        };
+        let propose = |text: &str| ActionCommand::Propose { text: text.to_owned() };
+        run(Who::Player(SeatId(0)), propose("Eén vast aanspreekpunt; per gezin"));
+        run(Who::Player(SeatId(1)), propose("=HYPERLINK(\"x\")"));
+        run(Who::Trainer, ActionCommand::Import { texts: vec!["Wachtlijst zichtbaar".to_owned()] });
+        run(Who::Trainer, ActionCommand::Show);
+        run(Who::Trainer, ActionCommand::OpenVote);
+        let dots = |pairs: &[(u16, u8)]| ActionCommand::Vote {
+            dots: pairs.iter().map(|(id, count)| (ProposalId(*id), *count)).collect(),
+        };
+        run(Who::Player(SeatId(0)), dots(&[(2, 2), (0, 1)]));
+        run(Who::Player(SeatId(1)), dots(&[(2, 1)]));
+        run(Who::Trainer, ActionCommand::CloseVote);
+        let assign =
+            ActionCommand::Assign { proposal: ProposalId(2), owner: "Teamleider".to_owned(), by: "1 maart".to_owned() };
+        run(Who::Trainer, assign);
+
+        let csv = action_list_csv(&actions, Lang::Nl);
+        assert!(csv.starts_with('\u{feff}'), "Excel reads the accents right");
+        let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').split("\r\n").collect();
+        assert_eq!(lines[0], "rang;actie;stippen;stemmers;wie;wanneer;herkomst");
+        assert_eq!(lines[1], "1;Wachtlijst zichtbaar;3;2;Teamleider;1 maart;schaalvraag");
+        assert_eq!(lines[2], "2;\"Eén vast aanspreekpunt; per gezin\";1;1;;;deelnemer");
+        assert_eq!(lines[3], "3;\"'=HYPERLINK(\"\"x\"\")\";0;0;;;deelnemer", "a formula stays text");
+        assert!(action_list_csv(&actions, Lang::En).contains("rank;action;dots;voters;who;by_when;source"));
+    }
 
     #[test]
     fn times_are_utc_iso_dates() {
