@@ -405,7 +405,7 @@ pub fn to_toml(deck: &AnyDeck) -> String {
     out
 }
 
-fn push_text(out: &mut String, field: &str, text: &Text) {
+pub(crate) fn push_text(out: &mut String, field: &str, text: &Text) {
     out.push_str(&format!("{field}.nl = {}\n", quoted(&text.nl)));
     if !text.en.is_empty() {
         out.push_str(&format!("{field}.en = {}\n", quoted(&text.en)));
@@ -413,7 +413,7 @@ fn push_text(out: &mut String, field: &str, text: &Text) {
 }
 
 /// A TOML basic string.
-fn quoted(text: &str) -> String {
+pub(crate) fn quoted(text: &str) -> String {
     toml::Value::String(text.to_owned()).to_string()
 }
 

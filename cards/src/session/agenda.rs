@@ -35,7 +35,7 @@ use std::ops::Range;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-use crate::deck::toml_format::{Checker, RawText};
+use crate::deck::toml_format::{Checker, RawText, push_text, quoted};
 use crate::deck::{CardId, DeckErrors, MAX_TITLE_CHARS, Problem, StatementCard, id_problem};
 use crate::event::{Perspective, ReaderMode, Settings, TimerMode};
 use crate::forms::FormKind;
@@ -487,17 +487,6 @@ fn changed<T: Serialize>(value: &T, default: &T, keep: &[&str]) -> toml::Table {
         .into_iter()
         .filter(|(key, field)| (keep.is_empty() || keep.contains(&key.as_str())) && defaults.get(key) != Some(field))
         .collect()
-}
-
-fn push_text(out: &mut String, field: &str, text: &Text) {
-    out.push_str(&format!("{field}.nl = {}\n", quoted(&text.nl)));
-    if !text.en.is_empty() {
-        out.push_str(&format!("{field}.en = {}\n", quoted(&text.en)));
-    }
-}
-
-fn quoted(text: &str) -> String {
-    toml::Value::String(text.to_owned()).to_string()
 }
 
 fn list<S: AsRef<str>>(items: &[S]) -> String {
