@@ -98,6 +98,15 @@ impl<'a> Checker<'a> {
         self.errors.push(DeckError { file: self.file.to_owned(), line, field: String::new(), problem });
     }
 
+    /// Reports each field that is `present` although a deck of `kind` has no such field.
+    fn not_for_kind(&mut self, span: &Range<usize>, kind: &'static str, fields: &[(&str, bool)]) {
+        for (field, present) in fields {
+            if *present {
+                self.report(span.clone(), field, Problem::NotForKind(kind));
+            }
+        }
+    }
+
     pub(crate) fn report(&mut self, span: Range<usize>, field: &str, problem: Problem) {
         let line = line_at(self.source, span.start);
         self.errors.push(DeckError { file: self.file.to_owned(), line, field: field.to_owned(), problem });
@@ -173,11 +182,7 @@ impl<'a> Checker<'a> {
             ("card.group", card.group.is_some()),
             ("card.perspective", card.perspective.is_some()),
         ];
-        for (field, present) in misplaced {
-            if present {
-                self.report(span.clone(), field, Problem::NotForKind("questions"));
-            }
-        }
+        self.not_for_kind(&span, "questions", &misplaced);
         let id = self.id(card.id, span.clone(), "card.id");
         let text = self.text(card.text, span.clone(), "card.text", MAX_STATEMENT_CHARS, true);
         let mut anchor = |anchor: Option<Spanned<RawText>>, field: &str| match anchor {
@@ -200,11 +205,7 @@ impl<'a> Checker<'a> {
             ("card.low", card.low.is_some()),
             ("card.high", card.high.is_some()),
         ];
-        for (field, present) in misplaced {
-            if present {
-                self.report(span.clone(), field, Problem::NotForKind("statements"));
-            }
-        }
+        self.not_for_kind(&span, "statements", &misplaced);
         let id = self.id(card.id, span.clone(), "card.id");
         let text = self.text(card.text, span.clone(), "card.text", MAX_STATEMENT_CHARS, true);
         let has_prompt = card.prompt.is_some();
@@ -265,11 +266,7 @@ impl<'a> Checker<'a> {
             ("card.low", card.low.is_some()),
             ("card.high", card.high.is_some()),
         ];
-        for (field, present) in misplaced {
-            if present {
-                self.report(span.clone(), field, Problem::NotForKind("roles"));
-            }
-        }
+        self.not_for_kind(&span, "roles", &misplaced);
         let id = self.id(card.id, span.clone(), "card.id");
         let name = self.text(card.name, span.clone(), "card.name", MAX_ROLE_NAME_CHARS, true);
         let perspective = self.text(card.perspective, span.clone(), "card.perspective", MAX_PERSPECTIVE_CHARS, true);

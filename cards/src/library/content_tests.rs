@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use super::{Library, glossary};
 use crate::chart::group_label;
-use crate::deck::StatementCard;
+use crate::deck::{QuestionCard, StatementCard};
 use crate::text::Text;
 
 /// A statement longer than this is hard to read aloud and to hold in mind while voting.
@@ -31,6 +31,10 @@ const ONE_TRANSLATION: &[(&str, &str)] = &[
 /// answer "ik verwijs door" from their role.
 const FIRST_PERSON_NL: &[&str] = &["ik", "mijn", "me", "mij", "wij", "we", "ons", "onze"];
 const FIRST_PERSON_EN: &[&str] = &["i", "my", "me", "mine", "we", "our", "ours", "us"];
+
+fn questions(library: &Library) -> impl Iterator<Item = (&str, &QuestionCard)> {
+    library.questions.iter().flat_map(|deck| deck.cards.iter().map(move |card| (deck.id.as_str(), card)))
+}
 
 fn statements(library: &Library) -> impl Iterator<Item = (&str, &StatementCard)> {
     library.statements.iter().flat_map(|deck| deck.cards.iter().map(move |card| (deck.id.as_str(), card)))
@@ -117,10 +121,7 @@ fn every_text_has_dutch_and_english_and_every_deck_names_its_source() {
 #[test]
 fn a_scale_question_is_short_asks_and_says_what_both_ends_mean() {
     let library = Library::built_in();
-    let offenders = library
-        .questions
-        .iter()
-        .flat_map(|deck| deck.cards.iter().map(move |card| (deck.id.as_str(), card)))
+    let offenders = questions(&library)
         .flat_map(|(deck, card)| {
             let mut problems = Vec::new();
             for (lang, text) in [("nl", &card.text.nl), ("en", &card.text.en)] {
@@ -139,8 +140,7 @@ fn a_scale_question_is_short_asks_and_says_what_both_ends_mean() {
         .collect();
     fail_unless_empty("these scale questions need work", offenders);
     // The schaalvraag of the Dompelsessie asks about every theme of Ruimte geeft vaart.
-    let asked: BTreeSet<&str> =
-        library.questions.iter().flat_map(|deck| deck.cards.iter()).filter_map(|card| card.theme.as_deref()).collect();
+    let asked: BTreeSet<&str> = questions(&library).filter_map(|(_, card)| card.theme.as_deref()).collect();
     let Some(ruimte) = library.statement_deck("ruimte-geeft-vaart") else {
         panic!("the built-in deck Ruimte geeft vaart is missing");
     };
@@ -277,10 +277,9 @@ fn every_term_and_theme_has_an_english_name_and_the_glossary_lists_no_other() {
     assert!(!glossary.terms.is_empty() && !glossary.themes.is_empty(), "the glossary parses");
     let terms: BTreeSet<&str> =
         statements(&library).flat_map(|(_, card)| card.terms.iter().chain(&card.define).map(String::as_str)).collect();
-    let questions = library.questions.iter().flat_map(|deck| deck.cards.iter());
     let themes: BTreeSet<&str> = statements(&library)
         .filter_map(|(_, card)| card.theme.as_deref())
-        .chain(questions.filter_map(|card| card.theme.as_deref()))
+        .chain(questions(&library).filter_map(|(_, card)| card.theme.as_deref()))
         .collect();
     let mut offenders: Vec<String> = terms
         .iter()

@@ -254,8 +254,11 @@ impl Reader<'_, '_> {
     }
 
     fn statements(&mut self, step: RawStep, span: Range<usize>) -> Option<StepForm> {
-        self.not_for("statements", [("step.deck", step.deck.as_ref().map(Spanned::span))]);
-        self.not_for("statements", [("step.cards", step.cards.as_ref().map(Spanned::span))]);
+        let given = [
+            ("step.deck", step.deck.as_ref().map(Spanned::span)),
+            ("step.cards", step.cards.as_ref().map(Spanned::span)),
+        ];
+        self.not_for("statements", given);
         let decks = match step.decks {
             None => {
                 self.check.report(span.clone(), "step.decks", Problem::Missing);
@@ -331,13 +334,12 @@ impl Reader<'_, '_> {
     }
 
     fn scale(&mut self, step: RawStep, span: Range<usize>) -> Option<StepForm> {
-        for (field, given) in [("step.decks", step.decks.as_ref().map(Spanned::span))]
-            .into_iter()
-            .chain([("step.themes", step.themes.as_ref().map(Spanned::span))])
-            .chain([("step.terms", step.terms.as_ref().map(Spanned::span))])
-        {
-            self.not_for("scale", [(field, given)]);
-        }
+        let given = [
+            ("step.decks", step.decks.as_ref().map(Spanned::span)),
+            ("step.themes", step.themes.as_ref().map(Spanned::span)),
+            ("step.terms", step.terms.as_ref().map(Spanned::span)),
+        ];
+        self.not_for("scale", given);
         let deck = match step.deck {
             None => {
                 self.check.report(span.clone(), "step.deck", Problem::Missing);
