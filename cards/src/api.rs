@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::Settings;
 use crate::deck::Deck;
+use crate::forms::FormKind;
 use crate::rejection::Rejection;
 use crate::text::Text;
 
@@ -41,6 +42,21 @@ impl DeckSummary {
 pub struct DeckList {
     pub statements: Vec<DeckSummary>,
     pub roles: Vec<DeckSummary>,
+    /// The question decks schaalvragen are asked from.
+    #[serde(default)]
+    pub questions: Vec<DeckSummary>,
+    /// The draaiboeken a session can follow.
+    #[serde(default)]
+    pub draaiboeken: Vec<AgendaSummary>,
+}
+
+/// A draaiboek on offer: its steps' forms and planned minutes, for the trainer to choose.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgendaSummary {
+    pub id: String,
+    pub title: Text,
+    pub minutes: u32,
+    pub steps: Vec<FormKind>,
 }
 
 /// What the trainer's "new session" form sends (`POST /api/rooms`).
@@ -50,6 +66,10 @@ pub struct CreateRoom {
     pub role_deck: String,
     #[serde(default)]
     pub settings: Settings,
+    /// A draaiboek of the server's to follow: its agenda, and the decks and settings it names
+    /// in place of those above.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub draaiboek: Option<String>,
 }
 
 /// A new room: its public code and the trainer's secret token.

@@ -9,6 +9,9 @@ use rand_core::RngCore;
 use serde::{Deserialize, Serialize};
 
 use crate::deck::{CardId, RoleDeck, StatementDeck};
+use crate::forms::actions::{ActionCommand, ActionEvent, Source};
+use crate::forms::scale::{ScaleCommand, ScaleEvent};
+use crate::session::plan::Plan;
 use crate::token::TokenDigest;
 
 /// A seat at the table: a player's place in the room, stable for the whole session.
@@ -274,6 +277,10 @@ pub struct Setup {
     /// `Library` and the server's deck shelf); a log holds them as values.
     pub statements: Arc<StatementDeck>,
     pub roles: Arc<RoleDeck>,
+    /// The session's agenda of work forms; `None` for a session of statements only, as in
+    /// every log written before work forms.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agenda: Option<Plan>,
 }
 
 impl Setup {
@@ -304,6 +311,7 @@ impl Setup {
             reveal_grace_ms: Setup::DEFAULT_REVEAL_GRACE_MS,
             statements: statements.into(),
             roles: roles.into(),
+            agenda: None,
         }
     }
 }
@@ -366,6 +374,17 @@ pub enum Command {
     /// From the server: time has passed; timers and seat holds may run out.
     Tick,
     /// From the server: a player took their seat back; their token is replaced.
+    /// Trainer: the agenda from now on. In the lobby anything may change; once the session
+    /// runs, the steps that started stay as they were and only those after them change.
+    SetAgenda {
+        agenda: Plan,
+    },
+    /// Trainer: the next step of the agenda starts.
+    NextStep,
+    /// For the schaalvraag step that is running.
+    Scale(ScaleCommand),
+    /// For the verbeteracties step that is running.
+    Actions(ActionCommand),
     RotateSeatToken {
         seat: SeatId,
         token: TokenDigest,
@@ -536,6 +555,43 @@ pub enum Event {
         seat: SeatId,
         role: Option<CardId>,
     },
+    /// The agenda from now on (the steps that started are unchanged).
+    AgendaSet {
+        agenda: Plan,
+    },
+    /// Step `step` (counted from 0) of the agenda started at `at`, the room's clock.
+    StepStarted {
+        step: u16,
+        at: u64,
+    },
+    /// Something happened in step `step`, a schaalvraag.
+    Scale {
+        step: u16,
+        scale: ScaleEvent,
+    },
+    /// Something happened in step `step`, verbeteracties.
+    Actions {
+        step: u16,
+        action: ActionEvent,
+    },
+}
+
+impl Command {
+    /// Whether this is a move of the statement game, which a session with an agenda takes only
+    /// while a statements step runs.
+    pub fn is_statement_game(&self) -> bool {
+        matches!(
+            self,
+            Command::Play { .. }
+                | Command::Answer(_)
+                | Command::Reveal
+                | Command::Revote
+                | Command::Next
+                | Command::Skip
+                | Command::PauseTimer
+                | Command::ResumeTimer
+        )
+    }
 }
 
 impl Event {
@@ -566,6 +622,10 @@ impl Event {
             Event::TrainerRemoved { .. } => "trainer_removed",
             Event::Ended { .. } => "ended",
             Event::RoleAssigned { .. } => "role_assigned",
+            Event::AgendaSet { .. } => "agenda_set",
+            Event::StepStarted { .. } => "step_started",
+            Event::Scale { .. } => "scale",
+            Event::Actions { .. } => "actions",
         }
     }
 
@@ -578,8 +638,19 @@ impl Event {
                 Some(*seat)
             }
             Event::Presence { seat, presence: Presence::Left { .. } } => Some(*seat),
+            Event::Scale { scale: ScaleEvent::Answered { seat, .. }, .. } => Some(*seat),
+            Event::Actions { action: ActionEvent::Proposed { source: Source::Seat { seat }, .. }, .. }
+            | Event::Actions { action: ActionEvent::Voted { seat, .. }, .. } => Some(*seat),
             _ => None,
         }
+    }
+
+    /// Whether this event belongs to a work form's step, whose view each audience gets whole.
+    pub fn is_step_event(&self) -> bool {
+        matches!(
+            self,
+            Event::AgendaSet { .. } | Event::StepStarted { .. } | Event::Scale { .. } | Event::Actions { .. }
+        )
     }
 
     /// Whether trainers learn more from this event than players do: the pile they play from

@@ -6,7 +6,10 @@ use serde_json::Value;
 
 use crate::deck::CardId;
 use crate::event::{Answer, Command, SeatId, Settings, TrainerId};
+use crate::forms::actions::ActionCommand;
+use crate::forms::scale::ScaleCommand;
 use crate::rejection::Rejection;
+use crate::session::agenda::Agenda;
 use crate::text::Text;
 use crate::view::{Update, View};
 
@@ -74,6 +77,22 @@ pub enum ClientMsg {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         role: Option<CardId>,
     },
+    /// Trainer: the session's agenda from now on, in a draaiboek's shape (decks and cards by
+    /// id). In the lobby every step may change; later only the steps that have not started.
+    SetAgenda {
+        agenda: Agenda,
+    },
+    /// Trainer, in the lobby: follow one of the server's draaiboeken (by id): its agenda, and
+    /// the decks and settings it names.
+    LoadAgenda {
+        draaiboek: String,
+    },
+    /// Trainer: "Volgende werkvorm", the next step of the agenda starts.
+    NextStep,
+    /// A move in the running schaalvraag step, named by `do`.
+    Scale(ScaleCommand),
+    /// A move in the running verbeteracties step, named by `do`.
+    Actions(ActionCommand),
 }
 
 impl ClientMsg {
@@ -98,14 +117,21 @@ impl ClientMsg {
         "end",
         "leave",
         "assign_role",
+        "set_agenda",
+        "load_agenda",
+        "next_step",
+        "scale",
+        "actions",
     ];
 
     /// The room command this message asks for, when it needs nothing from the shell: `hello`,
-    /// `configure` (decks by id), `add_trainer` and `screen_link` (a new secret) are the shell's to translate.
+    /// `configure`, `set_agenda` and `load_agenda` (decks by id), `add_trainer` and `screen_link` (a new secret) are the shell's to translate.
     pub fn into_command(self) -> Option<Command> {
         Some(match self {
             ClientMsg::Hello { .. }
             | ClientMsg::Configure { .. }
+            | ClientMsg::SetAgenda { .. }
+            | ClientMsg::LoadAgenda { .. }
             | ClientMsg::AddTrainer
             | ClientMsg::ScreenLink { .. } => {
                 return None;
@@ -125,6 +151,9 @@ impl ClientMsg {
             ClientMsg::End => Command::End,
             ClientMsg::Leave => Command::Leave,
             ClientMsg::AssignRole { seat, role } => Command::AssignRole { seat, role },
+            ClientMsg::NextStep => Command::NextStep,
+            ClientMsg::Scale(command) => Command::Scale(command),
+            ClientMsg::Actions(command) => Command::Actions(command),
         })
     }
 }

@@ -112,6 +112,16 @@ pub enum Rejection {
     NoStatements,
     #[error("the role deck holds no such role")]
     UnknownRole,
+    #[error("the agenda cannot be used: {0:?}")]
+    BadAgenda(Text),
+    #[error("the step running now is another work form")]
+    NotThisStep,
+    #[error("the last step of the agenda is running")]
+    LastStep,
+    #[error("a round is open in the running step")]
+    RoundOpen,
+    #[error("only steps that have not started can change")]
+    StepStarted,
 }
 
 impl Rejection {
@@ -172,6 +182,11 @@ impl Rejection {
             Rejection::NameReserved => "name_reserved",
             Rejection::NoStatements => "no_statements",
             Rejection::UnknownRole => "unknown_role",
+            Rejection::BadAgenda(_) => "bad_agenda",
+            Rejection::NotThisStep => "not_this_step",
+            Rejection::LastStep => "last_step",
+            Rejection::RoundOpen => "round_open",
+            Rejection::StepStarted => "step_started",
         }
     }
 
@@ -370,6 +385,26 @@ impl Rejection {
             Rejection::UnknownRole => Text::new(
                 "Die rol zit niet in de stapel rollen van deze sessie.",
                 "That role is not in this session's role deck.",
+            ),
+            Rejection::BadAgenda(problem) => Text::new(
+                format!("Dit draaiboek kan niet: {}. Er is niets veranderd.", problem.nl),
+                format!("This draaiboek cannot be used: {}. Nothing changed.", problem.get(crate::text::Lang::En)),
+            ),
+            Rejection::NotThisStep => Text::new(
+                "Dat hoort bij een andere werkvorm dan die nu loopt; er is niets veranderd.",
+                "That belongs to another work form than the one running now; nothing changed.",
+            ),
+            Rejection::LastStep => Text::new(
+                "Dit is de laatste werkvorm van het draaiboek. Voeg een stap toe, of rond de sessie af.",
+                "This is the draaiboek's last work form. Add a step, or end the session.",
+            ),
+            Rejection::RoundOpen => Text::new(
+                "Er wordt nog geantwoord. Laat eerst de antwoorden zien (of sla de stelling over) en ga dan naar de volgende werkvorm.",
+                "People are still answering. Show the answers first (or skip the statement), then move to the next work form.",
+            ),
+            Rejection::StepStarted => Text::new(
+                "Een werkvorm die al begonnen is kan niet meer veranderen; pas alleen de stappen daarna aan.",
+                "A work form that has started cannot change any more; change only the steps after it.",
             ),
         }
     }

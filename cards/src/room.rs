@@ -18,6 +18,7 @@ use crate::limits::{MAX_ARGUMENT_CHARS, MAX_DEFINITION_CHARS};
 use crate::names;
 use crate::random::shuffle;
 use crate::rejection::Rejection;
+use crate::session::plan::{Plan, StepRun};
 use crate::token::TokenDigest;
 
 /// A statement round needs someone to disagree with.
@@ -93,6 +94,21 @@ pub struct Turn {
 }
 
 impl Turn {
+    /// The turn of a session that started without dealing a statement yet (number 0).
+    fn before_the_first() -> Turn {
+        Turn {
+            number: 0,
+            reader: None,
+            statement: None,
+            vote: 1,
+            answers: BTreeMap::new(),
+            previous: None,
+            revealed: None,
+            timer: None,
+            stepped_away: BTreeSet::new(),
+        }
+    }
+
     pub fn is_answering(&self) -> bool {
         self.statement.is_some() && self.revealed.is_none()
     }
@@ -123,6 +139,8 @@ pub struct Room {
     /// Roles the trainer gave seats in the lobby, for a deal by hand; never two seats one role.
     assigned: BTreeMap<SeatId, CardId>,
     phase: Phase,
+    /// The agenda's steps that have started, the running one last (`room/steps.rs`).
+    steps: Vec<StepRun>,
 }
 
 impl Room {
@@ -143,6 +161,7 @@ impl Room {
             refused_names: Vec::new(),
             assigned: BTreeMap::new(),
             phase: Phase::Lobby,
+            steps: Vec::new(),
         }
     }
 
@@ -285,12 +304,16 @@ impl Room {
                 .collect(),
             _ => Vec::new(),
         };
-        timer.into_iter().chain(holds).chain(graces).min()
+        let scale_graces = self.scale_grace_ends().into_iter().filter(|deadline| *deadline > now);
+        timer.into_iter().chain(holds).chain(graces).chain(scale_graces).min()
     }
 
     /// Decides what `command` from `actor` means now. Never changes the room.
     pub fn handle(&self, actor: Actor, command: Command, ctx: &mut Context<'_>) -> Result<Vec<Event>, Rejection> {
         let now = ctx.now;
+        if command.is_statement_game() {
+            self.require_statements_step()?;
+        }
         match command {
             Command::Join { name, token } => self.join(actor, &name, token),
             Command::Leave => {
@@ -305,7 +328,7 @@ impl Room {
                 settings.validate()?;
                 Ok(vec![Event::Configured { settings, statements, roles }])
             }
-            Command::Start => self.start(actor, ctx.rng),
+            Command::Start => self.start(actor, ctx.rng, now),
             Command::Play { card } => self.play(actor, card, now),
             Command::Answer(answer) => self.answer(actor, answer, now),
             Command::Reveal => {
@@ -331,12 +354,12 @@ impl Room {
                 if turn.is_answering() {
                     return Err(Rejection::WrongPhase);
                 }
-                Ok(self.next_turn(turn))
+                Ok(self.next_turn(turn, now))
             }
             Command::Skip => {
                 self.require_trainer(actor)?;
                 let turn = self.answering()?;
-                Ok([Event::Skipped].into_iter().chain(self.next_turn(turn)).collect())
+                Ok([Event::Skipped].into_iter().chain(self.next_turn(turn, now)).collect())
             }
             Command::PauseTimer => {
                 self.require_trainer(actor)?;
@@ -401,6 +424,10 @@ impl Room {
                 Ok(vec![Event::Ended { reason: EndReason::Trainer }])
             }
             Command::AssignRole { seat, role } => self.assign_role(actor, seat, role),
+            Command::SetAgenda { agenda } => self.set_agenda(actor, agenda, now),
+            Command::NextStep => self.next_step(actor, now),
+            Command::Scale(command) => self.scale(actor, command, now),
+            Command::Actions(command) => self.actions(actor, command),
             Command::SetPresence { seat, here } => {
                 if actor != Actor::Server {
                     return Err(Rejection::NotTrainer);
@@ -460,7 +487,7 @@ impl Room {
         Ok(events)
     }
 
-    fn start(&self, actor: Actor, rng: &mut dyn RngCore) -> Result<Vec<Event>, Rejection> {
+    fn start(&self, actor: Actor, rng: &mut dyn RngCore, now: u64) -> Result<Vec<Event>, Rejection> {
         self.require_trainer(actor)?;
         if self.phase != Phase::Lobby {
             return Err(Rejection::WrongPhase);
@@ -477,7 +504,8 @@ impl Room {
             .filter(|card| !in_role || groups.iter().all(|group| card.is_for(group)))
             .map(|card| card.id.clone())
             .collect();
-        if pile.is_empty() {
+        // An agenda without a statements step plays no statements: its pile may be empty.
+        if pile.is_empty() && self.agenda().is_none_or(Plan::has_statements) {
             return Err(Rejection::NoStatements);
         }
         let mut roles: Vec<CardId> = self.setup.roles.cards.iter().map(|card| card.id.clone()).collect();
@@ -495,6 +523,11 @@ impl Room {
             let dealt = scratch.deal(seat, scratch.pile.iter());
             scratch.apply(&dealt);
             events.push(dealt);
+        }
+        if self.agenda().is_some() {
+            // The first step starts; if it plays statements, it deals the first one.
+            events.extend(scratch.step_after(now).unwrap_or_default());
+            return Ok(events);
         }
         events.push(match scratch.reader_from(0) {
             Some(reader) => Event::TurnStarted { turn: 1, reader },
@@ -621,6 +654,7 @@ impl Room {
         {
             events.push(Event::Revealed { cause: RevealCause::AllAnswered });
         }
+        events.extend(self.scale_reveal_without_absent(now, Some((seat, presence))));
         events
     }
 
@@ -637,6 +671,7 @@ impl Room {
                 {
                     events.push(Event::Revealed { cause: RevealCause::AllAnswered });
                 }
+                events.extend(self.scale_reveal_without_absent(now, Some((seat, presence))));
                 events
             }
             _ => Vec::new(),
@@ -670,6 +705,8 @@ impl Room {
                 events.push(Event::Presence { seat, presence: Presence::Left { reason: LeaveReason::Expired } });
             }
         }
+        // The grace period of someone an open schaalvraag was waiting for ran out.
+        events.extend(self.scale_reveal_without_absent(now, None));
         events
     }
 
@@ -714,8 +751,9 @@ impl Room {
         Some(Event::TimerStarted { deadline: now + remaining_ms, remaining_ms })
     }
 
-    /// The events that close `turn` and open the next one, or end the session.
-    fn next_turn(&self, turn: &Turn) -> Vec<Event> {
+    /// The events that close `turn` and open the next one; when the statements are out, the
+    /// next step of the agenda, or the end of the session.
+    fn next_turn(&self, turn: &Turn, now: u64) -> Vec<Event> {
         let after = turn.reader.map_or(0, |reader| usize::from(reader.0) + 1);
         let mut events = Vec::new();
         let number = turn.number + 1;
@@ -723,10 +761,10 @@ impl Room {
         if every > 0 && (number - 1).is_multiple_of(every) {
             events.extend(self.pass_roles());
         }
-        events.push(match self.reader_from(after) {
-            Some(reader) => Event::TurnStarted { turn: number, reader },
-            None => Event::Ended { reason: EndReason::DeckExhausted },
-        });
+        match self.reader_from(after) {
+            Some(reader) => events.push(Event::TurnStarted { turn: number, reader }),
+            None => events.extend(self.statements_exhausted(now)),
+        }
         events
     }
 
@@ -833,6 +871,9 @@ impl Room {
             Event::Started { pile, roles } => {
                 self.pile = pile.iter().cloned().collect();
                 self.role_order.clone_from(roles);
+                // Started, with no statement dealt yet: a session whose agenda opens with
+                // another work form deals its first statement when a statements step starts.
+                self.phase = Phase::Turn(Turn::before_the_first());
             }
             Event::Dealt { seat, role, hand } => {
                 self.pile.retain(|card| !hand.contains(card));
@@ -932,6 +973,9 @@ impl Room {
                     None => self.assigned.remove(seat),
                 };
             }
+            Event::AgendaSet { .. } | Event::StepStarted { .. } | Event::Scale { .. } | Event::Actions { .. } => {
+                self.apply_step(event);
+            }
         }
     }
 
@@ -1006,3 +1050,5 @@ fn clean_optional(text: Option<String>, field: &'static str, max: usize) -> Resu
 
 #[cfg(test)]
 pub(crate) mod tests;
+
+mod steps;

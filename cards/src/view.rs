@@ -15,6 +15,9 @@ use crate::library::{term_label, theme_label};
 use crate::room::{Phase, Room, Timer, Turn};
 use crate::text::Text;
 
+mod steps;
+pub use steps::{ActionsStepView, MineView, ScaleStepView, SessionView, StepView};
+
 /// Who a connection is, as far as the room is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "as", rename_all = "snake_case")]
@@ -49,6 +52,12 @@ pub struct View {
     /// The statements a trainer can play from; only trainers get it, and only when they read.
     pub pile: Vec<StatementCard>,
     pub phase: PhaseView,
+    /// The agenda and its running step, when the session has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<SessionView>,
+    /// What is yours alone in the running step.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mine: Option<MineView>,
 }
 
 /// The decks a room plays with. A statement deck combined from several has their ids joined
@@ -241,6 +250,14 @@ pub enum Update {
     },
     /// In the lobby: `seat` is given `role` for a deal by hand (taken from any other seat), or
     /// its role is taken back.
+    /// The agenda and the running step as they are now (trainers get their own).
+    Session {
+        session: SessionView,
+    },
+    /// What is yours alone in the running step (only ever sent to you).
+    YourStep {
+        mine: MineView,
+    },
     RoleAssigned {
         seat: SeatId,
         role: Option<CardId>,
@@ -269,6 +286,8 @@ impl Update {
         "trainers",
         "ended",
         "role_assigned",
+        "session",
+        "your_step",
     ];
 }
 
@@ -292,6 +311,7 @@ impl Room {
             Identity::Trainer { .. } if event.changes_pile() && self.settings().reader == ReaderMode::Trainer => {
                 Audience::Trainer
             }
+            Identity::Trainer { .. } if event.is_step_event() => Audience::Trainer,
             _ => Audience::Everyone,
         }
     }
@@ -348,6 +368,14 @@ impl Room {
             hand,
             pile,
             phase,
+            session: self.session_view(
+                match you {
+                    Identity::Trainer { .. } => Some(crate::forms::Who::Trainer),
+                    _ => None,
+                },
+                Some(now),
+            ),
+            mine: own_seat.and_then(|seat| self.mine_view(seat)),
         }
     }
 
@@ -361,6 +389,9 @@ impl Room {
     /// What `audience` learns from `event` beyond what everyone learns: a seat its own answer or
     /// hand, trainers the pile.
     pub fn audience_updates(&self, event: &Event, audience: Audience) -> Vec<Update> {
+        if event.is_step_event() {
+            return self.step_updates_for(event, audience);
+        }
         match audience {
             Audience::Everyone => Vec::new(),
             Audience::Trainer => vec![Update::Pile { cards: self.trainer_pile() }],
@@ -377,6 +408,11 @@ impl Room {
     pub fn public_updates(&self, event: &Event) -> Vec<Update> {
         let role = |id: &CardId| self.setup().roles.card(id).cloned();
         match event {
+            // A session with an agenda may start with another work form: it is under way, with no
+            // statement dealt yet (a session of statements only deals one at once).
+            Event::Started { .. } if self.agenda().is_some() => {
+                vec![Update::TurnStarted { turn: 0, reader: None }]
+            }
             Event::Created { .. } | Event::Started { .. } | Event::Skipped | Event::SeatTokenRotated { .. } => {
                 Vec::new()
             }
@@ -422,6 +458,9 @@ impl Room {
             }
             Event::Ended { reason } => vec![Update::Ended { reason: *reason }],
             Event::RoleAssigned { seat, role } => vec![Update::RoleAssigned { seat: *seat, role: role.clone() }],
+            Event::AgendaSet { .. } | Event::StepStarted { .. } | Event::Scale { .. } | Event::Actions { .. } => {
+                self.public_step_updates(event)
+            }
         }
     }
 
@@ -599,6 +638,17 @@ impl View {
                     self.assigned.sort();
                 }
             }
+            Update::Session { session } => {
+                let mut session = session.clone();
+                if session.running_ms.is_none() {
+                    session.running_ms = self.session.as_ref().and_then(|known| known.running_ms);
+                }
+                if self.mine.as_ref().is_some_and(|mine| !mine.belongs_to(&session)) {
+                    self.mine = None;
+                }
+                self.session = Some(session);
+            }
+            Update::YourStep { mine } => self.mine = (!mine.is_empty()).then(|| mine.clone()),
         }
     }
 

@@ -50,6 +50,7 @@ pub async fn create_room(statement_deck: &str, role_deck: &str) -> Result<RoomCr
         statement_decks: vec![statement_deck.to_owned()],
         role_deck: role_deck.to_owned(),
         settings: cards::Settings::default(),
+        draaiboek: None,
     };
     let body = serde_json::to_string(&request).map_err(|_| unreachable_server())?;
     let (status, body) = fetch("POST", "/api/rooms", Some(body)).await?;

@@ -11,11 +11,14 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use cards::analysis::Review;
 use cards::api::{
-    ApiError, CreateRoom, DeckAccepted, DeckList, DeckProblem, DeckRefused, DeckSummary, JoinAddresses, RoomCreated,
+    AgendaSummary, ApiError, CreateRoom, DeckAccepted, DeckList, DeckProblem, DeckRefused, DeckSummary, JoinAddresses,
+    RoomCreated,
 };
-use cards::deck::parse_deck_file;
+use cards::deck::{DeckErrors, parse_deck_file};
 use cards::event::Setup;
 use cards::log::{LoggedEvent, Names, answers};
+use cards::session::agenda::{is_agenda_file, parse_agenda};
+use cards::session::plan::Loaded;
 use cards::{Lang, Rejection, Room, RoomCode, Text};
 use cards::{export, report};
 use serde::Deserialize;
@@ -130,6 +133,17 @@ async fn decks(State(state): State<Arc<AppState>>) -> Json<DeckList> {
     Json(DeckList {
         statements: library.statements.iter().map(|deck| DeckSummary::of(deck)).collect(),
         roles: library.roles.iter().map(|deck| DeckSummary::of(deck)).collect(),
+        questions: library.questions.iter().map(|deck| DeckSummary::of(deck)).collect(),
+        draaiboeken: library
+            .agendas
+            .iter()
+            .map(|draaiboek| AgendaSummary {
+                id: draaiboek.id.clone(),
+                title: draaiboek.title.clone(),
+                minutes: draaiboek.minutes(),
+                steps: draaiboek.steps.iter().map(|step| step.form.kind()).collect(),
+            })
+            .collect(),
     })
 }
 
@@ -142,8 +156,28 @@ fn refuse(status: StatusCode, rejection: &Rejection) -> Response {
 async fn create_room(
     State(state): State<Arc<AppState>>,
     ClientIp(ip): ClientIp,
-    Json(request): Json<CreateRoom>,
+    Json(mut request): Json<CreateRoom>,
 ) -> Response {
+    let mut agenda = None;
+    if let Some(id) = &request.draaiboek {
+        let Some(draaiboek) = state.library.agenda(id) else {
+            return refuse(StatusCode::BAD_REQUEST, &Rejection::UnknownDeck);
+        };
+        let loaded = match Loaded::of(draaiboek, &state.library) {
+            Ok(loaded) => loaded,
+            Err(rejection) => return refuse(StatusCode::BAD_REQUEST, &rejection),
+        };
+        if !loaded.statement_decks.is_empty() {
+            request.statement_decks = loaded.statement_decks;
+        }
+        if let Some(settings) = loaded.settings {
+            request.settings = settings;
+        }
+        if let Some(roles) = loaded.roles {
+            request.role_deck = roles;
+        }
+        agenda = Some(loaded.plan);
+    }
     let statements = match deck_choice::statements(&state.library, &request.statement_decks) {
         Ok(statements) => statements,
         Err(rejection) => return refuse(StatusCode::BAD_REQUEST, &rejection),
@@ -158,6 +192,7 @@ async fn create_room(
     setup.max_players = state.limits.max_players_per_room;
     setup.seat_hold_ms = u64::try_from(state.seat_hold.as_millis()).unwrap_or(u64::MAX);
     setup.reveal_grace_ms = u64::try_from(state.reveal_grace.as_millis()).unwrap_or(u64::MAX);
+    setup.agenda = agenda;
     if let Err(wait) = state.guard.create_room(ip) {
         let wait_seconds = wait.as_secs().max(1);
         let mut response = refuse(StatusCode::TOO_MANY_REQUESTS, &Rejection::TooManyRooms { wait_seconds });
@@ -236,25 +271,15 @@ async fn upload_deck(
     let Ok(text) = String::from_utf8(bytes.to_vec()) else {
         return refuse(StatusCode::BAD_REQUEST, &Rejection::DeckNotText);
     };
+    if is_agenda_file(&text) {
+        return upload_agenda(&state, ip, &code, token, &file, &text).await;
+    }
     let deck = match parse_deck_file(&file, &text) {
         Ok(deck) => deck,
         Err(errors) => {
-            let more = errors.0.len().saturating_sub(MAX_DECK_PROBLEMS);
-            let errors = errors
-                .0
-                .into_iter()
-                .take(MAX_DECK_PROBLEMS)
-                .map(|error| DeckProblem {
-                    line: error.line,
-                    field: error.field,
-                    code: error.problem.code().to_owned(),
-                    message: error.problem.message(),
-                })
-                .collect();
             let message =
                 Text::new("Het deck bevat fouten; er is niets veranderd.", "The deck has errors; nothing changed.");
-            let refused = DeckRefused { code: "invalid_deck".to_owned(), message, errors, more };
-            return (StatusCode::BAD_REQUEST, Json(refused)).into_response();
+            return file_refused(message, errors);
         }
     };
     let (title, cards) = deck.summary();
@@ -266,14 +291,76 @@ async fn upload_deck(
     if room.send(RoomMsg::Upload { token, deck, done }).await.is_err() {
         return refuse(StatusCode::NOT_FOUND, &Rejection::UnknownRoom);
     }
-    match result.await {
-        Ok(Ok(())) => Json(accepted).into_response(),
+    upload_answer(&state, ip, result.await.map(|result| result.map(|()| accepted)))
+}
+
+/// A draaiboek file a trainer uploads: read against the server's decks, every problem named by
+/// line and field as for a deck, and followed from now on when it has none.
+async fn upload_agenda(
+    state: &AppState,
+    ip: IpAddr,
+    code: &RoomCode,
+    token: String,
+    file: &str,
+    text: &str,
+) -> Response {
+    let agenda = match parse_agenda(file, text, &state.library) {
+        Ok(agenda) => agenda,
+        Err(errors) => {
+            let message = Text::new(
+                "Het draaiboek bevat fouten; er is niets veranderd.",
+                "The draaiboek has errors; nothing changed.",
+            );
+            return file_refused(message, errors);
+        }
+    };
+    let accepted = DeckAccepted { id: agenda.id.clone(), title: agenda.title.clone(), cards: agenda.steps.len() };
+    let Some(room) = state.rooms.find(code).await else {
+        return refuse(StatusCode::NOT_FOUND, &Rejection::UnknownRoom);
+    };
+    let (done, result) = tokio::sync::oneshot::channel();
+    if room.send(RoomMsg::UploadAgenda { token, agenda: Box::new(agenda), done }).await.is_err() {
+        return refuse(StatusCode::NOT_FOUND, &Rejection::UnknownRoom);
+    }
+    upload_answer(state, ip, result.await.map(|result| result.map(|()| accepted)))
+}
+
+/// A deck or draaiboek file with problems: the first of them, each by line and field, and how
+/// many more there are.
+fn file_refused(message: Text, errors: DeckErrors) -> Response {
+    let more = errors.0.len().saturating_sub(MAX_DECK_PROBLEMS);
+    let errors = errors
+        .0
+        .into_iter()
+        .take(MAX_DECK_PROBLEMS)
+        .map(|error| DeckProblem {
+            line: error.line,
+            field: error.field,
+            code: error.problem.code().to_owned(),
+            message: error.problem.message(),
+        })
+        .collect();
+    let refused = DeckRefused { code: "invalid_deck".to_owned(), message, errors, more };
+    (StatusCode::BAD_REQUEST, Json(refused)).into_response()
+}
+
+/// What the room said to an uploaded file, as the trainer's browser reads it.
+fn upload_answer(
+    state: &AppState,
+    ip: IpAddr,
+    result: Result<Result<DeckAccepted, Rejection>, tokio::sync::oneshot::error::RecvError>,
+) -> Response {
+    match result {
+        Ok(Ok(accepted)) => Json(accepted).into_response(),
         Ok(Err(rejection @ Rejection::BadToken)) => {
             state.guard.failed(ip);
             refuse(StatusCode::FORBIDDEN, &rejection)
         }
         Ok(Err(rejection @ Rejection::WrongPhase)) => refuse(StatusCode::CONFLICT, &rejection),
-        Ok(Err(rejection @ Rejection::QuestionsNotPlayed)) => refuse(StatusCode::BAD_REQUEST, &rejection),
+        Ok(Err(rejection @ (Rejection::QuestionsNotPlayed | Rejection::BadAgenda(_) | Rejection::UnknownDeck))) => {
+            refuse(StatusCode::BAD_REQUEST, &rejection)
+        }
+        Ok(Err(rejection @ Rejection::StepStarted)) => refuse(StatusCode::CONFLICT, &rejection),
         Ok(Err(rejection @ Rejection::TooManyUploads { .. })) => refuse(StatusCode::TOO_MANY_REQUESTS, &rejection),
         Ok(Err(rejection)) => refuse(StatusCode::SERVICE_UNAVAILABLE, &rejection),
         Err(_) => refuse(StatusCode::NOT_FOUND, &Rejection::UnknownRoom),

@@ -14,6 +14,8 @@ use cards::api::RoomStatus;
 use cards::deck::AnyDeck;
 use cards::event::{LeaveReason, Setup};
 use cards::protocol::{ClientMsg, Join, PROTOCOL_VERSION, ServerMsg};
+use cards::session::agenda::Agenda;
+use cards::session::plan::{Loaded, Plan};
 use cards::{
     Actor, Command, Context, Event, Identity, Library, Presence, Rejection, Room, RoomCode, SeatId, TokenDigest,
 };
@@ -122,6 +124,12 @@ pub enum RoomMsg {
     Upload {
         token: String,
         deck: AnyDeck,
+        done: oneshot::Sender<Result<(), Rejection>>,
+    },
+    /// A trainer's draaiboek file, already read against the server's decks, to follow.
+    UploadAgenda {
+        token: String,
+        agenda: Box<Agenda>,
         done: oneshot::Sender<Result<(), Rejection>>,
     },
 }
@@ -395,6 +403,9 @@ impl RoomActor {
                 RoomMsg::Upload { token, deck, done } => {
                     let _ = done.send(self.upload(&token, deck).await);
                 }
+                RoomMsg::UploadAgenda { token, agenda, done } => {
+                    let _ = done.send(self.upload_agenda(&token, &agenda).await);
+                }
             }
             while let Some((conn, why)) = self.released.pop() {
                 self.release(conn, Some(why)).await;
@@ -551,8 +562,8 @@ impl RoomActor {
         let mut replies: Vec<(ConnId, Option<u64>, Reply)> = Vec::new();
         for (conn, id, msg) in batch {
             let Some(identity) = self.conns.get(&conn).map(|known| known.identity) else { continue };
-            let outcome = self.command(identity, msg).and_then(|(actor, command, secret)| {
-                let decided = self.decide(actor, command)?;
+            let outcome = self.command(identity, msg).and_then(|(actor, commands, secret)| {
+                let decided = self.decide_all(actor, commands)?;
                 Ok((decided, secret))
             });
             match outcome {
@@ -599,32 +610,77 @@ impl RoomActor {
 
     /// Who is asking for what; a co-trainer invitation and a projector link come with their new
     /// token.
-    fn command(&mut self, identity: Identity, msg: ClientMsg) -> Result<(Actor, Command, Option<Secret>), Rejection> {
+    fn command(
+        &mut self,
+        identity: Identity,
+        msg: ClientMsg,
+    ) -> Result<(Actor, Vec<Command>, Option<Secret>), Rejection> {
         let actor = match identity {
             Identity::Trainer { trainer } => Actor::Trainer(trainer),
             Identity::Player { seat } => Actor::Player(seat),
             Identity::Observer => Actor::Guest,
         };
+        let trainer = matches!(actor, Actor::Trainer(_));
         match msg {
             ClientMsg::Hello { .. } => Err(Rejection::AlreadyJoined),
-            // Only a trainer's choice of decks is worth looking up.
-            ClientMsg::Configure { .. } if !matches!(actor, Actor::Trainer(_)) => Err(Rejection::NotTrainer),
+            // Only a trainer's choice of decks or agenda is worth looking up.
+            ClientMsg::Configure { .. } | ClientMsg::SetAgenda { .. } | ClientMsg::LoadAgenda { .. } if !trainer => {
+                Err(Rejection::NotTrainer)
+            }
             ClientMsg::Configure { settings, statement_decks, role_deck } => {
-                Ok((actor, self.configure(settings, &statement_decks, role_deck.as_deref())?, None))
+                Ok((actor, vec![self.configure(settings, &statement_decks, role_deck.as_deref())?], None))
+            }
+            ClientMsg::SetAgenda { agenda } => {
+                let agenda = Plan::resolve(&agenda, &self.shared.library)?;
+                Ok((actor, vec![Command::SetAgenda { agenda }], None))
+            }
+            ClientMsg::LoadAgenda { draaiboek } => {
+                let agenda = self.shared.library.agenda(&draaiboek).ok_or(Rejection::UnknownDeck)?.clone();
+                Ok((actor, self.load_agenda(&agenda)?, None))
             }
             ClientMsg::AddTrainer => {
                 let token = Token::generate(&mut self.rng);
                 let digest = TokenDigest::of(&token.to_hex());
-                Ok((actor, Command::AddTrainer { token: digest }, Some(Secret::Invite(token))))
+                Ok((actor, vec![Command::AddTrainer { token: digest }], Some(Secret::Invite(token))))
             }
-            ClientMsg::ScreenLink { private: false } => Ok((actor, Command::LockScreens { token: None }, None)),
+            ClientMsg::ScreenLink { private: false } => Ok((actor, vec![Command::LockScreens { token: None }], None)),
             ClientMsg::ScreenLink { private: true } => {
                 let token = Token::generate(&mut self.rng);
                 let digest = TokenDigest::of(&token.to_hex());
-                Ok((actor, Command::LockScreens { token: Some(digest) }, Some(Secret::ScreenLink(token))))
+                Ok((actor, vec![Command::LockScreens { token: Some(digest) }], Some(Secret::ScreenLink(token))))
             }
-            msg => Ok((actor, msg.into_command().ok_or(Rejection::UnknownType)?, None)),
+            msg => Ok((actor, vec![msg.into_command().ok_or(Rejection::UnknownType)?], None)),
         }
+    }
+
+    /// What following draaiboek `agenda` takes: its statement game and role deck, when it names
+    /// them, then its agenda.
+    fn load_agenda(&self, agenda: &Agenda) -> Result<Vec<Command>, Rejection> {
+        let loaded = Loaded::of(agenda, &self.shared.library)?;
+        let mut commands = Vec::new();
+        if loaded.settings.is_some() || loaded.roles.is_some() {
+            let settings = loaded.settings.unwrap_or_else(|| self.room.settings().clone());
+            commands.push(self.configure(settings, &loaded.statement_decks, loaded.roles.as_deref())?);
+        }
+        commands.push(Command::SetAgenda { agenda: loaded.plan });
+        Ok(commands)
+    }
+
+    /// Decides `commands` one after the other, each seeing the events of the ones before; all
+    /// or nothing.
+    fn decide_all(&mut self, actor: Actor, commands: Vec<Command>) -> Result<Vec<Event>, Rejection> {
+        if let [_] = commands.as_slice() {
+            let command = commands.into_iter().next().ok_or(Rejection::WrongPhase)?;
+            return self.decide(actor, command);
+        }
+        let mut scratch = self.room.clone();
+        let mut events = Vec::new();
+        for command in commands {
+            let decided = scratch.handle(actor, command, &mut Context { now: now_ms(), rng: &mut self.rng })?;
+            decided.iter().for_each(|event| scratch.apply(event));
+            events.extend(decided);
+        }
+        Ok(events)
     }
 
     /// Plays with an uploaded deck from now on: the statements or the roles of the room.
@@ -656,6 +712,14 @@ impl RoomActor {
             AnyDeck::Questions(_) => return Err(Rejection::QuestionsNotPlayed),
         };
         let events = self.decide(Actor::Trainer(trainer), command)?;
+        self.commit(events).await
+    }
+
+    /// Follows an uploaded draaiboek from now on.
+    async fn upload_agenda(&mut self, token: &str, agenda: &Agenda) -> Result<(), Rejection> {
+        let trainer = self.room.trainer_with_token(token).ok_or(Rejection::BadToken)?;
+        let commands = self.load_agenda(agenda)?;
+        let events = self.decide_all(Actor::Trainer(trainer), commands)?;
         self.commit(events).await
     }
 

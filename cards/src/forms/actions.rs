@@ -98,7 +98,10 @@ pub enum Stage {
     Ranked,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What a verbeteracties step is asked to do. On the wire inside an `actions` message, tagged
+/// by `do`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "do", rename_all = "snake_case")]
 pub enum ActionCommand {
     Propose {
         text: String,
@@ -118,8 +121,10 @@ pub enum ActionCommand {
         text: String,
     },
     OpenVote,
-    /// Player: all your dots at once; a new vote replaces the last one.
+    /// Player: all your dots at once; a new vote replaces the last one. On the wire as pairs
+    /// `[[proposal, dots], …]`, as the log keeps them (JSON keys are strings).
     Vote {
+        #[serde(with = "dot_pairs")]
         dots: BTreeMap<ProposalId, u8>,
     },
     CloseVote,
@@ -445,6 +450,28 @@ pub struct ProposalView {
     pub dots: Option<u32>,
     pub owner: Option<String>,
     pub by: Option<String>,
+}
+
+/// Dots as `[[proposal, dots], …]`; a proposal named twice gets the dots of both.
+mod dot_pairs {
+    use std::collections::BTreeMap;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::ProposalId;
+
+    pub fn serialize<S: Serializer>(dots: &BTreeMap<ProposalId, u8>, serializer: S) -> Result<S::Ok, S::Error> {
+        dots.iter().collect::<Vec<_>>().serialize(serializer)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<BTreeMap<ProposalId, u8>, D::Error> {
+        let pairs = Vec::<(ProposalId, u8)>::deserialize(deserializer)?;
+        Ok(pairs.into_iter().fold(BTreeMap::new(), |mut dots, (proposal, count)| {
+            let total: &mut u8 = dots.entry(proposal).or_default();
+            *total = total.saturating_add(count);
+            dots
+        }))
+    }
 }
 
 fn proposal_text(text: &str, field: &'static str) -> Result<String, Rejection> {

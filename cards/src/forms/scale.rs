@@ -65,8 +65,10 @@ pub struct ScaleAnswer {
     pub one_point_higher: Option<String>,
 }
 
-/// What a schaalvraag step is asked to do, by whom the session says is asking.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What a schaalvraag step is asked to do, by whom the session says is asking. On the wire
+/// inside a `scale` message, tagged by `do`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "do", rename_all = "snake_case")]
 pub enum ScaleCommand {
     /// Trainer: put one of the step's questions to the group (again, if it was asked before).
     Ask { question: CardId },

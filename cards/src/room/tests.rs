@@ -767,6 +767,7 @@ fn views_follow_the_updates_and_hide_what_is_not_yours() {
     watchers.step(&mut table, TRAINER, Command::Lock { locked: true });
 }
 
+mod agenda;
 mod properties;
 
 #[test]

@@ -76,6 +76,7 @@ pub struct Step {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<Text>,
     pub minutes: u16,
+    #[serde(flatten)]
     pub form: StepForm,
 }
 

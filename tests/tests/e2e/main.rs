@@ -19,3 +19,4 @@ mod protocol_doc;
 mod review;
 mod round;
 mod tidy;
+mod werkvormen;

@@ -96,6 +96,18 @@ fn every_message_type_update_kind_and_error_code_is_documented() {
         Rejection::NameReserved,
         Rejection::NoStatements,
         Rejection::UnknownRole,
+        Rejection::BadAgenda(cards::Text::new("", "")),
+        Rejection::NotThisStep,
+        Rejection::LastStep,
+        Rejection::RoundOpen,
+        Rejection::StepStarted,
+        Rejection::ScoreOutOfRange,
+        Rejection::UnknownQuestion,
+        Rejection::NotAsked,
+        Rejection::TooManyProposals { max: 3 },
+        Rejection::UnknownProposal,
+        Rejection::ProposalsFull { max: 100 },
+        Rejection::TooManyDots { max: 3, per_proposal: 2 },
     ];
     for rejection in rejections {
         assert!(

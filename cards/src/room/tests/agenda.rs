@@ -1,0 +1,262 @@
+//! The rules of a session that follows a draaiboek: its steps in order, each step's commands
+//! only while it runs, and what carries from one step to the next.
+
+use std::collections::BTreeMap;
+
+use super::*;
+use crate::forms::actions::{ActionCommand, ProposalId, Source, Stage};
+use crate::forms::scale::{ScaleAnswer, ScaleCommand};
+use crate::session::plan::{Plan, RunningForm};
+
+const QUESTION: &str = "toegang-soepel";
+
+/// Anna, Bram and Cas in a session following the built-in Dompelsessie: a schaalvraag, the
+/// statements, verbeteracties, the schaalvraag again.
+fn dompelsessie() -> Table {
+    let library = Library::built_in();
+    let draaiboek = library.agenda("dompelsessie-ruimte-geeft-vaart").expect("built in");
+    let plan = Plan::resolve(draaiboek, &library).expect("the built-in draaiboek resolves");
+    let mut table = Table::with_deck("ruimte-geeft-vaart", Settings::default(), &["Anna", "Bram", "Cas"]);
+    table.ok(TRAINER, Command::SetAgenda { agenda: plan });
+    table
+}
+
+fn ask() -> Command {
+    Command::Scale(ScaleCommand::Ask { question: CardId::new(QUESTION) })
+}
+
+fn score(score: u8, higher: Option<&str>) -> Command {
+    Command::Scale(ScaleCommand::Answer(ScaleAnswer {
+        score,
+        why_not_lower: None,
+        one_point_higher: higher.map(str::to_owned),
+    }))
+}
+
+fn running(table: &Table) -> (u16, FormKind) {
+    let (step, planned, _) = table.room.running_step().expect("a step runs");
+    (step, planned.form.kind())
+}
+
+use crate::forms::FormKind;
+
+#[test]
+fn the_first_step_of_the_agenda_starts_with_the_session() {
+    let mut table = dompelsessie();
+    table.ok(TRAINER, Command::Start);
+    assert_eq!(running(&table), (0, FormKind::Scale));
+    assert_eq!(table.turn().number, 0, "no statement is dealt while the schaalvraag runs");
+    assert!(table.room.seats().all(|(_, seat)| seat.role.is_some()), "roles are dealt once, for the whole session");
+}
+
+#[test]
+fn a_step_takes_only_its_own_work_forms_commands() {
+    let mut table = dompelsessie();
+    table.ok(TRAINER, Command::Start);
+    assert_eq!(table.refused(TRAINER, Command::Reveal), "not_this_step");
+    assert_eq!(table.refused(Actor::Player(A), answer(3)), "not_this_step");
+    assert_eq!(
+        table.refused(Actor::Player(A), Command::Actions(ActionCommand::Propose { text: "x".into() })),
+        "not_this_step"
+    );
+    assert_eq!(table.refused(Actor::Player(A), ask()), "not_trainer");
+    table.ok(TRAINER, ask());
+    assert_eq!(table.refused(TRAINER, score(5, None)), "not_a_player");
+}
+
+#[test]
+fn the_schaalvraag_reveals_when_everyone_present_has_answered() {
+    let mut table = dompelsessie();
+    table.ok(TRAINER, Command::Start);
+    table.ok(TRAINER, ask());
+    table.ok(Actor::Player(A), score(4, Some("Eén loket")));
+    table.ok(Actor::Player(B), score(6, None));
+    let events = table.ok(Actor::Player(C), score(5, None));
+    assert!(
+        events
+            .iter()
+            .any(|event| matches!(event, Event::Scale { scale: crate::forms::scale::ScaleEvent::Revealed { .. }, .. }))
+    );
+}
+
+#[test]
+fn someone_away_longer_than_the_grace_period_never_blocks_the_schaalvraag() {
+    let mut table = dompelsessie();
+    table.ok(TRAINER, Command::Start);
+    table.ok(TRAINER, ask());
+    table.ok(Actor::Server, Command::SetPresence { seat: C, here: false });
+    table.ok(Actor::Player(A), score(4, None));
+    table.ok(Actor::Player(B), score(6, None));
+    let round = |table: &Table| match &table.room.running_step().expect("runs").2.form {
+        RunningForm::Scale(scale) => scale.rounds.last().expect("asked").revealed,
+        other => panic!("a schaalvraag runs, not {other:?}"),
+    };
+    assert_eq!(round(&table), None, "Cas may be reloading: the reveal waits");
+    let deadline = table.room.next_deadline(table.now).expect("the grace period ends");
+    table.now = deadline;
+    table.ok(Actor::Server, Command::Tick);
+    assert!(round(&table).is_some(), "after the grace period the reveal goes ahead without Cas");
+}
+
+#[test]
+fn the_trainer_moves_on_between_rounds_not_during_one() {
+    let mut table = dompelsessie();
+    table.ok(TRAINER, Command::Start);
+    table.ok(TRAINER, ask());
+    assert_eq!(table.refused(TRAINER, Command::NextStep), "round_open");
+    assert_eq!(table.refused(Actor::Player(A), Command::NextStep), "not_trainer");
+    table.ok(TRAINER, Command::Scale(ScaleCommand::Reveal));
+    table.ok(TRAINER, Command::NextStep);
+    assert_eq!(running(&table), (1, FormKind::Statements));
+    assert_eq!(table.turn().number, 1, "the statements step deals its first statement");
+    table.play_first();
+    assert_eq!(table.refused(TRAINER, Command::NextStep), "round_open");
+}
+
+#[test]
+fn verbeteracties_start_from_the_steps_one_point_higher_and_end_ranked_with_owners() {
+    let mut table = dompelsessie();
+    table.ok(TRAINER, Command::Start);
+    table.ok(TRAINER, ask());
+    table.ok(Actor::Player(A), score(4, Some("Eén loket voor de hele wijk")));
+    table.ok(Actor::Player(B), score(6, Some("eén loket voor de hele wijk")));
+    table.ok(Actor::Player(C), score(5, Some("Vaste contactpersoon per gezin")));
+    table.ok(TRAINER, Command::NextStep);
+    table.ok(TRAINER, Command::NextStep);
+    assert_eq!(running(&table), (2, FormKind::Actions));
+    let actions = |table: &Table| match &table.room.running_step().expect("runs").2.form {
+        RunningForm::Actions(actions) => actions.clone(),
+        other => panic!("verbeteracties run, not {other:?}"),
+    };
+    let imported: Vec<String> = actions(&table).proposals.iter().map(|proposal| proposal.text.clone()).collect();
+    assert_eq!(imported, ["Eén loket voor de hele wijk", "Vaste contactpersoon per gezin"], "the same step once");
+    assert!(actions(&table).proposals.iter().all(|proposal| proposal.sources == [Source::Scale]));
+
+    table.ok(Actor::Player(A), Command::Actions(ActionCommand::Propose { text: "Samen op huisbezoek".into() }));
+    table.ok(TRAINER, Command::Actions(ActionCommand::Show));
+    table.ok(TRAINER, Command::Actions(ActionCommand::OpenVote));
+    assert_eq!(table.refused(TRAINER, Command::NextStep), "round_open", "a vote is open");
+    for seat in [A, B, C] {
+        let dots = BTreeMap::from([(ProposalId(2), 2), (ProposalId(0), 1)]);
+        table.ok(Actor::Player(seat), Command::Actions(ActionCommand::Vote { dots }));
+    }
+    table.ok(TRAINER, Command::Actions(ActionCommand::CloseVote));
+    let top = ProposalId(2);
+    let assign = ActionCommand::Assign { proposal: top, owner: "Bram".into(), by: "1 maart".into() };
+    table.ok(TRAINER, Command::Actions(assign));
+    let done = actions(&table);
+    assert_eq!(done.stage, Stage::Ranked);
+    assert_eq!(done.ranked()[0].proposal.text, "Samen op huisbezoek");
+    assert_eq!(done.ranked()[0].proposal.owner.as_deref(), Some("Bram"));
+}
+
+#[test]
+fn running_out_of_statements_moves_on_to_the_next_step_instead_of_ending() {
+    let mut table = dompelsessie();
+    table.ok(TRAINER, Command::Start);
+    table.ok(TRAINER, Command::NextStep);
+    let mut turns = 0;
+    while running(&table).1 == FormKind::Statements {
+        table.play_first();
+        table.ok(TRAINER, Command::Skip);
+        turns += 1;
+        assert!(turns < 200, "the statements run out");
+    }
+    assert_eq!(running(&table), (2, FormKind::Actions));
+    assert!(!matches!(table.room.phase(), Phase::Ended(_)), "later steps are still to come");
+}
+
+#[test]
+fn the_last_step_has_no_next_and_the_trainer_ends_the_session() {
+    let mut table = dompelsessie();
+    table.ok(TRAINER, Command::Start);
+    for _ in 0..3 {
+        table.ok(TRAINER, Command::NextStep);
+    }
+    assert_eq!(running(&table), (3, FormKind::Scale));
+    assert_eq!(table.refused(TRAINER, Command::NextStep), "last_step");
+    table.ok(TRAINER, Command::End);
+    assert!(matches!(table.room.phase(), Phase::Ended(EndReason::Trainer)));
+}
+
+#[test]
+fn the_agenda_changes_freely_in_the_lobby_and_later_only_after_the_running_step() {
+    let mut table = dompelsessie();
+    let plan = table.room.agenda().expect("an agenda").clone();
+    let mut shorter = plan.clone();
+    shorter.steps.remove(0);
+    table.ok(TRAINER, Command::SetAgenda { agenda: shorter });
+    table.ok(TRAINER, Command::SetAgenda { agenda: plan.clone() });
+    assert_eq!(table.refused(Actor::Player(A), Command::SetAgenda { agenda: plan.clone() }), "not_trainer");
+
+    table.ok(TRAINER, Command::Start);
+    table.ok(TRAINER, Command::NextStep);
+    let mut reordered = plan.clone();
+    reordered.steps.swap(0, 1);
+    assert_eq!(table.refused(TRAINER, Command::SetAgenda { agenda: reordered }), "step_started");
+    let mut added = plan.clone();
+    added.steps.insert(2, plan.steps[0].clone());
+    table.ok(TRAINER, Command::SetAgenda { agenda: added });
+    table.ok(TRAINER, Command::NextStep);
+    assert_eq!(running(&table), (2, FormKind::Scale), "the step added during the session comes next");
+}
+
+#[test]
+fn a_session_of_statements_only_can_take_an_agenda_while_it_runs() {
+    let mut table = Table::started(&["Anna", "Bram"]);
+    let library = Library::built_in();
+    let draaiboek = library.agenda("stellingen-containerbegrippen").expect("built in");
+    let plan = Plan::resolve(draaiboek, &library).expect("resolves");
+    table.ok(TRAINER, Command::SetAgenda { agenda: plan });
+    assert_eq!(running(&table), (0, FormKind::Statements), "the statements played so far are its first step");
+    table.ok(TRAINER, Command::NextStep);
+    assert_eq!(running(&table), (1, FormKind::Actions));
+}
+
+#[test]
+fn replaying_a_session_with_an_agenda_rebuilds_every_step() {
+    let mut table = dompelsessie();
+    table.ok(TRAINER, Command::Start);
+    table.ok(TRAINER, ask());
+    table.ok(Actor::Player(A), score(4, Some("Eén loket")));
+    table.ok(TRAINER, Command::Scale(ScaleCommand::Reveal));
+    table.ok(TRAINER, Command::NextStep);
+    table.play_first();
+    let json: Vec<String> = table.log.iter().map(|event| serde_json::to_string(event).expect("serialises")).collect();
+    let read: Vec<Event> = json.iter().map(|line| serde_json::from_str(line).expect("reads back")).collect();
+    assert_eq!(Room::replay(&read), Some(table.room.clone()));
+}
+
+#[test]
+fn views_of_a_step_follow_the_updates_and_keep_answers_private_until_the_reveal() {
+    let mut table = dompelsessie();
+    let (anna, bram) = (Identity::Player { seat: A }, Identity::Player { seat: B });
+    let everyone = vec![Identity::Trainer { trainer: TrainerId(0) }, Identity::Observer, anna, bram];
+    let mut watchers = Watchers::new(&table, everyone.clone());
+    watchers.step(&mut table, TRAINER, Command::Start);
+    watchers.step(&mut table, TRAINER, ask());
+    watchers.step(&mut table, Actor::Player(A), score(3, Some("GEHEIME-STAP")));
+    for you in &everyone {
+        assert_eq!(watchers.sent_to(*you).contains("GEHEIME-STAP"), *you == anna, "only Anna saw her answer");
+    }
+    let mine = watchers.views[2].mine.as_ref().expect("Anna's own");
+    assert_eq!(mine.scale.as_ref().map(|answer| answer.score), Some(3));
+    watchers.step(&mut table, Actor::Player(B), score(7, None));
+    watchers.step(&mut table, Actor::Player(C), score(5, None));
+    assert!(watchers.sent_to(bram).contains("GEHEIME-STAP"), "after the reveal everyone sees it");
+
+    watchers.step(&mut table, TRAINER, Command::NextStep);
+    watchers.step(&mut table, TRAINER, Command::NextStep);
+    watchers.step(
+        &mut table,
+        Actor::Player(B),
+        Command::Actions(ActionCommand::Propose { text: "BRAMS-VOORSTEL".into() }),
+    );
+    for you in &everyone {
+        let trainer = matches!(you, Identity::Trainer { .. });
+        let sent = watchers.sent_to(*you).matches("BRAMS-VOORSTEL").count() > 0;
+        assert_eq!(sent, *you == bram || trainer, "while collecting only Bram and the trainer see it ({you:?})");
+    }
+    watchers.step(&mut table, TRAINER, Command::Actions(ActionCommand::Show));
+    assert!(watchers.sent_to(anna).contains("BRAMS-VOORSTEL"));
+}

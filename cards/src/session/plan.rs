@@ -1,0 +1,190 @@
+//! The agenda as a running session holds it: each step with its content resolved from the
+//! library (the schaalvraag's question cards themselves, not their ids), so a session's log
+//! replays without the decks the server offered that day, as it does for the statement decks.
+//!
+//! A session has one statement game: its decks and settings are the lobby's (a draaiboek sets
+//! them when it is loaded), and every statements step plays on from the same pile.
+
+use serde::{Deserialize, Serialize};
+
+use super::agenda::{Agenda, MAX_STEP_MINUTES, MAX_STEPS, Step, StepForm};
+use crate::deck::QuestionCard;
+use crate::event::Settings;
+use crate::forms::FormKind;
+use crate::forms::actions::{ActionSettings, Actions};
+use crate::forms::scale::{Scale, ScaleSettings};
+use crate::library::Library;
+use crate::rejection::Rejection;
+use crate::text::Text;
+
+/// A session's agenda, of one step or more. A session of statements only has none, as every
+/// session before work forms (and as every log written then replays).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Plan {
+    pub title: Text,
+    pub steps: Vec<PlannedStep>,
+}
+
+/// One step: its work form with what it needs, and the minutes it is planned to take.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlannedStep {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<Text>,
+    pub minutes: u16,
+    #[serde(flatten)]
+    pub form: PlannedForm,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "form", rename_all = "snake_case")]
+pub enum PlannedForm {
+    /// The session's statement game, played on from where it was.
+    Statements,
+    Scale {
+        questions: Vec<QuestionCard>,
+        settings: ScaleSettings,
+    },
+    Actions {
+        settings: ActionSettings,
+    },
+}
+
+impl PlannedForm {
+    pub fn kind(&self) -> FormKind {
+        match self {
+            PlannedForm::Statements => FormKind::Statements,
+            PlannedForm::Scale { .. } => FormKind::Scale,
+            PlannedForm::Actions { .. } => FormKind::Actions,
+        }
+    }
+
+    /// The form's state as the step starts.
+    pub fn begin(&self) -> RunningForm {
+        match self {
+            PlannedForm::Statements => RunningForm::Statements,
+            PlannedForm::Scale { questions, settings } => {
+                RunningForm::Scale(Scale::new(settings.clone(), questions.clone()))
+            }
+            PlannedForm::Actions { settings } => RunningForm::Actions(Actions::new(settings.clone())),
+        }
+    }
+}
+
+/// A step that has started, and what its form holds. The statement game's state is the
+/// session's (`Room`'s turn and pile), so a statements step holds nothing of its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RunningForm {
+    Statements,
+    Scale(Scale),
+    Actions(Actions),
+}
+
+/// When a step started, and its form's state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepRun {
+    /// Milliseconds, the room's clock.
+    pub started_at: u64,
+    pub form: RunningForm,
+}
+
+impl Plan {
+    /// Whether any step plays the statement game.
+    pub fn has_statements(&self) -> bool {
+        self.steps.iter().any(|step| step.form == PlannedForm::Statements)
+    }
+
+    /// The minutes the steps plan together.
+    pub fn minutes(&self) -> u32 {
+        self.steps.iter().map(|step| u32::from(step.minutes)).sum()
+    }
+
+    /// The agenda `agenda` names, with its question cards taken from `library`. A draaiboek
+    /// file was checked when it was read; an agenda a trainer edited in the lobby is checked
+    /// here, and the first problem is the answer.
+    pub fn resolve(agenda: &Agenda, library: &Library) -> Result<Plan, Rejection> {
+        if agenda.steps.is_empty() {
+            return Err(Rejection::BadAgenda(Text::new(
+                "het draaiboek heeft geen stappen",
+                "the draaiboek has no steps",
+            )));
+        }
+        if agenda.steps.len() > MAX_STEPS {
+            return Err(Rejection::BadAgenda(Text::new(
+                format!("{} stappen, hoogstens {MAX_STEPS}", agenda.steps.len()),
+                format!("{} steps, at most {MAX_STEPS}", agenda.steps.len()),
+            )));
+        }
+        let steps = agenda.steps.iter().enumerate().map(|(index, step)| resolve_step(index + 1, step, library));
+        Ok(Plan { title: agenda.title.clone(), steps: steps.collect::<Result<_, _>>()? })
+    }
+}
+
+/// What loading a draaiboek sets in a session: its plan, and the statement game (decks and
+/// settings of its first statements step) and role deck it names, if it names them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Loaded {
+    pub plan: Plan,
+    pub statement_decks: Vec<String>,
+    pub settings: Option<Settings>,
+    pub roles: Option<String>,
+}
+
+impl Loaded {
+    pub fn of(agenda: &Agenda, library: &Library) -> Result<Loaded, Rejection> {
+        let plan = Plan::resolve(agenda, library)?;
+        let statements = agenda.steps.iter().find_map(|step| match &step.form {
+            StepForm::Statements { decks, settings } => Some((decks.clone(), settings.clone())),
+            _ => None,
+        });
+        if let Some(roles) = &agenda.roles
+            && library.role_deck(roles).is_none()
+        {
+            return Err(Rejection::UnknownDeck);
+        }
+        let (statement_decks, settings) =
+            statements.map_or((Vec::new(), None), |(decks, settings)| (decks, Some(settings)));
+        Ok(Loaded { plan, statement_decks, settings, roles: agenda.roles.clone() })
+    }
+}
+
+fn resolve_step(number: usize, step: &Step, library: &Library) -> Result<PlannedStep, Rejection> {
+    let problem = |nl: String, en: String| {
+        Rejection::BadAgenda(Text::new(format!("stap {number}: {nl}"), format!("step {number}: {en}")))
+    };
+    if !(1..=MAX_STEP_MINUTES).contains(&step.minutes) {
+        return Err(problem(
+            format!("{} minuten, kies 1 tot {MAX_STEP_MINUTES}", step.minutes),
+            format!("{} minutes, choose 1 to {MAX_STEP_MINUTES}", step.minutes),
+        ));
+    }
+    let form = match &step.form {
+        StepForm::Statements { .. } => PlannedForm::Statements,
+        StepForm::Scale { deck, cards, settings } => {
+            if let Some(text) = settings.problem() {
+                return Err(problem(text.nl, text.en));
+            }
+            let Some(found) = library.question_deck(deck) else {
+                return Err(problem(format!("geen vragenset \"{deck}\""), format!("no question deck \"{deck}\"")));
+            };
+            let questions: Vec<QuestionCard> = if cards.is_empty() {
+                found.cards.clone()
+            } else {
+                let card = |id| found.cards.iter().find(|card| &card.id == id).cloned();
+                cards
+                    .iter()
+                    .map(|id| {
+                        card(id).ok_or_else(|| problem(format!("geen vraag \"{id}\""), format!("no question \"{id}\"")))
+                    })
+                    .collect::<Result<_, _>>()?
+            };
+            PlannedForm::Scale { questions, settings: settings.clone() }
+        }
+        StepForm::Actions { settings } => {
+            if let Some(text) = settings.problem() {
+                return Err(problem(text.nl, text.en));
+            }
+            PlannedForm::Actions { settings: settings.clone() }
+        }
+    };
+    Ok(PlannedStep { title: step.title.clone(), minutes: step.minutes, form })
+}

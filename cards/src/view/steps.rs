@@ -1,0 +1,193 @@
+//! What each participant may see of the agenda and of the step running now. The public part
+//! (`SessionView`) is one shared frame for everyone and a trainer's own for trainers; what is
+//! yours alone (your scale answer, your proposals, your dots) comes apart, as your hand does,
+//! so a public update never overwrites it.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Audience, Update};
+use crate::deck::QuestionCard;
+use crate::event::{Event, SeatId};
+use crate::forms::actions::{ActionSettings, ActionsView, ProposalId, ProposalView, Source};
+use crate::forms::scale::{RoundView, ScaleAnswer, ScaleSettings};
+use crate::forms::{FormKind, Who};
+use crate::room::Room;
+use crate::session::plan::{PlannedForm, RunningForm};
+use crate::text::Text;
+
+/// The agenda, and the step running now as everyone (or, for trainers, a trainer) sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionView {
+    pub title: Text,
+    pub steps: Vec<StepView>,
+    /// The running step's number, counted from 0; `None` in the lobby.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub running: Option<u16>,
+    /// How long the running step had run when this was made, in ms. An update made without
+    /// the time leaves it out, and the client counts on from what it had.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub running_ms: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale: Option<ScaleStepView>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actions: Option<ActionsStepView>,
+}
+
+/// One step of the agenda.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepView {
+    pub form: FormKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<Text>,
+    pub minutes: u16,
+    /// For a step that is over, how long it took, in ms.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub used_ms: Option<u64>,
+}
+
+/// A running schaalvraag: the questions the trainer may ask, and the latest round.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScaleStepView {
+    pub questions: Vec<QuestionCard>,
+    pub settings: ScaleSettings,
+    /// How many rounds have been asked; your own answer belongs to the last one.
+    pub rounds: usize,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub round: Option<RoundView>,
+}
+
+/// A running verbeteracties step.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionsStepView {
+    pub settings: ActionSettings,
+    #[serde(flatten)]
+    pub view: ActionsView,
+}
+
+/// What is yours alone in the running step.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MineView {
+    pub step: u16,
+    /// The schaalvraag round your answer belongs to (the count of rounds when you answered).
+    #[serde(default)]
+    pub rounds: usize,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale: Option<ScaleAnswer>,
+    /// Your proposals, also while nobody else sees them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub proposals: Vec<ProposalView>,
+    /// Your dots while you vote.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dots: Vec<(ProposalId, u8)>,
+}
+
+impl MineView {
+    /// Whether this is still yours in `session`: the same step, and in a schaalvraag the same
+    /// round (a new question starts with nothing of yours).
+    pub fn belongs_to(&self, session: &SessionView) -> bool {
+        session.running == Some(self.step) && session.scale.as_ref().is_none_or(|scale| scale.rounds == self.rounds)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.scale.is_none() && self.proposals.is_empty() && self.dots.is_empty()
+    }
+}
+
+impl Room {
+    /// The agenda and the running step as `who` sees it (`None`: a player or a screen), at
+    /// `now` when the time is known.
+    pub fn session_view(&self, who: Option<Who>, now: Option<u64>) -> Option<SessionView> {
+        let plan = self.agenda()?;
+        let runs = self.step_runs();
+        let steps = plan.steps.iter().enumerate().map(|(index, step)| StepView {
+            form: step.form.kind(),
+            title: step.title.clone(),
+            minutes: step.minutes,
+            used_ms: runs
+                .get(index + 1)
+                .zip(runs.get(index))
+                .map(|(next, run)| next.started_at.saturating_sub(run.started_at)),
+        });
+        let running = self.running_step();
+        let (mut scale, mut actions) = (None, None);
+        if let Some((_, planned, run)) = running {
+            match (&planned.form, &run.form) {
+                (PlannedForm::Scale { questions, settings }, RunningForm::Scale(form)) => {
+                    scale = Some(ScaleStepView {
+                        questions: questions.clone(),
+                        settings: settings.clone(),
+                        rounds: form.rounds.len(),
+                        round: form.view(None),
+                    });
+                }
+                (PlannedForm::Actions { settings }, RunningForm::Actions(form)) => {
+                    let who = who.filter(|who| *who == Who::Trainer);
+                    actions = Some(ActionsStepView { settings: settings.clone(), view: form.view(who) });
+                }
+                _ => {}
+            }
+        }
+        Some(SessionView {
+            title: plan.title.clone(),
+            steps: steps.collect(),
+            running: running.map(|(step, _, _)| step),
+            running_ms: running.zip(now).map(|((_, _, run), now)| now.saturating_sub(run.started_at)),
+            scale,
+            actions,
+        })
+    }
+
+    /// What `seat` alone sees of the running step, if anything.
+    pub fn mine_view(&self, seat: SeatId) -> Option<MineView> {
+        let (step, _, run) = self.running_step()?;
+        let mut mine = MineView { step, ..MineView::default() };
+        match &run.form {
+            RunningForm::Statements => {}
+            RunningForm::Scale(form) => {
+                mine.rounds = form.rounds.len();
+                mine.scale = form.rounds.last().and_then(|round| round.answers.get(&seat)).cloned();
+            }
+            RunningForm::Actions(form) => {
+                let yours = form.view(Some(Who::Player(seat)));
+                let own = |proposal: &ProposalView| {
+                    form.proposals
+                        .iter()
+                        .any(|known| known.id == proposal.id && known.sources.contains(&Source::Seat { seat }))
+                };
+                mine.proposals = yours.proposals.into_iter().filter(own).collect();
+                mine.dots = yours.my_dots;
+            }
+        }
+        (!mine.is_empty()).then_some(mine)
+    }
+
+    /// What a step's event tells everyone.
+    pub(super) fn public_step_updates(&self, event: &Event) -> Vec<Update> {
+        let at = match event {
+            Event::StepStarted { at, .. } => Some(*at),
+            _ => None,
+        };
+        self.session_view(None, at).map(|session| Update::Session { session }).into_iter().collect()
+    }
+
+    /// What a step's event tells `audience` beyond that.
+    pub(super) fn step_updates_for(&self, event: &Event, audience: Audience) -> Vec<Update> {
+        let at = match event {
+            Event::StepStarted { at, .. } => Some(*at),
+            _ => None,
+        };
+        match audience {
+            Audience::Everyone => Vec::new(),
+            Audience::Trainer => self
+                .session_view(Some(Who::Trainer), at)
+                .map(|session| Update::Session { session })
+                .into_iter()
+                .collect(),
+            Audience::Seat(seat) => {
+                let Some((step, _, _)) = self.running_step() else { return Vec::new() };
+                let mine = self.mine_view(seat).unwrap_or(MineView { step, ..MineView::default() });
+                vec![Update::YourStep { mine }]
+            }
+        }
+    }
+}

@@ -1,0 +1,183 @@
+//! A session that follows a draaiboek, over real websockets: created from the built-in
+//! Dompelsessie, a schaalvraag with a phone that reloads, the statements, verbeteracties that
+//! start from the schaalvraag, and a draaiboek file with a typo that changes nothing.
+
+use std::collections::BTreeMap;
+
+use cards::forms::FormKind;
+use cards::forms::actions::{ActionCommand, ProposalId, Stage};
+use cards::forms::scale::{ScaleAnswer, ScaleCommand};
+use cards::protocol::ClientMsg;
+use cards::view::PhaseView;
+use cards::{CardId, View};
+use tests::{TestClient, TestServer, http, http_request};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// Opens a session that follows draaiboek `id`; its code and trainer token.
+async fn session_from(server: &TestServer, id: &str) -> (String, String) {
+    let body =
+        serde_json::json!({"statement_decks": ["containerbegrippen"], "role_deck": "keukentafel", "draaiboek": id});
+    let (status, reply) = http(server.addr, "POST", "/api/rooms", Some(&body.to_string())).await;
+    assert_eq!(status, 201, "room created: {reply}");
+    let reply: serde_json::Value = serde_json::from_str(&reply).expect("json");
+    (reply["code"].as_str().expect("code").to_owned(), reply["trainer_token"].as_str().expect("token").to_owned())
+}
+
+fn running(view: &View) -> Option<(u16, FormKind)> {
+    let session = view.session.as_ref()?;
+    let step = session.running?;
+    Some((step, session.steps.get(usize::from(step))?.form))
+}
+
+fn scale_answer(score: u8, higher: &str) -> ClientMsg {
+    ClientMsg::Scale(ScaleCommand::Answer(ScaleAnswer {
+        score,
+        why_not_lower: None,
+        one_point_higher: Some(higher.to_owned()),
+    }))
+}
+
+#[tokio::test]
+async fn a_dompelsessie_runs_its_work_forms_in_order_and_nobody_loses_an_answer_to_a_reload() {
+    let server = TestServer::start().await;
+    let (code, token) = session_from(&server, "dompelsessie-ruimte-geeft-vaart").await;
+    let mut trainer = server.trainer(&code, &token).await;
+    let mut projector = server.observer(&code).await;
+    let mut players: Vec<TestClient> = Vec::new();
+    for name in ["Anna", "Bram", "Cas"] {
+        players.push(server.player(&code, name).await);
+    }
+    let agenda = trainer.view().session.clone().expect("the session follows the draaiboek");
+    assert_eq!(agenda.steps.len(), 4);
+    assert_eq!(trainer.view().decks.statements.id, "ruimte-geeft-vaart", "the draaiboek's statements");
+    trainer.until(|view| view.seats.len() == 3).await;
+    trainer.request(ClientMsg::Start).await.expect("start");
+    for client in players.iter_mut().chain([&mut projector]) {
+        client.until(|view| running(view) == Some((0, FormKind::Scale))).await;
+    }
+
+    // The schaalvraag: Anna answers, her phone reloads, her answer is still hers.
+    let question = CardId::new("toegang-soepel");
+    trainer.request(ClientMsg::Scale(ScaleCommand::Ask { question })).await.expect("ask");
+    let refused = players[0].request(ClientMsg::Reveal).await.expect_err("not a statement step");
+    assert_eq!(refused.code, "not_this_step");
+    players[0].request(scale_answer(4, "EEN-LOKET-GEHEIM")).await.expect("answer");
+    let seat_token = players[0].seat_token.clone().expect("a seat token");
+    let anna = players.remove(0);
+    anna.drop_connection().await;
+    let anna = server.resume(&code, &seat_token).await;
+    let mine = anna.view().mine.clone().expect("Anna's answer came back with the reload");
+    assert_eq!(mine.scale.map(|answer| answer.score), Some(4));
+    assert!(!projector.wire().contains("EEN-LOKET-GEHEIM"), "before the reveal the projector shows no answer");
+    players.insert(0, anna);
+    players[1].request(scale_answer(7, "Vaste contactpersoon")).await.expect("answer");
+    players[2].request(scale_answer(5, "een-loket-geheim")).await.expect("answer");
+    let view = projector
+        .until(|view| view.session.as_ref().and_then(|s| s.scale.as_ref()?.round.as_ref()?.revealed.as_ref()).is_some())
+        .await;
+    let revealed = view.session.as_ref().and_then(|s| s.scale.clone()?.round?.revealed).expect("revealed");
+    assert_eq!(revealed.len(), 3, "every answer, Anna's from before her reload too");
+
+    // The statements, then the verbeteracties with the schaalvraag's steps one point higher.
+    trainer.request(ClientMsg::NextStep).await.expect("next step");
+    let view = players[0].until(|view| running(view) == Some((1, FormKind::Statements))).await;
+    assert!(matches!(&view.phase, PhaseView::Turn(turn) if turn.number == 1), "the first statement is dealt");
+    trainer.request(ClientMsg::NextStep).await.expect("next step");
+    let view = trainer.until(|view| running(view) == Some((2, FormKind::Actions))).await;
+    let actions = view.session.as_ref().and_then(|s| s.actions.clone()).expect("verbeteracties");
+    let texts: Vec<&str> = actions.view.proposals.iter().map(|proposal| proposal.text.as_str()).collect();
+    assert_eq!(texts, ["EEN-LOKET-GEHEIM", "Vaste contactpersoon"], "each step once");
+
+    players[1]
+        .request(ClientMsg::Actions(ActionCommand::Propose { text: "Samen op huisbezoek".into() }))
+        .await
+        .expect("propose");
+    trainer.request(ClientMsg::Actions(ActionCommand::Show)).await.expect("show");
+    trainer.request(ClientMsg::Actions(ActionCommand::OpenVote)).await.expect("open the vote");
+    for player in &mut players {
+        let dots = BTreeMap::from([(ProposalId(2), 2), (ProposalId(1), 1)]);
+        player.request(ClientMsg::Actions(ActionCommand::Vote { dots })).await.expect("vote");
+    }
+    trainer.request(ClientMsg::Actions(ActionCommand::CloseVote)).await.expect("close the vote");
+    let assign = ActionCommand::Assign { proposal: ProposalId(2), owner: "Bram".into(), by: "1 maart".into() };
+    trainer.request(ClientMsg::Actions(assign)).await.expect("assign");
+    let view = projector
+        .until(|view| {
+            view.session
+                .as_ref()
+                .and_then(|s| s.actions.as_ref())
+                .is_some_and(|a| a.view.proposals.iter().any(|p| p.owner.is_some()))
+        })
+        .await;
+    let ranked = view.session.as_ref().and_then(|s| s.actions.clone()).expect("ranked");
+    assert_eq!(ranked.view.stage, Stage::Ranked);
+    assert_eq!(ranked.view.proposals[0].text, "Samen op huisbezoek");
+    assert_eq!(ranked.view.proposals[0].dots, Some(6));
+
+    trainer.request(ClientMsg::NextStep).await.expect("the schaalvraag again");
+    let refused = trainer.request(ClientMsg::NextStep).await.expect_err("the last step");
+    assert_eq!(refused.code, "last_step");
+    trainer.request(ClientMsg::End).await.expect("end");
+
+    let response =
+        http_request(server.addr, "GET", &format!("/api/rooms/{code}/log"), &[("X-Trainer-Token", &token)], "").await;
+    let log = String::from_utf8_lossy(&response.body);
+    assert_eq!(response.status, 200, "{log}");
+    for kind in ["\"step_started\"", "\"scale\"", "\"actions\"", "\"ended\""] {
+        assert!(log.contains(kind), "the log keeps {kind}");
+    }
+}
+
+async fn upload(server: &TestServer, code: &str, token: &str, content: &str) -> (u16, serde_json::Value) {
+    let mut stream = tokio::net::TcpStream::connect(server.addr).await.expect("connect");
+    let request = format!(
+        "POST /api/rooms/{code}/decks HTTP/1.1\r\nHost: x\r\nX-Trainer-Token: {token}\r\nX-File-Name: leergroep.toml\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{content}",
+        content.len()
+    );
+    stream.write_all(request.as_bytes()).await.expect("send");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.expect("read");
+    let status = response.split(' ').nth(1).and_then(|code| code.parse().ok()).expect("a status");
+    let body = response.split_once("\r\n\r\n").map(|(_, body)| body).unwrap_or_default();
+    (status, serde_json::from_str(body).unwrap_or(serde_json::Value::Null))
+}
+
+const DRAAIBOEK: &str = r#"id = "leergroep"
+kind = "draaiboek"
+title.nl = "Leergroep"
+
+[[step]]
+form = "scale"
+minutes = 10
+deck = "schaalvragen"
+cards = ["toegang-soepel"]
+
+[[step]]
+form = "actions"
+minutes = 20
+"#;
+
+#[tokio::test]
+async fn a_draaiboek_file_with_a_typo_changes_nothing_and_a_good_one_is_followed() {
+    let server = TestServer::start().await;
+    let (code, token) = server.create_room().await;
+    let mut trainer = server.trainer(&code, &token).await;
+    let problem = |body: &serde_json::Value| body["errors"][0].clone();
+    let typo = DRAAIBOEK.replace("minutes = 20", "minuten = 20");
+    let (status, body) = upload(&server, &code, &token, &typo).await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(problem(&body)["line"], 13, "the line of the unknown field: {body}");
+    assert!(problem(&body)["message"]["nl"].as_str().is_some_and(|text| text.contains("minuten")), "{body}");
+    let typo = DRAAIBOEK.replace("toegang-soepel", "toegang-soepl");
+    let (status, body) = upload(&server, &code, &token, &typo).await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(problem(&body)["line"], 9, "the line of the unknown card: {body}");
+    assert!(problem(&body)["field"].as_str().is_some_and(|field| field.contains("cards")), "{body}");
+    assert!(trainer.view().session.is_none(), "nothing changed");
+
+    let (status, body) = upload(&server, &code, &token, DRAAIBOEK).await;
+    assert_eq!(status, 200, "{body}");
+    let view = trainer.until(|view| view.session.is_some()).await;
+    let forms: Vec<FormKind> = view.session.as_ref().expect("agenda").steps.iter().map(|step| step.form).collect();
+    assert_eq!(forms, [FormKind::Scale, FormKind::Actions]);
+}
