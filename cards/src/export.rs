@@ -5,9 +5,13 @@
 use crate::deck::CardId;
 use crate::event::SeatId;
 use crate::event::{Event, Position};
+use crate::forms::FormKind;
 use crate::forms::actions::{Actions, Source};
 use crate::forms::scale::Scale;
 use crate::log::{AnswerRow, LoggedEvent, Names, pseudonym};
+use crate::room::Room;
+use crate::session::agenda::to_toml;
+use crate::session::plan::{Plan, RunningForm, StepRun};
 use crate::text::{Lang, Text};
 
 /// The column names. Excel with Dutch settings wants `;` whatever language the trainer reads,
@@ -149,6 +153,58 @@ pub fn action_list_csv(actions: &Actions, lang: Lang) -> String {
         );
     }
     out
+}
+
+/// The session's agenda as a draaiboek file, to start the next session of a learning group
+/// from: the steps as they stand now, the session's statement decks and settings in every
+/// statements step, the role deck it played.
+pub fn agenda_toml(room: &Room) -> String {
+    let setup = room.setup();
+    let plan = room.agenda().cloned().unwrap_or_else(Plan::statements_only);
+    let decks: Vec<String> = setup.statements.id.split('+').map(str::to_owned).collect();
+    let id = format!("standpunt-{}", room.code().to_string().to_lowercase());
+    let mut agenda = plan.to_agenda(&id, &decks, room.settings());
+    agenda.roles = Some(setup.roles.id.clone());
+    to_toml(&agenda)
+}
+
+/// The step of form `form` that `step` names (the last one of that form when `None`) and its
+/// state, if it has started.
+pub fn started_step(room: &Room, form: FormKind, step: Option<u16>) -> Option<(u16, &StepRun)> {
+    let runs = room.step_runs().iter().enumerate();
+    let mut of_form = runs.filter(|(_, run)| match &run.form {
+        RunningForm::Statements => form == FormKind::Statements,
+        RunningForm::Scale(_) => form == FormKind::Scale,
+        RunningForm::Actions(_) => form == FormKind::Actions,
+    });
+    let (index, run) = match step {
+        Some(step) => of_form.find(|(index, _)| *index == usize::from(step))?,
+        None => of_form.next_back()?,
+    };
+    Some((u16::try_from(index).ok()?, run))
+}
+
+/// A schaalvraag step's answers as CSV (`scale_csv`), with the session's names or pseudonyms.
+pub fn scale_step_csv(room: &Room, step: Option<u16>, names: Names, lang: Lang) -> Option<String> {
+    let (_, run) = started_step(room, FormKind::Scale, step)?;
+    let RunningForm::Scale(scale) = &run.form else { return None };
+    let who = |seat: SeatId| {
+        let known = room.seat(seat);
+        let name = match (names, known) {
+            (Names::Real, Some(known)) => known.name.clone(),
+            _ => pseudonym(seat, lang),
+        };
+        let role = known.and_then(|known| known.role.as_ref()).and_then(|role| room.setup().roles.card(role));
+        (name, role.map_or_else(|| Text::new("", ""), |role| role.name.clone()))
+    };
+    Some(scale_csv(scale, who, lang))
+}
+
+/// A verbeteracties step's action list as CSV (`action_list_csv`).
+pub fn actions_step_csv(room: &Room, step: Option<u16>, lang: Lang) -> Option<String> {
+    let (_, run) = started_step(room, FormKind::Actions, step)?;
+    let RunningForm::Actions(actions) = &run.form else { return None };
+    Some(action_list_csv(actions, lang))
 }
 
 /// The answers of a schaalvraag step, one line per answer in every asking, revealed or not:

@@ -10,6 +10,7 @@ use crate::forms::actions::ActionCommand;
 use crate::forms::scale::ScaleCommand;
 use crate::rejection::Rejection;
 use crate::session::agenda::Agenda;
+use crate::session::plan::AgendaEdit;
 use crate::text::Text;
 use crate::view::{Update, View};
 
@@ -87,6 +88,9 @@ pub enum ClientMsg {
     LoadAgenda {
         draaiboek: String,
     },
+    /// Trainer: one change to the agenda (add, remove or move a step, or change its minutes),
+    /// named by `do`. A session without an agenda has one step of statements to change.
+    EditAgenda(AgendaEdit),
     /// Trainer: "Volgende werkvorm", the next step of the agenda starts.
     NextStep,
     /// A move in the running schaalvraag step, named by `do`.
@@ -119,19 +123,21 @@ impl ClientMsg {
         "assign_role",
         "set_agenda",
         "load_agenda",
+        "edit_agenda",
         "next_step",
         "scale",
         "actions",
     ];
 
     /// The room command this message asks for, when it needs nothing from the shell: `hello`,
-    /// `configure`, `set_agenda` and `load_agenda` (decks by id), `add_trainer` and `screen_link` (a new secret) are the shell's to translate.
+    /// `configure` and the agenda's messages (decks by id), `add_trainer` and `screen_link` (a new secret) are the shell's to translate.
     pub fn into_command(self) -> Option<Command> {
         Some(match self {
             ClientMsg::Hello { .. }
             | ClientMsg::Configure { .. }
             | ClientMsg::SetAgenda { .. }
             | ClientMsg::LoadAgenda { .. }
+            | ClientMsg::EditAgenda(_)
             | ClientMsg::AddTrainer
             | ClientMsg::ScreenLink { .. } => {
                 return None;

@@ -484,6 +484,8 @@ struct ReviewQuery {
     names: Option<String>,
     format: Option<String>,
     lang: Option<String>,
+    /// For a work form's file: which step (the last of that form when left out).
+    step: Option<u16>,
 }
 
 impl ReviewQuery {
@@ -525,12 +527,29 @@ async fn room_export(
         Err(response) => return response,
     };
     let (log, names, lang) = (logged(records), query.names(), query.lang());
-    let (body, mime, extension) = match query.format.as_deref() {
-        Some("json") => (export::json(&log, names, lang), "application/json", "json"),
-        Some("html") => (report::html(&Review::of(&log, names, lang), lang), "text/html; charset=utf-8", "html"),
-        _ => (export::csv(&answers(&log, names, lang), lang), "text/csv; charset=utf-8", "csv"),
+    let room = || Room::replay(log.iter().map(|logged| &logged.event));
+    let csv = "text/csv; charset=utf-8";
+    let (body, mime, name) = match query.format.as_deref() {
+        Some("json") => (export::json(&log, names, lang), "application/json", format!("standpunt-{code}.json")),
+        Some("html") => {
+            let html = report::html(&Review::of(&log, names, lang), lang);
+            (html, "text/html; charset=utf-8", format!("standpunt-{code}.html"))
+        }
+        Some("draaiboek") => {
+            let Some(room) = room() else { return refuse(StatusCode::NOT_FOUND, &Rejection::UnknownRoom) };
+            (export::agenda_toml(&room), "application/toml; charset=utf-8", format!("draaiboek-{code}.toml"))
+        }
+        Some("scale") => match room().and_then(|room| export::scale_step_csv(&room, query.step, names, lang)) {
+            Some(body) => (body, csv, format!("standpunt-{code}-schaalvraag.csv")),
+            None => return refuse(StatusCode::NOT_FOUND, &Rejection::NotThisStep),
+        },
+        Some("actions") => match room().and_then(|room| export::actions_step_csv(&room, query.step, lang)) {
+            Some(body) => (body, csv, format!("standpunt-{code}-acties.csv")),
+            None => return refuse(StatusCode::NOT_FOUND, &Rejection::NotThisStep),
+        },
+        _ => (export::csv(&answers(&log, names, lang), lang), csv, format!("standpunt-{code}.csv")),
     };
-    let disposition = format!("attachment; filename=\"standpunt-{code}.{extension}\"");
+    let disposition = format!("attachment; filename=\"{name}\"");
     ([(header::CONTENT_TYPE, mime.to_owned()), (header::CONTENT_DISPOSITION, disposition)], body).into_response()
 }
 

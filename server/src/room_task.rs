@@ -624,7 +624,12 @@ impl RoomActor {
         match msg {
             ClientMsg::Hello { .. } => Err(Rejection::AlreadyJoined),
             // Only a trainer's choice of decks or agenda is worth looking up.
-            ClientMsg::Configure { .. } | ClientMsg::SetAgenda { .. } | ClientMsg::LoadAgenda { .. } if !trainer => {
+            ClientMsg::Configure { .. }
+            | ClientMsg::SetAgenda { .. }
+            | ClientMsg::LoadAgenda { .. }
+            | ClientMsg::EditAgenda(_)
+                if !trainer =>
+            {
                 Err(Rejection::NotTrainer)
             }
             ClientMsg::Configure { settings, statement_decks, role_deck } => {
@@ -632,6 +637,11 @@ impl RoomActor {
             }
             ClientMsg::SetAgenda { agenda } => {
                 let agenda = Plan::resolve(&agenda, &self.shared.library)?;
+                Ok((actor, vec![Command::SetAgenda { agenda }], None))
+            }
+            ClientMsg::EditAgenda(edit) => {
+                let current = self.room.agenda().cloned().unwrap_or_else(Plan::statements_only);
+                let agenda = current.edited(edit, &self.shared.library)?;
                 Ok((actor, vec![Command::SetAgenda { agenda }], None))
             }
             ClientMsg::LoadAgenda { draaiboek } => {

@@ -84,9 +84,24 @@ pub struct Step {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "form", rename_all = "snake_case")]
 pub enum StepForm {
-    Statements { decks: Vec<String>, settings: Settings },
-    Scale { deck: String, cards: Vec<CardId>, settings: ScaleSettings },
-    Actions { settings: ActionSettings },
+    Statements {
+        #[serde(default)]
+        decks: Vec<String>,
+        #[serde(default)]
+        settings: Settings,
+    },
+    Scale {
+        deck: String,
+        /// The questions to ask; every one of the deck's when empty.
+        #[serde(default)]
+        cards: Vec<CardId>,
+        #[serde(default)]
+        settings: ScaleSettings,
+    },
+    Actions {
+        #[serde(default)]
+        settings: ActionSettings,
+    },
 }
 
 impl StepForm {

@@ -41,6 +41,9 @@ pub enum PlannedForm {
     /// The session's statement game, played on from where it was.
     Statements,
     Scale {
+        /// The question deck the cards came from, for writing the agenda back as a draaiboek.
+        #[serde(default)]
+        deck: String,
         questions: Vec<QuestionCard>,
         settings: ScaleSettings,
     },
@@ -62,7 +65,7 @@ impl PlannedForm {
     pub fn begin(&self) -> RunningForm {
         match self {
             PlannedForm::Statements => RunningForm::Statements,
-            PlannedForm::Scale { questions, settings } => {
+            PlannedForm::Scale { questions, settings, .. } => {
                 RunningForm::Scale(Scale::new(settings.clone(), questions.clone()))
             }
             PlannedForm::Actions { settings } => RunningForm::Actions(Actions::new(settings.clone())),
@@ -116,6 +119,108 @@ impl Plan {
         }
         let steps = agenda.steps.iter().enumerate().map(|(index, step)| resolve_step(index + 1, step, library));
         Ok(Plan { title: agenda.title.clone(), steps: steps.collect::<Result<_, _>>()? })
+    }
+}
+
+/// A trainer's change to the agenda, as the console makes them one at a time. The steps are
+/// counted from 0; the session refuses a change to a step that has started.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "do", rename_all = "snake_case")]
+pub enum AgendaEdit {
+    /// A new step, at `at` (at the end when left out).
+    Add {
+        step: Step,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        at: Option<u16>,
+    },
+    Remove {
+        step: u16,
+    },
+    /// Step `step` moves to place `to`.
+    Move {
+        step: u16,
+        to: u16,
+    },
+    Minutes {
+        step: u16,
+        minutes: u16,
+    },
+}
+
+impl Plan {
+    /// The agenda of a session that has none: its statements, for the minutes a draaiboek of
+    /// statements plans.
+    pub fn statements_only() -> Plan {
+        Plan {
+            title: Text::new("Sessie", "Session"),
+            steps: vec![PlannedStep { title: None, minutes: 45, form: PlannedForm::Statements }],
+        }
+    }
+
+    /// This agenda with `edit` made; new steps' content comes from `library`.
+    pub fn edited(&self, edit: AgendaEdit, library: &Library) -> Result<Plan, Rejection> {
+        let mut plan = self.clone();
+        let count = plan.steps.len();
+        let no_step = |index: usize| {
+            Rejection::BadAgenda(Text::new(format!("geen stap {}", index + 1), format!("no step {}", index + 1)))
+        };
+        let index =
+            |step: u16| Some(usize::from(step)).filter(|index| *index < count).ok_or_else(|| no_step(step.into()));
+        match edit {
+            AgendaEdit::Add { step, at } => {
+                if count >= MAX_STEPS {
+                    return Err(Rejection::BadAgenda(Text::new(
+                        format!("hoogstens {MAX_STEPS} stappen"),
+                        format!("at most {MAX_STEPS} steps"),
+                    )));
+                }
+                let at = at.map_or(count, |at| usize::from(at).min(count));
+                plan.steps.insert(at, resolve_step(at + 1, &step, library)?);
+            }
+            AgendaEdit::Remove { step } => {
+                plan.steps.remove(index(step)?);
+                if plan.steps.is_empty() {
+                    return Err(Rejection::BadAgenda(Text::new(
+                        "het draaiboek heeft geen stappen",
+                        "the draaiboek has no steps",
+                    )));
+                }
+            }
+            AgendaEdit::Move { step, to } => {
+                let moved = plan.steps.remove(index(step)?);
+                plan.steps.insert(usize::from(to).min(count - 1), moved);
+            }
+            AgendaEdit::Minutes { step, minutes } => {
+                let index = index(step)?;
+                if !(1..=MAX_STEP_MINUTES).contains(&minutes) {
+                    return Err(Rejection::BadAgenda(Text::new(
+                        format!("stap {}: {minutes} minuten, kies 1 tot {MAX_STEP_MINUTES}", index + 1),
+                        format!("step {}: {minutes} minutes, choose 1 to {MAX_STEP_MINUTES}", index + 1),
+                    )));
+                }
+                plan.steps[index].minutes = minutes;
+            }
+        }
+        Ok(plan)
+    }
+
+    /// The agenda as a draaiboek, to download: the session's statement game (`decks` and
+    /// `settings`) stands in every statements step.
+    pub fn to_agenda(&self, id: &str, decks: &[String], settings: &Settings) -> Agenda {
+        let steps = self.steps.iter().map(|step| Step {
+            title: step.title.clone(),
+            minutes: step.minutes,
+            form: match &step.form {
+                PlannedForm::Statements => StepForm::Statements { decks: decks.to_vec(), settings: settings.clone() },
+                PlannedForm::Scale { deck, questions, settings } => StepForm::Scale {
+                    deck: deck.clone(),
+                    cards: questions.iter().map(|card| card.id.clone()).collect(),
+                    settings: settings.clone(),
+                },
+                PlannedForm::Actions { settings } => StepForm::Actions { settings: settings.clone() },
+            },
+        });
+        Agenda { id: id.to_owned(), title: self.title.clone(), roles: None, steps: steps.collect() }
     }
 }
 
@@ -177,7 +282,7 @@ fn resolve_step(number: usize, step: &Step, library: &Library) -> Result<Planned
                     })
                     .collect::<Result<_, _>>()?
             };
-            PlannedForm::Scale { questions, settings: settings.clone() }
+            PlannedForm::Scale { deck: deck.clone(), questions, settings: settings.clone() }
         }
         StepForm::Actions { settings } => {
             if let Some(text) = settings.problem() {

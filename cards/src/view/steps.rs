@@ -112,7 +112,7 @@ impl Room {
         let (mut scale, mut actions) = (None, None);
         if let Some((_, planned, run)) = running {
             match (&planned.form, &run.form) {
-                (PlannedForm::Scale { questions, settings }, RunningForm::Scale(form)) => {
+                (PlannedForm::Scale { questions, settings, .. }, RunningForm::Scale(form)) => {
                     scale = Some(ScaleStepView {
                         questions: questions.clone(),
                         settings: settings.clone(),

@@ -126,6 +126,35 @@ async fn a_dompelsessie_runs_its_work_forms_in_order_and_nobody_loses_an_answer_
     for kind in ["\"step_started\"", "\"scale\"", "\"actions\"", "\"ended\""] {
         assert!(log.contains(kind), "the log keeps {kind}");
     }
+
+    // The files a trainer downloads: the first schaalvraag's answers, the action list, and the
+    // agenda as a draaiboek the next session of the learning group starts from.
+    let download = |format: &str| {
+        let path = format!("/api/rooms/{code}/export?format={format}");
+        let token = token.clone();
+        async move { http_request(server.addr, "GET", &path, &[("X-Trainer-Token", &token)], "").await }
+    };
+    let scale = download("scale&step=0").await;
+    assert_eq!(scale.status, 200);
+    let scale = String::from_utf8(scale.body).expect("UTF-8");
+    assert!(scale.starts_with('\u{feff}'), "Excel reads the accents");
+    assert_eq!(scale.lines().count(), 4, "a header and three answers:\n{scale}");
+    assert!(scale.contains("Deelnemer 1") && !scale.contains("Anna"), "pseudonyms unless asked");
+    let actions = String::from_utf8(download("actions").await.body).expect("UTF-8");
+    let first = actions.lines().nth(1).expect("the top action");
+    assert!(first.starts_with("1;Samen op huisbezoek;6;3;Bram;1 maart"), "{actions}");
+    let response = download("draaiboek").await;
+    assert_eq!(
+        response.header("content-disposition"),
+        Some(&*format!("attachment; filename=\"draaiboek-{code}.toml\""))
+    );
+    let draaiboek = String::from_utf8(response.body).expect("UTF-8");
+    let (next, next_token) = server.create_room().await;
+    let (status, body) = upload(&server, &next, &next_token, &draaiboek).await;
+    assert_eq!(status, 200, "the downloaded draaiboek reads back: {body}\n{draaiboek}");
+    let mut next_trainer = server.trainer(&next, &next_token).await;
+    let view = next_trainer.until(|view| view.session.is_some()).await;
+    assert_eq!(view.session.as_ref().map(|session| session.steps.len()), Some(4));
 }
 
 async fn upload(server: &TestServer, code: &str, token: &str, content: &str) -> (u16, serde_json::Value) {

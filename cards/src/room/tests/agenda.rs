@@ -260,3 +260,45 @@ fn views_of_a_step_follow_the_updates_and_keep_answers_private_until_the_reveal(
     watchers.step(&mut table, TRAINER, Command::Actions(ActionCommand::Show));
     assert!(watchers.sent_to(anna).contains("BRAMS-VOORSTEL"));
 }
+
+#[test]
+fn the_trainer_edits_the_agenda_one_step_at_a_time() {
+    use crate::forms::actions::ActionSettings;
+    use crate::session::agenda::{Step, StepForm};
+    use crate::session::plan::AgendaEdit;
+
+    let library = Library::built_in();
+    let actions = Step { title: None, minutes: 20, form: StepForm::Actions { settings: ActionSettings::default() } };
+    let plan = Plan::statements_only();
+    let plan = plan.edited(AgendaEdit::Add { step: actions, at: None }, &library).expect("added at the end");
+    let scale = Step {
+        title: None,
+        minutes: 10,
+        form: StepForm::Scale { deck: "schaalvragen".into(), cards: Vec::new(), settings: Default::default() },
+    };
+    let plan = plan.edited(AgendaEdit::Add { step: scale.clone(), at: Some(0) }, &library).expect("added first");
+    let forms: Vec<FormKind> = plan.steps.iter().map(|step| step.form.kind()).collect();
+    assert_eq!(forms, [FormKind::Scale, FormKind::Statements, FormKind::Actions]);
+    let plan = plan.edited(AgendaEdit::Move { step: 0, to: 2 }, &library).expect("moved");
+    assert_eq!(plan.steps[2].form.kind(), FormKind::Scale);
+    let plan = plan.edited(AgendaEdit::Minutes { step: 1, minutes: 35 }, &library).expect("minutes");
+    assert_eq!(plan.minutes(), 45 + 35 + 10);
+    let wrong = Step {
+        form: StepForm::Scale {
+            deck: "schaalvragen".into(),
+            cards: vec![CardId::new("geen-vraag")],
+            settings: Default::default(),
+        },
+        ..scale
+    };
+    assert_eq!(
+        plan.edited(AgendaEdit::Add { step: wrong, at: None }, &library).map(|_| ()).map_err(|r| r.code()),
+        Err("bad_agenda")
+    );
+    assert_eq!(
+        plan.edited(AgendaEdit::Remove { step: 9 }, &library).map(|_| ()).map_err(|r| r.code()),
+        Err("bad_agenda")
+    );
+    let one = Plan::statements_only();
+    assert!(one.edited(AgendaEdit::Remove { step: 0 }, &library).is_err(), "an agenda keeps one step");
+}
