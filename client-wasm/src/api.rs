@@ -45,12 +45,17 @@ pub async fn decks() -> Result<DeckList, Text> {
     parse(status, &body)
 }
 
-pub async fn create_room(statement_deck: &str, role_deck: &str) -> Result<RoomCreated, Text> {
+/// Opens a session with these decks, or following draaiboek `draaiboek` (whose decks win).
+pub async fn create_room(
+    statement_deck: &str,
+    role_deck: &str,
+    draaiboek: Option<String>,
+) -> Result<RoomCreated, Text> {
     let request = cards::api::CreateRoom {
         statement_decks: vec![statement_deck.to_owned()],
         role_deck: role_deck.to_owned(),
         settings: cards::Settings::default(),
-        draaiboek: None,
+        draaiboek,
     };
     let body = serde_json::to_string(&request).map_err(|_| unreachable_server())?;
     let (status, body) = fetch("POST", "/api/rooms", Some(body)).await?;

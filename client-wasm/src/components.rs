@@ -33,6 +33,8 @@ pub enum Stage {
         vote: u8,
     },
     Ended,
+    /// A step of another work form than the statements is running.
+    Form(cards::forms::FormKind),
     /// This participant's place is gone: they left, were removed, or are no longer trainer.
     Gone {
         removed: bool,
@@ -49,6 +51,11 @@ pub fn stage(view: Option<&View>) -> Stage {
         }
         Identity::Trainer { trainer } if !view.trainers.contains(&trainer) => return Stage::Gone { removed: true },
         _ => {}
+    }
+    if let (PhaseView::Turn(_), Some(form)) = (&view.phase, crate::forms::running_form(view))
+        && form != cards::forms::FormKind::Statements
+    {
+        return Stage::Form(form);
     }
     match &view.phase {
         PhaseView::Lobby => Stage::Lobby,

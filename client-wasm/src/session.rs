@@ -72,6 +72,16 @@ pub struct Draft {
     pub definition: String,
 }
 
+/// A schaalvraag answer chosen and typed but not sent yet, for one round of one step.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ScaleDraft {
+    pub step: u16,
+    pub rounds: usize,
+    pub score: Option<u8>,
+    pub why_not_lower: String,
+    pub one_point_higher: String,
+}
+
 /// A page's connection to its room. Cheap to copy into closures.
 #[derive(Clone, Copy)]
 pub struct Session {
@@ -96,6 +106,11 @@ pub struct Session {
     /// When (`Date.now()`) the view's answer timer was last set by a message made that moment:
     /// its `remaining_ms` was the time left then, whenever the countdown is drawn.
     pub timer_set_at: RwSignal<f64>,
+    /// When (`Date.now()`) the running step's `running_ms` was heard: the console's clock of
+    /// time used counts on from there.
+    pub step_clock_at: RwSignal<f64>,
+    /// The schaalvraag answer being written, kept while the screen is built again.
+    pub scale_draft: StoredValue<ScaleDraft>,
     /// How to say hello again after a reconnect; `None` until the person has chosen.
     credential: StoredValue<Option<Join>>,
     socket: StoredValue<Option<SendWrapper<WebSocket>>>,
@@ -137,6 +152,8 @@ impl Session {
             draft: StoredValue::new(None),
             seat_lost: RwSignal::new(false),
             timer_set_at: RwSignal::new(js_sys::Date::now()),
+            step_clock_at: RwSignal::new(js_sys::Date::now()),
+            scale_draft: StoredValue::new(ScaleDraft::default()),
             credential: StoredValue::new(credential),
             socket: StoredValue::new(None),
             next_id: StoredValue::new(1),
@@ -263,6 +280,7 @@ impl Session {
                 self.seq.set_value(seq);
                 // The view was made as it was sent, so its timer is the time left now.
                 self.timer_set_at.set(js_sys::Date::now());
+                self.step_clock_at.set(js_sys::Date::now());
                 self.view.set(Some(*view));
                 self.seat_lost.set(false);
             }
@@ -272,6 +290,10 @@ impl Session {
                 // hold a timer), so the time left is as of now.
                 if updates.iter().any(|update| matches!(update, ViewUpdate::Timer { .. })) {
                     self.timer_set_at.set(js_sys::Date::now());
+                }
+                let step_clock = |update: &ViewUpdate| matches!(update, ViewUpdate::Session { session } if session.running_ms.is_some());
+                if updates.iter().any(step_clock) {
+                    self.step_clock_at.set(js_sys::Date::now());
                 }
                 self.view.update(|view| {
                     if let Some(view) = view {

@@ -95,6 +95,7 @@ fn CreateForm() -> impl IntoView {
     let decks = LocalResource::new(api::decks);
     let statement_deck = RwSignal::new(String::new());
     let role_deck = RwSignal::new(String::new());
+    let draaiboek = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
 
@@ -107,9 +108,10 @@ fn CreateForm() -> impl IntoView {
             if picked.is_empty() { offered.first().map(|deck| deck.id.clone()).unwrap_or_default() } else { picked }
         };
         let (statements, roles) = (chosen(statement_deck, &list.statements), chosen(role_deck, &list.roles));
+        let draaiboek = Some(draaiboek.get_untracked()).filter(|id| !id.is_empty());
         busy.set(true);
         spawn_local(async move {
-            match api::create_room(&statements, &roles).await {
+            match api::create_room(&statements, &roles, draaiboek).await {
                 Ok(created) => {
                     storage::set_trainer_token(&created.code, &created.trainer_token);
                     route::go(&format!("/trainer/{}", created.code));
@@ -137,6 +139,14 @@ fn CreateForm() -> impl IntoView {
                     <label for="role-deck">{t().role_deck}</label>
                     <select id="role-deck" on:change=move |ev| role_deck.set(event_target_value(&ev))>
                         {list.roles.iter().map(option).collect_view()}
+                    </select>
+                    <label for="draaiboek">{t().draaiboek_choice}</label>
+                    <select id="draaiboek" on:change=move |ev| draaiboek.set(event_target_value(&ev))>
+                        <option value="">{t().no_draaiboek}</option>
+                        {list.draaiboeken.iter().map(|choice| {
+                            let label = format!("{} ({} {})", tr(&choice.title), choice.minutes, t().minutes_short);
+                            view! { <option value=choice.id.clone()>{label}</option> }
+                        }).collect_view()}
                     </select>
                 }
                 .into_any()

@@ -4,11 +4,16 @@
 use cards::protocol::{ClientMsg, Join};
 use leptos::prelude::*;
 
+use cards::forms::FormKind;
+
 use crate::api;
 use crate::components::{
     Announcer, AnswerForm, CardChoice, Countdown, LangSwitch, NameField, RevealView, RoleCardView, Roster, Stage,
     StatementView, StatusLine, confirm, reader_name, stage_memo,
 };
+use crate::forms::actions::ActionsPlayer;
+use crate::forms::agenda::StepLine;
+use crate::forms::scale::ScalePlayer;
 use crate::i18n::{t, tr};
 use crate::pages::home::JoinForm;
 use crate::session::Session;
@@ -102,6 +107,9 @@ pub fn Play(code: String) -> impl IntoView {
             <RevealView session=session />
         }
         .into_any(),
+        Stage::Form(FormKind::Scale) => view! { <ScalePlayer session=session /> }.into_any(),
+        Stage::Form(FormKind::Actions) => view! { <ActionsPlayer session=session /> }.into_any(),
+        Stage::Form(FormKind::Statements) => ().into_any(),
         Stage::Ended => view! { <p class="notice">{t().ended}</p> }.into_any(),
         Stage::Gone { removed } => {
             storage::forget_seat_token(&session.code.get_value());
@@ -128,6 +136,7 @@ pub fn Play(code: String) -> impl IntoView {
         </header>
         <StatusLine session=session />
         <Announcer session=session />
+        {move || playing().then(|| view! { <StepLine session=session /> })}
         {move || {
             let compact = matches!(stage.get(), Stage::Answering { .. } | Stage::Revealed { .. });
             playing().then(|| {

@@ -7,7 +7,12 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast as _;
 use wasm_bindgen::closure::Closure;
 
+use cards::forms::FormKind;
+
 use crate::components::{Announcer, Countdown, QrCode, RevealView, Stage, StatusLine, join_link, stage_memo};
+use crate::forms::actions::ActionsProjector;
+use crate::forms::agenda::StepLine;
+use crate::forms::scale::ScaleProjector;
 use crate::i18n::{t, tr};
 use crate::session::Session;
 use crate::storage;
@@ -52,6 +57,8 @@ pub fn Projector(code: String) -> impl IntoView {
             <RevealView session=session />
         }
         .into_any(),
+        Stage::Form(FormKind::Scale) => view! { <ScaleProjector session=session /> }.into_any(),
+        Stage::Form(FormKind::Actions) => view! { <ActionsProjector session=session /> }.into_any(),
         Stage::Ended => view! { <p class="notice">{t().ended}</p> }.into_any(),
         _ if locked() => view! {
             <p class="projector-join" id="projector-locked">{t().projector_locked}</p>
@@ -73,6 +80,7 @@ pub fn Projector(code: String) -> impl IntoView {
         <div class="projector">
             <StatusLine session=session />
             <Announcer session=session />
+            <StepLine session=session />
             {body}
         </div>
     }

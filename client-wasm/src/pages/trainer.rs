@@ -7,11 +7,16 @@ use cards::view::Tag;
 use cards::{Settings, View};
 use leptos::prelude::*;
 
+use cards::forms::FormKind;
+
 use crate::api;
 use crate::components::{
     CardChoice, Countdown, LangSwitch, QrCode, RevealFigures, RevealView, Roster, Stage, StatementView, StatusLine,
     confirm, guide_href, is_local_url, reader_name, stage_memo,
 };
+use crate::forms::actions::ActionsTrainer;
+use crate::forms::agenda::{AgendaEditor, AgendaPanel};
+use crate::forms::scale::ScaleTrainer;
 use crate::i18n::{count, t, tr};
 use crate::session::Session;
 use crate::storage;
@@ -48,9 +53,13 @@ pub fn Trainer(code: String) -> impl IntoView {
         Stage::Gone { .. } => view! { <p class="notice">{t().trainer_removed}</p> }.into_any(),
         Stage::Lobby => view! {
             {button("start", t().start, ClientMsg::Start)}
+            <AgendaEditor session=session />
             <SettingsForm session=session />
         }
         .into_any(),
+        Stage::Form(FormKind::Scale) => view! { <ScaleTrainer session=session /> }.into_any(),
+        Stage::Form(FormKind::Actions) => view! { <ActionsTrainer session=session /> }.into_any(),
+        Stage::Form(FormKind::Statements) => ().into_any(),
         Stage::Choosing { reader: None } => view! { <CardChoice session=session from_pile=true /> }.into_any(),
         Stage::Choosing { reader } => view! {
             <p class="notice">{reader_name(session, reader)}" "{t().reader_is_choosing}</p>
@@ -118,6 +127,7 @@ pub fn Trainer(code: String) -> impl IntoView {
         <div class="console">
             <div class="controls">{controls}</div>
             <div class="console-side">
+                {move || running().then(|| view! { <AgendaPanel session=session /> })}
                 <Roster session=session />
             </div>
         </div>

@@ -5,6 +5,7 @@ mod abuse_costs;
 mod browser;
 mod browser_monday;
 mod browser_reconnect;
+mod browser_werkvormen;
 mod client_files;
 mod content;
 mod decks;

@@ -1,0 +1,34 @@
+//! The screens of the work forms a session's agenda runs besides the statements (DESIGN.md,
+//! "Werkvormen"): the agenda itself, the schaalvraag and the verbeteracties, each for the
+//! phone, the console and the projector. Like the rest of the client they read the session's
+//! view and send what the person chose; none decides a rule.
+
+pub mod actions;
+pub mod agenda;
+pub mod scale;
+
+use cards::View;
+use cards::forms::FormKind;
+use cards::text::Text;
+
+use crate::i18n::{t, tr};
+
+/// The form of the step running now, when the session follows an agenda.
+pub fn running_form(view: &View) -> Option<FormKind> {
+    let session = view.session.as_ref()?;
+    let step = session.running?;
+    Some(session.steps.get(usize::from(step))?.form)
+}
+
+/// A step's name as people read it: its own title, or its work form's.
+pub fn step_title(title: Option<&Text>, form: FormKind) -> String {
+    title.map(tr).unwrap_or_else(|| form_name(form).to_owned())
+}
+
+pub fn form_name(form: FormKind) -> &'static str {
+    match form {
+        FormKind::Statements => t().form_statements,
+        FormKind::Scale => t().form_scale,
+        FormKind::Actions => t().form_actions,
+    }
+}

@@ -1,0 +1,114 @@
+//! A Dompelsessie as people run it, in real Chromium: the trainer opens it from the home page,
+//! two phones and a scripted participant answer the schaalvraag (one phone reloads and switches
+//! language after answering), the statements come and go, and the group proposes, dots and
+//! owns its verbeteracties, which the projector shows ranked.
+
+use std::collections::BTreeMap;
+
+use cards::forms::actions::{ActionCommand, ProposalId};
+use cards::forms::scale::{ScaleAnswer, ScaleCommand};
+use cards::protocol::ClientMsg;
+use fantoccini::Locator;
+use tests::TestServer;
+use tests::browser::{Driver, check_screen, click, client_dir, screenshot, type_into, wait_for};
+
+use crate::browser::join;
+
+#[tokio::test]
+async fn a_dompelsessie_runs_from_schaalvraag_to_owned_actions_on_phones_console_and_projector() {
+    let server = TestServer::start_with(|config| config.client_dir = Some(client_dir())).await;
+    let driver = Driver::start().await;
+    let trainer = driver.browser(1280, 800).await;
+    let projector = driver.browser(1280, 800).await;
+    let anna = driver.browser(360, 740).await;
+    let bram = driver.browser(360, 740).await;
+
+    // The trainer opens the session from the home page, following the built-in draaiboek.
+    trainer.goto(&server.url()).await.expect("open the home page");
+    wait_for(&trainer, "//select[@id='draaiboek']/option[@value='dompelsessie-ruimte-geeft-vaart']").await;
+    let choice = trainer.find(Locator::Css("#draaiboek")).await.expect("the draaiboek choice");
+    choice.select_by_value("dompelsessie-ruimte-geeft-vaart").await.expect("choose the Dompelsessie");
+    click(&trainer, "#create-room").await;
+    let code = wait_for(&trainer, "//*[@id='room-code']").await;
+    wait_for(&trainer, "//ol[@class='agenda-steps']/li[4]").await;
+    projector.goto(&format!("{}/projector/{code}", server.url())).await.expect("open the projector");
+    join(&anna, &server, &code, "Anna").await;
+    join(&bram, &server, &code, "Bram").await;
+    let mut cas = server.player(&code, "Cas").await;
+    wait_for(&trainer, "//section[contains(@class,'roster')]//li[contains(., 'Cas')]").await;
+    check_screen(&trainer, "trainer-agenda-lobby-1280x800").await;
+    click(&trainer, "#start").await;
+
+    // Step 1, the schaalvraag.
+    wait_for(&anna, "//p[@id='step-line'][contains(., 'Stap 1 van 4')]").await;
+    wait_for(&anna, "//p[@id='scale-waiting']").await;
+    click(&trainer, "button[data-question='toegang-soepel']").await;
+    wait_for(&projector, "//section[@id='scale-question']").await;
+    click(&anna, "#score-4").await;
+    type_into(&anna, "#one-point-higher", "Eén loket voor de hele wijk").await;
+    click(&anna, "#scale-submit").await;
+    wait_for(&anna, "//p[@id='scale-sent'][contains(., '4')]").await;
+    click(&bram, "#score-7").await;
+    type_into(&bram, "#why-not-lower", "De huisarts weet ons te vinden").await;
+    click(&bram, "#scale-submit").await;
+    wait_for(&bram, "//p[@id='scale-sent'][contains(., '7')]").await;
+    // Bram's page reloads, then he switches to English: his answer is still his.
+    bram.refresh().await.expect("reload");
+    wait_for(&bram, "//p[@id='scale-sent'][contains(., '7')]").await;
+    let chosen = bram.find(Locator::Css("#score-7")).await.expect("the 7");
+    assert_eq!(chosen.attr("aria-pressed").await.expect("pressed").as_deref(), Some("true"));
+    click(&bram, "#switch-language").await;
+    wait_for(&bram, "//p[@id='scale-sent'][contains(., 'Your answer (7)')]").await;
+    check_screen(&bram, "player-scale-answered-360x740").await;
+    assert!(projector.find(Locator::Css("#scale-summary")).await.is_err(), "no reveal before Cas answered");
+    let answer = ScaleAnswer { score: 5, why_not_lower: None, one_point_higher: Some("Vaste contactpersoon".into()) };
+    cas.request(ClientMsg::Scale(ScaleCommand::Answer(answer))).await.expect("Cas answers");
+    wait_for(&projector, "//p[@id='scale-summary'][contains(., 'tussen 4 en 7')]").await;
+    wait_for(&projector, "//section[@id='scale-higher']//li[contains(., 'Eén loket')]").await;
+    check_screen(&projector, "projector-scale-reveal-1280x800").await;
+    wait_for(&anna, "//p[@id='scale-summary']").await;
+    screenshot(&anna, "player-scale-reveal-360x740").await;
+
+    // Step 2, the statements; then on to step 3 without playing one.
+    click(&trainer, "#next-step").await;
+    wait_for(&anna, "//p[@id='step-line'][contains(., 'Stap 2 van 4')]").await;
+    wait_for(&trainer, "//section[contains(@class,'agenda')]//li[@data-step='0'][contains(@class,'done')]").await;
+    click(&trainer, "#next-step").await;
+
+    // Step 3, verbeteracties: the schaalvraag's steps one point higher are there already.
+    wait_for(&trainer, "//ul[@id='proposals']/li[contains(., 'Vaste contactpersoon')]").await;
+    type_into(&anna, "#proposal", "Samen op huisbezoek bij nieuwe gezinnen").await;
+    click(&anna, "#propose").await;
+    wait_for(&anna, "//ul[@id='proposals']/li[contains(., 'Samen op huisbezoek')]").await;
+    assert!(
+        bram.find(Locator::XPath("//*[contains(., 'Samen op huisbezoek')]")).await.is_err(),
+        "Anna's proposal is hers until the trainer shows them"
+    );
+    wait_for(&trainer, "//p[@id='proposal-count'][contains(., '3')]").await;
+    click(&trainer, "#actions-show").await;
+    wait_for(&bram, "//ul[@id='proposals']/li[contains(., 'Samen op huisbezoek')]").await;
+    click(&trainer, "#actions-open-vote").await;
+    for phone in [&anna, &bram] {
+        for _ in 0..2 {
+            click(phone, "li[data-proposal='2'] button[aria-label]:last-of-type").await;
+        }
+        click(phone, "li[data-proposal='1'] button[aria-label]:last-of-type").await;
+        click(phone, "#vote").await;
+    }
+    let dots = BTreeMap::from([(ProposalId(2), 2), (ProposalId(0), 1)]);
+    cas.request(ClientMsg::Actions(ActionCommand::Vote { dots })).await.expect("Cas votes");
+    check_screen(&anna, "player-actions-vote-360x740").await;
+    wait_for(&trainer, "//p[@id='voted-count'][contains(., '3 van')]").await;
+    click(&trainer, "#actions-close-vote").await;
+    wait_for(&trainer, "//ol[@id='ranked']/li[1][contains(., 'Samen op huisbezoek')][contains(., '6')]").await;
+    type_into(&trainer, "#ranked li:first-child input[aria-label='Wie']", "Wijkteam Noord").await;
+    type_into(&trainer, "#ranked li:first-child input[aria-label='Wanneer']", "1 maart").await;
+    click(&trainer, "#ranked li:first-child button").await;
+    wait_for(&projector, "//ol[@id='ranked']/li[1][contains(., 'Wijkteam Noord')][contains(., '1 maart')]").await;
+    check_screen(&projector, "projector-actions-ranked-1280x800").await;
+    check_screen(&trainer, "trainer-actions-ranked-1280x800").await;
+
+    for browser in [trainer, projector, anna, bram] {
+        let _ = browser.close().await;
+    }
+}
