@@ -141,6 +141,7 @@ pub fn html(review: &Review, lang: Lang) -> String {
         let _ = write!(page, "<p class=\"note\">{}: {}</p>", words.source, escape(source.get(lang)));
     }
     let _ = write!(page, "<p class=\"note\">{}</p></header>", words.note);
+    report.steps_section(&mut page, &review.steps);
     report.terms_section(&mut page, &review.terms);
     report.statements_section(&mut page, &review.statements);
     report.matrix_section(&mut page, review);
@@ -148,6 +149,8 @@ pub fn html(review: &Review, lang: Lang) -> String {
     page.push_str("</body></html>\n");
     page
 }
+
+mod steps;
 
 struct Report {
     words: &'static Words,
@@ -490,6 +493,7 @@ mod tests {
             terms: Vec::new(),
             matrix: Vec::new(),
             shifts: Vec::new(),
+            steps: Vec::new(),
         }
     }
 

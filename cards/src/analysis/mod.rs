@@ -6,9 +6,11 @@
 //! so there are no p-values, only the numbers and how many answers they rest on.
 
 mod review;
+mod steps;
 mod terms;
 
 pub use review::{GivenAnswer, Review, RoleRow, SeriesPoint, ShiftReview, StatementReview, TermReview, series};
+pub use steps::{ActionReview, AskingReview, ShiftSummary, StepReview, step_reviews};
 pub use terms::{Definition, DefinitionGroup, TermLens, term_lens};
 
 use serde::{Deserialize, Serialize};

@@ -44,6 +44,9 @@ pub struct Review {
     /// the order of `statements`.
     pub matrix: Vec<RoleRow>,
     pub shifts: Vec<ShiftReview>,
+    /// The agenda's steps in order, when the session followed one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<super::StepReview>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -156,6 +159,7 @@ impl Review {
             terms,
             matrix,
             shifts,
+            steps: super::step_reviews(log),
         }
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod actions;
 pub mod agenda;
+pub mod review;
 pub mod scale;
 
 use cards::View;

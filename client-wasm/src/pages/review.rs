@@ -13,6 +13,7 @@ use leptos::prelude::*;
 
 use crate::api;
 use crate::components::{LangSwitch, group_legend, split_line};
+use crate::forms::review::StepsReview;
 use crate::i18n::{t, tr};
 use crate::storage;
 
@@ -38,7 +39,11 @@ pub fn ReviewPage(code: String) -> impl IntoView {
         review.get().map(|result| match result {
             Err(message) => view! { <p class="problem">{tr(&message)}</p> }.into_any(),
             Ok(review) => {
-                view! { <ReviewBody review=review /> <Exports code=code_for_exports.clone() names=Signal::derive(names) /> }.into_any()
+                let steps = review.steps.clone();
+                let steps = (!steps.is_empty()).then(|| {
+                    view! { <StepsReview code=code_for_exports.clone() steps=steps names=Signal::derive(names) /> }
+                });
+                view! { {steps} <ReviewBody review=review /> <Exports code=code_for_exports.clone() names=Signal::derive(names) /> }.into_any()
             }
         })
     };

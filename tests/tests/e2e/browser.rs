@@ -419,7 +419,7 @@ perspective.nl = "Houdt de draden bij elkaar."
 /// Waits until Chromium has finished writing `name` in `dir`, and returns its bytes. Chromium
 /// tells WebDriver nothing about downloads, so this looks at the folder the way `wait_for`
 /// looks at the page: often, until the file is there, for at most thirty seconds.
-async fn downloaded(browser: &Client, dir: &std::path::Path, name: &str) -> Vec<u8> {
+pub(crate) async fn downloaded(browser: &Client, dir: &std::path::Path, name: &str) -> Vec<u8> {
     let file = dir.join(name);
     let mut ticks = tokio::time::interval(std::time::Duration::from_millis(100));
     for _ in 0..300 {

@@ -12,13 +12,14 @@ use fantoccini::Locator;
 use tests::TestServer;
 use tests::browser::{Driver, check_screen, click, client_dir, screenshot, type_into, wait_for};
 
-use crate::browser::join;
+use crate::browser::{downloaded, join};
 
 #[tokio::test]
 async fn a_dompelsessie_runs_from_schaalvraag_to_owned_actions_on_phones_console_and_projector() {
     let server = TestServer::start_with(|config| config.client_dir = Some(client_dir())).await;
     let driver = Driver::start().await;
-    let trainer = driver.browser(1280, 800).await;
+    let downloads = tests::scratch_dir("werkvormen-downloads");
+    let trainer = driver.browser_downloading_to(1280, 800, &downloads).await;
     let projector = driver.browser(1280, 800).await;
     let anna = driver.browser(360, 740).await;
     let bram = driver.browser(360, 740).await;
@@ -107,6 +108,28 @@ async fn a_dompelsessie_runs_from_schaalvraag_to_owned_actions_on_phones_console
     wait_for(&projector, "//ol[@id='ranked']/li[1][contains(., 'Wijkteam Noord')][contains(., '1 maart')]").await;
     check_screen(&projector, "projector-actions-ranked-1280x800").await;
     check_screen(&trainer, "trainer-actions-ranked-1280x800").await;
+
+    // The trainer ends the session and downloads each step's file from the review.
+    trainer.execute("window.confirm = () => true;", vec![]).await.expect("answer the confirmation");
+    click(&trainer, "#end").await;
+    click(&trainer, "#open-review").await;
+    wait_for(&trainer, "//section[contains(@class,'steps-review')]//tr[1][contains(., '1. Waar staan we nu?')]").await;
+    wait_for(&trainer, "//section[contains(@class,'steps-review')]//li[contains(., 'Wijkteam Noord')]").await;
+    check_screen(&trainer, "review-werkvormen-1280x800").await;
+    click(&trainer, "button[data-export='scale-0']").await;
+    let scale = downloaded(&trainer, &downloads, &format!("standpunt-{code}-stap1-schaalvraag.csv")).await;
+    let scale = String::from_utf8(scale).expect("UTF-8");
+    assert!(scale.starts_with('\u{feff}'), "the downloaded file keeps its byte order mark");
+    assert!(scale.contains("Eén loket voor de hele wijk"), "the accents survive the download: {scale}");
+    assert_eq!(scale.lines().count(), 4, "a header and three answers");
+    click(&trainer, "button[data-export='actions-2']").await;
+    let actions = downloaded(&trainer, &downloads, &format!("standpunt-{code}-stap3-acties.csv")).await;
+    let actions = String::from_utf8(actions).expect("UTF-8");
+    assert!(actions.lines().nth(1).is_some_and(|line| line.contains("Wijkteam Noord")), "{actions}");
+    click(&trainer, "#export-draaiboek").await;
+    let draaiboek = downloaded(&trainer, &downloads, &format!("draaiboek-{code}.toml")).await;
+    let draaiboek = String::from_utf8(draaiboek).expect("UTF-8");
+    assert!(draaiboek.contains("kind = \"draaiboek\"") && draaiboek.contains("form = \"actions\""), "{draaiboek}");
 
     for browser in [trainer, projector, anna, bram] {
         let _ = browser.close().await;

@@ -302,3 +302,80 @@ fn the_trainer_edits_the_agenda_one_step_at_a_time() {
     let one = Plan::statements_only();
     assert!(one.edited(AgendaEdit::Remove { step: 0 }, &library).is_err(), "an agenda keeps one step");
 }
+
+#[test]
+fn the_review_tells_each_step_in_order_with_its_time_its_figures_how_the_group_moved_and_the_actions() {
+    use crate::analysis::Review;
+    use crate::log::{LoggedEvent, Names};
+
+    let mut table = dompelsessie();
+    let mut stamps = vec![table.now; table.log.len()];
+    let mut step = |table: &mut Table, actor: Actor, command: Command| {
+        let before = table.log.len();
+        table.ok(actor, command);
+        stamps.extend(std::iter::repeat_n(table.now, table.log.len() - before));
+    };
+    step(&mut table, TRAINER, Command::Start);
+    step(&mut table, TRAINER, ask());
+    step(&mut table, Actor::Player(A), score(3, Some("Eén loket")));
+    step(&mut table, Actor::Player(B), score(4, None));
+    step(&mut table, Actor::Player(C), score(6, None));
+    table.now += 12 * 60_000;
+    step(&mut table, TRAINER, Command::NextStep);
+    table.now += 50 * 60_000;
+    step(&mut table, TRAINER, Command::NextStep);
+    step(&mut table, TRAINER, Command::Actions(ActionCommand::Show));
+    step(&mut table, TRAINER, Command::Actions(ActionCommand::OpenVote));
+    step(
+        &mut table,
+        Actor::Player(A),
+        Command::Actions(ActionCommand::Vote { dots: BTreeMap::from([(ProposalId(0), 2)]) }),
+    );
+    step(&mut table, TRAINER, Command::Actions(ActionCommand::CloseVote));
+    let assign = ActionCommand::Assign { proposal: ProposalId(0), owner: "Wijkteam".into(), by: "april".into() };
+    step(&mut table, TRAINER, Command::Actions(assign));
+    table.now += 30 * 60_000;
+    step(&mut table, TRAINER, Command::NextStep);
+    step(&mut table, TRAINER, ask());
+    step(&mut table, Actor::Player(A), score(5, None));
+    step(&mut table, Actor::Player(B), score(6, None));
+    step(&mut table, Actor::Player(C), score(6, None));
+    table.now += 10 * 60_000;
+    step(&mut table, TRAINER, Command::End);
+
+    let log: Vec<LoggedEvent> = table
+        .log
+        .iter()
+        .zip(&stamps)
+        .enumerate()
+        .map(|(seq, (event, at))| LoggedEvent { seq: seq as u64 + 1, at: *at, event: event.clone() })
+        .collect();
+    let review = Review::of(&log, Names::Pseudonyms, crate::text::Lang::Nl);
+    let steps = &review.steps;
+    assert_eq!(
+        steps.iter().map(|step| step.form).collect::<Vec<_>>(),
+        [FormKind::Scale, FormKind::Statements, FormKind::Actions, FormKind::Scale]
+    );
+    assert_eq!(
+        steps.iter().map(|step| step.used_ms.map(|ms| ms / 60_000)).collect::<Vec<_>>(),
+        [Some(12), Some(50), Some(30), Some(10)]
+    );
+    let first = &steps[0].askings[0];
+    assert_eq!((first.answers, first.figures.median, first.asking), (3, Some(4), 1));
+    assert_eq!(first.one_point_higher, ["Eén loket"]);
+    let again = &steps[3].askings[0];
+    assert_eq!(again.asking, 2, "the same question, asked again later in the session");
+    let shift = again.shift.as_ref().expect("how the group moved");
+    assert_eq!(
+        (shift.median_before, shift.median_after, shift.up, shift.down, shift.same),
+        (Some(4), Some(6), 2, 0, 1),
+        "Anna and Bram went up, Cas stayed"
+    );
+    assert_eq!(steps[2].actions[0].text, "Eén loket");
+    assert_eq!(steps[2].actions[0].owner.as_deref(), Some("Wijkteam"));
+
+    let html = crate::report::html(&review, crate::text::Lang::Nl);
+    for expected in ["Het draaiboek", "12:00 / 10 min", "Eén loket", "Wijkteam", "middelste waarde 4 → 6"] {
+        assert!(html.contains(expected), "the report says {expected:?}");
+    }
+}

@@ -1,0 +1,160 @@
+//! What a session's work forms leave for the review, step by step in agenda order: the time
+//! each took against the time planned, every asking of a schaalvraag with its figures by role
+//! group and how the group moved when a question came back, and the ranked action list.
+
+use serde::{Deserialize, Serialize};
+
+use crate::deck::CardId;
+use crate::event::Event;
+use crate::forms::FormKind;
+use crate::forms::scale::{Round, ScaleFigures, ScaleShift};
+use crate::log::LoggedEvent;
+use crate::room::Room;
+use crate::session::plan::{PlannedForm, RunningForm};
+use crate::text::Text;
+
+/// One step of the agenda as it went.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StepReview {
+    /// Counted from 1, as people count.
+    pub number: u16,
+    pub form: FormKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<Text>,
+    pub minutes: u16,
+    /// How long it ran, in ms; `None` for a step that never started (or is still running).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub used_ms: Option<u64>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub askings: Vec<AskingReview>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub actions: Vec<ActionReview>,
+}
+
+/// One revealed asking of a schaalvraag.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AskingReview {
+    pub question: CardId,
+    pub text: Text,
+    /// Which time in the session this question was asked (1 for the first).
+    pub asking: u32,
+    pub answers: u32,
+    pub figures: ScaleFigures,
+    pub one_point_higher: Vec<String>,
+    pub why_not_lower: Vec<String>,
+    /// When the question was asked before in the session: how the group moved since.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shift: Option<ShiftSummary>,
+}
+
+/// How the group moved between two askings of one question, without names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShiftSummary {
+    pub median_before: Option<u8>,
+    pub median_after: Option<u8>,
+    /// Of those who answered both times: how many went up, down, or stayed.
+    pub up: u32,
+    pub down: u32,
+    pub same: u32,
+}
+
+/// One action of the ranked list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionReview {
+    pub rank: u32,
+    pub text: String,
+    pub dots: u32,
+    pub voters: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+}
+
+/// The steps of the session `log` wrote, in agenda order; empty for a session of statements
+/// only.
+pub fn step_reviews(log: &[LoggedEvent]) -> Vec<StepReview> {
+    let Some(room) = Room::replay(log.iter().map(|logged| &logged.event)) else { return Vec::new() };
+    let Some(plan) = room.agenda() else { return Vec::new() };
+    let ended = log.iter().find(|logged| matches!(logged.event, Event::Ended { .. })).map(|logged| logged.at);
+    let runs = room.step_runs();
+    let group_of =
+        |seat| room.seat(seat).and_then(|seat| seat.role.as_ref()).and_then(|role| room.setup().roles.card(role));
+    // Every revealed asking in the session so far, to find the one before an asking again.
+    let mut asked: Vec<&Round> = Vec::new();
+    plan.steps
+        .iter()
+        .enumerate()
+        .map(|(index, planned)| {
+            let run = runs.get(index);
+            let next_start = runs.get(index + 1).map(|next| next.started_at).or(ended);
+            let mut review = StepReview {
+                number: u16::try_from(index + 1).unwrap_or(u16::MAX),
+                form: planned.form.kind(),
+                title: planned.title.clone(),
+                minutes: planned.minutes,
+                used_ms: run.zip(next_start).map(|(run, end)| end.saturating_sub(run.started_at)),
+                askings: Vec::new(),
+                actions: Vec::new(),
+            };
+            match (run.map(|run| &run.form), &planned.form) {
+                (Some(RunningForm::Scale(scale)), PlannedForm::Scale { questions, .. }) => {
+                    for round in scale.rounds.iter().filter(|round| round.revealed.is_some()) {
+                        let before = asked.iter().rev().find(|earlier| earlier.question == round.question).copied();
+                        let text =
+                            questions.iter().find(|card| card.id == round.question).map(|card| card.text.clone());
+                        let figures = ScaleFigures::of(
+                            round
+                                .answers
+                                .iter()
+                                .map(|(seat, answer)| (group_of(*seat).map(|role| role.group.as_str()), answer.score)),
+                        );
+                        let said = |pick: fn(&crate::forms::scale::ScaleAnswer) -> Option<&String>| {
+                            round.answers.values().filter_map(pick).cloned().collect()
+                        };
+                        review.askings.push(AskingReview {
+                            question: round.question.clone(),
+                            text: text.unwrap_or_else(|| Text::new(round.question.as_str(), "")),
+                            asking: asked.iter().filter(|earlier| earlier.question == round.question).count() as u32
+                                + 1,
+                            answers: round.answers.len() as u32,
+                            figures,
+                            one_point_higher: said(|answer| answer.one_point_higher.as_ref()),
+                            why_not_lower: said(|answer| answer.why_not_lower.as_ref()),
+                            shift: before.map(|before| summary(&ScaleShift::between(before, round))),
+                        });
+                        asked.push(round);
+                    }
+                }
+                (Some(RunningForm::Actions(actions)), _) => {
+                    review.actions = actions
+                        .ranked()
+                        .iter()
+                        .enumerate()
+                        .map(|(rank, ranked)| ActionReview {
+                            rank: rank as u32 + 1,
+                            text: ranked.proposal.text.clone(),
+                            dots: ranked.dots,
+                            voters: ranked.voters,
+                            owner: ranked.proposal.owner.clone(),
+                            by: ranked.proposal.by.clone(),
+                        })
+                        .collect();
+                }
+                _ => {}
+            }
+            review
+        })
+        .collect()
+}
+
+fn summary(shift: &ScaleShift) -> ShiftSummary {
+    let same = shift.people.len() as u32 - shift.up - shift.down;
+    ShiftSummary {
+        median_before: shift.median_before,
+        median_after: shift.median_after,
+        up: shift.up,
+        down: shift.down,
+        same,
+    }
+}

@@ -1,0 +1,159 @@
+//! The review's part for a session that followed an agenda: each step in order with the time
+//! it took against the time planned, each schaalvraag asking with its figures and how the group
+//! moved, the action list with its owners, and each step's file to download.
+
+use cards::analysis::{AskingReview, StepReview};
+use cards::log::Names;
+use leptos::prelude::*;
+
+use super::{form_name, step_title};
+use crate::i18n::{count, t, tr};
+use crate::{api, storage};
+
+fn clock(ms: u64) -> String {
+    let seconds = ms / 1000;
+    format!("{}:{:02}", seconds / 60, seconds % 60)
+}
+
+#[component]
+pub fn StepsReview(code: String, steps: Vec<StepReview>, names: Signal<Names>) -> impl IntoView {
+    let code = StoredValue::new(code);
+    let problem = RwSignal::new(None::<String>);
+    let download = move |query: String, file: String, mime: &'static str| {
+        let code = code.get_value();
+        let token = storage::trainer_token(&code).unwrap_or_default();
+        let names = names.get_untracked();
+        leptos::task::spawn_local(async move {
+            match api::room_export(&code, &token, &query, names).await {
+                Ok(bytes) => api::download(&file, mime, &bytes),
+                Err(message) => problem.set(Some(tr(&message))),
+            }
+        });
+    };
+    let rows = steps
+        .iter()
+        .map(|step| {
+            let used = step.used_ms.map_or_else(|| t().step_not_done.to_owned(), clock);
+            view! {
+                <tr>
+                    <td>{format!("{}. {}", step.number, step_title(step.title.as_ref(), step.form))}</td>
+                    <td>{form_name(step.form)}</td>
+                    <td>{format!("{used} / {} {}", step.minutes, t().minutes_short)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let details = steps
+        .into_iter()
+        .map(|step| {
+            let index = step.number.saturating_sub(1);
+            let code = code.get_value();
+            let askings = step.askings.iter().map(asking).collect_view();
+            let scale_file = (!step.askings.is_empty()).then(|| {
+                let file = format!("standpunt-{code}-stap{}-schaalvraag.csv", step.number);
+                view! {
+                    <button class="no-print" data-export=format!("scale-{index}")
+                        on:click=move |_| download(format!("scale&step={index}"), file.clone(), "text/csv;charset=utf-8")>
+                        {t().export_scale}
+                    </button>
+                }
+            });
+            let actions = (!step.actions.is_empty()).then(|| {
+                let items = step
+                    .actions
+                    .iter()
+                    .map(|item| {
+                        let owner = item.owner.clone().map(|owner| {
+                            let by = item.by.clone().filter(|by| !by.is_empty()).map(|by| format!(", {} {by}", t().by_when)).unwrap_or_default();
+                            format!(" · {}: {owner}{by}", t().owner)
+                        });
+                        view! { <li>{item.text.clone()}" "<span class="muted">{count(item.dots as usize, t().dots_one, t().dots_many)}{owner}</span></li> }
+                    })
+                    .collect_view();
+                let file = format!("standpunt-{code}-stap{}-acties.csv", step.number);
+                view! {
+                    <ol class="ranked">{items}</ol>
+                    <button class="no-print" data-export=format!("actions-{index}")
+                        on:click=move |_| download(format!("actions&step={index}"), file.clone(), "text/csv;charset=utf-8")>
+                        {t().export_actions}
+                    </button>
+                }
+            });
+            (!step.askings.is_empty() || !step.actions.is_empty()).then(|| view! {
+                <article class="card step-review">
+                    <h3>{format!("{}. {}", step.number, step_title(step.title.as_ref(), step.form))}</h3>
+                    {askings}
+                    {actions}
+                    {scale_file}
+                </article>
+            })
+        })
+        .collect_view();
+    let draaiboek_file = format!("draaiboek-{}.toml", code.get_value());
+    view! {
+        <section class="steps-review" aria-label=t().agenda>
+            <h2>{t().agenda}</h2>
+            <table>
+                <thead><tr><th>{t().step}</th><th>{t().work_form}</th><th>{t().time_used}</th></tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+            {details}
+            <p class="hint no-print">{t().draaiboek_download_hint}</p>
+            <button id="export-draaiboek" class="no-print"
+                on:click=move |_| download("draaiboek".to_owned(), draaiboek_file.clone(), "application/toml")>
+                {t().export_draaiboek}
+            </button>
+            {move || problem.get().map(|text| view! { <p class="problem">{text}</p> })}
+        </section>
+    }
+}
+
+fn asking(asking: &AskingReview) -> impl IntoView + use<> {
+    let figures = &asking.figures;
+    let middle = match (figures.median, figures.middle_half) {
+        (Some(median), Some((low, high))) => t()
+            .scale_summary
+            .replace("{median}", &median.to_string())
+            .replace("{low}", &low.to_string())
+            .replace("{high}", &high.to_string()),
+        _ => String::new(),
+    };
+    let groups = figures
+        .groups
+        .iter()
+        .map(|group| {
+            let median = group.median.map_or_else(|| "–".to_owned(), |median| median.to_string());
+            format!("{} {median} (n={})", tr(&cards::chart::group_label(&group.group)), group.n)
+        })
+        .collect::<Vec<_>>()
+        .join(" · ");
+    let shift = asking.shift.as_ref().map(|shift| {
+        let value = |median: Option<u8>| median.map_or_else(|| "–".to_owned(), |median| median.to_string());
+        let text = t()
+            .scale_moved
+            .replace("{before}", &value(shift.median_before))
+            .replace("{after}", &value(shift.median_after))
+            .replace("{up}", &shift.up.to_string())
+            .replace("{down}", &shift.down.to_string())
+            .replace("{same}", &shift.same.to_string());
+        view! { <p class="scale-moved"><strong>{text}</strong></p> }
+    });
+    let list = |texts: &[String], heading: &'static str| {
+        (!texts.is_empty()).then(|| {
+            let items = texts.iter().map(|text| view! { <li>{text.clone()}</li> }).collect_view();
+            view! { <h4>{heading}</h4><ul>{items}</ul> }
+        })
+    };
+    let counts =
+        figures.counts.iter().enumerate().map(|(i, n)| format!("{}: {n}", i + 1)).collect::<Vec<_>>().join(" · ");
+    view! {
+        <p class="question-text"><strong>{tr(&asking.text)}</strong></p>
+        <p class="muted">{format!("{} · n={}", t().scale_asked_nth.replace("{n}", &asking.asking.to_string()), asking.answers)}</p>
+        <p>{middle}</p>
+        <p class="muted">{counts}</p>
+        {(!groups.is_empty()).then(|| view! { <p>{groups}</p> })}
+        {shift}
+        {list(&asking.one_point_higher, t().one_point_higher)}
+        {list(&asking.why_not_lower, t().why_not_lower)}
+    }
+}
