@@ -121,7 +121,7 @@ pub fn step_reviews(log: &[LoggedEvent]) -> Vec<StepReview> {
                             figures,
                             one_point_higher: said(|answer| answer.one_point_higher.as_ref()),
                             why_not_lower: said(|answer| answer.why_not_lower.as_ref()),
-                            shift: before.map(|before| summary(&ScaleShift::between(before, round))),
+                            shift: before.map(|before| ShiftSummary::of(&ScaleShift::between(before, round))),
                         });
                         asked.push(round);
                     }
@@ -148,13 +148,15 @@ pub fn step_reviews(log: &[LoggedEvent]) -> Vec<StepReview> {
         .collect()
 }
 
-fn summary(shift: &ScaleShift) -> ShiftSummary {
-    let same = shift.people.len() as u32 - shift.up - shift.down;
-    ShiftSummary {
-        median_before: shift.median_before,
-        median_after: shift.median_after,
-        up: shift.up,
-        down: shift.down,
-        same,
+impl ShiftSummary {
+    pub fn of(shift: &ScaleShift) -> ShiftSummary {
+        let same = shift.people.len() as u32 - shift.up - shift.down;
+        ShiftSummary {
+            median_before: shift.median_before,
+            median_after: shift.median_after,
+            up: shift.up,
+            down: shift.down,
+            same,
+        }
     }
 }

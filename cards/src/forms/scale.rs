@@ -240,7 +240,8 @@ impl Scale {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RoundView {
     pub question: QuestionCard,
-    /// How many times this question has been asked in the step, this time included.
+    /// How many times this question has been asked (in the session, once the session says so),
+    /// this time included.
     pub asked: usize,
     pub answered: Vec<SeatId>,
     pub mine: Option<ScaleAnswer>,

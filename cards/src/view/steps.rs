@@ -6,10 +6,11 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Audience, Update};
+use crate::analysis::ShiftSummary;
 use crate::deck::QuestionCard;
 use crate::event::{Event, SeatId};
 use crate::forms::actions::{ActionSettings, ActionsView, ProposalId, ProposalView, Source};
-use crate::forms::scale::{RoundView, ScaleAnswer, ScaleSettings};
+use crate::forms::scale::{Round, RoundView, ScaleAnswer, ScaleSettings, ScaleShift};
 use crate::forms::{FormKind, Who};
 use crate::room::Room;
 use crate::session::plan::{PlannedForm, RunningForm};
@@ -54,6 +55,14 @@ pub struct ScaleStepView {
     pub rounds: usize,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub round: Option<RoundView>,
+    /// Once revealed, when this question was asked before in the session: how the group moved
+    /// since (without names).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shift: Option<ShiftSummary>,
+    /// Each participant who answered both times, before and after: both reveals showed who
+    /// said what already. Empty in an anonymous step.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub moved: Vec<(SeatId, u8, u8)>,
 }
 
 /// A running verbeteracties step.
@@ -94,6 +103,34 @@ impl MineView {
 }
 
 impl Room {
+    /// When the running schaalvraag's latest asking is revealed and its question was asked
+    /// (and revealed) before in the session: how the group moved between the two.
+    fn revealed_shift(&self) -> Option<ScaleShift> {
+        let mut rounds = self.step_runs().iter().flat_map(|run| match &run.form {
+            RunningForm::Scale(scale) => scale.rounds.iter(),
+            _ => [].iter(),
+        });
+        let revealed: Vec<&Round> = rounds.by_ref().filter(|round| round.revealed.is_some()).collect();
+        let (latest, earlier) = revealed.split_last()?;
+        let (_, _, run) = self.running_step()?;
+        let RunningForm::Scale(running) = &run.form else { return None };
+        // Only the running step's latest asking, once revealed.
+        if running.rounds.last().is_none_or(|last| !std::ptr::eq(last, *latest)) {
+            return None;
+        }
+        let before = earlier.iter().rev().find(|round| round.question == latest.question)?;
+        Some(ScaleShift::between(before, latest))
+    }
+
+    /// How often `question` has been asked in the session, in any schaalvraag step.
+    fn times_asked(&self, question: &crate::deck::CardId) -> usize {
+        let scales = self.step_runs().iter().filter_map(|run| match &run.form {
+            RunningForm::Scale(scale) => Some(scale),
+            _ => None,
+        });
+        scales.flat_map(|scale| &scale.rounds).filter(|round| &round.question == question).count()
+    }
+
     /// The agenda and the running step as `who` sees it (`None`: a player or a screen), at
     /// `now` when the time is known.
     pub fn session_view(&self, who: Option<Who>, now: Option<u64>) -> Option<SessionView> {
@@ -113,11 +150,18 @@ impl Room {
         if let Some((_, planned, run)) = running {
             match (&planned.form, &run.form) {
                 (PlannedForm::Scale { questions, settings, .. }, RunningForm::Scale(form)) => {
+                    let shift = self.revealed_shift();
+                    let named = !settings.anonymous;
                     scale = Some(ScaleStepView {
                         questions: questions.clone(),
                         settings: settings.clone(),
                         rounds: form.rounds.len(),
-                        round: form.view(None),
+                        round: form.view(None).map(|mut round| {
+                            round.asked = self.times_asked(&round.question.id);
+                            round
+                        }),
+                        shift: shift.as_ref().map(ShiftSummary::of),
+                        moved: shift.filter(|_| named).map(|shift| shift.people).unwrap_or_default(),
                     });
                 }
                 (PlannedForm::Actions { settings }, RunningForm::Actions(form)) => {

@@ -221,6 +221,7 @@ pub fn ScaleReveal(session: Session) -> impl IntoView {
         session.view.with(|view| {
             let step = scale_of(view)?;
             let view = view.as_ref()?;
+            let (shift, moved) = (step.shift.clone(), step.moved.clone());
             let round = step.round?;
             let answers = round.revealed?;
             let group_of = |seat: Option<SeatId>| {
@@ -276,12 +277,51 @@ pub fn ScaleReveal(session: Session) -> impl IntoView {
                     view! { <section class="scale-texts" id=id><h3>{heading}</h3><ul>{items}</ul></section> }
                 })
             };
+            // The medians of the role groups side by side: does one group score higher?
+            let by_group = (figures.groups.len() > 1).then(|| {
+                let items = figures
+                    .groups
+                    .iter()
+                    .map(|group| {
+                        let median = group.median.map_or_else(|| "–".to_owned(), |median| median.to_string());
+                        let label = tr(&chart::group_label(&group.group));
+                        view! { <li>{format!("{label}: {median} (n={})", group.n)}</li> }
+                    })
+                    .collect_view();
+                view! { <p class="muted">{t().scale_group_medians}</p><ul class="group-medians" id="group-medians">{items}</ul> }
+            });
+            let moved_line = shift.map(|shift| {
+                let value = |median: Option<u8>| median.map_or_else(|| "–".to_owned(), |median| median.to_string());
+                let text = t()
+                    .scale_moved
+                    .replace("{before}", &value(shift.median_before))
+                    .replace("{after}", &value(shift.median_after))
+                    .replace("{up}", &shift.up.to_string())
+                    .replace("{down}", &shift.down.to_string())
+                    .replace("{same}", &shift.same.to_string());
+                let people = moved
+                    .iter()
+                    .filter_map(|(seat, before, after)| {
+                        let name = view.seat(*seat)?.name.clone();
+                        let own = view.my_seat() == Some(*seat);
+                        Some(view! { <li class:own=own>{format!("{name}: {before} → {after}")}</li> })
+                    })
+                    .collect_view();
+                view! {
+                    <section class="scale-moved" id="scale-moved">
+                        <p><strong>{text}</strong></p>
+                        <ul class="moved">{people}</ul>
+                    </section>
+                }
+            });
             Some(view! {
                 <section class="reveal scale-reveal" aria-label=t().revealed>
                     <h2>{t().revealed}</h2>
                     <figure class="scale-plot" role="img" aria-label=summary.clone()>{columns}</figure>
                     <p class="scale-summary" id="scale-summary">{summary}</p>
                     {group_legend(&legend)}
+                    {by_group}
+                    {moved_line}
                     {texts(|answer| answer.one_point_higher.as_ref(), t().one_point_higher, "scale-higher")}
                     {texts(|answer| answer.why_not_lower.as_ref(), t().why_not_lower, "scale-lower")}
                 </section>

@@ -8,11 +8,13 @@ use std::collections::BTreeMap;
 use cards::forms::actions::{ActionCommand, ProposalId};
 use cards::forms::scale::{ScaleAnswer, ScaleCommand};
 use cards::protocol::ClientMsg;
+use cards::view::PhaseView;
+use cards::{Answer, Position};
 use fantoccini::Locator;
 use tests::TestServer;
 use tests::browser::{Driver, check_screen, click, client_dir, screenshot, type_into, wait_for};
 
-use crate::browser::{downloaded, join};
+use crate::browser::{answer, downloaded, join};
 
 #[tokio::test]
 async fn a_dompelsessie_runs_from_schaalvraag_to_owned_actions_on_phones_console_and_projector() {
@@ -62,18 +64,26 @@ async fn a_dompelsessie_runs_from_schaalvraag_to_owned_actions_on_phones_console
     wait_for(&bram, "//p[@id='scale-sent'][contains(., 'Your answer (7)')]").await;
     check_screen(&bram, "player-scale-answered-360x740").await;
     assert!(projector.find(Locator::Css("#scale-summary")).await.is_err(), "no reveal before Cas answered");
-    let answer = ScaleAnswer { score: 5, why_not_lower: None, one_point_higher: Some("Vaste contactpersoon".into()) };
-    cas.request(ClientMsg::Scale(ScaleCommand::Answer(answer))).await.expect("Cas answers");
+    let first = ScaleAnswer { score: 5, why_not_lower: None, one_point_higher: Some("Vaste contactpersoon".into()) };
+    cas.request(ClientMsg::Scale(ScaleCommand::Answer(first))).await.expect("Cas answers");
     wait_for(&projector, "//p[@id='scale-summary'][contains(., 'tussen 4 en 7')]").await;
     wait_for(&projector, "//section[@id='scale-higher']//li[contains(., 'Eén loket')]").await;
     check_screen(&projector, "projector-scale-reveal-1280x800").await;
     wait_for(&anna, "//p[@id='scale-summary']").await;
     screenshot(&anna, "player-scale-reveal-360x740").await;
 
-    // Step 2, the statements; then on to step 3 without playing one.
+    // Step 2, the statements: Anna reads one, everyone answers, it is revealed.
     click(&trainer, "#next-step").await;
     wait_for(&anna, "//p[@id='step-line'][contains(., 'Stap 2 van 4')]").await;
     wait_for(&trainer, "//section[contains(@class,'agenda')]//li[@data-step='0'][contains(@class,'done')]").await;
+    wait_for(&anna, "//p[contains(., 'Jij bent aan de beurt')]").await;
+    click(&anna, ".hand-card").await;
+    answer(&anna, "scale-4", "Het loket is te ver weg.").await;
+    answer(&bram, "scale-2", "Het gaat al best.").await;
+    cas.until(|view| matches!(&view.phase, PhaseView::Turn(turn) if turn.statement.is_some())).await;
+    let position = Answer { position: Position::Scale(3), argument: None, definition: None };
+    cas.request(ClientMsg::Answer(position)).await.expect("Cas answers the statement");
+    wait_for(&projector, "//section[contains(@class,'reveal')]//h2").await;
     click(&trainer, "#next-step").await;
 
     // Step 3, verbeteracties: the schaalvraag's steps one point higher are there already.
@@ -109,6 +119,22 @@ async fn a_dompelsessie_runs_from_schaalvraag_to_owned_actions_on_phones_console
     check_screen(&projector, "projector-actions-ranked-1280x800").await;
     check_screen(&trainer, "trainer-actions-ranked-1280x800").await;
 
+    // Step 4, the schaalvraag again: the reveal shows how the group and each person moved.
+    click(&trainer, "#next-step").await;
+    wait_for(&anna, "//p[@id='step-line'][contains(., 'Stap 4 van 4')]").await;
+    click(&trainer, "button[data-question='toegang-soepel']").await;
+    wait_for(&anna, "//p[contains(., 'eerder gesteld')]").await;
+    click(&anna, "#score-6").await;
+    click(&anna, "#scale-submit").await;
+    click(&bram, "#score-8").await;
+    click(&bram, "#scale-submit").await;
+    let again = ScaleAnswer { score: 5, why_not_lower: None, one_point_higher: None };
+    cas.request(ClientMsg::Scale(ScaleCommand::Answer(again))).await.expect("Cas answers again");
+    wait_for(&projector, "//section[@id='scale-moved'][contains(., '5 → 6')][contains(., 'Anna: 4 → 6')]").await;
+    wait_for(&anna, "//ul[@id='group-medians']").await;
+    check_screen(&projector, "projector-scale-again-1280x800").await;
+    screenshot(&anna, "player-scale-again-360x740").await;
+
     // The trainer ends the session and downloads each step's file from the review.
     trainer.execute("window.confirm = () => true;", vec![]).await.expect("answer the confirmation");
     click(&trainer, "#end").await;
@@ -130,6 +156,21 @@ async fn a_dompelsessie_runs_from_schaalvraag_to_owned_actions_on_phones_console
     let draaiboek = downloaded(&trainer, &downloads, &format!("draaiboek-{code}.toml")).await;
     let draaiboek = String::from_utf8(draaiboek).expect("UTF-8");
     assert!(draaiboek.contains("kind = \"draaiboek\"") && draaiboek.contains("form = \"actions\""), "{draaiboek}");
+    click(&trainer, "#export-html").await;
+    let report = downloaded(&trainer, &downloads, &format!("standpunt-{code}.html")).await;
+    let report = String::from_utf8(report).expect("UTF-8");
+    for step in [
+        "1. Waar staan we nu?",
+        "2. Toegang, regelruimte en samenspel",
+        "3. Wat gaan we doen?",
+        "4. En waar staan we na vandaag?",
+    ] {
+        assert!(report.contains(step), "the report shows the step {step}");
+    }
+    assert!(
+        report.contains("middelste waarde 5 → 6") && report.contains("Wijkteam Noord"),
+        "the report tells the shift and the owners"
+    );
 
     for browser in [trainer, projector, anna, bram] {
         let _ = browser.close().await;
