@@ -6,6 +6,9 @@ use proptest::prelude::*;
 
 use super::*;
 use crate::event::{Perspective, RoleDealing};
+use crate::forms::actions::{ActionCommand, ProposalId, Source, Stage};
+use crate::forms::scale::{ScaleAnswer, ScaleCommand};
+use crate::session::plan::{Plan, PlannedForm, RunningForm};
 
 /// One step of a random game: who acts, what they ask, and how much time passes first.
 #[derive(Debug, Clone)]
@@ -18,7 +21,7 @@ struct Step {
 }
 
 fn steps() -> impl Strategy<Value = Vec<Step>> {
-    let step = (0u8..10, 0u8..20, any::<u8>(), any::<u8>(), prop_oneof![Just(0u32), 0u32..700_000])
+    let step = (0u8..10, 0u8..28, any::<u8>(), any::<u8>(), prop_oneof![Just(0u32), 0u32..700_000])
         .prop_map(|(actor, command, a, b, wait_ms)| Step { actor, command, a, b, wait_ms });
     proptest::collection::vec(step, 1..120)
 }
@@ -118,8 +121,53 @@ fn command(table: &Table, step: &Step, index: usize) -> Command {
             let role = (!step.b.is_multiple_of(8)).then(|| roles[usize::from(step.b) % roles.len()].id.clone());
             Command::AssignRole { seat, role }
         }
+        20 | 21 => Command::SetAgenda { agenda: agenda(step.a) },
+        22 => Command::NextStep,
+        23 | 24 => match step.a % 4 {
+            0 => Command::Scale(ScaleCommand::Ask {
+                question: CardId::new(if step.b.is_multiple_of(5) { "geen-vraag" } else { "toegang-soepel" }),
+            }),
+            1 => Command::Scale(ScaleCommand::Reveal),
+            _ => Command::Scale(ScaleCommand::Answer(ScaleAnswer {
+                score: step.b % 12,
+                why_not_lower: step.b.is_multiple_of(2).then(|| format!("LAGER-{index}-X")),
+                one_point_higher: step.b.is_multiple_of(3).then(|| format!("HOGER-{index}-X")),
+            })),
+        },
+        25..=27 => {
+            let proposal = ProposalId(u16::from(step.b % 6));
+            Command::Actions(match step.a % 8 {
+                0 | 1 => ActionCommand::Propose { text: format!("VOORSTEL-{index}-X") },
+                2 => ActionCommand::Show,
+                3 => ActionCommand::Merge { from: proposal, into: ProposalId(u16::from(step.a % 5)) },
+                4 => ActionCommand::OpenVote,
+                5 => ActionCommand::Vote {
+                    dots: std::collections::BTreeMap::from([(proposal, step.a % 4), (ProposalId(0), 1)]),
+                },
+                6 => ActionCommand::CloseVote,
+                _ => ActionCommand::Assign { proposal, owner: format!("Eigenaar {index}"), by: "maart".into() },
+            })
+        }
         _ => Command::Tick,
     }
+}
+
+/// One of three agendas: the built-in Dompelsessie, the same without its statements, or its
+/// last two steps only.
+fn agenda(pick: u8) -> Plan {
+    static DOMPELSESSIE: std::sync::OnceLock<Plan> = std::sync::OnceLock::new();
+    let plan = DOMPELSESSIE.get_or_init(|| {
+        let library = Library::built_in();
+        let draaiboek = library.agenda("dompelsessie-ruimte-geeft-vaart").expect("built in");
+        Plan::resolve(draaiboek, &library).expect("resolves")
+    });
+    let mut plan = plan.clone();
+    match pick % 3 {
+        0 => {}
+        1 => plan.steps.retain(|step| step.form != PlannedForm::Statements),
+        _ => plan.steps.drain(..2).for_each(drop),
+    }
+    plan
 }
 
 /// Every statement the game started with is in exactly one place: a hand, the pile, or among
@@ -179,7 +227,8 @@ fn chosen_roles_are_dealt(events: &[Event], room: &Room) {
 /// The phases only move forward: lobby, turns numbered one by one, the end.
 fn phase_moves_forward(before: &Phase, after: &Phase) {
     let legal = match (before, after) {
-        (Phase::Lobby, Phase::Lobby | Phase::Turn(Turn { number: 1, .. }) | Phase::Ended(_)) => true,
+        // A session whose agenda opens with another work form starts at turn 0.
+        (Phase::Lobby, Phase::Lobby | Phase::Turn(Turn { number: 0 | 1, .. }) | Phase::Ended(_)) => true,
         (Phase::Turn(old), Phase::Turn(new)) => new.number == old.number || new.number == old.number + 1,
         (Phase::Turn(_), Phase::Ended(_)) => true,
         (Phase::Ended(old), Phase::Ended(new)) => old == new,
@@ -203,11 +252,38 @@ fn views_hide_what_is_not_theirs(table: &Table) {
             .collect(),
         _ => Vec::new(),
     };
+    // A running schaalvraag's answers before their reveal, and proposals while they are
+    // collected (trainers see those, to group them).
+    let (mut hidden_scale, mut hidden_proposals) = (Vec::new(), Vec::new());
+    match room.running_step().map(|(_, _, run)| &run.form) {
+        Some(RunningForm::Scale(scale)) => {
+            for (seat, answer) in scale.open().iter().flat_map(|round| &round.answers) {
+                let texts = answer.why_not_lower.iter().chain(&answer.one_point_higher);
+                hidden_scale.extend(texts.map(|text| (*seat, text.clone())));
+            }
+        }
+        Some(RunningForm::Actions(actions)) if actions.stage == Stage::Collecting => {
+            for proposal in &actions.proposals {
+                for source in &proposal.sources {
+                    if let Source::Seat { seat } = source {
+                        hidden_proposals.push((*seat, proposal.text.clone()));
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
     for you in identities {
         let view = serde_json::to_string(&table.view(you)).expect("serialises");
-        for (author, text) in &hidden_answers {
+        for (author, text) in hidden_answers.iter().chain(&hidden_scale) {
             if you != (Identity::Player { seat: *author }) {
                 assert!(!view.contains(text.as_str()), "{you:?} sees the hidden answer of {author:?}");
+            }
+        }
+        for (author, text) in &hidden_proposals {
+            let trainer = matches!(you, Identity::Trainer { .. });
+            if !trainer && you != (Identity::Player { seat: *author }) {
+                assert!(!view.contains(text.as_str()), "{you:?} sees a proposal of {author:?} before it was shown");
             }
         }
         for (holder, seat) in room.seats() {
@@ -222,59 +298,90 @@ fn views_hide_what_is_not_theirs(table: &Table) {
     }
 }
 
+/// Plays `steps` on `table`, checking every invariant after each, then that the log replays.
+/// `commands` and `actors` pick from the step's numbers what this kind of game plays.
+fn play(
+    mut table: Table,
+    steps: &[Step],
+    commands: impl Fn(u8) -> u8,
+    actors: impl Fn(u8) -> u8,
+) -> Result<(), TestCaseError> {
+    let identities = |room: &Room| {
+        let mut all = vec![Identity::Trainer { trainer: TrainerId(0) }, Identity::Observer];
+        all.extend(room.seats().map(|(seat, _)| Identity::Player { seat }));
+        all
+    };
+    for (index, step) in steps.iter().enumerate() {
+        table.now += u64::from(step.wait_ms);
+        let before = table.room.clone();
+        let mut views: Vec<(Identity, View)> =
+            identities(&before).into_iter().map(|you| (you, before.view(you, table.now))).collect();
+        let step = Step { command: commands(step.command), actor: actors(step.actor), ..step.clone() };
+        let command = command(&table, &step, index);
+        // `try_cmd` checks that a refused command leaves the room as it was.
+        if let Ok(events) = table.try_cmd(actor(step.actor), command) {
+            chosen_roles_are_dealt(&events, &table.room);
+            let mut replayed = before.clone();
+            for event in &events {
+                replayed.apply(event);
+                for (you, view) in &mut views {
+                    for update in replayed.updates(event, replayed.audience(*you, event)) {
+                        view.apply(&update);
+                    }
+                }
+            }
+            for (you, view) in &views {
+                let fresh = table.view(*you);
+                prop_assert_eq!(strip_timer(view), strip_timer(&fresh), "the reducer drifted for {:?}", you);
+            }
+        }
+        cards_are_conserved(&table);
+        every_card_fits_the_table(&table);
+        phase_moves_forward(before.phase(), table.room.phase());
+        views_hide_what_is_not_theirs(&table);
+    }
+    prop_assert_eq!(Room::replay(&table.log), Some(table.room.clone()));
+    // The log as the store keeps it, JSON, folds to the same room.
+    let stored: Vec<Event> = table
+        .log
+        .iter()
+        .map(|event| serde_json::from_str(&serde_json::to_string(event).expect("serialises")).expect("parses"))
+        .collect();
+    prop_assert_eq!(Room::replay(&stored), Some(table.room.clone()));
+    Ok(())
+}
+
+/// The commands of a session under way with an agenda: the work forms' and the agenda's
+/// mostly, the statement game's, people coming and going, the clock; never `end`.
+const IN_A_SESSION: [u8; 24] =
+    [0, 1, 4, 6, 7, 8, 10, 11, 13, 17, 19, 20, 22, 22, 23, 23, 24, 24, 25, 25, 26, 26, 27, 27];
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
 
     #[test]
     fn random_games_keep_every_invariant(steps in steps(), deck in prop_oneof![Just("containerbegrippen"), Just("samenwerken-rond-het-gezin")]) {
-        let mut table = Table::with_deck(deck, Settings::default(), &["Anna", "Bram"]);
-        let identities = |room: &Room| {
-            let mut all = vec![Identity::Trainer { trainer: TrainerId(0) }, Identity::Observer];
-            all.extend(room.seats().map(|(seat, _)| Identity::Player { seat }));
-            all
-        };
-        for (index, step) in steps.iter().enumerate() {
-            table.now += u64::from(step.wait_ms);
-            let before = table.room.clone();
-            let mut views: Vec<(Identity, View)> =
-                identities(&before).into_iter().map(|you| (you, before.view(you, table.now))).collect();
-            let command = command(&table, step, index);
-            // `try_cmd` checks that a refused command leaves the room as it was.
-            if let Ok(events) = table.try_cmd(actor(step.actor), command) {
-                chosen_roles_are_dealt(&events, &table.room);
-                let mut replayed = before.clone();
-                for event in &events {
-                    replayed.apply(event);
-                    for (you, view) in &mut views {
-                        for update in replayed.updates(event, replayed.audience(*you, event)) {
-                            view.apply(&update);
-                        }
-                    }
-                }
-                for (you, view) in &views {
-                    let fresh = table.view(*you);
-                    prop_assert_eq!(strip_timer(view), strip_timer(&fresh), "the reducer drifted for {:?}", you);
-                }
-            }
-            cards_are_conserved(&table);
-            every_card_fits_the_table(&table);
-            phase_moves_forward(before.phase(), table.room.phase());
-            views_hide_what_is_not_theirs(&table);
-        }
-        prop_assert_eq!(Room::replay(&table.log), Some(table.room.clone()));
-        // The log as the store keeps it, JSON, folds to the same room.
-        let stored: Vec<Event> = table
-            .log
-            .iter()
-            .map(|event| serde_json::from_str(&serde_json::to_string(event).expect("serialises")).expect("parses"))
-            .collect();
-        prop_assert_eq!(Room::replay(&stored), Some(table.room.clone()));
+        play(Table::with_deck(deck, Settings::default(), &["Anna", "Bram"]), &steps, |command| command, |actor| actor)?;
+    }
+
+    #[test]
+    fn random_sessions_with_an_agenda_keep_every_invariant(steps in steps(), pick in 0u8..3) {
+        let mut table = Table::with_deck("containerbegrippen", Settings::default(), &["Anna", "Bram", "Cas"]);
+        table.ok(TRAINER, Command::SetAgenda { agenda: agenda(pick) });
+        table.ok(TRAINER, Command::Start);
+        // Mostly the trainer and the three players, now and then someone else.
+        let actors = |actor: u8| [0, 0, 4, 5, 6, 4, 5, 6, 2, 3][usize::from(actor) % 10];
+        play(table, &steps, |command| IN_A_SESSION[usize::from(command) % IN_A_SESSION.len()], actors)?;
     }
 }
 
-/// A timer's remaining time in a snapshot depends on when it is taken; the rest must agree.
+/// A timer's remaining time and a step's running time in a snapshot depend on when it is
+/// taken; the rest must agree.
 fn strip_timer(view: &View) -> View {
     let mut view = view.clone();
+    if let Some(session) = &mut view.session {
+        session.running_ms = None;
+    }
     if let PhaseView::Turn(turn) = &mut view.phase
         && let Some(timer) = &mut turn.timer
         && timer.running
