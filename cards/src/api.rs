@@ -100,7 +100,11 @@ pub struct JoinAddresses {
 pub struct DeckAccepted {
     pub id: String,
     pub title: Text,
+    /// Its cards; for a draaiboek, its steps.
     pub cards: usize,
+    /// The file was a draaiboek, which the session now follows.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub draaiboek: bool,
 }
 
 /// Why an upload changed nothing: a code, a message, and every problem in the file.

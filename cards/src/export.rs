@@ -6,11 +6,12 @@ use crate::deck::CardId;
 use crate::event::SeatId;
 use crate::event::{Event, Position};
 use crate::forms::FormKind;
+use crate::forms::actions::Stage;
 use crate::forms::actions::{Actions, Source};
 use crate::forms::scale::Scale;
 use crate::log::{AnswerRow, LoggedEvent, Names, pseudonym};
 use crate::room::Room;
-use crate::session::agenda::to_toml;
+use crate::session::agenda::{CarriedAction, to_toml};
 use crate::session::plan::{Plan, RunningForm, StepRun};
 use crate::text::{Lang, Text};
 
@@ -165,7 +166,33 @@ pub fn agenda_toml(room: &Room) -> String {
     let id = format!("standpunt-{}", room.code().to_string().to_lowercase());
     let mut agenda = plan.to_agenda(&id, &decks, room.settings());
     agenda.roles = Some(setup.roles.id.clone());
+    agenda.carried = actions_to_carry(room);
     to_toml(&agenda)
+}
+
+/// The actions the next meeting asks about: of each verbeteracties step, those the trainer
+/// gave an owner, or, when nobody got one, the top three of the ranking.
+fn actions_to_carry(room: &Room) -> Vec<CarriedAction> {
+    let steps = room.step_runs().iter().filter_map(|run| match &run.form {
+        RunningForm::Actions(actions) if actions.stage == Stage::Ranked => Some(actions),
+        _ => None,
+    });
+    steps
+        .flat_map(|actions| {
+            let ranked = actions.ranked();
+            let owned: Vec<_> = ranked.iter().filter(|ranked| ranked.proposal.owner.is_some()).collect();
+            let chosen = if owned.is_empty() { ranked.iter().take(3).collect() } else { owned };
+            chosen
+                .into_iter()
+                .map(|ranked| CarriedAction {
+                    text: ranked.proposal.text.clone(),
+                    owner: ranked.proposal.owner.clone(),
+                    by: ranked.proposal.by.clone(),
+                })
+                .collect::<Vec<_>>()
+        })
+        .take(usize::from(crate::forms::actions::MAX_PROPOSALS))
+        .collect()
 }
 
 /// The step of form `form` that `step` names (the last one of that form when `None`) and its

@@ -283,7 +283,7 @@ async fn upload_deck(
         }
     };
     let (title, cards) = deck.summary();
-    let accepted = DeckAccepted { id: deck.id().to_owned(), title: title.clone(), cards };
+    let accepted = DeckAccepted { id: deck.id().to_owned(), title: title.clone(), cards, draaiboek: false };
     let Some(room) = state.rooms.find(&code).await else {
         return refuse(StatusCode::NOT_FOUND, &Rejection::UnknownRoom);
     };
@@ -314,7 +314,8 @@ async fn upload_agenda(
             return file_refused(message, errors);
         }
     };
-    let accepted = DeckAccepted { id: agenda.id.clone(), title: agenda.title.clone(), cards: agenda.steps.len() };
+    let accepted =
+        DeckAccepted { id: agenda.id.clone(), title: agenda.title.clone(), cards: agenda.steps.len(), draaiboek: true };
     let Some(room) = state.rooms.find(code).await else {
         return refuse(StatusCode::NOT_FOUND, &Rejection::UnknownRoom);
     };

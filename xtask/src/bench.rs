@@ -103,7 +103,7 @@ pub fn run(args: &[String]) -> Result {
             let label = if repeats > 1 { format!("closed P={players} #{run}") } else { format!("closed P={players}") };
             let pair = ["game", "relay"].map(|target| {
                 let server = Server::start(target, &release, &out)?;
-                measure(&server, target, &label, players, rooms, seconds, None, &release, false)
+                measure(&server, target, &label, players, rooms, seconds, None, &release, false, None)
             });
             let [game, relay] = pair;
             let (game, relay) = (game?, relay?);
@@ -125,7 +125,14 @@ pub fn run(args: &[String]) -> Result {
             Some(10.0),
             &release,
             false,
+            None,
         )?);
+    }
+    // A round of each work form beside the statements' (the game only: the relay plays
+    // statements): a schaalvraag asked, answered and revealed; every player's dots placed.
+    for (form, label) in [("scale", "schaalvraag P=8"), ("actions", "verbeteracties P=8")] {
+        let server = Server::start("game", &release, &out)?;
+        outcomes.push(measure(&server, "game", label, 8, 15, seconds, None, &release, false, Some(form))?);
     }
     // 19,000 players: the server and the generator each hold one descriptor per player, and
     // this machine allows each process 20,000.
@@ -137,11 +144,11 @@ pub fn run(args: &[String]) -> Result {
         None
     } else {
         let server = Server::start("game", &release, &out)?;
-        Some(measure(&server, "game", "10,000 players, round/10 s", 8, 1_250, 60, Some(0.1), &release, false)?)
+        Some(measure(&server, "game", "10,000 players, round/10 s", 8, 1_250, 60, Some(0.1), &release, false, None)?)
     };
     if !quick {
         let server = Server::start("game", &release, &out)?;
-        outcomes.push(measure(&server, "game", "10,000 players, flat out", 8, 1_250, 15, None, &release, false)?);
+        outcomes.push(measure(&server, "game", "10,000 players, flat out", 8, 1_250, 15, None, &release, false, None)?);
     }
     abuse(&release, &out, if quick { 5 } else { 20 })?;
     let gzip: Vec<(&str, u64)> =
@@ -266,6 +273,7 @@ fn measure(
     rate: Option<f64>,
     release: &Path,
     abuse: bool,
+    form: Option<&str>,
 ) -> Result<Outcome> {
     step(&format!("{target}: {label}, {rooms} rooms"));
     let mut command = pinned(1);
@@ -281,6 +289,9 @@ fn measure(
     ]);
     if let Some(rate) = rate {
         command.args(["--rate", &rate.to_string()]);
+    }
+    if let Some(form) = form {
+        command.args(["--form", form]);
     }
     // The generator sets up every room first and says when the measured run begins: the
     // server's CPU time is read from then until it is done.
@@ -391,7 +402,7 @@ fn abuse(release: &Path, out: &Path, seconds: u64) -> Result {
         // flood of room creations meets the same limit.
         let server = Server::launch("game", release, out, &["--rooms-per-address", "60"], false)?;
         let label = if abuse { "abuse: 50 rooms, attacked" } else { "abuse: 50 rooms, calm" };
-        measure(&server, "game", label, 8, ABUSE_ROOMS, seconds, Some(1.0), release, abuse)
+        measure(&server, "game", label, 8, ABUSE_ROOMS, seconds, Some(1.0), release, abuse, None)
     });
     let (calm, abused) = (calm?, abused?);
     let answers = abused.abuse.clone().unwrap_or_default();

@@ -10,6 +10,10 @@
 //! a time: each creates a room, seats a trainer and P players (3 by default), plays one
 //! statement that everyone answers, ends the session and disconnects; it prints a progress line
 //! every twentieth of the run. Results go to stdout as one JSON object.
+//! `--form scale` or `--form actions` plays a work form's rounds instead of statements: a
+//! schaalvraag asked, answered by every player and revealed (the room follows the built-in
+//! Dompelsessie, which opens with one); or, in a verbeteracties step whose vote is open, every
+//! player placing their dots, until each has seen every vote arrive.
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
@@ -31,8 +35,9 @@ type Socket = WebSocketStream<TcpStream>;
 
 /// Votes per statement before the trainer moves on (the game allows twenty).
 const VOTES: u32 = 20;
-/// Connections per source address: the server's per-address limit is 200.
-const PER_ADDRESS: usize = 190;
+/// Connections per source address: the server keeps at most 100 connections from one address
+/// in their HTTP stage (a websocket's upgrade among them) and 200 websockets.
+const PER_ADDRESS: usize = 90;
 
 struct Options {
     addr: SocketAddr,
@@ -43,6 +48,15 @@ struct Options {
     idle: Option<usize>,
     soak: Option<usize>,
     concurrency: usize,
+    form: Form,
+}
+
+/// What a round plays.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Form {
+    Statements,
+    Scale,
+    Actions,
 }
 
 #[derive(Default)]
@@ -69,11 +83,12 @@ async fn main() -> anyhow::Result<()> {
     let mut tasks = Vec::new();
     for room in 0..options.rooms {
         let (totals, histogram, sources, ready) = (totals.clone(), histogram.clone(), sources.clone(), ready.clone());
-        let (addr, rooms, players, rate, seconds) =
-            (options.addr, options.rooms, options.players, options.rate, options.seconds);
+        let (addr, rooms, players, rate, seconds, form) =
+            (options.addr, options.rooms, options.players, options.rate, options.seconds, options.form);
         tasks.push(tokio::spawn(async move {
             let run = Run {
                 addr,
+                form,
                 room,
                 rooms,
                 players,
@@ -129,6 +144,7 @@ fn parse() -> anyhow::Result<Options> {
         idle: None,
         soak: None,
         concurrency: 50,
+        form: Form::Statements,
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -142,6 +158,14 @@ fn parse() -> anyhow::Result<Options> {
             "--idle" => options.idle = Some(value.parse()?),
             "--soak" => options.soak = Some(value.parse()?),
             "--concurrency" => options.concurrency = value.parse::<usize>()?.max(1),
+            "--form" => {
+                options.form = match value.as_str() {
+                    "statements" => Form::Statements,
+                    "scale" => Form::Scale,
+                    "actions" => Form::Actions,
+                    other => bail!("unknown form {other}: statements, scale or actions"),
+                }
+            }
             other => bail!("unknown option {other}"),
         }
     }
@@ -164,11 +188,6 @@ async fn tcp(addr: SocketAddr, sources: &AtomicU64) -> anyhow::Result<TcpStream>
     let stream = socket.connect(addr).await?;
     stream.set_nodelay(true)?;
     Ok(stream)
-}
-
-/// One HTTP request over its own connection; returns the body.
-async fn http(addr: SocketAddr, method: &str, path: &str, body: &str) -> anyhow::Result<String> {
-    request(TcpStream::connect(addr).await?, addr, method, path, body).await
 }
 
 async fn request(
@@ -211,6 +230,7 @@ async fn until(stream: &mut SplitStream<Socket>, wanted: &str) -> anyhow::Result
 /// What one room's task needs to know.
 struct Run<'a> {
     addr: SocketAddr,
+    form: Form,
     room: usize,
     rooms: usize,
     players: usize,
@@ -227,7 +247,10 @@ async fn play_room(run: Run<'_>, ready: &tokio::sync::Barrier) -> anyhow::Result
     let setup = set_up(&run).await;
     ready.wait().await;
     let room = setup?;
-    play(&run, room).await
+    match run.form {
+        Form::Statements => play(&run, room).await,
+        Form::Scale | Form::Actions => play_form(&run, room).await,
+    }
 }
 
 /// One room, seated and started.
@@ -240,10 +263,11 @@ struct Table {
 }
 
 async fn set_up(run: &Run<'_>) -> anyhow::Result<Table> {
-    let Run { addr, room, players, sources, .. } = *run;
+    let Run { addr, room, players, sources, form, .. } = *run;
     let decks = r#"["containerbegrippen","samenwerken-rond-het-gezin","ruimte-geeft-vaart","wijkteam"]"#;
     let settings = r#"{"hand_size":3,"reader":"trainer","perspective":"role","rotate_roles_every":0,"timer":{"mode":"off"},"auto_reveal":true,"anonymous":false}"#;
-    let body = format!(r#"{{"statement_decks":{decks},"role_deck":"keukentafel","settings":{settings}}}"#);
+    let draaiboek = if form == Form::Scale { r#","draaiboek":"dompelsessie-ruimte-geeft-vaart""# } else { "" };
+    let body = format!(r#"{{"statement_decks":{decks},"role_deck":"keukentafel","settings":{settings}{draaiboek}}}"#);
     let created = request(tcp(addr, sources).await?, addr, "POST", "/api/rooms", &body).await?;
     let answer: serde_json::Value = serde_json::from_str(&created)?;
     let (Some(code), Some(token)) = (answer["code"].as_str(), answer["trainer_token"].as_str()) else {
@@ -272,6 +296,11 @@ async fn set_up(run: &Run<'_>) -> anyhow::Result<Table> {
         sinks.push(sink);
         streams.push(stream);
     }
+    if form == Form::Actions {
+        let agenda = r#"{"type":"set_agenda","id":3,"agenda":{"id":"bench","title":{"nl":"Bench"},"steps":[{"minutes":30,"form":"actions","settings":{"dots":3,"dots_per_proposal":2}}]}}"#;
+        send(&mut trainer_sink, agenda.to_owned()).await?;
+        until(&mut trainer_stream, "\"ack\"").await?;
+    }
     send(&mut trainer_sink, r#"{"type":"start","id":2}"#.to_owned()).await?;
     // The game shows its trainer the pile once the cards are dealt; the relay in its welcome.
     let started: serde_json::Value = serde_json::from_str(&until(&mut trainer_stream, "\"turn_started\"").await?)?;
@@ -284,7 +313,107 @@ async fn set_up(run: &Run<'_>) -> anyhow::Result<Table> {
             .unwrap_or_default();
         cards.reverse();
     }
+    if form == Form::Actions {
+        // Every player proposes once; the trainer shows the proposals and opens the vote.
+        for (seat, sink) in sinks.iter_mut().enumerate() {
+            let propose = format!(r#"{{"type":"actions","id":4,"do":"propose","text":"Voorstel {room}-{seat}"}}"#);
+            send(sink, propose).await?;
+        }
+        for stream in &mut streams {
+            until(stream, "\"ack\"").await?;
+        }
+        send(&mut trainer_sink, r#"{"type":"actions","id":5,"do":"show"}"#.to_owned()).await?;
+        send(&mut trainer_sink, r#"{"type":"actions","id":6,"do":"open_vote"}"#.to_owned()).await?;
+        until(&mut trainer_stream, "\"voting\"").await?;
+    }
     Ok(Table { trainer_sink, trainer_stream, sinks, streams, cards })
+}
+
+/// Rounds of a work form until the time is up: a schaalvraag asked and revealed, or every
+/// player's dots placed and seen by all.
+async fn play_form(run: &Run<'_>, table: Table) -> anyhow::Result<()> {
+    let Run { room, rooms, players, rate, seconds, totals, histogram, form, .. } = *run;
+    let Table { mut trainer_sink, mut trainer_stream, mut sinks, streams, .. } = table;
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let mut events =
+        select_all(streams.into_iter().enumerate().map(|(seat, stream)| stream.map(move |frame| (seat, frame))));
+    let interval = rate.map(|rate| Duration::from_secs_f64(1.0 / rate));
+    let phase = interval.map_or(Duration::ZERO, |interval| interval.mul_f64(room as f64 / rooms.max(1) as f64));
+    let mut planned = Instant::now() + phase;
+    let mut round = 0u64;
+    while Instant::now() < deadline {
+        if interval.is_some() {
+            tokio::time::sleep_until(planned).await;
+        }
+        round += 1;
+        let started = Instant::now();
+        let mut last_sent = started;
+        let mut done = vec![false; players];
+        let mut seen = vec![0usize; players];
+        let mut answered = vec![false; players];
+        match form {
+            Form::Scale => {
+                let ask = r#"{"type":"scale","do":"ask","question":"toegang-soepel"}"#;
+                send(&mut trainer_sink, ask.to_owned()).await?;
+            }
+            _ => {
+                // Every player places its dots at once, on one proposal or another.
+                for (seat, sink) in sinks.iter_mut().enumerate() {
+                    let (a, b) = ((seat as u64 + round) % players as u64, (seat as u64 + round + 1) % players as u64);
+                    let vote = format!(r#"{{"type":"actions","do":"vote","dots":[[{a},2],[{b},1]]}}"#);
+                    send(sink, vote).await?;
+                }
+                last_sent = Instant::now();
+            }
+        }
+        while done.iter().any(|done| !done) {
+            let Some((seat, frame)) = events.next().await else { bail!("the players' connections closed") };
+            let Message::Text(text) = frame? else { continue };
+            totals.frames.fetch_add(1, Ordering::Relaxed);
+            if text.contains("\"type\":\"error\"") {
+                totals.errors.fetch_add(1, Ordering::Relaxed);
+            }
+            match form {
+                Form::Scale => {
+                    if !answered[seat] && text.contains("\"revealed\":null") {
+                        answered[seat] = true;
+                        let answer = format!(
+                            r#"{{"type":"scale","do":"answer","score":{},"one_point_higher":"Eén loket"}}"#,
+                            1 + (seat + round as usize) % 10
+                        );
+                        send(&mut sinks[seat], answer).await?;
+                        if answered.iter().all(|answered| *answered) {
+                            last_sent = Instant::now();
+                        }
+                    }
+                    if text.contains("\"revealed\":[") {
+                        done[seat] = true;
+                    }
+                }
+                _ => {
+                    // Votes that arrive together come in one update: count each vote's view.
+                    seen[seat] += text.matches("\"kind\":\"session\"").count();
+                    done[seat] = seen[seat] >= players;
+                }
+            }
+        }
+        let from = if interval.is_some() { planned } else { last_sent };
+        let micros = from.elapsed().as_micros().max(1) as u64;
+        histogram.lock().await.record(micros.min(60_000_000))?;
+        totals.rounds.fetch_add(1, Ordering::Relaxed);
+        if let Some(interval) = interval {
+            planned += interval;
+        }
+        while let Ok(Some(Ok(frame))) = tokio::time::timeout(Duration::ZERO, trainer_stream.next()).await {
+            if let Message::Text(text) = frame {
+                totals.frames.fetch_add(1, Ordering::Relaxed);
+                if text.contains("\"type\":\"error\"") {
+                    totals.errors.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 async fn play(run: &Run<'_>, table: Table) -> anyhow::Result<()> {
@@ -363,17 +492,24 @@ async fn play(run: &Run<'_>, table: Table) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Connects `count` players (40 a room, rooms in parallel) and holds them until killed;
-/// prints when all are in.
+/// Players one idle room holds: a session takes 25 newcomers from one network address unless
+/// the trainer raises it, and an idle room's players come from one address.
+const IDLE_PER_ROOM: usize = 25;
+
+/// Connects `count` players (`IDLE_PER_ROOM` a room, rooms in parallel) and holds them until
+/// killed; prints when all are in.
 async fn hold_idle(options: &Options, count: usize, sources: &Arc<AtomicU64>) -> anyhow::Result<()> {
-    let rooms = count.div_ceil(40);
+    let rooms = count.div_ceil(IDLE_PER_ROOM);
     let mut tasks = Vec::new();
     for room in 0..rooms {
         let (addr, sources) = (options.addr, sources.clone());
-        let seats = 40.min(count - room * 40);
+        let seats = IDLE_PER_ROOM.min(count - room * IDLE_PER_ROOM);
         tasks.push(tokio::spawn(async move {
             let body = r#"{"statement_decks":["containerbegrippen"],"role_deck":"keukentafel"}"#;
-            let created: serde_json::Value = serde_json::from_str(&http(addr, "POST", "/api/rooms", body).await?)?;
+            // From the next source address, like the players: hundreds of rooms opened at once
+            // from one address meet the server's limit on an address's open connections.
+            let created = request(tcp(addr, &sources).await?, addr, "POST", "/api/rooms", body).await?;
+            let created: serde_json::Value = serde_json::from_str(&created)?;
             let code = created["code"].as_str().context("a room code")?.to_owned();
             let mut held = Vec::new();
             for seat in 0..seats {
@@ -420,6 +556,7 @@ async fn soak(options: &Options, sessions: usize, sources: &Arc<AtomicU64>) -> a
                 }
                 let run = Run {
                     addr,
+                    form: Form::Statements,
                     room,
                     rooms: sessions,
                     players,

@@ -8,11 +8,10 @@ use serde::{Deserialize, Serialize};
 
 use super::Who;
 use crate::deck::{CardId, QuestionCard};
-use crate::event::{RevealCause, SeatId, TimerMode};
+use crate::event::{RevealCause, SeatId};
 use crate::limits::MAX_ARGUMENT_CHARS;
 use crate::rejection::Rejection;
 use crate::room::clean_text;
-use crate::text::Text;
 
 /// How a schaalvraag step is asked. Every field has a default, so a draaiboek names only what
 /// it changes.
@@ -25,27 +24,11 @@ pub struct ScaleSettings {
     pub one_point_higher: bool,
     /// Show the answers without who gave them (and in an order that tells nothing).
     pub anonymous: bool,
-    pub timer: TimerMode,
 }
 
 impl Default for ScaleSettings {
     fn default() -> ScaleSettings {
-        ScaleSettings { why_not_lower: true, one_point_higher: true, anonymous: false, timer: TimerMode::Off }
-    }
-}
-
-impl ScaleSettings {
-    /// What is out of range, if anything: a timer runs for `TimerMode::MIN_SECONDS` to
-    /// `MAX_SECONDS`.
-    pub fn problem(&self) -> Option<Text> {
-        let seconds = self.timer.seconds()?;
-        let (min, max) = (TimerMode::MIN_SECONDS, TimerMode::MAX_SECONDS);
-        (!(min..=max).contains(&seconds)).then(|| {
-            Text::new(
-                format!("timer.seconds is {seconds}, kies {min} tot {max}"),
-                format!("timer.seconds is {seconds}, choose {min} to {max}"),
-            )
-        })
+        ScaleSettings { why_not_lower: true, one_point_higher: true, anonymous: false }
     }
 }
 

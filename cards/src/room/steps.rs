@@ -4,7 +4,7 @@
 
 use super::{Phase, Room};
 use crate::event::{Actor, EndReason, Event, Presence, SeatId};
-use crate::forms::actions::{ActionCommand, Actions, MAX_PROPOSALS, Stage};
+use crate::forms::actions::{ActionCommand, Actions, MAX_PROPOSAL_CHARS, MAX_PROPOSALS, Stage};
 use crate::forms::scale::ScaleCommand;
 use crate::forms::{FormKind, Who};
 use crate::rejection::Rejection;
@@ -123,6 +123,8 @@ impl Room {
             .flat_map(|round| round.answers.values())
             .filter_map(|answer| answer.one_point_higher.clone());
         for text in answers {
+            // A step one point higher may be longer than a proposal: it comes in shortened.
+            let text = shortened(&text, MAX_PROPOSAL_CHARS);
             if texts.len() < usize::from(MAX_PROPOSALS)
                 && !texts.iter().any(|known| known.to_lowercase() == text.to_lowercase())
             {
@@ -138,6 +140,7 @@ impl Room {
     }
 
     pub(super) fn scale(&self, actor: Actor, command: ScaleCommand, now: u64) -> Result<Vec<Event>, Rejection> {
+        self.require_under_way()?;
         let (step, _, run) = self.running_step().ok_or(Rejection::NotThisStep)?;
         let RunningForm::Scale(scale) = &run.form else { return Err(Rejection::NotThisStep) };
         let who = self.who(actor)?;
@@ -146,6 +149,7 @@ impl Room {
     }
 
     pub(super) fn actions(&self, actor: Actor, command: ActionCommand) -> Result<Vec<Event>, Rejection> {
+        self.require_under_way()?;
         let (step, _, run) = self.running_step().ok_or(Rejection::NotThisStep)?;
         let RunningForm::Actions(actions) = &run.form else { return Err(Rejection::NotThisStep) };
         let who = self.who(actor)?;
@@ -156,6 +160,7 @@ impl Room {
     /// An open schaalvraag whose last missing answers belong to people who are gone (or away
     /// longer than the grace period) at `now` is revealed: an absent participant never blocks.
     pub(super) fn scale_reveal_without_absent(&self, now: u64, changed: Option<(SeatId, Presence)>) -> Option<Event> {
+        self.require_under_way().ok()?;
         let (step, _, run) = self.running_step()?;
         let RunningForm::Scale(scale) = &run.form else { return None };
         let mut here = self.answering_seats(now);
@@ -170,7 +175,7 @@ impl Room {
     /// When someone who stepped away stops holding up an open schaalvraag.
     pub(super) fn scale_grace_ends(&self) -> Vec<u64> {
         let open = matches!(self.running_step(), Some((_, _, StepRun { form: RunningForm::Scale(scale), .. })) if scale.open().is_some());
-        if !open {
+        if !open || self.require_under_way().is_err() {
             return Vec::new();
         }
         let grace = self.setup.reveal_grace_ms;
@@ -187,6 +192,15 @@ impl Room {
     /// period (a reload, a phone that locked).
     fn answering_seats(&self, now: u64) -> Vec<SeatId> {
         self.seats().filter(|(_, seat)| self.holds_reveal(seat.presence, true, now)).map(|(id, _)| id).collect()
+    }
+
+    /// A work form's moves are for a session under way: not before the start, not after the end.
+    fn require_under_way(&self) -> Result<(), Rejection> {
+        match self.phase {
+            Phase::Turn(_) => Ok(()),
+            Phase::Ended(_) => Err(Rejection::RoomEnded),
+            Phase::Lobby => Err(Rejection::WrongPhase),
+        }
     }
 
     fn who(&self, actor: Actor) -> Result<Who, Rejection> {
@@ -220,6 +234,15 @@ impl Room {
             _ => {}
         }
     }
+}
+
+/// `text` in at most `max` characters, an ellipsis marking where it was cut.
+fn shortened(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let kept: String = text.chars().take(max.saturating_sub(1)).collect();
+    format!("{}…", kept.trim_end())
 }
 
 fn step_number(index: usize) -> u16 {

@@ -39,7 +39,7 @@ use crate::deck::toml_format::{Checker, RawText, push_text, quoted};
 use crate::deck::{CardId, DeckErrors, MAX_TITLE_CHARS, Problem, StatementCard, id_problem};
 use crate::event::{Perspective, ReaderMode, Settings, TimerMode};
 use crate::forms::FormKind;
-use crate::forms::actions::ActionSettings;
+use crate::forms::actions::{ActionSettings, MAX_OWNER_CHARS, MAX_PROPOSAL_CHARS, MAX_PROPOSALS};
 use crate::forms::scale::ScaleSettings;
 use crate::library::Library;
 use crate::room::MAX_TAGS;
@@ -61,6 +61,20 @@ pub struct Agenda {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roles: Option<String>,
     pub steps: Vec<Step>,
+    /// The learning group's actions from the meeting before, to ask at the start: "wat hebben
+    /// we gedaan met…?". A downloaded draaiboek carries the ranked ones.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub carried: Vec<CarriedAction>,
+}
+
+/// An action the group agreed on last time: what, who picked it up, by when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CarriedAction {
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
 }
 
 impl Agenda {
@@ -123,6 +137,16 @@ struct RawAgenda {
     roles: Option<Spanned<String>>,
     #[serde(default)]
     step: Vec<Spanned<RawStep>>,
+    #[serde(default)]
+    carried: Vec<Spanned<RawCarried>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCarried {
+    text: Option<Spanned<String>>,
+    owner: Option<Spanned<String>>,
+    by: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -224,7 +248,42 @@ impl Reader<'_, '_> {
         }
         let steps: Vec<Option<Step>> = raw.step.into_iter().map(|step| self.step(step)).collect();
         let steps: Option<Vec<Step>> = steps.into_iter().collect();
-        Some(Agenda { id: id?.as_str().to_owned(), title: title?, roles: roles?, steps: steps? })
+        if raw.carried.len() > usize::from(MAX_PROPOSALS) {
+            let problem = Problem::OutOfRange { min: 0, max: u32::from(MAX_PROPOSALS) };
+            self.check.report(raw.carried[usize::from(MAX_PROPOSALS)].span(), "carried", problem);
+        }
+        let carried: Vec<Option<CarriedAction>> = raw.carried.into_iter().map(|action| self.carried(action)).collect();
+        let carried: Option<Vec<CarriedAction>> = carried.into_iter().collect();
+        Some(Agenda { id: id?.as_str().to_owned(), title: title?, roles: roles?, steps: steps?, carried: carried? })
+    }
+
+    /// An action from the meeting before: its text (up to a proposal's length), who and when
+    /// (up to an owner's).
+    fn carried(&mut self, action: Spanned<RawCarried>) -> Option<CarriedAction> {
+        let span = action.span();
+        let action = action.into_inner();
+        let text = match action.text {
+            None => {
+                self.check.report(span, "carried.text", Problem::Missing);
+                None
+            }
+            text => self.limited(text, "carried.text", MAX_PROPOSAL_CHARS).flatten(),
+        };
+        let owner = self.limited(action.owner, "carried.owner", MAX_OWNER_CHARS);
+        let by = self.limited(action.by, "carried.by", MAX_OWNER_CHARS);
+        Some(CarriedAction { text: text?, owner: owner?, by: by? })
+    }
+
+    /// A free text of at most `max` characters: `Some(None)` when absent, `None` (reported)
+    /// when too long.
+    fn limited(&mut self, value: Option<Spanned<String>>, field: &'static str, max: usize) -> Option<Option<String>> {
+        let Some(value) = value else { return Some(None) };
+        let len = value.get_ref().chars().count();
+        if len > max {
+            self.check.report(value.span(), field, Problem::TooLong { max, len });
+            return None;
+        }
+        Some(Some(value.into_inner()))
     }
 
     fn step(&mut self, step: Spanned<RawStep>) -> Option<Step> {
@@ -398,7 +457,7 @@ impl Reader<'_, '_> {
                 Some(known)
             }
         };
-        let settings = self.form_settings::<ScaleSettings>(step.settings, ScaleSettings::problem);
+        let settings = self.form_settings::<ScaleSettings>(step.settings, |_| None);
         Some(StepForm::Scale { deck: deck?.id.clone(), cards: cards?, settings: settings? })
     }
 
@@ -463,6 +522,14 @@ pub fn to_toml(draaiboek: &Agenda) -> String {
     if let Some(roles) = &draaiboek.roles {
         out.push_str(&format!("roles = {}\n", quoted(roles)));
     }
+    for action in &draaiboek.carried {
+        out.push_str(&format!("\n[[carried]]\ntext = {}\n", quoted(&action.text)));
+        for (field, value) in [("owner", &action.owner), ("by", &action.by)] {
+            if let Some(value) = value {
+                out.push_str(&format!("{field} = {}\n", quoted(value)));
+            }
+        }
+    }
     for step in &draaiboek.steps {
         out.push_str(&format!("\n[[step]]\nform = \"{}\"\nminutes = {}\n", step.form.kind().name(), step.minutes));
         if let Some(title) = &step.title {
@@ -524,6 +591,25 @@ mod tests {
 
     fn errors(source: &str) -> String {
         parse_agenda("test.toml", source, &Library::built_in()).map(|_| ()).expect_err("invalid").to_string()
+    }
+
+    #[test]
+    fn the_actions_of_the_meeting_before_come_along_and_write_back() {
+        let library = Library::built_in();
+        let source = "id = \"vervolg\"\nkind = \"draaiboek\"\ntitle.nl = \"Vervolg\"\n\n[[carried]]\ntext = \"Samen op huisbezoek\"\nowner = \"Wijkteam\"\nby = \"maart\"\n\n[[step]]\nform = \"actions\"\nminutes = 20\n";
+        let draaiboek = parse_agenda("vervolg.toml", source, &library).expect("valid");
+        let carried = CarriedAction {
+            text: "Samen op huisbezoek".into(),
+            owner: Some("Wijkteam".into()),
+            by: Some("maart".into()),
+        };
+        assert_eq!(draaiboek.carried, [carried]);
+        let written = to_toml(&draaiboek);
+        assert_eq!(parse_agenda("again.toml", &written, &library).expect("reads back"), draaiboek, "{written}");
+        let long = source.replace("owner = \"Wijkteam\"", &format!("owner = \"{}\"", "x".repeat(61)));
+        assert!(errors(&long).contains("test.toml:7: carried.owner"), "{}", errors(&long));
+        let missing = source.replace("text = \"Samen op huisbezoek\"\n", "");
+        assert!(errors(&missing).contains("carried.text"), "{}", errors(&missing));
     }
 
     #[test]

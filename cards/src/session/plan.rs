@@ -7,11 +7,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::agenda::{Agenda, MAX_STEP_MINUTES, MAX_STEPS, Step, StepForm};
+use super::agenda::{Agenda, CarriedAction, MAX_STEP_MINUTES, MAX_STEPS, Step, StepForm};
+use crate::deck::MAX_TITLE_CHARS;
 use crate::deck::QuestionCard;
 use crate::event::Settings;
 use crate::forms::FormKind;
-use crate::forms::actions::{ActionSettings, Actions};
+use crate::forms::actions::{ActionSettings, Actions, MAX_OWNER_CHARS, MAX_PROPOSAL_CHARS, MAX_PROPOSALS};
 use crate::forms::scale::{Scale, ScaleSettings};
 use crate::library::Library;
 use crate::rejection::Rejection;
@@ -23,6 +24,9 @@ use crate::text::Text;
 pub struct Plan {
     pub title: Text,
     pub steps: Vec<PlannedStep>,
+    /// The learning group's actions from the meeting before, asked about at the start.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub carried: Vec<CarriedAction>,
 }
 
 /// One step: its work form with what it needs, and the minutes it is planned to take.
@@ -117,8 +121,31 @@ impl Plan {
                 format!("{} steps, at most {MAX_STEPS}", agenda.steps.len()),
             )));
         }
+        let too_long = |text: &str, max: usize| text.chars().count() > max;
+        if too_long(&agenda.title.nl, MAX_TITLE_CHARS) || too_long(&agenda.title.en, MAX_TITLE_CHARS) {
+            return Err(Rejection::BadAgenda(Text::new(
+                format!("de titel is langer dan {MAX_TITLE_CHARS} tekens"),
+                format!("the title is longer than {MAX_TITLE_CHARS} characters"),
+            )));
+        }
+        let carried_fits = agenda.carried.len() <= usize::from(MAX_PROPOSALS)
+            && agenda.carried.iter().all(|action| {
+                !too_long(&action.text, MAX_PROPOSAL_CHARS)
+                    && [&action.owner, &action.by]
+                        .iter()
+                        .all(|field| field.as_ref().is_none_or(|field| !too_long(field, MAX_OWNER_CHARS)))
+            });
+        if !carried_fits {
+            return Err(Rejection::BadAgenda(Text::new(
+                format!(
+                    "hoogstens {MAX_PROPOSALS} acties van de vorige keer, van hoogstens {MAX_PROPOSAL_CHARS} tekens"
+                ),
+                format!("at most {MAX_PROPOSALS} actions from last time, of at most {MAX_PROPOSAL_CHARS} characters"),
+            )));
+        }
         let steps = agenda.steps.iter().enumerate().map(|(index, step)| resolve_step(index + 1, step, library));
-        Ok(Plan { title: agenda.title.clone(), steps: steps.collect::<Result<_, _>>()? })
+        let carried = agenda.carried.clone();
+        Ok(Plan { title: agenda.title.clone(), steps: steps.collect::<Result<_, _>>()?, carried })
     }
 }
 
@@ -154,6 +181,7 @@ impl Plan {
         Plan {
             title: Text::new("Sessie", "Session"),
             steps: vec![PlannedStep { title: None, minutes: 45, form: PlannedForm::Statements }],
+            carried: Vec::new(),
         }
     }
 
@@ -220,7 +248,13 @@ impl Plan {
                 PlannedForm::Actions { settings } => StepForm::Actions { settings: settings.clone() },
             },
         });
-        Agenda { id: id.to_owned(), title: self.title.clone(), roles: None, steps: steps.collect() }
+        Agenda {
+            id: id.to_owned(),
+            title: self.title.clone(),
+            roles: None,
+            steps: steps.collect(),
+            carried: Vec::new(),
+        }
     }
 }
 
@@ -265,9 +299,6 @@ fn resolve_step(number: usize, step: &Step, library: &Library) -> Result<Planned
     let form = match &step.form {
         StepForm::Statements { .. } => PlannedForm::Statements,
         StepForm::Scale { deck, cards, settings } => {
-            if let Some(text) = settings.problem() {
-                return Err(problem(text.nl, text.en));
-            }
             let Some(found) = library.question_deck(deck) else {
                 return Err(problem(format!("geen vragenset \"{deck}\""), format!("no question deck \"{deck}\"")));
             };

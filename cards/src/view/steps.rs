@@ -13,6 +13,7 @@ use crate::forms::actions::{ActionSettings, ActionsView, ProposalId, ProposalVie
 use crate::forms::scale::{Round, RoundView, ScaleAnswer, ScaleSettings, ScaleShift};
 use crate::forms::{FormKind, Who};
 use crate::room::Room;
+use crate::session::agenda::CarriedAction;
 use crate::session::plan::{PlannedForm, RunningForm};
 use crate::text::Text;
 
@@ -32,6 +33,9 @@ pub struct SessionView {
     pub scale: Option<ScaleStepView>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actions: Option<ActionsStepView>,
+    /// The learning group's actions from the meeting before: "wat hebben we gedaan met…?".
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub carried: Vec<CarriedAction>,
 }
 
 /// One step of the agenda.
@@ -105,21 +109,23 @@ impl MineView {
 impl Room {
     /// When the running schaalvraag's latest asking is revealed and its question was asked
     /// (and revealed) before in the session: how the group moved between the two.
-    fn revealed_shift(&self) -> Option<ScaleShift> {
-        let mut rounds = self.step_runs().iter().flat_map(|run| match &run.form {
-            RunningForm::Scale(scale) => scale.rounds.iter(),
-            _ => [].iter(),
+    /// Whether either asking was anonymous comes with it: then nobody's before and after may
+    /// be shown, not even in a later step that names people.
+    fn revealed_shift(&self) -> Option<(ScaleShift, bool)> {
+        let rounds = self.step_runs().iter().flat_map(|run| match &run.form {
+            RunningForm::Scale(scale) => scale.rounds.iter().map(|round| (round, scale.settings.anonymous)).collect(),
+            _ => Vec::new(),
         });
-        let revealed: Vec<&Round> = rounds.by_ref().filter(|round| round.revealed.is_some()).collect();
-        let (latest, earlier) = revealed.split_last()?;
+        let revealed: Vec<(&Round, bool)> = rounds.filter(|(round, _)| round.revealed.is_some()).collect();
+        let ((latest, latest_anonymous), earlier) = revealed.split_last()?;
         let (_, _, run) = self.running_step()?;
         let RunningForm::Scale(running) = &run.form else { return None };
         // Only the running step's latest asking, once revealed.
         if running.rounds.last().is_none_or(|last| !std::ptr::eq(last, *latest)) {
             return None;
         }
-        let before = earlier.iter().rev().find(|round| round.question == latest.question)?;
-        Some(ScaleShift::between(before, latest))
+        let (before, before_anonymous) = earlier.iter().rev().find(|(round, _)| round.question == latest.question)?;
+        Some((ScaleShift::between(before, latest), *latest_anonymous || *before_anonymous))
     }
 
     /// How often `question` has been asked in the session, in any schaalvraag step.
@@ -150,8 +156,8 @@ impl Room {
         if let Some((_, planned, run)) = running {
             match (&planned.form, &run.form) {
                 (PlannedForm::Scale { questions, settings, .. }, RunningForm::Scale(form)) => {
-                    let shift = self.revealed_shift();
-                    let named = !settings.anonymous;
+                    let (shift, anonymous) = self.revealed_shift().unzip();
+                    let named = anonymous == Some(false);
                     scale = Some(ScaleStepView {
                         questions: questions.clone(),
                         settings: settings.clone(),
@@ -178,6 +184,7 @@ impl Room {
             running_ms: running.zip(now).map(|((_, _, run), now)| now.saturating_sub(run.started_at)),
             scale,
             actions,
+            carried: plan.carried.clone(),
         })
     }
 

@@ -174,10 +174,14 @@ fn Vote(session: Session) -> impl IntoView {
 /// The console during verbeteracties.
 #[component]
 pub fn ActionsTrainer(session: Session) -> impl IntoView {
+    // Built again only when the step changes, not when someone's phone locks: an owner being
+    // typed stays.
+    let step = Memo::new(move |_| session.view.with(actions_of));
+    let present = Memo::new(move |_| session.view.with(|view| view.as_ref().map_or(0, |view| view.seated().count())));
     move || {
-        session.view.with(|view| {
-            let step = actions_of(view)?;
-            let present = view.as_ref()?.seated().count();
+        step.with(|step| {
+            let step = step.clone()?;
+            let present = present.get();
             let proposals = step.view.proposals.clone();
             let body = match step.view.stage {
                 Stage::Collecting => view! {

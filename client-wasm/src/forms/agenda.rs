@@ -126,7 +126,8 @@ pub fn AgendaEditor(session: Session) -> impl IntoView {
                     view! { <option value=draaiboek.id.clone()>{label}</option> }
                 })
                 .collect_view();
-            let in_lobby = started() == 0;
+            let in_lobby =
+                session.view.with(|view| view.as_ref().is_some_and(|view| view.phase == cards::view::PhaseView::Lobby));
             in_lobby.then(|| {
                 view! {
                     <label for="load-draaiboek">{t().load_draaiboek}</label>
@@ -219,5 +220,36 @@ pub fn AgendaEditor(session: Session) -> impl IntoView {
                 <button id="add-step-submit" class="small" disabled=move || adding.get().is_empty() on:click=add>{t().add}</button>
             </div>
         </section>
+    }
+}
+
+/// The learning group's actions from the meeting before, asked about at the start: "wat
+/// hebben we gedaan met…?".
+#[component]
+pub fn CarriedActions(session: Session) -> impl IntoView {
+    move || {
+        session.view.with(|view| {
+            let carried = view.as_ref()?.session.as_ref()?.carried.clone();
+            (!carried.is_empty()).then(|| {
+                let items = carried
+                    .into_iter()
+                    .map(|action| {
+                        let who = match (action.owner, action.by) {
+                            (Some(owner), Some(by)) => format!(" · {owner}, {by}"),
+                            (Some(owner), None) => format!(" · {owner}"),
+                            (None, Some(by)) => format!(" · {by}"),
+                            (None, None) => String::new(),
+                        };
+                        view! { <li>{action.text}<span class="muted">{who}</span></li> }
+                    })
+                    .collect_view();
+                view! {
+                    <section class="carried" id="carried" aria-label=t().carried_title>
+                        <h2>{t().carried_title}</h2>
+                        <ul>{items}</ul>
+                    </section>
+                }
+            })
+        })
     }
 }

@@ -40,9 +40,17 @@ fn question_card(round: &RoundView, large: bool) -> impl IntoView + use<> {
 /// A participant's phone during a schaalvraag.
 #[component]
 pub fn ScalePlayer(session: Session) -> impl IntoView {
-    let scale = Memo::new(move |_| session.view.with(scale_of));
+    // Built again only when a question is asked or revealed: someone else answering must not
+    // take the keyboard away from a phone that is typing.
+    let shape = Memo::new(move |_| {
+        session.view.with(|view| {
+            let step = scale_of(view)?;
+            Some((step.rounds, step.round.as_ref().map(|round| round.revealed.is_some())))
+        })
+    });
     move || {
-        let Some(step) = scale.get() else { return ().into_any() };
+        shape.track();
+        let Some(step) = session.view.with_untracked(scale_of) else { return ().into_any() };
         let Some(round) = step.round.clone() else {
             return view! { <p class="notice" id="scale-waiting">{t().scale_waiting}</p> }.into_any();
         };

@@ -12,7 +12,7 @@ use crate::components::{
     StatementView, StatusLine, confirm, reader_name, stage_memo,
 };
 use crate::forms::actions::ActionsPlayer;
-use crate::forms::agenda::StepLine;
+use crate::forms::agenda::{CarriedActions, StepLine};
 use crate::forms::scale::ScalePlayer;
 use crate::i18n::{t, tr};
 use crate::pages::home::JoinForm;
@@ -68,6 +68,7 @@ pub fn Play(code: String) -> impl IntoView {
         },
         Stage::Lobby => view! {
             <p class="notice">{t().waiting_for_start}</p>
+            <CarriedActions session=session />
             {move || {
                 session.view.with(|view| {
                     let view = view.as_ref()?;

@@ -11,7 +11,7 @@ use cards::forms::FormKind;
 
 use crate::components::{Announcer, Countdown, QrCode, RevealView, Stage, StatusLine, join_link, stage_memo};
 use crate::forms::actions::ActionsProjector;
-use crate::forms::agenda::StepLine;
+use crate::forms::agenda::{CarriedActions, StepLine};
 use crate::forms::scale::ScaleProjector;
 use crate::i18n::{t, tr};
 use crate::session::Session;
@@ -72,6 +72,7 @@ pub fn Projector(code: String) -> impl IntoView {
                 <QrCode link=join_link.clone() />
             </div>
             <p class="projector-link">{join_link.clone()}</p>
+            <CarriedActions session=session />
             {joined}
         }
         .into_any(),

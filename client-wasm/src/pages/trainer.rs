@@ -15,7 +15,7 @@ use crate::components::{
     confirm, guide_href, is_local_url, reader_name, stage_memo,
 };
 use crate::forms::actions::ActionsTrainer;
-use crate::forms::agenda::{AgendaEditor, AgendaPanel};
+use crate::forms::agenda::{AgendaEditor, AgendaPanel, CarriedActions};
 use crate::forms::scale::ScaleTrainer;
 use crate::i18n::{count, t, tr};
 use crate::session::Session;
@@ -127,7 +127,9 @@ pub fn Trainer(code: String) -> impl IntoView {
         <div class="console">
             <div class="controls">{controls}</div>
             <div class="console-side">
-                {move || running().then(|| view! { <AgendaPanel session=session /> })}
+                {move || running().then(|| view! { <CarriedActions session=session /> <AgendaPanel session=session /> })}
+                // Once the session runs, the steps after the running one can still change.
+                {move || (running() && !matches!(stage.get(), Stage::Lobby)).then(|| view! { <AgendaEditor session=session /> })}
                 <Roster session=session />
             </div>
         </div>
@@ -660,7 +662,10 @@ fn DeckUpload(session: Session) -> impl IntoView {
     };
     let report = move || {
         outcome.get().map(|result| match result {
-            Ok(deck) => view! { <p class="confirmation" role="status">{format!("{} {} ({})", t().upload_done, tr(&deck.title), count(deck.cards, t().cards_one, t().cards_many))}</p> }.into_any(),
+            Ok(deck) => {
+                let (one, many) = if deck.draaiboek { (t().steps_one, t().steps_many) } else { (t().cards_one, t().cards_many) };
+                view! { <p class="confirmation" role="status">{format!("{} {} ({})", t().upload_done, tr(&deck.title), count(deck.cards, one, many))}</p> }.into_any()
+            }
             Err(refused) => {
                 let problems = refused
                     .errors

@@ -155,6 +155,9 @@ async fn a_dompelsessie_runs_its_work_forms_in_order_and_nobody_loses_an_answer_
     let mut next_trainer = server.trainer(&next, &next_token).await;
     let view = next_trainer.until(|view| view.session.is_some()).await;
     assert_eq!(view.session.as_ref().map(|session| session.steps.len()), Some(4));
+    let carried = view.session.as_ref().map(|session| session.carried.clone()).unwrap_or_default();
+    assert_eq!(carried.len(), 1, "the action with an owner comes along: {carried:?}");
+    assert_eq!((carried[0].text.as_str(), carried[0].owner.as_deref()), ("Samen op huisbezoek", Some("Bram")));
 }
 
 async fn upload(server: &TestServer, code: &str, token: &str, content: &str) -> (u16, serde_json::Value) {

@@ -379,3 +379,59 @@ fn the_review_tells_each_step_in_order_with_its_time_its_figures_how_the_group_m
         assert!(html.contains(expected), "the report says {expected:?}");
     }
 }
+
+#[test]
+fn after_the_end_nobody_answers_proposes_or_votes_and_no_tick_reveals() {
+    let mut table = dompelsessie();
+    table.ok(TRAINER, Command::Start);
+    table.ok(TRAINER, ask());
+    table.ok(Actor::Server, Command::SetPresence { seat: C, here: false });
+    table.ok(TRAINER, Command::End);
+    assert_eq!(table.refused(Actor::Player(A), score(5, None)), "room_ended");
+    assert_eq!(table.refused(TRAINER, Command::Scale(ScaleCommand::Reveal)), "room_ended");
+    table.now += 60_000;
+    assert!(table.ok(Actor::Server, Command::Tick).iter().all(|event| !matches!(event, Event::Scale { .. })));
+}
+
+#[test]
+fn a_long_step_one_point_higher_comes_into_the_verbeteracties_shortened() {
+    let mut table = dompelsessie();
+    table.ok(TRAINER, Command::Start);
+    table.ok(TRAINER, ask());
+    let long = "Iedereen in de wijk weet waar hij terecht kan. ".repeat(10);
+    table.ok(Actor::Player(A), score(4, Some(&long)));
+    table.ok(TRAINER, Command::Scale(ScaleCommand::Reveal));
+    table.ok(TRAINER, Command::NextStep);
+    table.ok(TRAINER, Command::NextStep);
+    let RunningForm::Actions(actions) = &table.room.running_step().expect("runs").2.form else { panic!("actions") };
+    let text = &actions.proposals[0].text;
+    assert!(text.ends_with('…') && text.chars().count() <= crate::forms::actions::MAX_PROPOSAL_CHARS, "{text}");
+}
+
+#[test]
+fn who_moved_stays_hidden_when_the_earlier_asking_was_anonymous() {
+    let library = Library::built_in();
+    let mut plan = Plan::resolve(library.agenda("dompelsessie-ruimte-geeft-vaart").expect("built in"), &library)
+        .expect("resolves");
+    if let crate::session::plan::PlannedForm::Scale { settings, .. } = &mut plan.steps[0].form {
+        settings.anonymous = true;
+    }
+    let mut table = Table::with_deck("ruimte-geeft-vaart", Settings::default(), &["Anna", "Bram", "Cas"]);
+    table.ok(TRAINER, Command::SetAgenda { agenda: plan });
+    table.ok(TRAINER, Command::Start);
+    let everyone_answers = |table: &mut Table, scores: [u8; 3]| {
+        table.ok(TRAINER, ask());
+        for (seat, n) in [A, B, C].into_iter().zip(scores) {
+            table.ok(Actor::Player(seat), score(n, None));
+        }
+    };
+    everyone_answers(&mut table, [3, 4, 5]);
+    for _ in 0..3 {
+        table.ok(TRAINER, Command::NextStep);
+    }
+    everyone_answers(&mut table, [6, 7, 8]);
+    let view = table.view(Identity::Trainer { trainer: TrainerId(0) });
+    let scale = view.session.and_then(|session| session.scale).expect("the schaalvraag");
+    assert!(scale.shift.is_some(), "how the group moved is shown");
+    assert!(scale.moved.is_empty(), "but nobody's own before and after: the first asking was anonymous");
+}
