@@ -49,7 +49,8 @@ pub fn ScalePlayer(session: Session) -> impl IntoView {
         })
     });
     move || {
-        shape.track();
+        // Read, not only tracked: a memo nobody reads is never worked out again.
+        let _shape = shape.get();
         let Some(step) = session.view.with_untracked(scale_of) else { return ().into_any() };
         let Some(round) = step.round.clone() else {
             return view! { <p class="notice" id="scale-waiting">{t().scale_waiting}</p> }.into_any();
