@@ -329,6 +329,18 @@ async fn set_up(run: &Run<'_>) -> anyhow::Result<Table> {
     Ok(Table { trainer_sink, trainer_stream, sinks, streams, cards })
 }
 
+/// Reads what the trainer was sent so far, so its queue never fills, counting frames and errors.
+async fn drain(trainer_stream: &mut SplitStream<Socket>, totals: &Totals) {
+    while let Ok(Some(Ok(frame))) = tokio::time::timeout(Duration::ZERO, trainer_stream.next()).await {
+        if let Message::Text(text) = frame {
+            totals.frames.fetch_add(1, Ordering::Relaxed);
+            if text.contains("\"type\":\"error\"") {
+                totals.errors.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+    }
+}
+
 /// Rounds of a work form until the time is up: a schaalvraag asked and revealed, or every
 /// player's dots placed and seen by all.
 async fn play_form(run: &Run<'_>, table: Table) -> anyhow::Result<()> {
@@ -404,14 +416,7 @@ async fn play_form(run: &Run<'_>, table: Table) -> anyhow::Result<()> {
         if let Some(interval) = interval {
             planned += interval;
         }
-        while let Ok(Some(Ok(frame))) = tokio::time::timeout(Duration::ZERO, trainer_stream.next()).await {
-            if let Message::Text(text) = frame {
-                totals.frames.fetch_add(1, Ordering::Relaxed);
-                if text.contains("\"type\":\"error\"") {
-                    totals.errors.fetch_add(1, Ordering::Relaxed);
-                }
-            }
-        }
+        drain(&mut trainer_stream, totals).await;
     }
     Ok(())
 }
@@ -479,15 +484,7 @@ async fn play(run: &Run<'_>, table: Table) -> anyhow::Result<()> {
         if let Some(interval) = interval {
             planned += interval;
         }
-        // Drain what the trainer was sent, so its queue never fills.
-        while let Ok(Some(Ok(frame))) = tokio::time::timeout(Duration::ZERO, trainer_stream.next()).await {
-            if let Message::Text(text) = frame {
-                totals.frames.fetch_add(1, Ordering::Relaxed);
-                if text.contains("\"type\":\"error\"") {
-                    totals.errors.fetch_add(1, Ordering::Relaxed);
-                }
-            }
-        }
+        drain(&mut trainer_stream, totals).await;
     }
     Ok(())
 }

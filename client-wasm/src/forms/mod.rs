@@ -26,6 +26,17 @@ pub fn step_title(title: Option<&Text>, form: FormKind) -> String {
     title.map(tr).unwrap_or_else(|| form_name(form).to_owned())
 }
 
+/// "Sinds de vorige keer: middelste waarde 5 → 6; 2 hoger, 0 lager, 1 gelijk."
+pub fn moved_sentence(shift: &cards::analysis::ShiftSummary) -> String {
+    let value = |median: Option<u8>| median.map_or_else(|| "–".to_owned(), |median| median.to_string());
+    t().scale_moved
+        .replace("{before}", &value(shift.median_before))
+        .replace("{after}", &value(shift.median_after))
+        .replace("{up}", &shift.up.to_string())
+        .replace("{down}", &shift.down.to_string())
+        .replace("{same}", &shift.same.to_string())
+}
+
 pub fn form_name(form: FormKind) -> &'static str {
     match form {
         FormKind::Statements => t().form_statements,

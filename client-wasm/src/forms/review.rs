@@ -6,7 +6,7 @@ use cards::analysis::{AskingReview, StepReview};
 use cards::log::Names;
 use leptos::prelude::*;
 
-use super::{form_name, step_title};
+use super::{form_name, moved_sentence, step_title};
 use crate::i18n::{count, t, tr};
 use crate::{api, storage};
 
@@ -127,17 +127,10 @@ fn asking(asking: &AskingReview) -> impl IntoView + use<> {
         })
         .collect::<Vec<_>>()
         .join(" · ");
-    let shift = asking.shift.as_ref().map(|shift| {
-        let value = |median: Option<u8>| median.map_or_else(|| "–".to_owned(), |median| median.to_string());
-        let text = t()
-            .scale_moved
-            .replace("{before}", &value(shift.median_before))
-            .replace("{after}", &value(shift.median_after))
-            .replace("{up}", &shift.up.to_string())
-            .replace("{down}", &shift.down.to_string())
-            .replace("{same}", &shift.same.to_string());
-        view! { <p class="scale-moved"><strong>{text}</strong></p> }
-    });
+    let shift = asking
+        .shift
+        .as_ref()
+        .map(|shift| view! { <p class="scale-moved"><strong>{moved_sentence(shift)}</strong></p> });
     let list = |texts: &[String], heading: &'static str| {
         (!texts.is_empty()).then(|| {
             let items = texts.iter().map(|text| view! { <li>{text.clone()}</li> }).collect_view();

@@ -300,14 +300,7 @@ pub fn ScaleReveal(session: Session) -> impl IntoView {
                 view! { <p class="muted">{t().scale_group_medians}</p><ul class="group-medians" id="group-medians">{items}</ul> }
             });
             let moved_line = shift.map(|shift| {
-                let value = |median: Option<u8>| median.map_or_else(|| "–".to_owned(), |median| median.to_string());
-                let text = t()
-                    .scale_moved
-                    .replace("{before}", &value(shift.median_before))
-                    .replace("{after}", &value(shift.median_after))
-                    .replace("{up}", &shift.up.to_string())
-                    .replace("{down}", &shift.down.to_string())
-                    .replace("{same}", &shift.same.to_string());
+                let text = super::moved_sentence(&shift);
                 let people = moved
                     .iter()
                     .filter_map(|(seat, before, after)| {

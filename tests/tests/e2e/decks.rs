@@ -7,7 +7,13 @@ use tests::{TestServer, scratch_dir};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// Uploads a deck file for a room, as the trainer console does; returns the status and body.
-async fn upload(server: &TestServer, code: &str, token: &str, file: &str, content: &str) -> (u16, serde_json::Value) {
+pub(crate) async fn upload(
+    server: &TestServer,
+    code: &str,
+    token: &str,
+    file: &str,
+    content: &str,
+) -> (u16, serde_json::Value) {
     let mut stream = tokio::net::TcpStream::connect(server.addr).await.expect("connect");
     let request = format!(
         "POST /api/rooms/{code}/decks HTTP/1.1\r\nHost: x\r\nX-Trainer-Token: {token}\r\nX-File-Name: {file}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{content}",

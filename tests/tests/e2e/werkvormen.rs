@@ -11,7 +11,6 @@ use cards::protocol::ClientMsg;
 use cards::view::PhaseView;
 use cards::{CardId, View};
 use tests::{TestClient, TestServer, http, http_request};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// Opens a session that follows draaiboek `id`; its code and trainer token.
 async fn session_from(server: &TestServer, id: &str) -> (String, String) {
@@ -160,18 +159,9 @@ async fn a_dompelsessie_runs_its_work_forms_in_order_and_nobody_loses_an_answer_
     assert_eq!((carried[0].text.as_str(), carried[0].owner.as_deref()), ("Samen op huisbezoek", Some("Bram")));
 }
 
+/// Uploads a draaiboek file for a room, as the console does.
 async fn upload(server: &TestServer, code: &str, token: &str, content: &str) -> (u16, serde_json::Value) {
-    let mut stream = tokio::net::TcpStream::connect(server.addr).await.expect("connect");
-    let request = format!(
-        "POST /api/rooms/{code}/decks HTTP/1.1\r\nHost: x\r\nX-Trainer-Token: {token}\r\nX-File-Name: leergroep.toml\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{content}",
-        content.len()
-    );
-    stream.write_all(request.as_bytes()).await.expect("send");
-    let mut response = String::new();
-    stream.read_to_string(&mut response).await.expect("read");
-    let status = response.split(' ').nth(1).and_then(|code| code.parse().ok()).expect("a status");
-    let body = response.split_once("\r\n\r\n").map(|(_, body)| body).unwrap_or_default();
-    (status, serde_json::from_str(body).unwrap_or(serde_json::Value::Null))
+    crate::decks::upload(server, code, token, "leergroep.toml", content).await
 }
 
 const DRAAIBOEK: &str = r#"id = "leergroep"
