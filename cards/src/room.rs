@@ -96,9 +96,14 @@ pub struct Turn {
 impl Turn {
     /// The turn of a session that started without dealing a statement yet (number 0).
     fn before_the_first() -> Turn {
+        Turn::new(0, None)
+    }
+
+    /// Turn `number`, with nothing on the table yet.
+    fn new(number: u32, reader: Option<SeatId>) -> Turn {
         Turn {
-            number: 0,
-            reader: None,
+            number,
+            reader,
             statement: None,
             vote: 1,
             answers: BTreeMap::new(),
@@ -883,19 +888,7 @@ impl Room {
                     seat.hand.clone_from(hand);
                 }
             }
-            Event::TurnStarted { turn, reader } => {
-                self.phase = Phase::Turn(Turn {
-                    number: *turn,
-                    reader: *reader,
-                    statement: None,
-                    vote: 1,
-                    answers: BTreeMap::new(),
-                    previous: None,
-                    revealed: None,
-                    timer: None,
-                    stepped_away: BTreeSet::new(),
-                });
-            }
+            Event::TurnStarted { turn, reader } => self.phase = Phase::Turn(Turn::new(*turn, *reader)),
             Event::RolesPassed { roles } => {
                 for (seat, role) in roles {
                     if let Some(seat) = self.seats.get_mut(usize::from(seat.0)) {

@@ -329,6 +329,25 @@ async fn set_up(run: &Run<'_>) -> anyhow::Result<Table> {
     Ok(Table { trainer_sink, trainer_stream, sinks, streams, cards })
 }
 
+/// Records a round's latency (from its planned start in an open loop, else from `last_sent`)
+/// and plans the next one.
+async fn finish_round(
+    planned: &mut Instant,
+    interval: Option<Duration>,
+    last_sent: Instant,
+    histogram: &Mutex<Histogram<u64>>,
+    totals: &Totals,
+) -> anyhow::Result<()> {
+    let from = if interval.is_some() { *planned } else { last_sent };
+    let micros = from.elapsed().as_micros().max(1) as u64;
+    histogram.lock().await.record(micros.min(60_000_000))?;
+    totals.rounds.fetch_add(1, Ordering::Relaxed);
+    if let Some(interval) = interval {
+        *planned += interval;
+    }
+    Ok(())
+}
+
 /// Reads what the trainer was sent so far, so its queue never fills, counting frames and errors.
 async fn drain(trainer_stream: &mut SplitStream<Socket>, totals: &Totals) {
     while let Ok(Some(Ok(frame))) = tokio::time::timeout(Duration::ZERO, trainer_stream.next()).await {
@@ -409,13 +428,7 @@ async fn play_form(run: &Run<'_>, table: Table) -> anyhow::Result<()> {
                 }
             }
         }
-        let from = if interval.is_some() { planned } else { last_sent };
-        let micros = from.elapsed().as_micros().max(1) as u64;
-        histogram.lock().await.record(micros.min(60_000_000))?;
-        totals.rounds.fetch_add(1, Ordering::Relaxed);
-        if let Some(interval) = interval {
-            planned += interval;
-        }
+        finish_round(&mut planned, interval, last_sent, histogram, totals).await?;
         drain(&mut trainer_stream, totals).await;
     }
     Ok(())
@@ -477,13 +490,7 @@ async fn play(run: &Run<'_>, table: Table) -> anyhow::Result<()> {
                 reveals += 1;
             }
         }
-        let from = if interval.is_some() { planned } else { last_answer };
-        let micros = from.elapsed().as_micros().max(1) as u64;
-        histogram.lock().await.record(micros.min(60_000_000))?;
-        totals.rounds.fetch_add(1, Ordering::Relaxed);
-        if let Some(interval) = interval {
-            planned += interval;
-        }
+        finish_round(&mut planned, interval, last_answer, histogram, totals).await?;
         drain(&mut trainer_stream, totals).await;
     }
     Ok(())

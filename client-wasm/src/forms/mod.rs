@@ -26,6 +26,19 @@ pub fn step_title(title: Option<&Text>, form: FormKind) -> String {
     title.map(tr).unwrap_or_else(|| form_name(form).to_owned())
 }
 
+/// "De helft van de groep zit tussen 4 en 7; de middelste waarde is 5.", or nothing without
+/// answers.
+pub fn summary_sentence(figures: &cards::forms::scale::ScaleFigures) -> String {
+    match (figures.median, figures.middle_half) {
+        (Some(median), Some((low, high))) => t()
+            .scale_summary
+            .replace("{median}", &median.to_string())
+            .replace("{low}", &low.to_string())
+            .replace("{high}", &high.to_string()),
+        _ => String::new(),
+    }
+}
+
 /// "Sinds de vorige keer: middelste waarde 5 → 6; 2 hoger, 0 lager, 1 gelijk."
 pub fn moved_sentence(shift: &cards::analysis::ShiftSummary) -> String {
     let value = |median: Option<u8>| median.map_or_else(|| "–".to_owned(), |median| median.to_string());

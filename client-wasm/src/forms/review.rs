@@ -6,7 +6,7 @@ use cards::analysis::{AskingReview, StepReview};
 use cards::log::Names;
 use leptos::prelude::*;
 
-use super::{form_name, moved_sentence, step_title};
+use super::{form_name, moved_sentence, step_title, summary_sentence};
 use crate::i18n::{count, t, tr};
 use crate::{api, storage};
 
@@ -110,14 +110,7 @@ pub fn StepsReview(code: String, steps: Vec<StepReview>, names: Signal<Names>) -
 
 fn asking(asking: &AskingReview) -> impl IntoView + use<> {
     let figures = &asking.figures;
-    let middle = match (figures.median, figures.middle_half) {
-        (Some(median), Some((low, high))) => t()
-            .scale_summary
-            .replace("{median}", &median.to_string())
-            .replace("{low}", &low.to_string())
-            .replace("{high}", &high.to_string()),
-        _ => String::new(),
-    };
+    let middle = summary_sentence(figures);
     let groups = figures
         .groups
         .iter()

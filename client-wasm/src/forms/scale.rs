@@ -269,14 +269,7 @@ pub fn ScaleReveal(session: Session) -> impl IntoView {
             let mut legend: Vec<String> = groups.iter().flatten().cloned().collect();
             legend.sort_by(|a, b| chart::group_order(a).cmp(&chart::group_order(b)));
             legend.dedup();
-            let summary = match (figures.median, figures.middle_half) {
-                (Some(median), Some((low, high))) => t()
-                    .scale_summary
-                    .replace("{median}", &median.to_string())
-                    .replace("{low}", &low.to_string())
-                    .replace("{high}", &high.to_string()),
-                _ => String::new(),
-            };
+            let summary = super::summary_sentence(&figures);
             let texts = |pick: fn(&cards::forms::scale::ScaleAnswer) -> Option<&String>,
                          heading: &'static str,
                          id: &'static str| {
