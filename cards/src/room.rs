@@ -9,12 +9,13 @@ use std::sync::Arc;
 
 use rand_core::RngCore;
 
-use crate::deck::{CardId, RoleDeck, StatementCard, StatementDeck};
+use crate::deck::{CardId, RoleDeck, StatementDeck};
 use crate::event::{
-    Actor, Answer, Command, EndReason, Event, LeaveReason, Perspective, Presence, ReaderMode, RevealCause, RoleDealing,
-    RoomCode, SeatId, SeatKey, Settings, Setup, TimerMode, TrainerId,
+    Actor, Command, EndReason, Event, LeaveReason, Perspective, Presence, RoleDealing, RoomCode, SeatId, SeatKey,
+    Settings, Setup, TrainerId,
 };
-use crate::limits::{MAX_ARGUMENT_CHARS, MAX_DEFINITION_CHARS};
+use crate::forms::statements::Table;
+pub use crate::forms::statements::{MAX_VOTES, Timer, Turn};
 use crate::names;
 use crate::random::shuffle;
 use crate::rejection::Rejection;
@@ -23,13 +24,6 @@ use crate::token::TokenDigest;
 
 /// A statement round needs someone to disagree with.
 pub const MIN_PLAYERS: usize = 2;
-/// Votes on one statement: the first and at most this many minus one re-votes.
-pub const MAX_VOTES: u8 = 20;
-const MAX_ROTATE_EVERY: u8 = 50;
-/// Themes and terms a trainer may pick together, and how long one may be: a deck's tags are
-/// short, and a `configure` must stay small.
-pub(crate) const MAX_TAGS: usize = 100;
-const MAX_TAG_CHARS: usize = 40;
 
 /// What the shell passes with every command: the time, and randomness for shuffles.
 pub struct Context<'a> {
@@ -64,59 +58,6 @@ pub enum Phase {
     Lobby,
     Turn(Turn),
     Ended(EndReason),
-}
-
-/// The answer timer of the statement on the table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Timer {
-    Running { deadline: u64 },
-    Paused { remaining_ms: u64 },
-    Expired,
-}
-
-/// One statement on the table: who reads, what is played, who answered what.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Turn {
-    pub number: u32,
-    /// `None` when the trainer plays from the pile.
-    pub reader: Option<SeatId>,
-    pub statement: Option<CardId>,
-    /// 1 for the first vote on the statement, 2 for the first re-vote, …
-    pub vote: u8,
-    pub answers: BTreeMap<SeatId, Answer>,
-    /// The last revealed vote on this statement, once a re-vote is open.
-    pub previous: Option<BTreeMap<SeatId, Answer>>,
-    pub revealed: Option<RevealCause>,
-    pub timer: Option<Timer>,
-    /// Players who dropped out while this vote was open. An automatic reveal waits a grace
-    /// period for them; someone who was already away when it opened never holds it up.
-    pub stepped_away: BTreeSet<SeatId>,
-}
-
-impl Turn {
-    /// The turn of a session that started without dealing a statement yet (number 0).
-    fn before_the_first() -> Turn {
-        Turn::new(0, None)
-    }
-
-    /// Turn `number`, with nothing on the table yet.
-    fn new(number: u32, reader: Option<SeatId>) -> Turn {
-        Turn {
-            number,
-            reader,
-            statement: None,
-            vote: 1,
-            answers: BTreeMap::new(),
-            previous: None,
-            revealed: None,
-            timer: None,
-            stepped_away: BTreeSet::new(),
-        }
-    }
-
-    pub fn is_answering(&self) -> bool {
-        self.statement.is_some() && self.revealed.is_none()
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -288,29 +229,16 @@ impl Room {
     /// reveal's grace period runs out. (A timer or a hold that ran out at `now` is still due: its
     /// tick changes the room. A grace period that ran out is over once ticked.)
     pub fn next_deadline(&self, now: u64) -> Option<u64> {
-        let timer = match &self.phase {
-            Phase::Turn(Turn { timer: Some(Timer::Running { deadline }), revealed: None, .. }) => Some(*deadline),
-            _ => None,
+        let statements = match &self.phase {
+            Phase::Turn(turn) => self.table().deadlines(turn, now),
+            _ => Vec::new(),
         };
         let holds = self.seats.iter().filter_map(|seat| match seat.presence {
             Presence::Away { since } => Some(since.saturating_add(self.setup.seat_hold_ms)),
             _ => None,
         });
-        let graces = match &self.phase {
-            Phase::Turn(turn) if turn.is_answering() && self.settings().auto_reveal => turn
-                .stepped_away
-                .iter()
-                .filter(|seat| !turn.answers.contains_key(seat))
-                .filter_map(|&seat| match self.seat(seat)?.presence {
-                    Presence::Away { since } => Some(since.saturating_add(self.setup.reveal_grace_ms)),
-                    _ => None,
-                })
-                .filter(|deadline| *deadline > now)
-                .collect(),
-            _ => Vec::new(),
-        };
         let scale_graces = self.scale_grace_ends().into_iter().filter(|deadline| *deadline > now);
-        timer.into_iter().chain(holds).chain(graces).chain(scale_graces).min()
+        statements.into_iter().chain(holds).chain(scale_graces).min()
     }
 
     /// Decides what `command` from `actor` means now. Never changes the room.
@@ -334,24 +262,18 @@ impl Room {
                 Ok(vec![Event::Configured { settings, statements, roles }])
             }
             Command::Start => self.start(actor, ctx.rng, now),
-            Command::Play { card } => self.play(actor, card, now),
-            Command::Answer(answer) => self.answer(actor, answer, now),
+            Command::Play { card } => self.table().play(self.turn()?, self.who(actor)?, card, now),
+            Command::Answer(answer) => {
+                let seat = self.require_player(actor)?;
+                self.table().answer(self.turn()?, seat, answer, now)
+            }
             Command::Reveal => {
                 self.require_trainer(actor)?;
-                self.answering()?;
-                Ok(vec![Event::Revealed { cause: RevealCause::Trainer }])
+                self.turn()?.reveal()
             }
             Command::Revote => {
                 self.require_trainer(actor)?;
-                match &self.phase {
-                    Phase::Turn(turn) if turn.revealed.is_some() && turn.vote >= MAX_VOTES => {
-                        Err(Rejection::TooManyVotes { max: MAX_VOTES })
-                    }
-                    Phase::Turn(turn) if turn.revealed.is_some() => {
-                        Ok([Event::RevoteOpened].into_iter().chain(self.timer_start(now)).collect())
-                    }
-                    _ => Err(Rejection::WrongPhase),
-                }
+                self.table().revote(self.turn()?, now)
             }
             Command::Next => {
                 self.require_trainer(actor)?;
@@ -363,26 +285,16 @@ impl Room {
             }
             Command::Skip => {
                 self.require_trainer(actor)?;
-                let turn = self.answering()?;
+                let turn = self.turn()?.require_answering()?;
                 Ok([Event::Skipped].into_iter().chain(self.next_turn(turn, now)).collect())
             }
             Command::PauseTimer => {
                 self.require_trainer(actor)?;
-                match self.answering()?.timer {
-                    Some(Timer::Running { deadline }) => {
-                        Ok(vec![Event::TimerPaused { remaining_ms: deadline.saturating_sub(now) }])
-                    }
-                    _ => Err(Rejection::NoTimer),
-                }
+                self.turn()?.pause_timer(now)
             }
             Command::ResumeTimer => {
                 self.require_trainer(actor)?;
-                match self.answering()?.timer {
-                    Some(Timer::Paused { remaining_ms }) => {
-                        Ok(vec![Event::TimerStarted { deadline: now + remaining_ms, remaining_ms }])
-                    }
-                    _ => Err(Rejection::NoTimer),
-                }
+                self.turn()?.resume_timer(now)
             }
             Command::Kick { seat, refuse_name } => {
                 self.require_trainer(actor)?;
@@ -487,7 +399,7 @@ impl Room {
         let seat = seat_id(self.seats.len());
         let mut events = vec![Event::Joined { seat, name, token }];
         if matches!(self.phase, Phase::Turn(_)) {
-            events.push(self.deal(seat, self.pile.iter()));
+            events.push(self.deal(seat));
         }
         Ok(events)
     }
@@ -525,7 +437,7 @@ impl Room {
         scratch.apply(&started);
         let mut events = vec![started];
         for seat in seats {
-            let dealt = scratch.deal(seat, scratch.pile.iter());
+            let dealt = scratch.deal(seat);
             scratch.apply(&dealt);
             events.push(dealt);
         }
@@ -534,7 +446,7 @@ impl Room {
             events.extend(scratch.step_after(now).unwrap_or_default());
             return Ok(events);
         }
-        events.push(match scratch.reader_from(0) {
+        events.push(match scratch.table().reader_from(0) {
             Some(reader) => Event::TurnStarted { turn: 1, reader },
             None => Event::Ended { reason: EndReason::DeckExhausted },
         });
@@ -608,58 +520,12 @@ impl Room {
         Ok(vec![Event::RoleAssigned { seat, role }])
     }
 
-    fn play(&self, actor: Actor, card: CardId, now: u64) -> Result<Vec<Event>, Rejection> {
-        let turn = self.turn()?;
-        let by = match (self.settings().reader, actor) {
-            (ReaderMode::Rotating, Actor::Player(seat)) if turn.reader == Some(seat) => Some(seat),
-            (ReaderMode::Rotating, _) => return Err(Rejection::NotYourTurn),
-            (ReaderMode::Trainer, Actor::Trainer(_)) => None,
-            (ReaderMode::Trainer, _) => return Err(Rejection::NotTrainer),
-        };
-        if turn.statement.is_some() {
-            return Err(Rejection::WrongPhase);
-        }
-        let held = match by {
-            Some(seat) => self.seats[usize::from(seat.0)].hand.contains(&card),
-            None => self.pile.contains(&card),
-        };
-        if !held {
-            return Err(Rejection::NotInHand);
-        }
-        let drew = by.and_then(|_| self.pile.front().cloned());
-        Ok([Event::Played { by, card, drew }].into_iter().chain(self.timer_start(now)).collect())
-    }
-
-    fn answer(&self, actor: Actor, answer: Answer, now: u64) -> Result<Vec<Event>, Rejection> {
-        let seat = self.require_player(actor)?;
-        let turn = self.answering()?;
-        let argument = clean_optional(answer.argument, "argument", MAX_ARGUMENT_CHARS)?;
-        let definition = clean_optional(answer.definition, "definition", MAX_DEFINITION_CHARS)?;
-        // A definition belongs to the one term the card asks about, never to every term it names.
-        let statement = turn.statement.as_ref().and_then(|id| self.setup.statements.card(id));
-        if definition.is_some() && statement.is_none_or(|card| card.define.is_none()) {
-            return Err(Rejection::NoTermToDefine);
-        }
-        let answer = Answer { position: answer.position, argument, definition };
-        let mut events = vec![Event::Answered { seat, answer }];
-        if self.reveals_when(turn, Some(seat), None, now) {
-            events.push(Event::Revealed { cause: RevealCause::AllAnswered });
-        }
-        Ok(events)
-    }
-
     /// The seat goes for good; its cards return to the pile. If it was the last one the
     /// others were waiting for, the answers are revealed.
     fn leave(&self, seat: SeatId, reason: LeaveReason, now: u64) -> Vec<Event> {
         let presence = Presence::Left { reason };
         let mut events = vec![Event::Presence { seat, presence }];
-        if let Phase::Turn(turn) = &self.phase
-            && turn.is_answering()
-            && self.reveals_when(turn, None, Some((seat, presence)), now)
-        {
-            events.push(Event::Revealed { cause: RevealCause::AllAnswered });
-        }
-        events.extend(self.scale_reveal_without_absent(now, Some((seat, presence))));
+        events.extend(self.reveals_without(seat, presence, now));
         events
     }
 
@@ -670,13 +536,7 @@ impl Room {
             (Presence::Here, false) => {
                 let presence = Presence::Away { since: now };
                 let mut events = vec![Event::Presence { seat, presence }];
-                if let Phase::Turn(turn) = &self.phase
-                    && turn.is_answering()
-                    && self.reveals_when(turn, None, Some((seat, presence)), now)
-                {
-                    events.push(Event::Revealed { cause: RevealCause::AllAnswered });
-                }
-                events.extend(self.scale_reveal_without_absent(now, Some((seat, presence))));
+                events.extend(self.reveals_without(seat, presence, now));
                 events
             }
             _ => Vec::new(),
@@ -684,25 +544,10 @@ impl Room {
     }
 
     fn tick(&self, now: u64) -> Vec<Event> {
-        let mut events = Vec::new();
-        if let Phase::Turn(turn) = &self.phase
-            && turn.is_answering()
-            && let Some(Timer::Running { deadline }) = turn.timer
-            && now >= deadline
-        {
-            events.push(Event::TimerExpired);
-            if matches!(self.settings().timer, TimerMode::Hard { .. }) {
-                events.push(Event::Revealed { cause: RevealCause::Timer });
-            }
-        }
-        if let Phase::Turn(turn) = &self.phase
-            && turn.is_answering()
-            && !events.iter().any(|event| matches!(event, Event::Revealed { .. }))
-            && self.reveals_when(turn, None, None, now)
-        {
-            // The grace period of the last player the others were waiting for ran out.
-            events.push(Event::Revealed { cause: RevealCause::AllAnswered });
-        }
+        let mut events = match &self.phase {
+            Phase::Turn(turn) => self.table().tick(turn, now),
+            _ => Vec::new(),
+        };
         for (seat, state) in self.seats() {
             if let Presence::Away { since } = state.presence
                 && now >= since.saturating_add(self.setup.seat_hold_ms)
@@ -715,45 +560,25 @@ impl Room {
         events
     }
 
-    /// Whether the answers should be revealed at `now` once `answering` has answered and
-    /// `changed` has its new presence: at least one player has answered, and nobody the room
-    /// waits for has not.
-    fn reveals_when(
-        &self,
-        turn: &Turn,
-        answering: Option<SeatId>,
-        changed: Option<(SeatId, Presence)>,
-        now: u64,
-    ) -> bool {
-        if !self.settings().auto_reveal {
-            return false;
-        }
-        let changed_seat = changed.map(|(seat, _)| seat);
-        let answered = |seat: SeatId| turn.answers.contains_key(&seat) || answering == Some(seat);
-        let someone = answering.is_some() || turn.answers.keys().any(|seat| changed_seat != Some(*seat));
-        let waits_for = |(id, seat): (SeatId, &Seat)| {
-            let presence =
-                if changed_seat == Some(id) { changed.map_or(seat.presence, |(_, p)| p) } else { seat.presence };
-            let stepped_away = turn.stepped_away.contains(&id) || changed_seat == Some(id);
-            !answered(id) && self.holds_reveal(presence, stepped_away, now)
+    /// The reveals that `seat` having `presence` now brings: the open statement's or the open
+    /// schaalvraag's, when it was the last one they waited for.
+    fn reveals_without(&self, seat: SeatId, presence: Presence, now: u64) -> Vec<Event> {
+        let statement = match &self.phase {
+            Phase::Turn(turn) => self.table().presence_changed(turn, seat, presence, now),
+            _ => None,
         };
-        someone && !self.seats().any(waits_for)
+        statement.into_iter().chain(self.scale_reveal_without_absent(now, Some((seat, presence)))).collect()
     }
 
-    /// Whether a player who has not answered holds up the automatic reveal: they are here, or
-    /// they dropped out during this vote less than the grace period ago.
-    fn holds_reveal(&self, presence: Presence, stepped_away: bool, now: u64) -> bool {
-        match presence {
-            Presence::Here => true,
-            Presence::Away { since } => stepped_away && now < since.saturating_add(self.setup.reveal_grace_ms),
-            Presence::Left { .. } => false,
+    /// What the statement game reads of this session (`forms/statements.rs`).
+    pub(crate) fn table(&self) -> Table<'_> {
+        Table {
+            settings: self.settings(),
+            deck: &self.setup.statements,
+            seats: &self.seats,
+            pile: &self.pile,
+            reveal_grace_ms: self.setup.reveal_grace_ms,
         }
-    }
-
-    fn timer_start(&self, now: u64) -> Option<Event> {
-        let seconds = self.settings().timer.seconds()?;
-        let remaining_ms = u64::from(seconds) * 1000;
-        Some(Event::TimerStarted { deadline: now + remaining_ms, remaining_ms })
     }
 
     /// The events that close `turn` and open the next one; when the statements are out, the
@@ -766,7 +591,7 @@ impl Room {
         if every > 0 && (number - 1).is_multiple_of(every) {
             events.extend(self.pass_roles());
         }
-        match self.reader_from(after) {
+        match self.table().reader_from(after) {
             Some(reader) => events.push(Event::TurnStarted { turn: number, reader }),
             None => events.extend(self.statements_exhausted(now)),
         }
@@ -787,28 +612,10 @@ impl Room {
         Some(Event::RolesPassed { roles: roles.collect() })
     }
 
-    /// A role and a hand for one seat, taken from the front of `pile`.
-    fn deal<'a>(&self, seat: SeatId, pile: impl Iterator<Item = &'a CardId>) -> Event {
-        let hand_size = match self.settings().reader {
-            ReaderMode::Rotating => usize::from(self.settings().hand_size),
-            ReaderMode::Trainer => 0,
-        };
-        let hand = pile.take(hand_size).cloned().collect();
+    /// A role and a hand for one seat, the hand from the front of the pile.
+    fn deal(&self, seat: SeatId) -> Event {
         let role = self.role_order[self.roles_dealt % self.role_order.len()].clone();
-        Event::Dealt { seat, role, hand }
-    }
-
-    /// Who reads next, looking from seat `start` on. `Some(None)` means the trainer reads (and
-    /// has a card to read); `None` that nobody has a statement left.
-    fn reader_from(&self, start: usize) -> Option<Option<SeatId>> {
-        if self.settings().reader == ReaderMode::Trainer {
-            return (!self.pile.is_empty()).then_some(None);
-        }
-        let count = self.seats.len();
-        let order = (0..count).map(|offset| (start + offset) % count);
-        let with_cards: Vec<usize> = order.filter(|&i| !self.seats[i].hand.is_empty()).collect();
-        let present = with_cards.iter().find(|&&i| self.seats[i].is_here());
-        present.or(with_cards.first()).map(|&i| Some(seat_id(i)))
+        Event::Dealt { seat, role, hand: self.table().hand() }
     }
 
     fn turn(&self) -> Result<&Turn, Rejection> {
@@ -816,10 +623,6 @@ impl Room {
             Phase::Turn(turn) => Ok(turn),
             _ => Err(Rejection::WrongPhase),
         }
-    }
-
-    fn answering(&self) -> Result<&Turn, Rejection> {
-        self.turn().ok().filter(|turn| turn.is_answering()).ok_or(Rejection::WrongPhase)
     }
 
     fn require_trainer(&self, actor: Actor) -> Result<TrainerId, Rejection> {
@@ -903,39 +706,17 @@ impl Room {
                 }
                 self.pile.retain(|held| held != card && Some(held) != drew.as_ref());
                 self.played.push(card.clone());
-                if let Phase::Turn(turn) = &mut self.phase {
-                    turn.statement = Some(card.clone());
-                    turn.stepped_away.clear();
-                }
+                self.with_turn(event);
             }
-            Event::TimerStarted { deadline, .. } => {
-                self.with_turn(|turn| turn.timer = Some(Timer::Running { deadline: *deadline }))
-            }
-            Event::TimerPaused { remaining_ms } => {
-                self.with_turn(|turn| turn.timer = Some(Timer::Paused { remaining_ms: *remaining_ms }));
-            }
-            Event::TimerExpired => self.with_turn(|turn| turn.timer = Some(Timer::Expired)),
-            Event::Answered { seat, answer } => self.with_turn(|turn| {
-                turn.answers.insert(*seat, answer.clone());
-            }),
-            Event::Revealed { cause } => self.with_turn(|turn| {
-                turn.revealed = Some(*cause);
-                turn.timer = None;
-            }),
-            Event::RevoteOpened => self.with_turn(|turn| {
-                turn.previous = Some(std::mem::take(&mut turn.answers));
-                turn.vote = turn.vote.saturating_add(1);
-                turn.revealed = None;
-                turn.timer = None;
-                turn.stepped_away.clear();
-            }),
+            Event::TimerStarted { .. }
+            | Event::TimerPaused { .. }
+            | Event::TimerExpired
+            | Event::Answered { .. }
+            | Event::Revealed { .. }
+            | Event::RevoteOpened => self.with_turn(event),
             Event::Skipped => {}
             Event::Presence { seat: id, presence } => {
-                if let (Presence::Away { .. }, Phase::Turn(turn)) = (presence, &mut self.phase)
-                    && turn.is_answering()
-                {
-                    turn.stepped_away.insert(*id);
-                }
+                self.with_turn(event);
                 if let Some(seat) = self.seats.get_mut(usize::from(id.0)) {
                     seat.presence = *presence;
                     if matches!(presence, Presence::Left { .. }) {
@@ -972,52 +753,11 @@ impl Room {
         }
     }
 
-    fn with_turn(&mut self, change: impl FnOnce(&mut Turn)) {
+    /// Folds a statement game's event into the turn on the table.
+    fn with_turn(&mut self, event: &Event) {
         if let Phase::Turn(turn) = &mut self.phase {
-            change(turn);
+            turn.apply(event);
         }
-    }
-}
-
-impl Settings {
-    /// Refuses settings outside the ranges the game supports.
-    pub fn validate(&self) -> Result<(), Rejection> {
-        let hand_ok = (1..=Settings::MAX_HAND_SIZE).contains(&self.hand_size);
-        let timer_ok =
-            self.timer.seconds().is_none_or(|s| (TimerMode::MIN_SECONDS..=TimerMode::MAX_SECONDS).contains(&s));
-        let rotate_ok = self.rotate_roles_every <= MAX_ROTATE_EVERY;
-        let joins_ok = self.joins_per_address >= 1;
-        let short = |tag: &str| tag.chars().count() <= MAX_TAG_CHARS;
-        let roles_ok = match &self.role_dealing {
-            RoleDealing::ChosenFirst { roles } => {
-                roles.len() <= RoleDealing::MAX_CHOSEN && roles.iter().all(|role| short(role.as_str()))
-            }
-            RoleDealing::Random | RoleDealing::ByHand => true,
-        };
-        let tags_ok = self.themes.len() + self.terms.len() <= MAX_TAGS
-            && self.themes.iter().chain(&self.terms).all(|tag| short(tag));
-        if hand_ok && timer_ok && rotate_ok && joins_ok && roles_ok && tags_ok {
-            Ok(())
-        } else {
-            Err(Rejection::BadSettings)
-        }
-    }
-
-    /// The statements of `deck` the trainer's choice of themes and terms lets into the pile:
-    /// those with one of the chosen themes or terms, or all when nothing is chosen. A choice the
-    /// deck does not hold (left from decks chosen before) counts as no choice, as the lobby
-    /// shows it.
-    pub fn picked<'a>(&self, deck: &'a StatementDeck) -> impl Iterator<Item = &'a StatementCard> {
-        let held = |tag: &&String| {
-            deck.cards.iter().any(|card| card.theme.as_ref() == Some(*tag) || card.terms.contains(*tag))
-        };
-        let themes: Vec<&String> = self.themes.iter().filter(held).collect();
-        let terms: Vec<&String> = self.terms.iter().filter(held).collect();
-        deck.cards.iter().filter(move |card| {
-            (themes.is_empty() && terms.is_empty())
-                || card.theme.as_ref().is_some_and(|theme| themes.contains(&theme))
-                || card.terms.iter().any(|term| terms.contains(&term))
-        })
     }
 }
 
@@ -1031,7 +771,11 @@ pub fn clean_text(text: &str) -> String {
     cleaned.trim().to_owned()
 }
 
-fn clean_optional(text: Option<String>, field: &'static str, max: usize) -> Result<Option<String>, Rejection> {
+pub(crate) fn clean_optional(
+    text: Option<String>,
+    field: &'static str,
+    max: usize,
+) -> Result<Option<String>, Rejection> {
     let Some(text) = text.map(|text| clean_text(&text)).filter(|text| !text.is_empty()) else {
         return Ok(None);
     };

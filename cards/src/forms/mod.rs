@@ -1,9 +1,11 @@
 //! The work forms a draaiboek's steps are made of (DESIGN.md, "Werkvormen"). Each form is a
 //! module with one job; what a step of it is set up with lives here, beside its rules as they
-//! arrive. The statement game's settings are `event::Settings`, the form that came first.
+//! arrive. The statement game's settings are `event::Settings`, the form that came first; its
+//! rules are `statements.rs`.
 
 pub mod actions;
 pub mod scale;
+pub mod statements;
 
 use serde::{Deserialize, Serialize};
 

@@ -1,6 +1,7 @@
 //! The session's agenda at work: which step runs, moving on to the next, and handing a step's
-//! commands to its work form (DESIGN.md, "Werkvormen"). The statement game stays the room's
-//! own; a schaalvraag or verbeteracties step keeps its form's state here.
+//! commands to its work form (DESIGN.md, "Werkvormen"). The statement game's turn is the
+//! session's phase (its rules are `forms/statements.rs`); a schaalvraag or verbeteracties step
+//! keeps its form's state here.
 
 use super::{Phase, Room};
 use crate::event::{Actor, EndReason, Event, Presence, SeatId};
@@ -90,7 +91,7 @@ impl Room {
                 if let Phase::Turn(turn) = &self.phase
                     && turn.number == 0
                 {
-                    events.push(match self.reader_from(0) {
+                    events.push(match self.table().reader_from(0) {
                         Some(reader) => Event::TurnStarted { turn: 1, reader },
                         None => return Some(events),
                     });
@@ -165,7 +166,7 @@ impl Room {
         let RunningForm::Scale(scale) = &run.form else { return None };
         let mut here = self.answering_seats(now);
         if let Some((seat, presence)) = changed
-            && !self.holds_reveal(presence, true, now)
+            && !self.table().holds_reveal(presence, true, now)
         {
             here.retain(|present| *present != seat);
         }
@@ -191,7 +192,7 @@ impl Room {
     /// The seats an open question waits for at `now`: here, or away for less than the grace
     /// period (a reload, a phone that locked).
     fn answering_seats(&self, now: u64) -> Vec<SeatId> {
-        self.seats().filter(|(_, seat)| self.holds_reveal(seat.presence, true, now)).map(|(id, _)| id).collect()
+        self.seats().filter(|(_, seat)| self.table().holds_reveal(seat.presence, true, now)).map(|(id, _)| id).collect()
     }
 
     /// A work form's moves are for a session under way: not before the start, not after the end.
@@ -203,7 +204,7 @@ impl Room {
         }
     }
 
-    fn who(&self, actor: Actor) -> Result<Who, Rejection> {
+    pub(super) fn who(&self, actor: Actor) -> Result<Who, Rejection> {
         match actor {
             Actor::Trainer(_) => self.require_trainer(actor).map(|_| Who::Trainer),
             _ => self.require_player(actor).map(Who::Player),

@@ -4,7 +4,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_core::SeedableRng;
 
 use super::*;
-use crate::event::{Perspective, Position};
+use crate::event::{Answer, Perspective, Position, ReaderMode, RevealCause, TimerMode};
 use crate::library::Library;
 use crate::view::{Identity, PhaseView, View};
 

@@ -41,8 +41,8 @@ use crate::event::{Perspective, ReaderMode, Settings, TimerMode};
 use crate::forms::FormKind;
 use crate::forms::actions::{ActionSettings, MAX_OWNER_CHARS, MAX_PROPOSAL_CHARS, MAX_PROPOSALS};
 use crate::forms::scale::ScaleSettings;
+use crate::forms::statements::MAX_TAGS;
 use crate::library::Library;
-use crate::room::MAX_TAGS;
 use crate::text::Text;
 
 /// Steps one draaiboek may have: a long day, not an endless one.
