@@ -22,6 +22,10 @@ use crate::room_task::{self, Exit, RoomHandle, Shared};
 use crate::store::{StoreError, panic_message};
 use crate::token::Token;
 
+/// How many codes a new room draws at most when the ones drawn belong to stored rooms (each
+/// such draw has a chance below one in 40,000 on a server that stored 20,000 rooms).
+const CODE_ATTEMPTS: usize = 8;
+
 /// The rooms in memory. Cheap to clone: every clone is the same registry.
 #[derive(Clone)]
 pub struct Rooms(Arc<Registry>);
@@ -87,20 +91,29 @@ impl Rooms {
         let Some(place) = Running::take(&self.0.running, self.0.max_rooms) else {
             return Err(Rejection::ServerFull);
         };
-        let (code, trainer_token) = self.reserve_code();
-        let room = room_task::open(code.clone(), setup, &trainer_token, &self.0.shared.store).await;
-        match room {
-            Ok(room) => {
-                let handle = self.start(code.clone(), room, 1, Some(place));
-                self.0.open.insert(code.clone(), handle);
-                tracing::info!(room = %code, "room opened");
-                Ok(Created { code, trainer_token })
-            }
-            Err(rejection) => {
-                self.0.open.remove(&code);
-                Err(rejection)
+        let mut place = Some(place);
+        for _ in 0..CODE_ATTEMPTS {
+            let (code, trainer_token) = self.reserve_code();
+            match room_task::open(code.clone(), setup.clone(), &trainer_token, &self.0.shared.store).await {
+                Ok(room) => {
+                    let handle = self.start(code.clone(), room, 1, place.take());
+                    self.0.open.insert(code.clone(), handle);
+                    tracing::info!(room = %code, "room opened");
+                    return Ok(Created { code, trainer_token });
+                }
+                Err(rejection) => {
+                    self.0.open.remove(&code);
+                    // The code of a room that left memory is free in the registry but taken in
+                    // the store, whose log refuses a second beginning: another code does it.
+                    // (Some 20,000 sessions make such a draw likely; a busy server meets it.)
+                    if !self.0.shared.store.records(code.clone()).await.is_ok_and(|log| !log.is_empty()) {
+                        return Err(rejection);
+                    }
+                    tracing::info!(room = %code, "a new room drew a stored room's code; drawing again");
+                }
             }
         }
+        Err(Rejection::StoreUnavailable)
     }
 
     /// Picks an unused code and holds it with a closed handle while the room is stored, so two
@@ -278,6 +291,7 @@ mod tests {
 
     use axum::extract::ws::Utf8Bytes;
     use cards::protocol::{ClientMsg, Join, PROTOCOL_VERSION, ServerMsg};
+    use cards::token::TokenDigest;
     use cards::{Library, Presence, SeatId, Settings, View};
     use tokio::sync::{mpsc, oneshot};
 
@@ -394,6 +408,23 @@ mod tests {
         assert!(!view.locked, "the lock was never stored, so it never happened");
         let anna = view.seat(SeatId(0)).expect("Anna's seat is in the log");
         assert!(matches!(anna.presence, Presence::Away { .. }), "her seat is held for her, as after a restart");
+    }
+
+    #[tokio::test]
+    async fn a_new_room_never_takes_the_code_of_a_stored_room_that_left_memory() {
+        let (rooms, _) = registry(10);
+        let draw_from = |seed| *rooms.0.rng.lock().expect("the registry's randomness") = StdRng::seed_from_u64(seed);
+        draw_from(7);
+        let first = rooms.create(setup()).await.expect("created");
+        // The room leaves memory (as a quiet room does); its log stays in the store.
+        rooms.0.open.remove(&first.code);
+        draw_from(7);
+        let second = rooms.create(setup()).await.expect("another code is drawn");
+        assert_ne!(second.code, first.code);
+        let log = rooms.log(&first.code).await.expect("the store answers");
+        assert_eq!(log.len(), 1, "the stored room's log is untouched");
+        let trainer = TokenDigest::of(&first.trainer_token.to_hex());
+        assert!(matches!(&log[0].event, cards::Event::Created { trainer: stored, .. } if *stored == trainer));
     }
 
     #[tokio::test]
