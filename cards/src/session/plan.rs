@@ -172,6 +172,31 @@ pub enum AgendaEdit {
         step: u16,
         minutes: u16,
     },
+    /// Step `step`'s settings become `settings`, which must be for the step's form.
+    Settings {
+        step: u16,
+        settings: StepSettings,
+    },
+}
+
+/// A step's settings as the console changes them: a schaalvraag's or verbeteracties'. (A
+/// statements step plays the session's statement game, whose settings are the lobby's.)
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "form", rename_all = "snake_case")]
+pub enum StepSettings {
+    Scale(ScaleSettings),
+    Actions(ActionSettings),
+}
+
+impl PlannedForm {
+    /// The settings the console may change, for the forms that have their own.
+    pub fn settings(&self) -> Option<StepSettings> {
+        match self {
+            PlannedForm::Statements => None,
+            PlannedForm::Scale { settings, .. } => Some(StepSettings::Scale(settings.clone())),
+            PlannedForm::Actions { settings } => Some(StepSettings::Actions(settings.clone())),
+        }
+    }
 }
 
 impl Plan {
@@ -227,6 +252,31 @@ impl Plan {
                     )));
                 }
                 plan.steps[index].minutes = minutes;
+            }
+            AgendaEdit::Settings { step, settings } => {
+                let index = index(step)?;
+                let problem = |nl: String, en: String| {
+                    Rejection::BadAgenda(Text::new(
+                        format!("stap {}: {nl}", index + 1),
+                        format!("step {}: {en}", index + 1),
+                    ))
+                };
+                match (&mut plan.steps[index].form, settings) {
+                    (PlannedForm::Scale { settings: held, .. }, StepSettings::Scale(settings)) => *held = settings,
+                    (PlannedForm::Actions { settings: held }, StepSettings::Actions(settings)) => {
+                        if let Some(text) = settings.problem() {
+                            return Err(problem(text.nl, text.en));
+                        }
+                        *held = settings;
+                    }
+                    (form, _) => {
+                        let name = form.kind().name();
+                        return Err(problem(
+                            format!("deze instellingen horen niet bij een stap \"{name}\""),
+                            format!("these settings are not for a \"{name}\" step"),
+                        ));
+                    }
+                }
             }
         }
         Ok(plan)

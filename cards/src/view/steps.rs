@@ -14,7 +14,7 @@ use crate::forms::scale::{Round, RoundView, ScaleAnswer, ScaleSettings, ScaleShi
 use crate::forms::{FormKind, Who};
 use crate::room::Room;
 use crate::session::agenda::CarriedAction;
-use crate::session::plan::{PlannedForm, RunningForm};
+use crate::session::plan::{PlannedForm, RunningForm, StepSettings};
 use crate::text::Text;
 
 /// The agenda, and the step running now as everyone (or, for trainers, a trainer) sees it.
@@ -48,6 +48,10 @@ pub struct StepView {
     /// For a step that is over, how long it took, in ms.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub used_ms: Option<u64>,
+    /// The step's own settings (a schaalvraag's or verbeteracties'), which the console changes
+    /// for the steps still to come.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settings: Option<StepSettings>,
 }
 
 /// A running schaalvraag: the questions the trainer may ask, and the latest round.
@@ -150,6 +154,7 @@ impl Room {
                 .get(index + 1)
                 .zip(runs.get(index))
                 .map(|(next, run)| next.started_at.saturating_sub(run.started_at)),
+            settings: step.form.settings(),
         });
         let running = self.running_step();
         let (mut scale, mut actions) = (None, None);

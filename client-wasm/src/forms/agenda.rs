@@ -6,9 +6,10 @@ use std::time::Duration;
 
 use cards::forms::FormKind;
 use cards::forms::actions::ActionSettings;
+use cards::forms::scale::ScaleSettings;
 use cards::protocol::ClientMsg;
 use cards::session::agenda::{Step, StepForm};
-use cards::session::plan::AgendaEdit;
+use cards::session::plan::{AgendaEdit, StepSettings};
 use cards::view::SessionView;
 use leptos::prelude::*;
 
@@ -101,6 +102,8 @@ pub fn AgendaPanel(session: Session) -> impl IntoView {
 pub fn AgendaEditor(session: Session) -> impl IntoView {
     let offered = LocalResource::new(api::decks);
     let adding = RwSignal::new(String::new());
+    // Whose settings are open survives the agenda being drawn again at every update.
+    let open_settings = RwSignal::new(None::<u16>);
     let agenda = move || session.view.with(|view| view.as_ref().map(|view| view.session.clone()));
     let started = move || {
         session.view.with(|view| {
@@ -141,22 +144,31 @@ pub fn AgendaEditor(session: Session) -> impl IntoView {
     };
     let steps = move || {
         let shown = agenda().flatten();
-        let steps: Vec<(Option<cards::Text>, FormKind, u16)> = match &shown {
+        let steps: Vec<(Option<cards::Text>, FormKind, u16, Option<StepSettings>)> = match &shown {
             Some(SessionView { steps, .. }) => {
-                steps.iter().map(|step| (step.title.clone(), step.form, step.minutes)).collect()
+                steps.iter().map(|step| (step.title.clone(), step.form, step.minutes, step.settings.clone())).collect()
             }
             // A session without an agenda plays its statements as its one step.
-            None => vec![(None, FormKind::Statements, 45)],
+            None => vec![(None, FormKind::Statements, 45, None)],
         };
         let count = steps.len();
         let first_free = started();
         steps
             .into_iter()
             .enumerate()
-            .map(|(index, (title, form, minutes))| {
+            .map(|(index, (title, form, minutes, settings))| {
                 let step = index as u16;
                 let fixed = index < first_free;
                 let edit = move |edit: AgendaEdit| session.send(ClientMsg::EditAgenda(edit));
+                let open = move || open_settings.get() == Some(step);
+                let settings = settings.filter(|_| !fixed).map(|settings| {
+                    view! {
+                        <button class="small" id=format!("step-{index}-settings") aria-label=t().step_settings
+                            aria-expanded=move || open().to_string()
+                            on:click=move |_| open_settings.update(|shown| *shown = if *shown == Some(step) { None } else { Some(step) })>"⚙"</button>
+                        {move || open().then(|| view! { <StepSettingsEditor session step settings=settings.clone() /> })}
+                    }
+                });
                 view! {
                     <li data-step=index>
                         <span class="step-name">{step_title(title.as_ref(), form)}</span>
@@ -176,6 +188,7 @@ pub fn AgendaEditor(session: Session) -> impl IntoView {
                             on:click=move |_| edit(AgendaEdit::Move { step, to: step + 1 })>"↓"</button>
                         <button class="small" aria-label=t().step_remove disabled=fixed || count == 1
                             on:click=move |_| edit(AgendaEdit::Remove { step })>"✕"</button>
+                        {settings}
                     </li>
                 }
             })
@@ -221,6 +234,70 @@ pub fn AgendaEditor(session: Session) -> impl IntoView {
             </div>
         </section>
     }
+}
+
+/// A coming step's own settings, each change sent at once: what a schaalvraag asks beside the
+/// number and whether it shows names; how many proposals and dots verbeteracties give.
+#[component]
+fn StepSettingsEditor(session: Session, step: u16, settings: StepSettings) -> impl IntoView {
+    let send =
+        move |settings: StepSettings| session.send(ClientMsg::EditAgenda(AgendaEdit::Settings { step, settings }));
+    let id = move |field: &str| format!("step-{step}-{field}");
+    let body = match settings {
+        StepSettings::Scale(scale) => {
+            let check = |field: &str, label: &'static str, on: bool, set: fn(&mut ScaleSettings, bool)| {
+                let scale = scale.clone();
+                let change = move |ev| {
+                    let mut next = scale.clone();
+                    set(&mut next, event_target_checked(&ev));
+                    send(StepSettings::Scale(next));
+                };
+                view! { <label class="check"><input type="checkbox" id=id(field) checked=on on:change=change />" "{label}</label> }
+            };
+            view! {
+                {check("why-not-lower", t().scale_asks_why_not_lower, scale.why_not_lower, |s, on| s.why_not_lower = on)}
+                {check("one-point-higher", t().scale_asks_higher, scale.one_point_higher, |s, on| s.one_point_higher = on)}
+                {check("anonymous", t().scale_anonymous, scale.anonymous, |s, on| s.anonymous = on)}
+            }
+            .into_any()
+        }
+        StepSettings::Actions(actions) => {
+            let number = |field: &str, label: &'static str, value: u8, max: u8, set: fn(&mut ActionSettings, u8)| {
+                let actions = actions.clone();
+                let change = move |ev| {
+                    if let Ok(value) = event_target_value(&ev).parse() {
+                        let mut next = actions.clone();
+                        set(&mut next, value);
+                        send(StepSettings::Actions(next));
+                    }
+                };
+                view! {
+                    <label class="number">{label}" "
+                        <input type="number" min="1" max=max.to_string() id=id(field) value=value.to_string() on:change=change />
+                    </label>
+                }
+            };
+            let check = |field: &str, label: &'static str, on: bool, set: fn(&mut ActionSettings, bool)| {
+                let actions = actions.clone();
+                let change = move |ev| {
+                    let mut next = actions.clone();
+                    set(&mut next, event_target_checked(&ev));
+                    send(StepSettings::Actions(next));
+                };
+                view! { <label class="check"><input type="checkbox" id=id(field) checked=on on:change=change />" "{label}</label> }
+            };
+            let max_proposals = ActionSettings::MAX_PROPOSALS_PER_PERSON;
+            view! {
+                {number("proposals", t().actions_proposals_each, actions.proposals_per_person, max_proposals, |s, n| s.proposals_per_person = n)}
+                {number("dots", t().actions_dots_each, actions.dots, ActionSettings::MAX_DOTS, |s, n| s.dots = n)}
+                {number("dots-per-proposal", t().actions_dots_per_proposal, actions.dots_per_proposal, actions.dots, |s, n| s.dots_per_proposal = n)}
+                {check("names-shown", t().actions_names_shown, actions.names_shown, |s, on| s.names_shown = on)}
+                {check("from-scale", t().actions_from_scale, actions.from_scale, |s, on| s.from_scale = on)}
+            }
+            .into_any()
+        }
+    };
+    view! { <fieldset class="step-settings"><legend>{t().step_settings}</legend>{body}</fieldset> }
 }
 
 /// The learning group's actions from the meeting before, asked about at the start: "wat

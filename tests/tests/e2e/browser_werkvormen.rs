@@ -40,6 +40,13 @@ async fn a_dompelsessie_runs_from_schaalvraag_to_owned_actions_on_phones_console
     let mut cas = server.player(&code, "Cas").await;
     wait_for(&trainer, "//section[contains(@class,'roster')]//li[contains(., 'Cas')]").await;
     check_screen(&trainer, "trainer-agenda-lobby-1280x800").await;
+    // The verbeteracties of this group get four dots each instead of three.
+    click(&trainer, "#step-2-settings").await;
+    let dots = trainer.find(Locator::Css("#step-2-dots")).await.expect("the dots of step 3");
+    dots.clear().await.expect("clear the dots");
+    dots.send_keys("4\u{e004}").await.expect("type four dots");
+    wait_for(&trainer, "//input[@id='step-2-dots'][@value='4']").await;
+    check_screen(&trainer, "trainer-agenda-step-settings-1280x800").await;
     click(&trainer, "#start").await;
 
     // Step 1, the schaalvraag.
@@ -99,6 +106,7 @@ async fn a_dompelsessie_runs_from_schaalvraag_to_owned_actions_on_phones_console
     click(&trainer, "#actions-show").await;
     wait_for(&bram, "//ul[@id='proposals']/li[contains(., 'Samen op huisbezoek')]").await;
     click(&trainer, "#actions-open-vote").await;
+    wait_for(&anna, "//p[@id='dots-left'][contains(., '4')]").await;
     for phone in [&anna, &bram] {
         for _ in 0..2 {
             click(phone, "li[data-proposal='2'] button[aria-label]:last-of-type").await;

@@ -435,3 +435,45 @@ fn who_moved_stays_hidden_when_the_earlier_asking_was_anonymous() {
     assert!(scale.shift.is_some(), "how the group moved is shown");
     assert!(scale.moved.is_empty(), "but nobody's own before and after: the first asking was anonymous");
 }
+
+#[test]
+fn the_trainer_sets_a_coming_steps_own_settings_and_they_hold_when_it_runs() {
+    use crate::forms::actions::ActionSettings;
+    use crate::forms::scale::ScaleSettings;
+    use crate::session::plan::{AgendaEdit, StepSettings};
+
+    let library = Library::built_in();
+    let mut table = dompelsessie();
+    let plan = table.room.agenda().expect("an agenda").clone();
+    let four_dots = ActionSettings { dots: 4, names_shown: true, ..ActionSettings::default() };
+    let edit = AgendaEdit::Settings { step: 2, settings: StepSettings::Actions(four_dots.clone()) };
+    let plan = plan.edited(edit, &library).expect("the verbeteracties take four dots");
+    let anonymous = ScaleSettings { anonymous: true, ..ScaleSettings::default() };
+    let edit = AgendaEdit::Settings { step: 0, settings: StepSettings::Scale(anonymous.clone()) };
+    let plan = plan.edited(edit, &library).expect("the first schaalvraag is anonymous");
+
+    let refused = |edit| plan.edited(edit, &library).map(|_| ()).map_err(|rejection: Rejection| rejection.code());
+    let too_many = ActionSettings { dots: 11, ..ActionSettings::default() };
+    assert_eq!(refused(AgendaEdit::Settings { step: 2, settings: StepSettings::Actions(too_many) }), Err("bad_agenda"));
+    let for_a_scale = StepSettings::Scale(ScaleSettings::default());
+    assert_eq!(
+        refused(AgendaEdit::Settings { step: 2, settings: for_a_scale.clone() }),
+        Err("bad_agenda"),
+        "a schaalvraag's settings do not fit verbeteracties"
+    );
+    assert_eq!(refused(AgendaEdit::Settings { step: 1, settings: for_a_scale }), Err("bad_agenda"));
+
+    table.ok(TRAINER, Command::SetAgenda { agenda: plan.clone() });
+    let view = table.room.session_view(None, None).expect("a session");
+    assert_eq!(view.steps[0].settings, Some(StepSettings::Scale(anonymous)), "every screen sees the settings");
+    assert_eq!(view.steps[1].settings, None, "the statements are set in the lobby's settings");
+    table.ok(TRAINER, Command::Start);
+    let json = r#"{"do":"settings","step":0,"settings":{"form":"scale","anonymous":false}}"#;
+    let edit: AgendaEdit = serde_json::from_str(json).expect("the console's message reads");
+    let started = plan.edited(edit, &library).expect("the plan itself takes it");
+    assert_eq!(table.refused(TRAINER, Command::SetAgenda { agenda: started }), "step_started");
+    table.ok(TRAINER, Command::NextStep);
+    table.ok(TRAINER, Command::NextStep);
+    let view = table.room.session_view(None, None).expect("a session");
+    assert_eq!(view.actions.map(|step| step.settings), Some(four_dots), "the step runs with its settings");
+}
