@@ -45,6 +45,9 @@ pub struct DeckList {
     /// The question decks schaalvragen are asked from.
     #[serde(default)]
     pub questions: Vec<DeckSummary>,
+    /// The case decks keukentafel steps lay their cases from.
+    #[serde(default)]
+    pub cases: Vec<DeckSummary>,
     /// The draaiboeken a session can follow.
     #[serde(default)]
     pub draaiboeken: Vec<AgendaSummary>,

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::deck::{CardId, RoleDeck, StatementDeck};
 use crate::forms::actions::{ActionCommand, ActionEvent, Source};
 use crate::forms::scale::{ScaleCommand, ScaleEvent};
+use crate::forms::table::{TableCommand, TableEvent};
 use crate::session::plan::Plan;
 use crate::token::TokenDigest;
 
@@ -383,6 +384,7 @@ pub enum Command {
     NextStep,
     /// For the schaalvraag step that is running.
     Scale(ScaleCommand),
+    Table(TableCommand),
     /// For the verbeteracties step that is running.
     Actions(ActionCommand),
     RotateSeatToken {
@@ -574,6 +576,11 @@ pub enum Event {
         step: u16,
         action: ActionEvent,
     },
+    /// Something happened in step `step`, a keukentafeluitdaging.
+    Table {
+        step: u16,
+        table: TableEvent,
+    },
 }
 
 impl Command {
@@ -626,6 +633,7 @@ impl Event {
             Event::StepStarted { .. } => "step_started",
             Event::Scale { .. } => "scale",
             Event::Actions { .. } => "actions",
+            Event::Table { .. } => "table",
         }
     }
 
@@ -639,6 +647,7 @@ impl Event {
             }
             Event::Presence { seat, presence: Presence::Left { .. } } => Some(*seat),
             Event::Scale { scale: ScaleEvent::Answered { seat, .. }, .. } => Some(*seat),
+            Event::Table { table: TableEvent::Placed { seat, .. }, .. } => Some(*seat),
             Event::Actions { action: ActionEvent::Proposed { source: Source::Seat { seat }, .. }, .. }
             | Event::Actions { action: ActionEvent::Voted { seat, .. }, .. } => Some(*seat),
             _ => None,
@@ -649,7 +658,11 @@ impl Event {
     pub fn is_step_event(&self) -> bool {
         matches!(
             self,
-            Event::AgendaSet { .. } | Event::StepStarted { .. } | Event::Scale { .. } | Event::Actions { .. }
+            Event::AgendaSet { .. }
+                | Event::StepStarted { .. }
+                | Event::Scale { .. }
+                | Event::Actions { .. }
+                | Event::Table { .. }
         )
     }
 

@@ -2,13 +2,14 @@
 //! between fields, a UTF-8 byte order mark) and JSON with the whole log. Both speak the
 //! language asked for: the CSV's headers, labels and card texts, and the pseudonyms.
 
-use crate::deck::CardId;
+use crate::deck::{CardId, RoleDeck};
 use crate::event::SeatId;
 use crate::event::{Event, Position};
 use crate::forms::FormKind;
 use crate::forms::actions::Stage;
 use crate::forms::actions::{Actions, Source};
 use crate::forms::scale::Scale;
+use crate::forms::table::{KitchenTable, Place, Regie};
 use crate::log::{AnswerRow, LoggedEvent, Names, pseudonym};
 use crate::room::Room;
 use crate::session::agenda::{CarriedAction, to_toml};
@@ -203,6 +204,7 @@ pub fn started_step(room: &Room, form: FormKind, step: Option<u16>) -> Option<(u
         RunningForm::Statements => form == FormKind::Statements,
         RunningForm::Scale(_) => form == FormKind::Scale,
         RunningForm::Actions(_) => form == FormKind::Actions,
+        RunningForm::Table(_) => form == FormKind::Table,
     });
     let (index, run) = match step {
         Some(step) => of_form.find(|(index, _)| *index == usize::from(step))?,
@@ -225,6 +227,109 @@ pub fn scale_step_csv(room: &Room, step: Option<u16>, names: Names, lang: Lang) 
         (name, role.map_or_else(|| Text::new("", ""), |role| role.name.clone()))
     };
     Some(scale_csv(scale, who, lang))
+}
+
+/// A keukentafel step's lay-outs as CSV (`table_csv`), with the session's names or pseudonyms.
+pub fn table_step_csv(room: &Room, step: Option<u16>, names: Names, lang: Lang) -> Option<String> {
+    let (_, run) = started_step(room, FormKind::Table, step)?;
+    let RunningForm::Table(kitchen) = &run.form else { return None };
+    let who = |seat: SeatId| {
+        let known = room.seat(seat);
+        let name = match (names, known) {
+            (Names::Real, Some(known)) => known.name.clone(),
+            _ => pseudonym(seat, lang),
+        };
+        let role = known.and_then(|known| known.role.as_ref()).and_then(|role| room.setup().roles.card(role));
+        (name, role.map_or_else(|| Text::new("", ""), |role| role.name.clone()))
+    };
+    Some(table_csv(kitchen, &room.setup().roles, who, lang))
+}
+
+/// The lay-outs of a keukentafel step, one line per participant, role of the deck and round
+/// (revealed or not): where the participant placed the role, why, and whom they named for the
+/// regie. The answers' CSV conventions.
+pub fn table_csv(
+    kitchen: &KitchenTable,
+    roles: &RoleDeck,
+    who: impl Fn(SeatId) -> (String, Text),
+    lang: Lang,
+) -> String {
+    let header = match lang {
+        Lang::Nl => [
+            "ronde",
+            "casus_id",
+            "casus",
+            "deelnemer",
+            "rol_deelnemer",
+            "rol_id",
+            "rol",
+            "plek",
+            "waarom",
+            "regie",
+            "onthuld",
+        ],
+        Lang::En => [
+            "round",
+            "case_id",
+            "case",
+            "participant",
+            "participant_role",
+            "role_id",
+            "role",
+            "place",
+            "why",
+            "in_charge",
+            "revealed",
+        ],
+    };
+    let (yes, no) = match lang {
+        Lang::Nl => ("ja", "nee"),
+        Lang::En => ("yes", "no"),
+    };
+    let place = |place: Place| match (lang, place) {
+        (Lang::Nl, Place::Table) => "aan tafel",
+        (Lang::Nl, Place::OnCall) => "op afroep",
+        (Lang::Nl, Place::NotNeeded) => "niet nodig",
+        (Lang::En, Place::Table) => "at the table",
+        (Lang::En, Place::OnCall) => "on call",
+        (Lang::En, Place::NotNeeded) => "not needed",
+    };
+    let regie = |regie: &Option<Regie>| match regie {
+        None => String::new(),
+        Some(Regie::Family) => if lang == Lang::Nl { "het gezin" } else { "the family" }.to_owned(),
+        Some(Regie::Role(role)) => {
+            roles.card(role).map_or_else(|| role.to_string(), |card| card.name.get(lang).to_owned())
+        }
+    };
+    let mut out = String::from("\u{feff}");
+    push_line(&mut out, header.iter().map(|field| (*field).to_owned()));
+    for (index, round) in kitchen.rounds.iter().enumerate() {
+        let number = kitchen.rounds[..=index].iter().filter(|earlier| earlier.case == round.case).count();
+        let case = kitchen.cases.iter().find(|card| card.id == round.case).map(|card| card.title.get(lang).to_owned());
+        for (seat, layout) in &round.layouts {
+            let (participant, own_role) = who(*seat);
+            for role in &roles.cards {
+                push_line(
+                    &mut out,
+                    [
+                        number.to_string(),
+                        round.case.to_string(),
+                        case.clone().unwrap_or_default(),
+                        participant.clone(),
+                        own_role.get(lang).to_owned(),
+                        role.id.to_string(),
+                        role.name.get(lang).to_owned(),
+                        place(layout.place(&role.id)).to_owned(),
+                        layout.reasons.get(&role.id).cloned().unwrap_or_default(),
+                        regie(&layout.regie),
+                        if round.revealed.is_some() { yes } else { no }.to_owned(),
+                    ]
+                    .into_iter(),
+                );
+            }
+        }
+    }
+    out
 }
 
 /// A verbeteracties step's action list as CSV (`action_list_csv`).

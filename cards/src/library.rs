@@ -6,7 +6,7 @@ use std::sync::{Arc, OnceLock};
 
 use serde::Deserialize;
 
-use crate::deck::{AnyDeck, DeckErrors, QuestionDeck, RoleDeck, StatementDeck, parse_deck};
+use crate::deck::{AnyDeck, CaseDeck, DeckErrors, QuestionDeck, RoleDeck, StatementDeck, parse_deck};
 use crate::session::agenda::{self, Agenda};
 use crate::text::Text;
 
@@ -18,6 +18,7 @@ const BUILT_IN: &[(&str, &str)] = &[
     ("wijkteam.toml", include_str!("../decks/wijkteam.toml")),
     ("keukentafel.toml", include_str!("../decks/keukentafel.toml")),
     ("schaalvragen.toml", include_str!("../decks/schaalvragen.toml")),
+    ("casussen.toml", include_str!("../decks/casussen.toml")),
 ];
 
 /// The glossary kept with the built-in decks: the English name of each term, and each theme's
@@ -56,7 +57,7 @@ pub fn theme_label(theme: &str) -> Text {
     glossary().themes.get(theme).cloned().unwrap_or_else(|| Text::new(theme.replace('-', " "), ""))
 }
 
-/// The statement, role and question decks a room can be created from.
+/// The statement, role, question and case decks a room can be created from.
 #[derive(Debug, Clone, Default)]
 pub struct Library {
     /// Each deck loaded once; a room playing one holds the same copy.
@@ -64,6 +65,8 @@ pub struct Library {
     pub roles: Vec<Arc<RoleDeck>>,
     /// Scale questions, for the schaalvraag steps of a draaiboek.
     pub questions: Vec<Arc<QuestionDeck>>,
+    /// Cases, for the keukentafel steps of a draaiboek.
+    pub cases: Vec<Arc<CaseDeck>>,
     /// Agendas of whole learning meetings, each read against the decks above.
     pub agendas: Vec<Arc<Agenda>>,
 }
@@ -136,6 +139,10 @@ impl Library {
                 self.questions.retain(|known| known.id != deck.id);
                 self.questions.push(Arc::new(deck));
             }
+            AnyDeck::Cases(deck) => {
+                self.cases.retain(|known| known.id != deck.id);
+                self.cases.push(Arc::new(deck));
+            }
         }
     }
 
@@ -151,6 +158,10 @@ impl Library {
 
     pub fn question_deck(&self, id: &str) -> Option<&Arc<QuestionDeck>> {
         self.questions.iter().find(|deck| deck.id == id)
+    }
+
+    pub fn case_deck(&self, id: &str) -> Option<&Arc<CaseDeck>> {
+        self.cases.iter().find(|deck| deck.id == id)
     }
 
     pub fn role_deck(&self, id: &str) -> Option<&Arc<RoleDeck>> {

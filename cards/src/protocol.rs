@@ -8,6 +8,7 @@ use crate::deck::CardId;
 use crate::event::{Answer, Command, SeatId, Settings, TrainerId};
 use crate::forms::actions::ActionCommand;
 use crate::forms::scale::ScaleCommand;
+use crate::forms::table::TableCommand;
 use crate::rejection::Rejection;
 use crate::session::agenda::Agenda;
 use crate::session::plan::AgendaEdit;
@@ -97,6 +98,8 @@ pub enum ClientMsg {
     Scale(ScaleCommand),
     /// A move in the running verbeteracties step, named by `do`.
     Actions(ActionCommand),
+    /// A move in the running keukentafel step, named by `do`.
+    Table(TableCommand),
 }
 
 impl ClientMsg {
@@ -126,6 +129,7 @@ impl ClientMsg {
         "edit_agenda",
         "next_step",
         "scale",
+        "table",
         "actions",
     ];
 
@@ -160,6 +164,7 @@ impl ClientMsg {
             ClientMsg::NextStep => Command::NextStep,
             ClientMsg::Scale(command) => Command::Scale(command),
             ClientMsg::Actions(command) => Command::Actions(command),
+            ClientMsg::Table(command) => Command::Table(command),
         })
     }
 }

@@ -50,6 +50,8 @@ pub enum Rejection {
     NoTermToDefine,
     #[error("a scale answer is a number from 1 to 10")]
     ScoreOutOfRange,
+    #[error("no such case in this step")]
+    UnknownCase,
     #[error("that question is not one of this step's")]
     UnknownQuestion,
     #[error("this step does not ask that")]
@@ -80,6 +82,8 @@ pub enum Rejection {
     UnknownDeck,
     #[error("a question deck has no step to play in this session")]
     QuestionsNotPlayed,
+    #[error("a case deck needs a keukentafel step still to come")]
+    CasesNotPlayed,
     #[error("too many wrong attempts from this address")]
     TooManyAttempts,
     #[error("the server has no room for more sessions")]
@@ -151,6 +155,7 @@ impl Rejection {
             Rejection::NoTermToDefine => "no_term_to_define",
             Rejection::ScoreOutOfRange => "score_out_of_range",
             Rejection::UnknownQuestion => "unknown_question",
+            Rejection::UnknownCase => "unknown_case",
             Rejection::NotAsked => "not_asked",
             Rejection::TooManyProposals { .. } => "too_many_proposals",
             Rejection::UnknownProposal => "unknown_proposal",
@@ -165,6 +170,7 @@ impl Rejection {
             Rejection::BadSettings => "bad_settings",
             Rejection::UnknownDeck => "unknown_deck",
             Rejection::QuestionsNotPlayed => "questions_not_played",
+            Rejection::CasesNotPlayed => "cases_not_played",
             Rejection::TooManyAttempts => "too_many_attempts",
             Rejection::ServerFull => "server_full",
             Rejection::TooManyVotes { .. } => "too_many_votes",
@@ -254,6 +260,10 @@ impl Rejection {
             Rejection::ScoreOutOfRange => {
                 Text::new("Kies een getal van 1 tot en met 10.", "Choose a number from 1 to 10.")
             }
+            Rejection::UnknownCase => Text::new(
+                "Die casus hoort niet bij deze stap van het draaiboek.",
+                "That case is not part of this step of the draaiboek.",
+            ),
             Rejection::UnknownQuestion => Text::new(
                 "Die vraag hoort niet bij deze stap van het draaiboek.",
                 "That question is not part of this step of the draaiboek.",
@@ -308,6 +318,10 @@ impl Rejection {
             Rejection::QuestionsNotPlayed => Text::new(
                 "Dit is een deck met schaalvragen; deze sessie speelt stellingen en rollen. Er is niets veranderd.",
                 "This is a deck of scale questions; this session plays statements and roles. Nothing changed.",
+            ),
+            Rejection::CasesNotPlayed => Text::new(
+                "Dit is een deck met casussen, voor een keukentafeluitdaging. Voeg eerst een stap keukentafeluitdaging toe aan het draaiboek. Er is niets veranderd.",
+                "This is a deck of cases, for a kitchen table challenge. First add a kitchen table step to the draaiboek. Nothing changed.",
             ),
             Rejection::TooManyAttempts => Text::new(
                 "Te veel onbekende codes geprobeerd. Wacht een minuut en controleer de code.",

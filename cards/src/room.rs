@@ -230,15 +230,15 @@ impl Room {
     /// tick changes the room. A grace period that ran out is over once ticked.)
     pub fn next_deadline(&self, now: u64) -> Option<u64> {
         let statements = match &self.phase {
-            Phase::Turn(turn) => self.table().deadlines(turn, now),
+            Phase::Turn(turn) => self.statement_table().deadlines(turn, now),
             _ => Vec::new(),
         };
         let holds = self.seats.iter().filter_map(|seat| match seat.presence {
             Presence::Away { since } => Some(since.saturating_add(self.setup.seat_hold_ms)),
             _ => None,
         });
-        let scale_graces = self.scale_grace_ends().into_iter().filter(|deadline| *deadline > now);
-        statements.into_iter().chain(holds).chain(scale_graces).min()
+        let step_graces = self.step_grace_ends().into_iter().filter(|deadline| *deadline > now);
+        statements.into_iter().chain(holds).chain(step_graces).min()
     }
 
     /// Decides what `command` from `actor` means now. Never changes the room.
@@ -262,10 +262,10 @@ impl Room {
                 Ok(vec![Event::Configured { settings, statements, roles }])
             }
             Command::Start => self.start(actor, ctx.rng, now),
-            Command::Play { card } => self.table().play(self.turn()?, self.who(actor)?, card, now),
+            Command::Play { card } => self.statement_table().play(self.turn()?, self.who(actor)?, card, now),
             Command::Answer(answer) => {
                 let seat = self.require_player(actor)?;
-                self.table().answer(self.turn()?, seat, answer, now)
+                self.statement_table().answer(self.turn()?, seat, answer, now)
             }
             Command::Reveal => {
                 self.require_trainer(actor)?;
@@ -273,7 +273,7 @@ impl Room {
             }
             Command::Revote => {
                 self.require_trainer(actor)?;
-                self.table().revote(self.turn()?, now)
+                self.statement_table().revote(self.turn()?, now)
             }
             Command::Next => {
                 self.require_trainer(actor)?;
@@ -344,6 +344,7 @@ impl Room {
             Command::SetAgenda { agenda } => self.set_agenda(actor, agenda, now),
             Command::NextStep => self.next_step(actor, now),
             Command::Scale(command) => self.scale(actor, command, now),
+            Command::Table(command) => self.kitchen_table(actor, command, now),
             Command::Actions(command) => self.actions(actor, command),
             Command::SetPresence { seat, here } => {
                 if actor != Actor::Server {
@@ -446,7 +447,7 @@ impl Room {
             events.extend(scratch.step_after(now).unwrap_or_default());
             return Ok(events);
         }
-        events.push(match scratch.table().reader_from(0) {
+        events.push(match scratch.statement_table().reader_from(0) {
             Some(reader) => Event::TurnStarted { turn: 1, reader },
             None => Event::Ended { reason: EndReason::DeckExhausted },
         });
@@ -545,7 +546,7 @@ impl Room {
 
     fn tick(&self, now: u64) -> Vec<Event> {
         let mut events = match &self.phase {
-            Phase::Turn(turn) => self.table().tick(turn, now),
+            Phase::Turn(turn) => self.statement_table().tick(turn, now),
             _ => Vec::new(),
         };
         for (seat, state) in self.seats() {
@@ -556,7 +557,7 @@ impl Room {
             }
         }
         // The grace period of someone an open schaalvraag was waiting for ran out.
-        events.extend(self.scale_reveal_without_absent(now, None));
+        events.extend(self.step_reveal_without_absent(now, None));
         events
     }
 
@@ -564,14 +565,14 @@ impl Room {
     /// schaalvraag's, when it was the last one they waited for.
     fn reveals_without(&self, seat: SeatId, presence: Presence, now: u64) -> Vec<Event> {
         let statement = match &self.phase {
-            Phase::Turn(turn) => self.table().presence_changed(turn, seat, presence, now),
+            Phase::Turn(turn) => self.statement_table().presence_changed(turn, seat, presence, now),
             _ => None,
         };
-        statement.into_iter().chain(self.scale_reveal_without_absent(now, Some((seat, presence)))).collect()
+        statement.into_iter().chain(self.step_reveal_without_absent(now, Some((seat, presence)))).collect()
     }
 
     /// What the statement game reads of this session (`forms/statements.rs`).
-    pub(crate) fn table(&self) -> Table<'_> {
+    pub(crate) fn statement_table(&self) -> Table<'_> {
         Table {
             settings: self.settings(),
             deck: &self.setup.statements,
@@ -591,7 +592,7 @@ impl Room {
         if every > 0 && (number - 1).is_multiple_of(every) {
             events.extend(self.pass_roles());
         }
-        match self.table().reader_from(after) {
+        match self.statement_table().reader_from(after) {
             Some(reader) => events.push(Event::TurnStarted { turn: number, reader }),
             None => events.extend(self.statements_exhausted(now)),
         }
@@ -615,7 +616,7 @@ impl Room {
     /// A role and a hand for one seat, the hand from the front of the pile.
     fn deal(&self, seat: SeatId) -> Event {
         let role = self.role_order[self.roles_dealt % self.role_order.len()].clone();
-        Event::Dealt { seat, role, hand: self.table().hand() }
+        Event::Dealt { seat, role, hand: self.statement_table().hand() }
     }
 
     fn turn(&self) -> Result<&Turn, Rejection> {
@@ -747,7 +748,11 @@ impl Room {
                     None => self.assigned.remove(seat),
                 };
             }
-            Event::AgendaSet { .. } | Event::StepStarted { .. } | Event::Scale { .. } | Event::Actions { .. } => {
+            Event::AgendaSet { .. }
+            | Event::StepStarted { .. }
+            | Event::Scale { .. }
+            | Event::Actions { .. }
+            | Event::Table { .. } => {
                 self.apply_step(event);
             }
         }

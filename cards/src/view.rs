@@ -16,7 +16,7 @@ use crate::room::{Phase, Room, Timer, Turn};
 use crate::text::Text;
 
 mod steps;
-pub use steps::{ActionsStepView, MineView, ScaleStepView, SessionView, StepView};
+pub use steps::{ActionsStepView, MineView, ScaleStepView, SessionView, StepView, TableStepView};
 
 /// Who a connection is, as far as the room is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -252,7 +252,7 @@ pub enum Update {
     /// its role is taken back.
     /// The agenda and the running step as they are now (trainers get their own).
     Session {
-        session: SessionView,
+        session: Box<SessionView>,
     },
     /// What is yours alone in the running step (only ever sent to you).
     YourStep {
@@ -308,6 +308,9 @@ impl Room {
     pub fn audience(&self, identity: Identity, event: &Event) -> Audience {
         match identity {
             Identity::Player { seat } if event.private_to() == Some(seat) => Audience::Seat(seat),
+            // What is yours in a step can change by someone else's move (the trainer merges your
+            // proposal, closes the vote): every step event brings each player their own part.
+            Identity::Player { seat } if event.is_step_event() => Audience::Seat(seat),
             Identity::Trainer { .. } if event.changes_pile() && self.settings().reader == ReaderMode::Trainer => {
                 Audience::Trainer
             }
@@ -458,9 +461,11 @@ impl Room {
             }
             Event::Ended { reason } => vec![Update::Ended { reason: *reason }],
             Event::RoleAssigned { seat, role } => vec![Update::RoleAssigned { seat: *seat, role: role.clone() }],
-            Event::AgendaSet { .. } | Event::StepStarted { .. } | Event::Scale { .. } | Event::Actions { .. } => {
-                self.public_step_updates(event)
-            }
+            Event::AgendaSet { .. }
+            | Event::StepStarted { .. }
+            | Event::Scale { .. }
+            | Event::Actions { .. }
+            | Event::Table { .. } => self.public_step_updates(event),
         }
     }
 
@@ -639,7 +644,7 @@ impl View {
                 }
             }
             Update::Session { session } => {
-                let mut session = session.clone();
+                let mut session = (**session).clone();
                 if session.running_ms.is_none() {
                     session.running_ms = self.session.as_ref().and_then(|known| known.running_ms);
                 }

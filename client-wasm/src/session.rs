@@ -111,6 +111,10 @@ pub struct Session {
     pub step_clock_at: RwSignal<f64>,
     /// The schaalvraag answer being written, kept while the screen is built again.
     pub scale_draft: StoredValue<ScaleDraft>,
+    /// The last lay-out this phone sent in a keukentafel step, with its step and case: a new
+    /// round on the same case in the same step starts from it, so after the talk a participant moves roles instead of laying
+    /// out the whole deck again.
+    pub last_layout: StoredValue<Option<((u16, cards::CardId), cards::forms::table::Layout)>>,
     /// How to say hello again after a reconnect; `None` until the person has chosen.
     credential: StoredValue<Option<Join>>,
     socket: StoredValue<Option<SendWrapper<WebSocket>>>,
@@ -154,6 +158,7 @@ impl Session {
             timer_set_at: RwSignal::new(js_sys::Date::now()),
             step_clock_at: RwSignal::new(js_sys::Date::now()),
             scale_draft: StoredValue::new(ScaleDraft::default()),
+            last_layout: StoredValue::new(None),
             credential: StoredValue::new(credential),
             socket: StoredValue::new(None),
             next_id: StoredValue::new(1),

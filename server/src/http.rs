@@ -134,6 +134,7 @@ async fn decks(State(state): State<Arc<AppState>>) -> Json<DeckList> {
         statements: library.statements.iter().map(|deck| DeckSummary::of(deck)).collect(),
         roles: library.roles.iter().map(|deck| DeckSummary::of(deck)).collect(),
         questions: library.questions.iter().map(|deck| DeckSummary::of(deck)).collect(),
+        cases: library.cases.iter().map(|deck| DeckSummary::of(deck)).collect(),
         draaiboeken: library
             .agendas
             .iter()
@@ -357,10 +358,13 @@ fn upload_answer(
             state.guard.failed(ip);
             refuse(StatusCode::FORBIDDEN, &rejection)
         }
-        Ok(Err(rejection @ Rejection::WrongPhase)) => refuse(StatusCode::CONFLICT, &rejection),
-        Ok(Err(rejection @ (Rejection::QuestionsNotPlayed | Rejection::BadAgenda(_) | Rejection::UnknownDeck))) => {
-            refuse(StatusCode::BAD_REQUEST, &rejection)
-        }
+        Ok(Err(rejection @ (Rejection::WrongPhase | Rejection::RoomEnded))) => refuse(StatusCode::CONFLICT, &rejection),
+        Ok(Err(
+            rejection @ (Rejection::QuestionsNotPlayed
+            | Rejection::CasesNotPlayed
+            | Rejection::BadAgenda(_)
+            | Rejection::UnknownDeck),
+        )) => refuse(StatusCode::BAD_REQUEST, &rejection),
         Ok(Err(rejection @ Rejection::StepStarted)) => refuse(StatusCode::CONFLICT, &rejection),
         Ok(Err(rejection @ Rejection::TooManyUploads { .. })) => refuse(StatusCode::TOO_MANY_REQUESTS, &rejection),
         Ok(Err(rejection)) => refuse(StatusCode::SERVICE_UNAVAILABLE, &rejection),
@@ -542,6 +546,10 @@ async fn room_export(
         }
         Some("scale") => match room().and_then(|room| export::scale_step_csv(&room, query.step, names, lang)) {
             Some(body) => (body, csv, format!("standpunt-{code}-schaalvraag.csv")),
+            None => return refuse(StatusCode::NOT_FOUND, &Rejection::NotThisStep),
+        },
+        Some("table") => match room().and_then(|room| export::table_step_csv(&room, query.step, names, lang)) {
+            Some(body) => (body, csv, format!("standpunt-{code}-keukentafel.csv")),
             None => return refuse(StatusCode::NOT_FOUND, &Rejection::NotThisStep),
         },
         Some("actions") => match room().and_then(|room| export::actions_step_csv(&room, query.step, lang)) {

@@ -696,11 +696,21 @@ impl RoomActor {
     /// Plays with an uploaded deck from now on: the statements or the roles of the room.
     async fn upload(&mut self, token: &str, deck: AnyDeck) -> Result<(), Rejection> {
         let trainer = self.room.trainer_with_token(token).ok_or(Rejection::BadToken)?;
+        // The trainer's own cases go into every keukentafel step still to come.
+        let with_cases = match &deck {
+            AnyDeck::Cases(deck) => {
+                let from = self.room.step_runs().len();
+                let plan = self.room.agenda().and_then(|plan| plan.with_cases(deck, from));
+                Some(plan.ok_or(Rejection::CasesNotPlayed)?)
+            }
+            _ => None,
+        };
         // The same deck again changes nothing, and stores nothing.
         let unchanged = match &deck {
             AnyDeck::Statements(deck) => *self.room.setup().statements == *deck,
             AnyDeck::Roles(deck) => *self.room.setup().roles == *deck,
             AnyDeck::Questions(_) => return Err(Rejection::QuestionsNotPlayed),
+            AnyDeck::Cases(_) => with_cases.as_ref() == self.room.agenda(),
         };
         if unchanged {
             return Ok(());
@@ -720,6 +730,7 @@ impl RoomActor {
                 Command::Configure { settings, statements: None, roles: Some(deck_choice::share_roles(Arc::new(deck))) }
             }
             AnyDeck::Questions(_) => return Err(Rejection::QuestionsNotPlayed),
+            AnyDeck::Cases(_) => Command::SetAgenda { agenda: with_cases.ok_or(Rejection::CasesNotPlayed)? },
         };
         let events = self.decide(Actor::Trainer(trainer), command)?;
         self.commit(events).await

@@ -46,14 +46,20 @@ impl Staged {
     /// Adds what `event`, just applied to `room`, tells each frame.
     pub fn add(&mut self, room: &Room, event: &Event) {
         let public = pieces(room.public_updates(event));
-        let private = event.private_to();
-        if let Some(seat) = private {
-            let list = self.seats.entry(seat).or_insert_with(|| self.everyone.clone());
+        // The seats this event tells something of their own: the one it is private to, and in a
+        // work form's step every player (their own part may change by another's move).
+        let own: Vec<SeatId> = room
+            .seats()
+            .map(|(seat, _)| seat)
+            .filter(|seat| room.audience(Identity::Player { seat: *seat }, event) == Audience::Seat(*seat))
+            .collect();
+        for seat in &own {
+            let list = self.seats.entry(*seat).or_insert_with(|| self.everyone.clone());
             list.extend(public.iter().cloned());
-            list.extend(pieces(room.audience_updates(event, Audience::Seat(seat))));
+            list.extend(pieces(room.audience_updates(event, Audience::Seat(*seat))));
         }
         for (seat, list) in &mut self.seats {
-            if Some(*seat) != private {
+            if !own.contains(seat) {
                 list.extend(public.iter().cloned());
             }
         }

@@ -10,10 +10,12 @@
 //! a time: each creates a room, seats a trainer and P players (3 by default), plays one
 //! statement that everyone answers, ends the session and disconnects; it prints a progress line
 //! every twentieth of the run. Results go to stdout as one JSON object.
-//! `--form scale` or `--form actions` plays a work form's rounds instead of statements: a
-//! schaalvraag asked, answered by every player and revealed (the room follows the built-in
-//! Dompelsessie, which opens with one); or, in a verbeteracties step whose vote is open, every
-//! player placing their dots, until each has seen every vote arrive.
+//! `--form scale`, `--form table` or `--form actions` plays a work form's rounds instead of
+//! statements: a schaalvraag asked, answered by every player and revealed (the room follows the
+//! built-in Dompelsessie, which opens with one); a case laid on the table, every player laying
+//! out the roles with a reason and the regie, and revealed (the built-in Keukentafeluitdaging);
+//! or, in a verbeteracties step whose vote is open, every player placing their dots, until each
+//! has seen every vote arrive.
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
@@ -56,6 +58,7 @@ struct Options {
 enum Form {
     Statements,
     Scale,
+    Table,
     Actions,
 }
 
@@ -163,7 +166,8 @@ fn parse() -> anyhow::Result<Options> {
                     "statements" => Form::Statements,
                     "scale" => Form::Scale,
                     "actions" => Form::Actions,
-                    other => bail!("unknown form {other}: statements, scale or actions"),
+                    "table" => Form::Table,
+                    other => bail!("unknown form {other}: statements, scale, table or actions"),
                 }
             }
             other => bail!("unknown option {other}"),
@@ -249,9 +253,12 @@ async fn play_room(run: Run<'_>, ready: &tokio::sync::Barrier) -> anyhow::Result
     let room = setup?;
     match run.form {
         Form::Statements => play(&run, room).await,
-        Form::Scale | Form::Actions => play_form(&run, room).await,
+        Form::Scale | Form::Table | Form::Actions => play_form(&run, room).await,
     }
 }
+
+/// Roles a keukentafel round's players seat beside the parent, one after the other.
+const LAYOUT_ROLES: [&str; 6] = ["grootouder", "buur", "wijkteam-generalist", "leerkracht", "jongere", "ouder-elders"];
 
 /// One room, seated and started.
 struct Table {
@@ -266,7 +273,11 @@ async fn set_up(run: &Run<'_>) -> anyhow::Result<Table> {
     let Run { addr, room, players, sources, form, .. } = *run;
     let decks = r#"["containerbegrippen","samenwerken-rond-het-gezin","ruimte-geeft-vaart","wijkteam"]"#;
     let settings = r#"{"hand_size":3,"reader":"trainer","perspective":"role","rotate_roles_every":0,"timer":{"mode":"off"},"auto_reveal":true,"anonymous":false}"#;
-    let draaiboek = if form == Form::Scale { r#","draaiboek":"dompelsessie-ruimte-geeft-vaart""# } else { "" };
+    let draaiboek = match form {
+        Form::Scale => r#","draaiboek":"dompelsessie-ruimte-geeft-vaart""#,
+        Form::Table => r#","draaiboek":"keukentafeluitdaging""#,
+        Form::Statements | Form::Actions => "",
+    };
     let body = format!(r#"{{"statement_decks":{decks},"role_deck":"keukentafel","settings":{settings}{draaiboek}}}"#);
     let created = request(tcp(addr, sources).await?, addr, "POST", "/api/rooms", &body).await?;
     let answer: serde_json::Value = serde_json::from_str(&created)?;
@@ -387,6 +398,10 @@ async fn play_form(run: &Run<'_>, table: Table) -> anyhow::Result<()> {
                 let ask = r#"{"type":"scale","do":"ask","question":"toegang-soepel"}"#;
                 send(&mut trainer_sink, ask.to_owned()).await?;
             }
+            Form::Table => {
+                let lay = r#"{"type":"table","do":"lay","case":"scheiding-strijd"}"#;
+                send(&mut trainer_sink, lay.to_owned()).await?;
+            }
             _ => {
                 // Every player places its dots at once, on one proposal or another.
                 for (seat, sink) in sinks.iter_mut().enumerate() {
@@ -413,6 +428,22 @@ async fn play_form(run: &Run<'_>, table: Table) -> anyhow::Result<()> {
                             1 + (seat + round as usize) % 10
                         );
                         send(&mut sinks[seat], answer).await?;
+                        if answered.iter().all(|answered| *answered) {
+                            last_sent = Instant::now();
+                        }
+                    }
+                    if text.contains("\"revealed\":[") {
+                        done[seat] = true;
+                    }
+                }
+                Form::Table => {
+                    if !answered[seat] && text.contains("\"revealed\":null") {
+                        answered[seat] = true;
+                        let (seated, called) = (LAYOUT_ROLES[(seat + round as usize) % LAYOUT_ROLES.len()], "huisarts");
+                        let place = format!(
+                            r#"{{"type":"table","do":"place","places":{{"ouder":"table","{seated}":"table","{called}":"on_call"}},"regie":"family","reasons":{{"{seated}":"Kent het gezin al jaren."}}}}"#
+                        );
+                        send(&mut sinks[seat], place).await?;
                         if answered.iter().all(|answered| *answered) {
                             last_sent = Instant::now();
                         }

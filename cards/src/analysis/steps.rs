@@ -1,6 +1,7 @@
 //! What a session's work forms leave for the review, step by step in agenda order: the time
 //! each took against the time planned, every asking of a schaalvraag with its figures by role
-//! group and how the group moved when a question came back, and the ranked action list.
+//! group and how the group moved when a question came back, every revealed keukentafel round
+//! with the group's table and who moved which role, and the ranked action list.
 
 use serde::{Deserialize, Serialize};
 
@@ -8,6 +9,7 @@ use crate::deck::CardId;
 use crate::event::Event;
 use crate::forms::FormKind;
 use crate::forms::scale::{Round, ScaleFigures, ScaleShift};
+use crate::forms::table::{Move, TableFigures};
 use crate::log::LoggedEvent;
 use crate::room::Room;
 use crate::session::plan::{PlannedForm, RunningForm};
@@ -28,7 +30,27 @@ pub struct StepReview {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub askings: Vec<AskingReview>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tables: Vec<TableReview>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub actions: Vec<ActionReview>,
+}
+
+/// One revealed round of a keukentafeluitdaging.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TableReview {
+    pub case: CardId,
+    pub title: Text,
+    /// 1 for the first round on this case, 2 for the one after the talk, …
+    pub round: u32,
+    pub figures: TableFigures,
+    /// Every reason given, with the role it is about.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reasons: Vec<(CardId, String)>,
+    /// Since the round before on this case: who moved which role (none in an anonymous step).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub moved: Vec<Move>,
+    /// The name of every role of the deck, for whoever reads the figures.
+    pub role_names: Vec<(CardId, Text)>,
 }
 
 /// One revealed asking of a schaalvraag.
@@ -95,6 +117,7 @@ pub fn step_reviews(log: &[LoggedEvent]) -> Vec<StepReview> {
                 minutes: planned.minutes,
                 used_ms: run.zip(next_start).map(|(run, end)| end.saturating_sub(run.started_at)),
                 askings: Vec::new(),
+                tables: Vec::new(),
                 actions: Vec::new(),
             };
             match (run.map(|run| &run.form), &planned.form) {
@@ -124,6 +147,47 @@ pub fn step_reviews(log: &[LoggedEvent]) -> Vec<StepReview> {
                             shift: before.map(|before| ShiftSummary::of(&ScaleShift::between(before, round))),
                         });
                         asked.push(round);
+                    }
+                }
+                (Some(RunningForm::Table(table)), PlannedForm::Table { cases, settings, .. }) => {
+                    let revealed: Vec<_> = table.rounds.iter().filter(|round| round.revealed.is_some()).collect();
+                    for (index, round) in revealed.iter().enumerate() {
+                        let before = revealed[..index].iter().rev().find(|earlier| earlier.case == round.case);
+                        let layouts = round
+                            .layouts
+                            .iter()
+                            .map(|(seat, layout)| (group_of(*seat).map(|role| role.group.as_str()), layout));
+                        let title = cases.iter().find(|card| card.id == round.case).map(|card| card.title.clone());
+                        review.tables.push(TableReview {
+                            case: round.case.clone(),
+                            title: title.unwrap_or_else(|| Text::new(round.case.as_str(), "")),
+                            round: revealed[..index].iter().filter(|earlier| earlier.case == round.case).count() as u32
+                                + 1,
+                            figures: TableFigures::of(&room.setup().roles, layouts, settings),
+                            // By role and text, so the order tells nothing of who said what.
+                            reasons: {
+                                let mut reasons: Vec<(CardId, String)> = round
+                                    .layouts
+                                    .values()
+                                    .flat_map(|layout| {
+                                        layout.reasons.iter().map(|(role, why)| (role.clone(), why.clone()))
+                                    })
+                                    .collect();
+                                reasons.sort();
+                                reasons
+                            },
+                            moved: before
+                                .filter(|_| !settings.anonymous)
+                                .map(|before| Move::between(before, round))
+                                .unwrap_or_default(),
+                            role_names: room
+                                .setup()
+                                .roles
+                                .cards
+                                .iter()
+                                .map(|role| (role.id.clone(), role.name.clone()))
+                                .collect(),
+                        });
                     }
                 }
                 (Some(RunningForm::Actions(actions)), _) => {

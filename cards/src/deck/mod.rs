@@ -31,6 +31,12 @@ pub const MAX_CARDS: usize = 500;
 pub const MAX_CSV_COLUMNS: usize = 20;
 /// What an end of a scale question stands for ("Vastgelopen: niemand weet waar je moet aankloppen").
 const MAX_ANCHOR_CHARS: usize = 80;
+/// A case: a family's situation in three to six sentences, read on a phone.
+const MAX_CASE_CHARS: usize = 900;
+/// What a case tends to bring up, for the trainer.
+const MAX_NOTE_CHARS: usize = 400;
+/// Themes one case is tagged with.
+const MAX_CASE_THEMES: usize = 5;
 pub(crate) const MAX_TITLE_CHARS: usize = 80;
 const MAX_SOURCE_CHARS: usize = 300;
 const MAX_PROMPT_CHARS: usize = 80;
@@ -119,6 +125,20 @@ pub struct QuestionCard {
     pub high: Option<Text>,
 }
 
+/// A case for the keukentafeluitdaging: a family's situation, fictional and concrete (who lives
+/// there, what is going on, who is already involved), with a note for the trainer on what it
+/// tends to bring up.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseCard {
+    pub id: CardId,
+    pub title: Text,
+    pub text: Text,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub themes: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<Text>,
+}
+
 /// A validated deck of one kind of card.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Deck<C> {
@@ -134,6 +154,7 @@ pub struct Deck<C> {
 pub type StatementDeck = Deck<StatementCard>;
 pub type RoleDeck = Deck<RoleCard>;
 pub type QuestionDeck = Deck<QuestionCard>;
+pub type CaseDeck = Deck<CaseCard>;
 
 /// What a deck file turned out to hold.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -141,6 +162,7 @@ pub enum AnyDeck {
     Statements(StatementDeck),
     Roles(RoleDeck),
     Questions(QuestionDeck),
+    Cases(CaseDeck),
 }
 
 /// Cards that can be looked up by id.
@@ -161,6 +183,12 @@ impl Card for RoleCard {
 }
 
 impl Card for QuestionCard {
+    fn id(&self) -> &CardId {
+        &self.id
+    }
+}
+
+impl Card for CaseCard {
     fn id(&self) -> &CardId {
         &self.id
     }
@@ -215,6 +243,7 @@ impl AnyDeck {
             AnyDeck::Statements(deck) => &deck.id,
             AnyDeck::Roles(deck) => &deck.id,
             AnyDeck::Questions(deck) => &deck.id,
+            AnyDeck::Cases(deck) => &deck.id,
         }
     }
 
@@ -224,6 +253,7 @@ impl AnyDeck {
             AnyDeck::Statements(deck) => (&deck.title, deck.cards.len()),
             AnyDeck::Roles(deck) => (&deck.title, deck.cards.len()),
             AnyDeck::Questions(deck) => (&deck.title, deck.cards.len()),
+            AnyDeck::Cases(deck) => (&deck.title, deck.cards.len()),
         }
     }
 
@@ -233,6 +263,7 @@ impl AnyDeck {
             AnyDeck::Statements(_) => "statements",
             AnyDeck::Roles(_) => "roles",
             AnyDeck::Questions(_) => "questions",
+            AnyDeck::Cases(_) => "cases",
         }
     }
 }
@@ -307,6 +338,10 @@ pub enum Problem {
         max: usize,
     },
     /// More cards than a session can play.
+    /// A case tagged with more themes than a case holds.
+    TooManyThemes {
+        max: usize,
+    },
     TooManyCards {
         max: usize,
     },
@@ -340,6 +375,7 @@ impl Problem {
             Problem::NoSteps => "no_steps",
             Problem::TooManyColumns { .. } => "too_many_columns",
             Problem::TooManyCards { .. } => "too_many_cards",
+            Problem::TooManyThemes { .. } => "too_many_themes",
         }
     }
 
@@ -367,8 +403,8 @@ impl Problem {
                 format!("an id is lowercase letters, digits and '-', at most {MAX_ID_CHARS} characters"),
             ),
             Problem::UnknownKind(kind) => Text::new(
-                format!("onbekende soort '{kind}': kies \"statements\", \"roles\" of \"questions\""),
-                format!("unknown kind '{kind}': choose \"statements\", \"roles\" or \"questions\""),
+                format!("onbekende soort '{kind}': kies \"statements\", \"roles\", \"questions\" of \"cases\""),
+                format!("unknown kind '{kind}': choose \"statements\", \"roles\", \"questions\" or \"cases\""),
             ),
             Problem::BadTerm(term) => Text::new(
                 format!(
@@ -425,6 +461,10 @@ impl Problem {
             Problem::NotForForm(form) => Text::new(
                 format!("dit veld hoort niet bij een stap met werkvorm \"{form}\""),
                 format!("this field does not belong in a step of work form \"{form}\""),
+            ),
+            Problem::TooManyThemes { max } => Text::new(
+                format!("een casus heeft hoogstens {max} thema's"),
+                format!("a case has at most {max} themes"),
             ),
             Problem::OutOfRange { min, max } => {
                 Text::new(format!("kies een getal van {min} tot {max}"), format!("choose a number from {min} to {max}"))

@@ -8,9 +8,10 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::{
-    AnyDeck, CardId, Deck, DeckError, DeckErrors, MAX_ANCHOR_CHARS, MAX_CARDS, MAX_PERSPECTIVE_CHARS, MAX_PROMPT_CHARS,
-    MAX_ROLE_NAME_CHARS, MAX_SOURCE_CHARS, MAX_STATEMENT_CHARS, MAX_TITLE_CHARS, Problem, QuestionCard, RoleCard,
-    StatementCard, defined_term, group_is_valid, id_problem, line_at, term_is_valid, text_problem,
+    AnyDeck, CardId, CaseCard, Deck, DeckError, DeckErrors, MAX_ANCHOR_CHARS, MAX_CARDS, MAX_CASE_CHARS,
+    MAX_CASE_THEMES, MAX_NOTE_CHARS, MAX_PERSPECTIVE_CHARS, MAX_PROMPT_CHARS, MAX_ROLE_NAME_CHARS, MAX_SOURCE_CHARS,
+    MAX_STATEMENT_CHARS, MAX_TITLE_CHARS, Problem, QuestionCard, RoleCard, StatementCard, defined_term, group_is_valid,
+    id_problem, line_at, term_is_valid, text_problem,
 };
 use crate::text::Text;
 
@@ -41,6 +42,9 @@ struct RawCard {
     perspective: Option<Spanned<RawText>>,
     low: Option<Spanned<RawText>>,
     high: Option<Spanned<RawText>>,
+    title: Option<Spanned<RawText>>,
+    themes: Option<Spanned<Vec<Spanned<String>>>>,
+    note: Option<Spanned<RawText>>,
 }
 
 #[derive(Deserialize)]
@@ -69,6 +73,7 @@ enum Kind {
     Statements,
     Roles,
     Questions,
+    Cases,
 }
 
 /// Collects every problem of one file, each located by line and field.
@@ -129,6 +134,7 @@ impl<'a> Checker<'a> {
                 "statements" => Some(Kind::Statements),
                 "roles" => Some(Kind::Roles),
                 "questions" => Some(Kind::Questions),
+                "cases" => Some(Kind::Cases),
                 other => {
                     let problem = Problem::UnknownKind(other.to_owned());
                     self.report(kind.span(), "kind", problem);
@@ -167,7 +173,51 @@ impl<'a> Checker<'a> {
                 let cards: Vec<_> = raw.card.into_iter().filter_map(|card| self.question(card)).collect();
                 Some(AnyDeck::Questions(Deck { id, title, source, cards }))
             }
+            Kind::Cases => {
+                let cards: Vec<_> = raw.card.into_iter().filter_map(|card| self.case(card)).collect();
+                Some(AnyDeck::Cases(Deck { id, title, source, cards }))
+            }
         }
+    }
+
+    fn case(&mut self, card: Spanned<RawCard>) -> Option<CaseCard> {
+        let span = card.span();
+        let card = card.into_inner();
+        let misplaced = [
+            ("card.terms", card.terms.is_some()),
+            ("card.theme", card.theme.is_some()),
+            ("card.prompt", card.prompt.is_some()),
+            ("card.define", card.define.is_some()),
+            ("card.for", card.for_groups.is_some()),
+            ("card.name", card.name.is_some()),
+            ("card.group", card.group.is_some()),
+            ("card.perspective", card.perspective.is_some()),
+            ("card.low", card.low.is_some()),
+            ("card.high", card.high.is_some()),
+        ];
+        self.not_for_kind(&span, "cases", &misplaced);
+        let id = self.id(card.id, span.clone(), "card.id");
+        let title = self.text(card.title, span.clone(), "card.title", MAX_TITLE_CHARS, true);
+        let text = self.text(card.text, span.clone(), "card.text", MAX_CASE_CHARS, true);
+        let note = match card.note {
+            None => Some(None),
+            Some(note) => self.text(Some(note), span.clone(), "card.note", MAX_NOTE_CHARS, true).map(Some),
+        };
+        let mut themes = Vec::new();
+        if let Some(listed) = card.themes {
+            if listed.get_ref().len() > MAX_CASE_THEMES {
+                self.report(listed.span(), "card.themes", Problem::TooManyThemes { max: MAX_CASE_THEMES });
+            }
+            for theme in listed.into_inner() {
+                if term_is_valid(theme.get_ref()) {
+                    themes.push(theme.into_inner());
+                } else {
+                    let problem = Problem::BadTerm(theme.get_ref().clone());
+                    self.report(theme.span(), "card.themes", problem);
+                }
+            }
+        }
+        Some(CaseCard { id: id?, title: title?, text: text?, themes, note: note? })
     }
 
     fn question(&mut self, card: Spanned<RawCard>) -> Option<QuestionCard> {
@@ -181,6 +231,9 @@ impl<'a> Checker<'a> {
             ("card.name", card.name.is_some()),
             ("card.group", card.group.is_some()),
             ("card.perspective", card.perspective.is_some()),
+            ("card.title", card.title.is_some()),
+            ("card.themes", card.themes.is_some()),
+            ("card.note", card.note.is_some()),
         ];
         self.not_for_kind(&span, "questions", &misplaced);
         let id = self.id(card.id, span.clone(), "card.id");
@@ -204,6 +257,9 @@ impl<'a> Checker<'a> {
             ("card.perspective", card.perspective.is_some()),
             ("card.low", card.low.is_some()),
             ("card.high", card.high.is_some()),
+            ("card.title", card.title.is_some()),
+            ("card.themes", card.themes.is_some()),
+            ("card.note", card.note.is_some()),
         ];
         self.not_for_kind(&span, "statements", &misplaced);
         let id = self.id(card.id, span.clone(), "card.id");
@@ -265,6 +321,9 @@ impl<'a> Checker<'a> {
             ("card.for", card.for_groups.is_some()),
             ("card.low", card.low.is_some()),
             ("card.high", card.high.is_some()),
+            ("card.title", card.title.is_some()),
+            ("card.themes", card.themes.is_some()),
+            ("card.note", card.note.is_some()),
         ];
         self.not_for_kind(&span, "roles", &misplaced);
         let id = self.id(card.id, span.clone(), "card.id");
@@ -343,6 +402,7 @@ pub fn to_toml(deck: &AnyDeck) -> String {
         AnyDeck::Statements(deck) => (&deck.id, &deck.title, &deck.source),
         AnyDeck::Roles(deck) => (&deck.id, &deck.title, &deck.source),
         AnyDeck::Questions(deck) => (&deck.id, &deck.title, &deck.source),
+        AnyDeck::Cases(deck) => (&deck.id, &deck.title, &deck.source),
     };
     out.push_str(&format!("id = {}\nkind = \"{kind}\"\n", quoted(id)));
     push_text(&mut out, "title", title);
@@ -395,6 +455,20 @@ pub fn to_toml(deck: &AnyDeck) -> String {
                     if let Some(anchor) = anchor {
                         push_text(&mut out, field, anchor);
                     }
+                }
+            }
+        }
+        AnyDeck::Cases(deck) => {
+            for card in &deck.cards {
+                out.push_str(&format!("\n[[card]]\nid = {}\n", quoted(card.id.as_str())));
+                push_text(&mut out, "title", &card.title);
+                push_text(&mut out, "text", &card.text);
+                if !card.themes.is_empty() {
+                    let themes: Vec<String> = card.themes.iter().map(|theme| quoted(theme)).collect();
+                    out.push_str(&format!("themes = [{}]\n", themes.join(", ")));
+                }
+                if let Some(note) = &card.note {
+                    push_text(&mut out, "note", note);
                 }
             }
         }
@@ -529,7 +603,7 @@ low.nl = "Dit uiteinde van de schaal heeft een omschrijving die veel te lang is 
         let source =
             "id = \"demo\"\nkind = \"stellingen\"\ntitle.nl = \"Demo\"\n[[card]]\nid = \"a\"\ntext.nl = \"x\"\n";
         expect_test::expect![[
-            r#"test.toml:2: kind: onbekende soort 'stellingen': kies "statements", "roles" of "questions""#
+            r#"test.toml:2: kind: onbekende soort 'stellingen': kies "statements", "roles", "questions" of "cases""#
         ]]
         .assert_eq(&errors(source));
     }

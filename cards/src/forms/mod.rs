@@ -6,6 +6,7 @@
 pub mod actions;
 pub mod scale;
 pub mod statements;
+pub mod table;
 
 use serde::{Deserialize, Serialize};
 
@@ -28,10 +29,12 @@ pub enum FormKind {
     Scale,
     /// Verbeteracties: proposals, grouped, ranked with dots, each given an owner.
     Actions,
+    /// De keukentafeluitdaging: who belongs at the table of a case.
+    Table,
 }
 
 impl FormKind {
-    pub const ALL: [FormKind; 3] = [FormKind::Statements, FormKind::Scale, FormKind::Actions];
+    pub const ALL: [FormKind; 4] = [FormKind::Statements, FormKind::Scale, FormKind::Actions, FormKind::Table];
 
     /// The name a draaiboek file uses.
     pub fn name(self) -> &'static str {
@@ -39,6 +42,7 @@ impl FormKind {
             FormKind::Statements => "statements",
             FormKind::Scale => "scale",
             FormKind::Actions => "actions",
+            FormKind::Table => "table",
         }
     }
 

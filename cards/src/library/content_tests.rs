@@ -90,6 +90,15 @@ fn every_text(library: &Library) -> Vec<(String, &Text)> {
             }
         }
     }
+    for deck in &library.cases {
+        texts.push((format!("{}: title", deck.id), &deck.title));
+        texts.extend(deck.source.iter().map(|source| (format!("{}: source", deck.id), source)));
+        for card in &deck.cards {
+            texts.push((format!("{}/{}: title", deck.id, card.id), &card.title));
+            texts.push((format!("{}/{}: text", deck.id, card.id), &card.text));
+            texts.extend(card.note.iter().map(|note| (format!("{}/{}: note", deck.id, card.id), note)));
+        }
+    }
     for draaiboek in &library.agendas {
         texts.push((format!("draaiboek {}: title", draaiboek.id), &draaiboek.title));
         for (i, step) in draaiboek.steps.iter().enumerate() {
@@ -114,6 +123,7 @@ fn every_text_has_dutch_and_english_and_every_deck_names_its_source() {
     let ids = library.statements.iter().map(|deck| (&deck.id, &deck.source));
     let ids = ids.chain(library.roles.iter().map(|deck| (&deck.id, &deck.source)));
     let ids = ids.chain(library.questions.iter().map(|deck| (&deck.id, &deck.source)));
+    let ids = ids.chain(library.cases.iter().map(|deck| (&deck.id, &deck.source)));
     offenders.extend(ids.filter(|(_, source)| source.is_none()).map(|(id, _)| format!("{id}: no source")));
     fail_unless_empty("these texts lack Dutch or English", offenders);
 }
@@ -152,6 +162,51 @@ fn a_scale_question_is_short_asks_and_says_what_both_ends_mean() {
         .map(str::to_owned)
         .collect();
     fail_unless_empty("no scale question on these themes of Ruimte geeft vaart", missing);
+}
+
+/// The kinds of family situation the practice meets (issue #16): each has a case of its own.
+const CASES_THE_PRACTICE_MEETS: [&str; 14] = [
+    "scheiding-strijd",
+    "jonge-mantelzorger",
+    "schoolverzuim",
+    "schulden-huisuitzetting",
+    "signalen-verwaarlozing",
+    "ouder-met-lvb",
+    "ouder-psychiatrie",
+    "dementie-thuis",
+    "statushouders-gezin",
+    "huiselijk-geweld",
+    "tienermoeder",
+    "chronisch-ziek-kind",
+    "achttien-worden",
+    "ondertoezichtstelling",
+];
+
+#[test]
+fn a_case_tells_a_familys_situation_in_three_to_six_sentences_with_a_note_and_themes() {
+    let library = Library::built_in();
+    let Some(deck) = library.case_deck("casussen") else { panic!("the built-in case deck is missing") };
+    let mut offenders: Vec<String> = CASES_THE_PRACTICE_MEETS
+        .iter()
+        .filter(|id| deck.card(&crate::deck::CardId::new(**id)).is_none())
+        .map(|id| format!("no case {id}"))
+        .collect();
+    for card in &deck.cards {
+        let sentences = card.text.nl.matches(['.', '?', '!']).count();
+        if !(3..=6).contains(&sentences) {
+            offenders.push(format!("{}: {sentences} sentences", card.id));
+        }
+        if word_count(&card.text.nl) > 90 {
+            offenders.push(format!("{}: {} words", card.id, word_count(&card.text.nl)));
+        }
+        if word_count(&card.title.nl) > 6 || word_count(&card.title.en) > 8 {
+            offenders.push(format!("{}: a long title", card.id));
+        }
+        if card.note.is_none() || card.themes.is_empty() {
+            offenders.push(format!("{}: no note for the trainer or no themes", card.id));
+        }
+    }
+    fail_unless_empty("these cases need work", offenders);
 }
 
 #[test]
@@ -280,6 +335,9 @@ fn every_term_and_theme_has_an_english_name_and_the_glossary_lists_no_other() {
     let themes: BTreeSet<&str> = statements(&library)
         .filter_map(|(_, card)| card.theme.as_deref())
         .chain(questions(&library).filter_map(|(_, card)| card.theme.as_deref()))
+        .chain(
+            library.cases.iter().flat_map(|deck| &deck.cards).flat_map(|card| card.themes.iter().map(String::as_str)),
+        )
         .collect();
     let mut offenders: Vec<String> = terms
         .iter()

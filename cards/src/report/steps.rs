@@ -1,10 +1,11 @@
 //! The report's part for a session that followed an agenda: each step in order with the time
-//! it took, each schaalvraag asking with its figures, and the action list with its owners.
+//! it took, each schaalvraag asking with its figures, each keukentafel round with the group's
+//! table, and the action list with its owners.
 
 use std::fmt::Write as _;
 
 use super::{Report, escape};
-use crate::analysis::{AskingReview, StepReview};
+use crate::analysis::{AskingReview, StepReview, TableReview};
 use crate::forms::FormKind;
 use crate::text::Lang;
 
@@ -12,7 +13,7 @@ struct StepWords {
     agenda: &'static str,
     header: [&'static str; 3],
     minutes: &'static str,
-    forms: [&'static str; 3],
+    forms: [&'static str; 4],
     not_started: &'static str,
     asking: &'static str,
     answers: &'static str,
@@ -23,13 +24,27 @@ struct StepWords {
     lower: &'static str,
     moved: &'static str,
     actions_header: [&'static str; 5],
+    round: &'static str,
+    tables: &'static str,
+    seated: &'static str,
+    seated_none: &'static str,
+    split: &'static str,
+    share: &'static str,
+    sizes: &'static str,
+    sizes_plain: &'static str,
+    without_family: &'static str,
+    regie: &'static str,
+    family: &'static str,
+    sides: &'static str,
+    reasons: &'static str,
+    moved_roles: &'static str,
 }
 
 const NL: StepWords = StepWords {
     agenda: "Het draaiboek",
     header: ["stap", "werkvorm", "tijd (gebruikt / gepland)"],
     minutes: "min",
-    forms: ["Stellingen", "Schaalvraag", "Verbeteracties"],
+    forms: ["Stellingen", "Schaalvraag", "Verbeteracties", "Keukentafeluitdaging"],
     not_started: "niet gedaan",
     asking: "keer gesteld",
     answers: "antwoorden",
@@ -40,13 +55,27 @@ const NL: StepWords = StepWords {
     lower: "Waarom niet lager?",
     moved: "Sinds de vorige keer: middelste waarde {before} → {after}; {up} hoger, {down} lager, {same} gelijk.",
     actions_header: ["rang", "actie", "stippen", "wie", "wanneer"],
+    round: "ronde",
+    tables: "tafels",
+    seated: "Aan tafel volgens de meerderheid",
+    seated_none: "Geen enkele rol kreeg van de meerderheid een plek aan tafel.",
+    split: "Verdeeld",
+    share: "{table} aan tafel, {on_call} op afroep, {not_needed} niet nodig",
+    sizes: "Tafels van {min} tot {max} stoelen; {above} boven het advies van {advice}.",
+    sizes_plain: "Tafels van {min} tot {max} stoelen.",
+    without_family: "{n} keer zat niemand van het gezin aan tafel.",
+    regie: "Regie",
+    family: "het gezin",
+    sides: "Gezin en netwerk zetten gemiddeld {family} professionals aan tafel, de anderen {others}.",
+    reasons: "Waarom",
+    moved_roles: "Sinds de vorige ronde: {n} keer een rol verplaatst.",
 };
 
 const EN: StepWords = StepWords {
     agenda: "The draaiboek",
     header: ["step", "work form", "time (used / planned)"],
     minutes: "min",
-    forms: ["Statements", "Scale question", "Improvement actions"],
+    forms: ["Statements", "Scale question", "Improvement actions", "Kitchen table challenge"],
     not_started: "not done",
     asking: "time asked",
     answers: "answers",
@@ -57,6 +86,20 @@ const EN: StepWords = StepWords {
     lower: "Why not lower?",
     moved: "Since the time before: middle value {before} → {after}; {up} higher, {down} lower, {same} the same.",
     actions_header: ["rank", "action", "dots", "who", "by when"],
+    round: "round",
+    tables: "tables",
+    seated: "At the table according to most",
+    seated_none: "No role was given a seat at the table by most of the group.",
+    split: "Split",
+    share: "{table} at the table, {on_call} on call, {not_needed} not needed",
+    sizes: "Tables of {min} to {max} chairs; {above} above the advice of {advice}.",
+    sizes_plain: "Tables of {min} to {max} chairs.",
+    without_family: "{n} times nobody of the family sat at the table.",
+    regie: "In charge",
+    family: "the family",
+    sides: "Family and network seat {family} professionals on average, the others {others}.",
+    reasons: "Why",
+    moved_roles: "Since the last round: a role moved {n} times.",
 };
 
 fn form(words: &StepWords, form: FormKind) -> &'static str {
@@ -64,6 +107,7 @@ fn form(words: &StepWords, form: FormKind) -> &'static str {
         FormKind::Statements => words.forms[0],
         FormKind::Scale => words.forms[1],
         FormKind::Actions => words.forms[2],
+        FormKind::Table => words.forms[3],
     }
 }
 
@@ -105,6 +149,9 @@ impl Report {
             for asking in &review.askings {
                 self.asking(page, words, review.number, asking);
             }
+            for round in &review.tables {
+                self.table_round(page, words, review.number, round);
+            }
             if !review.actions.is_empty() {
                 let [rank, action, dots, who, by] = words.actions_header;
                 let _ = write!(
@@ -128,6 +175,105 @@ impl Report {
             }
         }
         page.push_str("</section>");
+    }
+
+    fn table_round(&self, page: &mut String, words: &StepWords, step: u16, round: &TableReview) {
+        let figures = &round.figures;
+        let name = |role: &crate::deck::CardId| {
+            round
+                .role_names
+                .iter()
+                .find(|(id, _)| id == role)
+                .map_or_else(|| role.to_string(), |(_, name)| name.get(self.lang).to_owned())
+        };
+        let _ = write!(
+            page,
+            "<h3>{step}. {}</h3><p>{} · {} {} · {} {}</p>",
+            escape(round.title.get(self.lang)),
+            form(words, FormKind::Table),
+            words.round,
+            round.round,
+            figures.n,
+            words.tables
+        );
+        let seated: Vec<String> = figures
+            .roles
+            .iter()
+            .filter(|role| role.seated())
+            .map(|role| format!("{} ({}/{})", escape(&name(&role.role)), role.table, figures.n))
+            .collect();
+        if seated.is_empty() {
+            let _ = write!(page, "<p>{}</p>", words.seated_none);
+        } else {
+            let _ = write!(page, "<p>{}: {}</p>", words.seated, seated.join(" · "));
+        }
+        let split: Vec<String> = figures
+            .roles
+            .iter()
+            .filter(|role| role.split())
+            .map(|role| {
+                let share = words
+                    .share
+                    .replace("{table}", &role.table.to_string())
+                    .replace("{on_call}", &role.on_call.to_string())
+                    .replace("{not_needed}", &role.not_needed.to_string());
+                format!("{} ({share})", escape(&name(&role.role)))
+            })
+            .collect();
+        if !split.is_empty() {
+            let _ = write!(page, "<p>{}: {}</p>", words.split, split.join(" · "));
+        }
+        if let (Some(min), Some(max)) = (figures.sizes.keys().min(), figures.sizes.keys().max()) {
+            let sizes = if figures.advised_seats > 0 { words.sizes } else { words.sizes_plain }
+                .replace("{min}", &min.to_string())
+                .replace("{max}", &max.to_string())
+                .replace("{above}", &figures.above_advice.to_string())
+                .replace("{advice}", &figures.advised_seats.to_string());
+            let _ = write!(page, "<p>{sizes}</p>");
+        }
+        if figures.without_family > 0 {
+            let _ = write!(page, "<p>{}</p>", words.without_family.replace("{n}", &figures.without_family.to_string()));
+        }
+        if !figures.regie.is_empty() {
+            let named: Vec<String> = figures
+                .regie
+                .iter()
+                .map(|(regie, n)| {
+                    let who = match regie {
+                        crate::forms::table::Regie::Family => words.family.to_owned(),
+                        crate::forms::table::Regie::Role(role) => name(role),
+                    };
+                    format!("{} {n}", escape(&who))
+                })
+                .collect();
+            let _ = write!(page, "<p>{}: {}</p>", words.regie, named.join(" · "));
+        }
+        if let (Some(family), Some(others)) = (figures.professionals_seated.family, figures.professionals_seated.others)
+        {
+            let number = |value: f64| {
+                let text = format!("{value:.1}");
+                if self.lang == Lang::Nl { text.replace('.', ",") } else { text }
+            };
+            let _ = write!(
+                page,
+                "<p>{}</p>",
+                words.sides.replace("{family}", &number(family)).replace("{others}", &number(others))
+            );
+        }
+        if !round.moved.is_empty() {
+            let _ = write!(
+                page,
+                "<p><strong>{}</strong></p>",
+                words.moved_roles.replace("{n}", &round.moved.len().to_string())
+            );
+        }
+        if !round.reasons.is_empty() {
+            let _ = write!(page, "<h4>{}</h4><ul>", words.reasons);
+            for (role, reason) in &round.reasons {
+                let _ = write!(page, "<li>{}: {}</li>", escape(&name(role)), escape(reason));
+            }
+            page.push_str("</ul>");
+        }
     }
 
     fn asking(&self, page: &mut String, words: &StepWords, step: u16, asking: &AskingReview) {

@@ -7,6 +7,7 @@ use super::{Phase, Room};
 use crate::event::{Actor, EndReason, Event, Presence, SeatId};
 use crate::forms::actions::{ActionCommand, Actions, MAX_PROPOSAL_CHARS, MAX_PROPOSALS, Stage};
 use crate::forms::scale::ScaleCommand;
+use crate::forms::table::TableCommand;
 use crate::forms::{FormKind, Who};
 use crate::rejection::Rejection;
 use crate::session::plan::{Plan, PlannedForm, PlannedStep, RunningForm, StepRun};
@@ -70,6 +71,7 @@ impl Room {
             RunningForm::Statements => turn.is_answering(),
             RunningForm::Scale(scale) => scale.open().is_some(),
             RunningForm::Actions(actions) => actions.stage == Stage::Voting,
+            RunningForm::Table(table) => table.open().is_some(),
         };
         if open {
             return Err(Rejection::RoundOpen);
@@ -91,7 +93,7 @@ impl Room {
                 if let Phase::Turn(turn) = &self.phase
                     && turn.number == 0
                 {
-                    events.push(match self.table().reader_from(0) {
+                    events.push(match self.statement_table().reader_from(0) {
                         Some(reader) => Event::TurnStarted { turn: 1, reader },
                         None => return Some(events),
                     });
@@ -106,7 +108,7 @@ impl Room {
                     events.extend(imported.into_iter().map(|action| Event::Actions { step, action }));
                 }
             }
-            PlannedForm::Actions { .. } => {}
+            PlannedForm::Actions { .. } | PlannedForm::Table { .. } => {}
         }
         Some(events)
     }
@@ -158,24 +160,41 @@ impl Room {
         Ok(events.into_iter().map(|action| Event::Actions { step, action }).collect())
     }
 
-    /// An open schaalvraag whose last missing answers belong to people who are gone (or away
-    /// longer than the grace period) at `now` is revealed: an absent participant never blocks.
-    pub(super) fn scale_reveal_without_absent(&self, now: u64, changed: Option<(SeatId, Presence)>) -> Option<Event> {
+    pub(super) fn kitchen_table(&self, actor: Actor, command: TableCommand, now: u64) -> Result<Vec<Event>, Rejection> {
+        self.require_under_way()?;
+        let (step, _, run) = self.running_step().ok_or(Rejection::NotThisStep)?;
+        let RunningForm::Table(table) = &run.form else { return Err(Rejection::NotThisStep) };
+        let who = self.who(actor)?;
+        let events = table.handle(who, command, &self.answering_seats(now), &self.setup.roles)?;
+        Ok(events.into_iter().map(|table| Event::Table { step, table }).collect())
+    }
+
+    /// An open schaalvraag or keukentafel round whose last missing answers belong to people
+    /// who are gone (or away longer than the grace period) at `now` is revealed: an absent
+    /// participant never blocks.
+    pub(super) fn step_reveal_without_absent(&self, now: u64, changed: Option<(SeatId, Presence)>) -> Option<Event> {
         self.require_under_way().ok()?;
         let (step, _, run) = self.running_step()?;
-        let RunningForm::Scale(scale) = &run.form else { return None };
         let mut here = self.answering_seats(now);
         if let Some((seat, presence)) = changed
-            && !self.table().holds_reveal(presence, true, now)
+            && !self.statement_table().holds_reveal(presence, true, now)
         {
             here.retain(|present| *present != seat);
         }
-        scale.reveal_without(&here).map(|scale| Event::Scale { step, scale })
+        match &run.form {
+            RunningForm::Scale(scale) => scale.reveal_without(&here).map(|scale| Event::Scale { step, scale }),
+            RunningForm::Table(table) => table.reveal_without(&here).map(|table| Event::Table { step, table }),
+            RunningForm::Statements | RunningForm::Actions(_) => None,
+        }
     }
 
-    /// When someone who stepped away stops holding up an open schaalvraag.
-    pub(super) fn scale_grace_ends(&self) -> Vec<u64> {
-        let open = matches!(self.running_step(), Some((_, _, StepRun { form: RunningForm::Scale(scale), .. })) if scale.open().is_some());
+    /// When someone who stepped away stops holding up an open schaalvraag or keukentafel round.
+    pub(super) fn step_grace_ends(&self) -> Vec<u64> {
+        let open = match self.running_step() {
+            Some((_, _, StepRun { form: RunningForm::Scale(scale), .. })) => scale.open().is_some(),
+            Some((_, _, StepRun { form: RunningForm::Table(table), .. })) => table.open().is_some(),
+            _ => false,
+        };
         if !open || self.require_under_way().is_err() {
             return Vec::new();
         }
@@ -192,7 +211,10 @@ impl Room {
     /// The seats an open question waits for at `now`: here, or away for less than the grace
     /// period (a reload, a phone that locked).
     fn answering_seats(&self, now: u64) -> Vec<SeatId> {
-        self.seats().filter(|(_, seat)| self.table().holds_reveal(seat.presence, true, now)).map(|(id, _)| id).collect()
+        self.seats()
+            .filter(|(_, seat)| self.statement_table().holds_reveal(seat.presence, true, now))
+            .map(|(id, _)| id)
+            .collect()
     }
 
     /// A work form's moves are for a session under way: not before the start, not after the end.
@@ -230,6 +252,11 @@ impl Room {
             Event::Actions { step, action } => {
                 if let Some(StepRun { form: RunningForm::Actions(form), .. }) = self.steps.get_mut(usize::from(*step)) {
                     form.apply(action);
+                }
+            }
+            Event::Table { step, table } => {
+                if let Some(StepRun { form: RunningForm::Table(form), .. }) = self.steps.get_mut(usize::from(*step)) {
+                    form.apply(table);
                 }
             }
             _ => {}

@@ -11,7 +11,7 @@
 //! roles = "keukentafel"            # optional: the role deck dealt for the whole meeting
 //!
 //! [[step]]
-//! form = "scale"                   # statements | scale | actions
+//! form = "scale"                   # statements | scale | actions | table
 //! minutes = 10
 //! deck = "schaalvragen"            # a question deck
 //! cards = ["toegang-soepel"]
@@ -42,6 +42,7 @@ use crate::forms::FormKind;
 use crate::forms::actions::{ActionSettings, MAX_OWNER_CHARS, MAX_PROPOSAL_CHARS, MAX_PROPOSALS};
 use crate::forms::scale::ScaleSettings;
 use crate::forms::statements::MAX_TAGS;
+use crate::forms::table::TableSettings;
 use crate::library::Library;
 use crate::text::Text;
 
@@ -116,6 +117,14 @@ pub enum StepForm {
         #[serde(default)]
         settings: ActionSettings,
     },
+    Table {
+        deck: String,
+        /// The cases to lay out; every one of the deck's when empty.
+        #[serde(default)]
+        cards: Vec<CardId>,
+        #[serde(default)]
+        settings: TableSettings,
+    },
 }
 
 impl StepForm {
@@ -124,6 +133,7 @@ impl StepForm {
             StepForm::Statements { .. } => FormKind::Statements,
             StepForm::Scale { .. } => FormKind::Scale,
             StepForm::Actions { .. } => FormKind::Actions,
+            StepForm::Table { .. } => FormKind::Table,
         }
     }
 }
@@ -324,6 +334,7 @@ impl Reader<'_, '_> {
             FormKind::Statements => self.statements(step, span),
             FormKind::Scale => self.scale(step, span),
             FormKind::Actions => self.actions(step, span),
+            FormKind::Table => self.table(step, span),
         };
         Some(Step { title: title?, minutes: minutes?, form: form? })
     }
@@ -415,23 +426,54 @@ impl Reader<'_, '_> {
             ("step.terms", step.terms.as_ref().map(Spanned::span)),
         ];
         self.not_for("scale", given);
-        let deck = match step.deck {
+        let library = self.library;
+        let found = |id: &str| library.question_deck(id).map(|deck| (deck.id.clone(), card_ids(&deck.cards)));
+        let (deck, cards) = self.deck_and_cards(step.deck, step.cards, span, "questions", found);
+        let settings = self.form_settings::<ScaleSettings>(step.settings, |_| None);
+        Some(StepForm::Scale { deck: deck?, cards: cards?, settings: settings? })
+    }
+
+    fn table(&mut self, step: RawStep, span: Range<usize>) -> Option<StepForm> {
+        let given = [
+            ("step.decks", step.decks.as_ref().map(Spanned::span)),
+            ("step.themes", step.themes.as_ref().map(Spanned::span)),
+            ("step.terms", step.terms.as_ref().map(Spanned::span)),
+        ];
+        self.not_for("table", given);
+        let library = self.library;
+        let found = |id: &str| library.case_deck(id).map(|deck| (deck.id.clone(), card_ids(&deck.cards)));
+        let (deck, cards) = self.deck_and_cards(step.deck, step.cards, span, "cases", found);
+        let settings = self.form_settings::<TableSettings>(step.settings, TableSettings::problem);
+        Some(StepForm::Table { deck: deck?, cards: cards?, settings: settings? })
+    }
+
+    /// The deck a step names (of `kind`, as `find` looks it up: its id and card ids) and the
+    /// cards it picks from it, each problem reported by line and field.
+    fn deck_and_cards(
+        &mut self,
+        deck: Option<Spanned<String>>,
+        cards: Option<Spanned<Vec<Spanned<String>>>>,
+        span: Range<usize>,
+        kind: &'static str,
+        find: impl Fn(&str) -> Option<(String, Vec<CardId>)>,
+    ) -> (Option<String>, Option<Vec<CardId>>) {
+        let deck = match deck {
             None => {
                 self.check.report(span.clone(), "step.deck", Problem::Missing);
                 None
             }
-            Some(deck) => match self.library.question_deck(deck.get_ref()) {
-                Some(found) => Some(found.clone()),
+            Some(deck) => match find(deck.get_ref()) {
+                Some(found) => Some(found),
                 None => {
-                    let problem = Problem::UnknownDeck { id: deck.get_ref().clone(), kind: "questions" };
+                    let problem = Problem::UnknownDeck { id: deck.get_ref().clone(), kind };
                     self.check.report(deck.span(), "step.deck", problem);
                     None
                 }
             },
         };
-        let cards = match step.cards {
+        let cards = match cards {
             None => {
-                self.check.report(span.clone(), "step.cards", Problem::Missing);
+                self.check.report(span, "step.cards", Problem::Missing);
                 None
             }
             Some(cards) if cards.get_ref().is_empty() => {
@@ -447,8 +489,8 @@ impl Reader<'_, '_> {
                     }
                     let id = CardId::new(card.get_ref().as_str());
                     match &deck {
-                        Some(deck) if deck.card(&id).is_none() => {
-                            let problem = Problem::UnknownCard { id: card.get_ref().clone(), deck: deck.id.clone() };
+                        Some((deck, held)) if !held.contains(&id) => {
+                            let problem = Problem::UnknownCard { id: card.get_ref().clone(), deck: deck.clone() };
                             self.check.report(card.span(), "step.cards", problem);
                         }
                         _ => known.push(id),
@@ -457,8 +499,7 @@ impl Reader<'_, '_> {
                 Some(known)
             }
         };
-        let settings = self.form_settings::<ScaleSettings>(step.settings, |_| None);
-        Some(StepForm::Scale { deck: deck?.id.clone(), cards: cards?, settings: settings? })
+        (deck.map(|(id, _)| id), cards)
     }
 
     fn actions(&mut self, step: RawStep, _span: Range<usize>) -> Option<StepForm> {
@@ -553,6 +594,11 @@ pub fn to_toml(draaiboek: &Agenda) -> String {
                 changed(settings, &ScaleSettings::default(), &[])
             }
             StepForm::Actions { settings } => changed(settings, &ActionSettings::default(), &[]),
+            StepForm::Table { deck, cards, settings } => {
+                let cards: Vec<&str> = cards.iter().map(CardId::as_str).collect();
+                out.push_str(&format!("deck = {}\ncards = {}\n", quoted(deck), list(&cards)));
+                changed(settings, &TableSettings::default(), &[])
+            }
         };
         if !settings.is_empty() {
             out.push_str(&format!("settings = {}\n", toml::Value::Table(settings)));
@@ -574,6 +620,10 @@ fn changed<T: Serialize>(value: &T, default: &T, keep: &[&str]) -> toml::Table {
         .collect()
 }
 
+fn card_ids<C: crate::deck::Card>(cards: &[C]) -> Vec<CardId> {
+    cards.iter().map(|card| card.id().clone()).collect()
+}
+
 fn list<S: AsRef<str>>(items: &[S]) -> String {
     let items: Vec<String> = items.iter().map(|item| quoted(item.as_ref())).collect();
     format!("[{}]", items.join(", "))
@@ -583,6 +633,7 @@ fn list<S: AsRef<str>>(items: &[S]) -> String {
 pub(crate) const BUILT_IN: &[(&str, &str)] = &[
     ("stellingen-containerbegrippen.toml", include_str!("../../draaiboeken/stellingen-containerbegrippen.toml")),
     ("dompelsessie-ruimte-geeft-vaart.toml", include_str!("../../draaiboeken/dompelsessie-ruimte-geeft-vaart.toml")),
+    ("keukentafeluitdaging.toml", include_str!("../../draaiboeken/keukentafeluitdaging.toml")),
 ];
 
 #[cfg(test)]

@@ -9,11 +9,12 @@ use serde::{Deserialize, Serialize};
 
 use super::agenda::{Agenda, CarriedAction, MAX_STEP_MINUTES, MAX_STEPS, Step, StepForm};
 use crate::deck::MAX_TITLE_CHARS;
-use crate::deck::QuestionCard;
+use crate::deck::{Card, CardId, CaseCard, QuestionCard};
 use crate::event::Settings;
 use crate::forms::FormKind;
 use crate::forms::actions::{ActionSettings, Actions, MAX_OWNER_CHARS, MAX_PROPOSAL_CHARS, MAX_PROPOSALS};
 use crate::forms::scale::{Scale, ScaleSettings};
+use crate::forms::table::{KitchenTable, TableSettings};
 use crate::library::Library;
 use crate::rejection::Rejection;
 use crate::text::Text;
@@ -54,6 +55,13 @@ pub enum PlannedForm {
     Actions {
         settings: ActionSettings,
     },
+    Table {
+        /// The case deck the cards came from, for writing the agenda back as a draaiboek.
+        #[serde(default)]
+        deck: String,
+        cases: Vec<CaseCard>,
+        settings: TableSettings,
+    },
 }
 
 impl PlannedForm {
@@ -62,6 +70,7 @@ impl PlannedForm {
             PlannedForm::Statements => FormKind::Statements,
             PlannedForm::Scale { .. } => FormKind::Scale,
             PlannedForm::Actions { .. } => FormKind::Actions,
+            PlannedForm::Table { .. } => FormKind::Table,
         }
     }
 
@@ -73,6 +82,9 @@ impl PlannedForm {
                 RunningForm::Scale(Scale::new(settings.clone(), questions.clone()))
             }
             PlannedForm::Actions { settings } => RunningForm::Actions(Actions::new(settings.clone())),
+            PlannedForm::Table { cases, settings, .. } => {
+                RunningForm::Table(KitchenTable::new(settings.clone(), cases.clone()))
+            }
         }
     }
 }
@@ -84,6 +96,7 @@ pub enum RunningForm {
     Statements,
     Scale(Scale),
     Actions(Actions),
+    Table(KitchenTable),
 }
 
 /// When a step started, and its form's state.
@@ -186,6 +199,7 @@ pub enum AgendaEdit {
 pub enum StepSettings {
     Scale(ScaleSettings),
     Actions(ActionSettings),
+    Table(TableSettings),
 }
 
 impl PlannedForm {
@@ -195,6 +209,7 @@ impl PlannedForm {
             PlannedForm::Statements => None,
             PlannedForm::Scale { settings, .. } => Some(StepSettings::Scale(settings.clone())),
             PlannedForm::Actions { settings } => Some(StepSettings::Actions(settings.clone())),
+            PlannedForm::Table { settings, .. } => Some(StepSettings::Table(settings.clone())),
         }
     }
 }
@@ -269,6 +284,12 @@ impl Plan {
                         }
                         *held = settings;
                     }
+                    (PlannedForm::Table { settings: held, .. }, StepSettings::Table(settings)) => {
+                        if let Some(text) = settings.problem() {
+                            return Err(problem(text.nl, text.en));
+                        }
+                        *held = settings;
+                    }
                     (form, _) => {
                         let name = form.kind().name();
                         return Err(problem(
@@ -280,6 +301,21 @@ impl Plan {
             }
         }
         Ok(plan)
+    }
+
+    /// This agenda with `deck`'s cases in every keukentafel step from step `from` on (the steps
+    /// that have not started), or `None` when there is no such step.
+    pub fn with_cases(&self, deck: &crate::deck::CaseDeck, from: usize) -> Option<Plan> {
+        let mut plan = self.clone();
+        let mut changed = false;
+        for step in plan.steps.iter_mut().skip(from) {
+            if let PlannedForm::Table { deck: id, cases, .. } = &mut step.form {
+                id.clone_from(&deck.id);
+                cases.clone_from(&deck.cards);
+                changed = true;
+            }
+        }
+        changed.then_some(plan)
     }
 
     /// The agenda as a draaiboek, to download: the session's statement game (`decks` and
@@ -296,6 +332,11 @@ impl Plan {
                     settings: settings.clone(),
                 },
                 PlannedForm::Actions { settings } => StepForm::Actions { settings: settings.clone() },
+                PlannedForm::Table { deck, cases, settings } => StepForm::Table {
+                    deck: deck.clone(),
+                    cards: cases.iter().map(|card| card.id.clone()).collect(),
+                    settings: settings.clone(),
+                },
             },
         });
         Agenda {
@@ -352,18 +393,18 @@ fn resolve_step(number: usize, step: &Step, library: &Library) -> Result<Planned
             let Some(found) = library.question_deck(deck) else {
                 return Err(problem(format!("geen vragenset \"{deck}\""), format!("no question deck \"{deck}\"")));
             };
-            let questions: Vec<QuestionCard> = if cards.is_empty() {
-                found.cards.clone()
-            } else {
-                let card = |id| found.cards.iter().find(|card| &card.id == id).cloned();
-                cards
-                    .iter()
-                    .map(|id| {
-                        card(id).ok_or_else(|| problem(format!("geen vraag \"{id}\""), format!("no question \"{id}\"")))
-                    })
-                    .collect::<Result<_, _>>()?
-            };
+            let questions = picked(&found.cards, cards, &problem, "vraag", "question")?;
             PlannedForm::Scale { deck: deck.clone(), questions, settings: settings.clone() }
+        }
+        StepForm::Table { deck, cards, settings } => {
+            let Some(found) = library.case_deck(deck) else {
+                return Err(problem(format!("geen casussen \"{deck}\""), format!("no case deck \"{deck}\"")));
+            };
+            if let Some(text) = settings.problem() {
+                return Err(problem(text.nl, text.en));
+            }
+            let cases = picked(&found.cards, cards, &problem, "casus", "case")?;
+            PlannedForm::Table { deck: deck.clone(), cases, settings: settings.clone() }
         }
         StepForm::Actions { settings } => {
             if let Some(text) = settings.problem() {
@@ -373,4 +414,26 @@ fn resolve_step(number: usize, step: &Step, library: &Library) -> Result<Planned
         }
     };
     Ok(PlannedStep { title: step.title.clone(), minutes: step.minutes, form })
+}
+
+/// The cards `ids` names from `cards`, or all of them when it names none.
+fn picked<C: Card + Clone>(
+    cards: &[C],
+    ids: &[CardId],
+    problem: &impl Fn(String, String) -> Rejection,
+    nl: &str,
+    en: &str,
+) -> Result<Vec<C>, Rejection> {
+    if ids.is_empty() {
+        return Ok(cards.to_vec());
+    }
+    ids.iter()
+        .map(|id| {
+            cards
+                .iter()
+                .find(|card| card.id() == id)
+                .cloned()
+                .ok_or_else(|| problem(format!("geen {nl} \"{id}\""), format!("no {en} \"{id}\"")))
+        })
+        .collect()
 }

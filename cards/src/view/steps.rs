@@ -7,10 +7,11 @@ use serde::{Deserialize, Serialize};
 
 use super::{Audience, Update};
 use crate::analysis::ShiftSummary;
-use crate::deck::QuestionCard;
+use crate::deck::{CaseCard, QuestionCard};
 use crate::event::{Event, SeatId};
 use crate::forms::actions::{ActionSettings, ActionsView, ProposalId, ProposalView, Source};
 use crate::forms::scale::{Round, RoundView, ScaleAnswer, ScaleSettings, ScaleShift};
+use crate::forms::table::{Layout, TableRoundView, TableSettings};
 use crate::forms::{FormKind, Who};
 use crate::room::Room;
 use crate::session::agenda::CarriedAction;
@@ -31,6 +32,8 @@ pub struct SessionView {
     pub running_ms: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scale: Option<ScaleStepView>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub table: Option<TableStepView>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actions: Option<ActionsStepView>,
     /// The learning group's actions from the meeting before: "wat hebben we gedaan met…?".
@@ -73,6 +76,18 @@ pub struct ScaleStepView {
     pub moved: Vec<(SeatId, u8, u8)>,
 }
 
+/// A running keukentafel step: its cases (for trainers: to choose from, with their notes), how
+/// it is played, and the latest round.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TableStepView {
+    pub cases: Vec<CaseCard>,
+    pub settings: TableSettings,
+    /// How many rounds have been laid out; your own lay-out belongs to the last one.
+    pub rounds: usize,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub round: Option<TableRoundView>,
+}
+
 /// A running verbeteracties step.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActionsStepView {
@@ -90,6 +105,9 @@ pub struct MineView {
     pub rounds: usize,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scale: Option<ScaleAnswer>,
+    /// Your lay-out of the roles in the open keukentafel round.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub table: Option<Layout>,
     /// Your proposals, also while nobody else sees them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub proposals: Vec<ProposalView>,
@@ -102,11 +120,13 @@ impl MineView {
     /// Whether this is still yours in `session`: the same step, and in a schaalvraag the same
     /// round (a new question starts with nothing of yours).
     pub fn belongs_to(&self, session: &SessionView) -> bool {
-        session.running == Some(self.step) && session.scale.as_ref().is_none_or(|scale| scale.rounds == self.rounds)
+        session.running == Some(self.step)
+            && session.scale.as_ref().is_none_or(|scale| scale.rounds == self.rounds)
+            && session.table.as_ref().is_none_or(|table| table.rounds == self.rounds)
     }
 
     pub fn is_empty(&self) -> bool {
-        self.scale.is_none() && self.proposals.is_empty() && self.dots.is_empty()
+        self.scale.is_none() && self.table.is_none() && self.proposals.is_empty() && self.dots.is_empty()
     }
 }
 
@@ -157,7 +177,7 @@ impl Room {
             settings: step.form.settings(),
         });
         let running = self.running_step();
-        let (mut scale, mut actions) = (None, None);
+        let (mut scale, mut actions, mut table) = (None, None, None);
         if let Some((_, planned, run)) = running {
             match (&planned.form, &run.form) {
                 (PlannedForm::Scale { questions, settings, .. }, RunningForm::Scale(form)) => {
@@ -175,6 +195,21 @@ impl Room {
                         moved: shift.filter(|_| named).map(|shift| shift.people).unwrap_or_default(),
                     });
                 }
+                (PlannedForm::Table { cases, settings, .. }, RunningForm::Table(form)) => {
+                    // The case list and the notes on what a case tends to bring up are the
+                    // trainer's: a phone or the projector gets the case on the table, unannotated.
+                    let trainer = who == Some(Who::Trainer);
+                    let mut round = form.view(None);
+                    if let Some(round) = round.as_mut().filter(|_| !trainer) {
+                        round.case.note = None;
+                    }
+                    table = Some(TableStepView {
+                        cases: if trainer { cases.clone() } else { Vec::new() },
+                        settings: settings.clone(),
+                        rounds: form.rounds.len(),
+                        round,
+                    });
+                }
                 (PlannedForm::Actions { settings }, RunningForm::Actions(form)) => {
                     let who = who.filter(|who| *who == Who::Trainer);
                     actions = Some(ActionsStepView { settings: settings.clone(), view: form.view(who) });
@@ -188,6 +223,7 @@ impl Room {
             running: running.map(|(step, _, _)| step),
             running_ms: running.zip(now).map(|((_, _, run), now)| now.saturating_sub(run.started_at)),
             scale,
+            table,
             actions,
             carried: plan.carried.clone(),
         })
@@ -202,6 +238,10 @@ impl Room {
             RunningForm::Scale(form) => {
                 mine.rounds = form.rounds.len();
                 mine.scale = form.rounds.last().and_then(|round| round.answers.get(&seat)).cloned();
+            }
+            RunningForm::Table(form) => {
+                mine.rounds = form.rounds.len();
+                mine.table = form.rounds.last().and_then(|round| round.layouts.get(&seat)).cloned();
             }
             RunningForm::Actions(form) => {
                 let yours = form.view(Some(Who::Player(seat)));
@@ -223,7 +263,7 @@ impl Room {
             Event::StepStarted { at, .. } => Some(*at),
             _ => None,
         };
-        self.session_view(None, at).map(|session| Update::Session { session }).into_iter().collect()
+        self.session_view(None, at).map(|session| Update::Session { session: Box::new(session) }).into_iter().collect()
     }
 
     /// What a step's event tells `audience` beyond that.
@@ -236,7 +276,7 @@ impl Room {
             Audience::Everyone => Vec::new(),
             Audience::Trainer => self
                 .session_view(Some(Who::Trainer), at)
-                .map(|session| Update::Session { session })
+                .map(|session| Update::Session { session: Box::new(session) })
                 .into_iter()
                 .collect(),
             Audience::Seat(seat) => {

@@ -7,6 +7,7 @@ use std::time::Duration;
 use cards::forms::FormKind;
 use cards::forms::actions::ActionSettings;
 use cards::forms::scale::ScaleSettings;
+use cards::forms::table::TableSettings;
 use cards::protocol::ClientMsg;
 use cards::session::agenda::{Step, StepForm};
 use cards::session::plan::{AgendaEdit, StepSettings};
@@ -195,13 +196,16 @@ pub fn AgendaEditor(session: Session) -> impl IntoView {
             .collect_view()
     };
     let add = move |_| {
-        let question_deck = offered
-            .get_untracked()
-            .and_then(Result::ok)
-            .and_then(|list| list.questions.first().map(|deck| deck.id.clone()));
+        let list = offered.get_untracked().and_then(Result::ok);
+        let question_deck = list.as_ref().and_then(|list| list.questions.first().map(|deck| deck.id.clone()));
+        let case_deck = list.as_ref().and_then(|list| list.cases.first().map(|deck| deck.id.clone()));
         let form = match adding.get_untracked().as_str() {
             "scale" => match question_deck {
                 Some(deck) => StepForm::Scale { deck, cards: Vec::new(), settings: Default::default() },
+                None => return,
+            },
+            "table" => match case_deck {
+                Some(deck) => StepForm::Table { deck, cards: Vec::new(), settings: TableSettings::default() },
                 None => return,
             },
             "actions" => StepForm::Actions { settings: ActionSettings::default() },
@@ -212,6 +216,7 @@ pub fn AgendaEditor(session: Session) -> impl IntoView {
             StepForm::Scale { .. } => 10,
             StepForm::Actions { .. } => 30,
             StepForm::Statements { .. } => 45,
+            StepForm::Table { .. } => 30,
         };
         session.send(ClientMsg::EditAgenda(AgendaEdit::Add { step: Step { title: None, minutes, form }, at: None }));
         adding.set(String::new());
@@ -228,6 +233,7 @@ pub fn AgendaEditor(session: Session) -> impl IntoView {
                     <option value="">{t().choose}</option>
                     <option value="scale">{t().form_scale}</option>
                     <option value="statements">{t().form_statements}</option>
+                    <option value="table">{t().form_table}</option>
                     <option value="actions">{t().form_actions}</option>
                 </select>
                 <button id="add-step-submit" class="small" disabled=move || adding.get().is_empty() on:click=add>{t().add}</button>
@@ -293,6 +299,34 @@ fn StepSettingsEditor(session: Session, step: u16, settings: StepSettings) -> im
                 {number("dots-per-proposal", t().actions_dots_per_proposal, actions.dots_per_proposal, actions.dots, |s, n| s.dots_per_proposal = n)}
                 {check("names-shown", t().actions_names_shown, actions.names_shown, |s, on| s.names_shown = on)}
                 {check("from-scale", t().actions_from_scale, actions.from_scale, |s, on| s.from_scale = on)}
+            }
+            .into_any()
+        }
+        StepSettings::Table(table) => {
+            let check = |field: &str, label: &'static str, on: bool, set: fn(&mut TableSettings, bool)| {
+                let table = table.clone();
+                let change = move |ev| {
+                    let mut next = table.clone();
+                    set(&mut next, event_target_checked(&ev));
+                    send(StepSettings::Table(next));
+                };
+                view! { <label class="check"><input type="checkbox" id=id(field) checked=on on:change=change />" "{label}</label> }
+            };
+            let seats = {
+                let table = table.clone();
+                move |ev| {
+                    if let Ok(value) = event_target_value(&ev).parse() {
+                        send(StepSettings::Table(TableSettings { advised_seats: value, ..table.clone() }));
+                    }
+                }
+            };
+            view! {
+                <label class="number">{t().table_advised_seats}" "
+                    <input type="number" min="0" max=TableSettings::MAX_ADVISED_SEATS.to_string() id=id("advised-seats")
+                        value=table.advised_seats.to_string() on:change=seats />
+                </label>
+                {check("regie", t().table_asks_regie, table.regie, |s, on| s.regie = on)}
+                {check("anonymous", t().table_anonymous, table.anonymous, |s, on| s.anonymous = on)}
             }
             .into_any()
         }

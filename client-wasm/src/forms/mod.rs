@@ -1,12 +1,14 @@
 //! The screens of the work forms a session's agenda runs besides the statements (DESIGN.md,
 //! "Werkvormen"): the agenda itself, the schaalvraag and the verbeteracties, each for the
 //! phone, the console and the projector. Like the rest of the client they read the session's
-//! view and send what the person chose; none decides a rule.
+//! view and send what the person chose; none decides a rule. The keukentafeluitdaging has its
+//! own screens too (`table.rs`).
 
 pub mod actions;
 pub mod agenda;
 pub mod review;
 pub mod scale;
+pub mod table;
 
 use cards::View;
 use cards::forms::FormKind;
@@ -55,5 +57,6 @@ pub fn form_name(form: FormKind) -> &'static str {
         FormKind::Statements => t().form_statements,
         FormKind::Scale => t().form_scale,
         FormKind::Actions => t().form_actions,
+        FormKind::Table => t().form_table,
     }
 }

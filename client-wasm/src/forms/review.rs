@@ -2,7 +2,7 @@
 //! it took against the time planned, each schaalvraag asking with its figures and how the group
 //! moved, the action list with its owners, and each step's file to download.
 
-use cards::analysis::{AskingReview, StepReview};
+use cards::analysis::{AskingReview, StepReview, TableReview};
 use cards::log::Names;
 use leptos::prelude::*;
 
@@ -58,6 +58,16 @@ pub fn StepsReview(code: String, steps: Vec<StepReview>, names: Signal<Names>) -
                     </button>
                 }
             });
+            let tables = step.tables.iter().map(table_round).collect_view();
+            let table_file = (!step.tables.is_empty()).then(|| {
+                let file = format!("standpunt-{code}-stap{}-keukentafel.csv", step.number);
+                view! {
+                    <button class="no-print" data-export=format!("table-{index}")
+                        on:click=move |_| download(format!("table&step={index}"), file.clone(), "text/csv;charset=utf-8")>
+                        {t().export_table}
+                    </button>
+                }
+            });
             let actions = (!step.actions.is_empty()).then(|| {
                 let items = step
                     .actions
@@ -79,12 +89,14 @@ pub fn StepsReview(code: String, steps: Vec<StepReview>, names: Signal<Names>) -
                     </button>
                 }
             });
-            (!step.askings.is_empty() || !step.actions.is_empty()).then(|| view! {
+            (!step.askings.is_empty() || !step.tables.is_empty() || !step.actions.is_empty()).then(|| view! {
                 <article class="card step-review">
                     <h3>{format!("{}. {}", step.number, step_title(step.title.as_ref(), step.form))}</h3>
                     {askings}
+                    {tables}
                     {actions}
                     {scale_file}
+                    {table_file}
                 </article>
             })
         })
@@ -105,6 +117,50 @@ pub fn StepsReview(code: String, steps: Vec<StepReview>, names: Signal<Names>) -
             </button>
             {move || problem.get().map(|text| view! { <p class="problem">{text}</p> })}
         </section>
+    }
+}
+
+/// One keukentafel round as the review keeps it: the group's table, where it was split, the
+/// sizes and the regie, how the sides differ, the reasons, how many roles moved.
+fn table_round(round: &TableReview) -> impl IntoView + use<> {
+    let figures = &round.figures;
+    let name = |role: &cards::deck::CardId| {
+        round.role_names.iter().find(|(id, _)| id == role).map_or_else(|| role.to_string(), |(_, name)| tr(name))
+    };
+    let seated: Vec<String> = figures
+        .roles
+        .iter()
+        .filter(|role| role.seated())
+        .map(|role| format!("{} ({}/{})", name(&role.role), role.table, figures.n))
+        .collect();
+    let split: Vec<String> = figures.roles.iter().filter(|role| role.split()).map(|role| name(&role.role)).collect();
+    let regie: Vec<String> = figures
+        .regie
+        .iter()
+        .map(|(regie, n)| {
+            let who = match regie {
+                cards::forms::table::Regie::Family => t().regie_family.to_owned(),
+                cards::forms::table::Regie::Role(role) => name(role),
+            };
+            format!("{who}: {n}")
+        })
+        .collect();
+    let reasons = (!round.reasons.is_empty()).then(|| {
+        let items = round
+            .reasons
+            .iter()
+            .map(|(role, why)| view! { <li>{format!("{}: {why}", name(role))}</li> })
+            .collect_view();
+        view! { <h4>{t().table_reasons}</h4><ul>{items}</ul> }
+    });
+    view! {
+        <p class="question-text"><strong>{tr(&round.title)}</strong></p>
+        <p class="muted">{format!("{} · n={}", t().table_round.replace("{n}", &round.round.to_string()), figures.n)}</p>
+        <p>{t().table_seated}": "{if seated.is_empty() { t().table_seated_none.to_owned() } else { seated.join(", ") }}</p>
+        {(!split.is_empty()).then(|| view! { <p>{t().table_split}": "{split.join(", ")}</p> })}
+        {(!regie.is_empty()).then(|| view! { <p>{t().table_regie_named}": "{regie.join(" · ")}</p> })}
+        {(!round.moved.is_empty()).then(|| view! { <p><strong>{t().table_moved}": "{round.moved.len()}</strong></p> })}
+        {reasons}
     }
 }
 

@@ -13,6 +13,7 @@ use crate::components::{Announcer, Countdown, QrCode, RevealView, Stage, StatusL
 use crate::forms::actions::ActionsProjector;
 use crate::forms::agenda::{CarriedActions, StepLine};
 use crate::forms::scale::ScaleProjector;
+use crate::forms::table::TableProjector;
 use crate::i18n::{t, tr};
 use crate::session::Session;
 use crate::storage;
@@ -59,6 +60,7 @@ pub fn Projector(code: String) -> impl IntoView {
         .into_any(),
         Stage::Form(FormKind::Scale) => view! { <ScaleProjector session=session /> }.into_any(),
         Stage::Form(FormKind::Actions) => view! { <ActionsProjector session=session /> }.into_any(),
+        Stage::Form(FormKind::Table) => view! { <TableProjector session=session /> }.into_any(),
         Stage::Ended => view! { <p class="notice">{t().ended}</p> }.into_any(),
         _ if locked() => view! {
             <p class="projector-join" id="projector-locked">{t().projector_locked}</p>

@@ -44,6 +44,15 @@ fn card_texts() -> Vec<(String, Text)> {
             }
         }
     }
+    for deck in &library.cases {
+        texts.push((format!("{}: title", deck.id), deck.title.clone()));
+        texts.extend(deck.source.iter().map(|source| (format!("{}: source", deck.id), source.clone())));
+        for card in &deck.cards {
+            texts.push((format!("{}/{}: title", deck.id, card.id), card.title.clone()));
+            texts.push((format!("{}/{}", deck.id, card.id), card.text.clone()));
+            texts.extend(card.note.iter().map(|note| (format!("{}/{}: note", deck.id, card.id), note.clone())));
+        }
+    }
     for draaiboek in &library.agendas {
         texts.push((format!("draaiboek {}: title", draaiboek.id), draaiboek.title.clone()));
         for (i, step) in draaiboek.steps.iter().enumerate() {

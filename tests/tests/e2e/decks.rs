@@ -154,5 +154,5 @@ fn the_draaiboek_in_the_readme_is_valid() {
         .expect("a draaiboek example");
     let draaiboek = cards::session::agenda::parse_agenda("README.md", example, &cards::Library::built_in())
         .unwrap_or_else(|errors| panic!("{errors}"));
-    assert_eq!((draaiboek.steps.len(), draaiboek.minutes()), (3, 70));
+    assert_eq!((draaiboek.steps.len(), draaiboek.minutes()), (4, 100));
 }

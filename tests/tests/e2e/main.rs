@@ -3,6 +3,7 @@
 mod abuse;
 mod abuse_costs;
 mod browser;
+mod browser_keukentafel;
 mod browser_monday;
 mod browser_reconnect;
 mod browser_werkvormen;
@@ -14,6 +15,7 @@ mod errors;
 mod game;
 mod guide;
 mod hardening;
+mod keukentafel;
 mod lifecycle;
 mod monday;
 mod protocol_doc;

@@ -108,6 +108,8 @@ fn every_message_type_update_kind_and_error_code_is_documented() {
         Rejection::UnknownProposal,
         Rejection::ProposalsFull { max: 100 },
         Rejection::TooManyDots { max: 3, per_proposal: 2 },
+        Rejection::UnknownCase,
+        Rejection::CasesNotPlayed,
     ];
     for rejection in rejections {
         assert!(
