@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::deck::{CardId, RoleDeck, StatementDeck};
 use crate::forms::actions::{ActionCommand, ActionEvent, Source};
+use crate::forms::mirror::{MirrorCommand, MirrorEvent};
 use crate::forms::scale::{ScaleCommand, ScaleEvent};
 use crate::forms::table::{TableCommand, TableEvent};
 use crate::session::plan::Plan;
@@ -385,6 +386,7 @@ pub enum Command {
     /// For the schaalvraag step that is running.
     Scale(ScaleCommand),
     Table(TableCommand),
+    Mirror(MirrorCommand),
     /// For the verbeteracties step that is running.
     Actions(ActionCommand),
     RotateSeatToken {
@@ -581,6 +583,11 @@ pub enum Event {
         step: u16,
         table: TableEvent,
     },
+    /// Something happened in step `step`, a spiegelgesprek.
+    Mirror {
+        step: u16,
+        mirror: MirrorEvent,
+    },
 }
 
 impl Command {
@@ -634,6 +641,7 @@ impl Event {
             Event::Scale { .. } => "scale",
             Event::Actions { .. } => "actions",
             Event::Table { .. } => "table",
+            Event::Mirror { .. } => "mirror",
         }
     }
 
@@ -648,6 +656,7 @@ impl Event {
             Event::Presence { seat, presence: Presence::Left { .. } } => Some(*seat),
             Event::Scale { scale: ScaleEvent::Answered { seat, .. }, .. } => Some(*seat),
             Event::Table { table: TableEvent::Placed { seat, .. }, .. } => Some(*seat),
+            Event::Mirror { mirror: MirrorEvent::Observed { seat, .. }, .. } => Some(*seat),
             Event::Actions { action: ActionEvent::Proposed { source: Source::Seat { seat }, .. }, .. }
             | Event::Actions { action: ActionEvent::Voted { seat, .. }, .. } => Some(*seat),
             _ => None,
@@ -663,6 +672,7 @@ impl Event {
                 | Event::Scale { .. }
                 | Event::Actions { .. }
                 | Event::Table { .. }
+                | Event::Mirror { .. }
         )
     }
 

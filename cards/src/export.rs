@@ -8,6 +8,7 @@ use crate::event::{Event, Position};
 use crate::forms::FormKind;
 use crate::forms::actions::Stage;
 use crate::forms::actions::{Actions, Source};
+use crate::forms::mirror::{Kind, Mirror, MirrorEvent, Stage as MirrorStage};
 use crate::forms::scale::Scale;
 use crate::forms::table::{KitchenTable, Place, Regie};
 use crate::log::{AnswerRow, LoggedEvent, Names, pseudonym};
@@ -121,11 +122,19 @@ pub fn csv(rows: &[AnswerRow], lang: Lang) -> String {
 /// same conventions as the answers' CSV; who proposed what is left out (proposals are weighed
 /// by their content), only where it came from.
 pub fn action_list_csv(actions: &Actions, lang: Lang) -> String {
-    let (header, seat, scale) = match lang {
-        Lang::Nl => {
-            (["rang", "actie", "stippen", "stemmers", "wie", "wanneer", "herkomst"], "deelnemer", "schaalvraag")
-        }
-        Lang::En => (["rank", "action", "dots", "voters", "who", "by_when", "source"], "participant", "scale question"),
+    let (header, seat, scale, mirror) = match lang {
+        Lang::Nl => (
+            ["rang", "actie", "stippen", "stemmers", "wie", "wanneer", "herkomst"],
+            "deelnemer",
+            "schaalvraag",
+            "spiegelgesprek",
+        ),
+        Lang::En => (
+            ["rank", "action", "dots", "voters", "who", "by_when", "source"],
+            "participant",
+            "scale question",
+            "mirror conversation",
+        ),
     };
     let mut out = String::from("\u{feff}");
     push_line(&mut out, header.iter().map(|field| (*field).to_owned()));
@@ -137,6 +146,7 @@ pub fn action_list_csv(actions: &Actions, lang: Lang) -> String {
             .map(|source| match source {
                 Source::Seat { .. } => seat,
                 Source::Scale => scale,
+                Source::Mirror => mirror,
             })
             .collect();
         sources.dedup();
@@ -205,6 +215,7 @@ pub fn started_step(room: &Room, form: FormKind, step: Option<u16>) -> Option<(u
         RunningForm::Scale(_) => form == FormKind::Scale,
         RunningForm::Actions(_) => form == FormKind::Actions,
         RunningForm::Table(_) => form == FormKind::Table,
+        RunningForm::Mirror(_) => form == FormKind::Mirror,
     });
     let (index, run) = match step {
         Some(step) => of_form.find(|(index, _)| *index == usize::from(step))?,
@@ -332,6 +343,81 @@ pub fn table_csv(
     out
 }
 
+/// A spiegelgesprek step's observations as CSV (`mirror_csv`); the speakers' typed answers only
+/// when `typed` (the trainer's explicit choice).
+pub fn mirror_step_csv(room: &Room, step: Option<u16>, typed: bool, lang: Lang) -> Option<String> {
+    let (_, run) = started_step(room, FormKind::Mirror, step)?;
+    let RunningForm::Mirror(mirror) = &run.form else { return None };
+    Some(mirror_csv(mirror, typed, lang))
+}
+
+/// The observations of a spiegelgesprek, one line each, by question as they were put on the
+/// table: the question, its kind (gaat goed, kan beter, raakt me), the text, the trainer's group
+/// and whether it went to verbeteracties. Never a name. With `typed`, each speaker's typed
+/// answer too, as a line of kind `antwoord spreker`. The answers' CSV conventions.
+pub fn mirror_csv(mirror: &Mirror, typed: bool, lang: Lang) -> String {
+    let (header, answer, yes, no) = match lang {
+        Lang::Nl => (
+            ["nummer", "vraag_id", "vraag", "soort", "tekst", "groep", "naar_verbeteracties"],
+            "antwoord spreker",
+            "ja",
+            "nee",
+        ),
+        Lang::En => (
+            ["number", "question_id", "question", "kind", "text", "group", "to_actions"],
+            "speaker's answer",
+            "yes",
+            "no",
+        ),
+    };
+    let kind = |kind: Kind| match (lang, kind) {
+        (Lang::Nl, Kind::GoesWell) => "gaat goed",
+        (Lang::Nl, Kind::CouldBeBetter) => "kan beter",
+        (Lang::Nl, Kind::TouchesMe) => "raakt me",
+        (Lang::En, Kind::GoesWell) => "goes well",
+        (Lang::En, Kind::CouldBeBetter) => "could be better",
+        (Lang::En, Kind::TouchesMe) => "touches me",
+    };
+    let mut out = String::from("\u{feff}");
+    push_line(&mut out, header.iter().map(|field| (*field).to_owned()));
+    for (index, question) in mirror.asked.iter().enumerate() {
+        let text = mirror.questions.iter().find(|card| &card.id == question).map(|card| card.text.get(lang).to_owned());
+        let line = |out: &mut String, what: &str, said: &str, group: &str, picked: &str| {
+            let fields = [
+                (index + 1).to_string(),
+                question.to_string(),
+                text.clone().unwrap_or_default(),
+                what.to_owned(),
+                said.to_owned(),
+                group.to_owned(),
+                picked.to_owned(),
+            ];
+            push_line(out, fields.into_iter());
+        };
+        if typed {
+            for said in mirror.answers.get(index).into_iter().flat_map(|answers| answers.values()) {
+                line(&mut out, answer, said, "", "");
+            }
+        }
+        // While the speakers talk, nobody reads an observation: not in a file either.
+        let after_talk = mirror.stage == MirrorStage::AfterTalk;
+        let mut noted: Vec<_> =
+            mirror.observations.iter().filter(|noted| after_talk && noted.question == index).collect();
+        // By kind and text: the order tells nothing of who noted what.
+        noted.sort_by(|a, b| (a.kind, &a.text).cmp(&(b.kind, &b.text)));
+        for noted in noted {
+            line(
+                &mut out,
+                kind(noted.kind),
+                &noted.text,
+                noted.group.as_deref().unwrap_or_default(),
+                if noted.picked { yes } else { no },
+            );
+        }
+    }
+    out
+}
+
 /// A verbeteracties step's action list as CSV (`action_list_csv`).
 pub fn actions_step_csv(room: &Room, step: Option<u16>, lang: Lang) -> Option<String> {
     let (_, run) = started_step(room, FormKind::Actions, step)?;
@@ -416,8 +502,14 @@ fn quote(field: &str) -> String {
 
 /// The whole log as JSON, names pseudonymised (in `lang`) unless `names` is `Real`.
 pub fn json(log: &[LoggedEvent], names: Names, lang: Lang) -> String {
+    // A spiegelgesprek's typed answers and observations are not in the log's file: their own
+    // file has the observations without names, and the typed answers only when the trainer asks.
+    let private = |event: &Event| {
+        matches!(event, Event::Mirror { mirror: MirrorEvent::Answered { .. } | MirrorEvent::Observed { .. }, .. })
+    };
     let log: Vec<LoggedEvent> = log
         .iter()
+        .filter(|logged| !private(&logged.event))
         .map(|logged| match (&logged.event, names) {
             (Event::Joined { seat, token, .. }, Names::Pseudonyms) => LoggedEvent {
                 event: Event::Joined { seat: *seat, name: pseudonym(*seat, lang), token: *token },

@@ -19,6 +19,7 @@ const BUILT_IN: &[(&str, &str)] = &[
     ("keukentafel.toml", include_str!("../decks/keukentafel.toml")),
     ("schaalvragen.toml", include_str!("../decks/schaalvragen.toml")),
     ("casussen.toml", include_str!("../decks/casussen.toml")),
+    ("spiegelvragen.toml", include_str!("../decks/spiegelvragen.toml")),
 ];
 
 /// The glossary kept with the built-in decks: the English name of each term, and each theme's

@@ -7,6 +7,7 @@ use serde_json::Value;
 use crate::deck::CardId;
 use crate::event::{Answer, Command, SeatId, Settings, TrainerId};
 use crate::forms::actions::ActionCommand;
+use crate::forms::mirror::MirrorCommand;
 use crate::forms::scale::ScaleCommand;
 use crate::forms::table::TableCommand;
 use crate::rejection::Rejection;
@@ -100,6 +101,8 @@ pub enum ClientMsg {
     Actions(ActionCommand),
     /// A move in the running keukentafel step, named by `do`.
     Table(TableCommand),
+    /// A move in the running spiegelgesprek step, named by `do`.
+    Mirror(MirrorCommand),
 }
 
 impl ClientMsg {
@@ -130,6 +133,7 @@ impl ClientMsg {
         "next_step",
         "scale",
         "table",
+        "mirror",
         "actions",
     ];
 
@@ -165,6 +169,7 @@ impl ClientMsg {
             ClientMsg::Scale(command) => Command::Scale(command),
             ClientMsg::Actions(command) => Command::Actions(command),
             ClientMsg::Table(command) => Command::Table(command),
+            ClientMsg::Mirror(command) => Command::Mirror(command),
         })
     }
 }

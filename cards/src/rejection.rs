@@ -50,6 +50,14 @@ pub enum Rejection {
     NoTermToDefine,
     #[error("a scale answer is a number from 1 to 10")]
     ScoreOutOfRange,
+    #[error("only a speaker answers in a spiegelgesprek")]
+    NotASpeaker,
+    #[error("only a listener notes observations")]
+    NotAListener,
+    #[error("too many observations from this listener")]
+    TooManyObservations { max: usize },
+    #[error("no such observation")]
+    UnknownObservation,
     #[error("no such case in this step")]
     UnknownCase,
     #[error("that question is not one of this step's")]
@@ -156,6 +164,10 @@ impl Rejection {
             Rejection::ScoreOutOfRange => "score_out_of_range",
             Rejection::UnknownQuestion => "unknown_question",
             Rejection::UnknownCase => "unknown_case",
+            Rejection::NotASpeaker => "not_a_speaker",
+            Rejection::NotAListener => "not_a_listener",
+            Rejection::TooManyObservations { .. } => "too_many_observations",
+            Rejection::UnknownObservation => "unknown_observation",
             Rejection::NotAsked => "not_asked",
             Rejection::TooManyProposals { .. } => "too_many_proposals",
             Rejection::UnknownProposal => "unknown_proposal",
@@ -259,6 +271,21 @@ impl Rejection {
             ),
             Rejection::ScoreOutOfRange => {
                 Text::new("Kies een getal van 1 tot en met 10.", "Choose a number from 1 to 10.")
+            }
+            Rejection::NotASpeaker => Text::new(
+                "In dit spiegelgesprek luister je; alleen de sprekers geven antwoord.",
+                "In this mirror conversation you listen; only the speakers answer.",
+            ),
+            Rejection::NotAListener => Text::new(
+                "Je bent spreker in dit gesprek; waarnemingen noteren is voor de luisteraars.",
+                "You are a speaker in this conversation; noting observations is for the listeners.",
+            ),
+            Rejection::TooManyObservations { max } => Text::new(
+                format!("Je hebt al {max} waarnemingen genoteerd in deze stap."),
+                format!("You have already noted {max} observations in this step."),
+            ),
+            Rejection::UnknownObservation => {
+                Text::new("Die waarneming bestaat niet in deze stap.", "That observation does not exist in this step.")
             }
             Rejection::UnknownCase => Text::new(
                 "Die casus hoort niet bij deze stap van het draaiboek.",

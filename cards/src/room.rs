@@ -345,6 +345,7 @@ impl Room {
             Command::NextStep => self.next_step(actor, now),
             Command::Scale(command) => self.scale(actor, command, now),
             Command::Table(command) => self.kitchen_table(actor, command, now),
+            Command::Mirror(command) => self.mirror(actor, command),
             Command::Actions(command) => self.actions(actor, command),
             Command::SetPresence { seat, here } => {
                 if actor != Actor::Server {
@@ -752,7 +753,8 @@ impl Room {
             | Event::StepStarted { .. }
             | Event::Scale { .. }
             | Event::Actions { .. }
-            | Event::Table { .. } => {
+            | Event::Table { .. }
+            | Event::Mirror { .. } => {
                 self.apply_step(event);
             }
         }

@@ -16,6 +16,7 @@ use crate::room::{Phase, Room, Timer, Turn};
 use crate::text::Text;
 
 mod steps;
+pub use crate::forms::mirror::MirrorView;
 pub use steps::{ActionsStepView, MineView, ScaleStepView, SessionView, StepView, TableStepView};
 
 /// Who a connection is, as far as the room is concerned.
@@ -465,7 +466,8 @@ impl Room {
             | Event::StepStarted { .. }
             | Event::Scale { .. }
             | Event::Actions { .. }
-            | Event::Table { .. } => self.public_step_updates(event),
+            | Event::Table { .. }
+            | Event::Mirror { .. } => self.public_step_updates(event),
         }
     }
 

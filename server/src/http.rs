@@ -491,6 +491,8 @@ struct ReviewQuery {
     lang: Option<String>,
     /// For a work form's file: which step (the last of that form when left out).
     step: Option<u16>,
+    /// For a spiegelgesprek's file: `typed` adds the speakers' typed answers (never by default).
+    answers: Option<String>,
 }
 
 impl ReviewQuery {
@@ -548,6 +550,13 @@ async fn room_export(
             Some(body) => (body, csv, format!("standpunt-{code}-schaalvraag.csv")),
             None => return refuse(StatusCode::NOT_FOUND, &Rejection::NotThisStep),
         },
+        Some("mirror") => {
+            let typed = query.answers.as_deref() == Some("typed");
+            match room().and_then(|room| export::mirror_step_csv(&room, query.step, typed, lang)) {
+                Some(body) => (body, csv, format!("standpunt-{code}-spiegelgesprek.csv")),
+                None => return refuse(StatusCode::NOT_FOUND, &Rejection::NotThisStep),
+            }
+        }
         Some("table") => match room().and_then(|room| export::table_step_csv(&room, query.step, names, lang)) {
             Some(body) => (body, csv, format!("standpunt-{code}-keukentafel.csv")),
             None => return refuse(StatusCode::NOT_FOUND, &Rejection::NotThisStep),

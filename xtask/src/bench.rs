@@ -130,9 +130,12 @@ pub fn run(args: &[String]) -> Result {
     }
     // A round of each work form beside the statements' (the game only: the relay plays
     // statements): a schaalvraag asked, answered and revealed; every player's dots placed.
-    for (form, label) in
-        [("scale", "schaalvraag P=8"), ("table", "keukentafeluitdaging P=8"), ("actions", "verbeteracties P=8")]
-    {
+    for (form, label) in [
+        ("scale", "schaalvraag P=8"),
+        ("table", "keukentafeluitdaging P=8"),
+        ("mirror", "spiegelgesprek P=8"),
+        ("actions", "verbeteracties P=8"),
+    ] {
         let server = Server::start("game", &release, &out)?;
         outcomes.push(measure(&server, "game", label, 8, 15, seconds, None, &release, false, Some(form))?);
     }

@@ -10,8 +10,10 @@
 //! a time: each creates a room, seats a trainer and P players (3 by default), plays one
 //! statement that everyone answers, ends the session and disconnects; it prints a progress line
 //! every twentieth of the run. Results go to stdout as one JSON object.
-//! `--form scale`, `--form table` or `--form actions` plays a work form's rounds instead of
-//! statements: a schaalvraag asked, answered by every player and revealed (the room follows the
+//! `--form scale`, `--form table`, `--form mirror` or `--form actions` plays a work form's
+//! rounds instead of statements (a spiegelgesprek round: a question put on the table, the
+//! speaker typing an answer and every listener noting an observation, until each has seen
+//! their own come back): a schaalvraag asked, answered by every player and revealed (the room follows the
 //! built-in Dompelsessie, which opens with one); a case laid on the table, every player laying
 //! out the roles with a reason and the regie, and revealed (the built-in Keukentafeluitdaging);
 //! or, in a verbeteracties step whose vote is open, every player placing their dots, until each
@@ -59,6 +61,7 @@ enum Form {
     Statements,
     Scale,
     Table,
+    Mirror,
     Actions,
 }
 
@@ -167,7 +170,8 @@ fn parse() -> anyhow::Result<Options> {
                     "scale" => Form::Scale,
                     "actions" => Form::Actions,
                     "table" => Form::Table,
-                    other => bail!("unknown form {other}: statements, scale, table or actions"),
+                    "mirror" => Form::Mirror,
+                    other => bail!("unknown form {other}: statements, scale, table, mirror or actions"),
                 }
             }
             other => bail!("unknown option {other}"),
@@ -253,7 +257,7 @@ async fn play_room(run: Run<'_>, ready: &tokio::sync::Barrier) -> anyhow::Result
     let room = setup?;
     match run.form {
         Form::Statements => play(&run, room).await,
-        Form::Scale | Form::Table | Form::Actions => play_form(&run, room).await,
+        Form::Scale | Form::Table | Form::Mirror | Form::Actions => play_form(&run, room).await,
     }
 }
 
@@ -276,6 +280,7 @@ async fn set_up(run: &Run<'_>) -> anyhow::Result<Table> {
     let draaiboek = match form {
         Form::Scale => r#","draaiboek":"dompelsessie-ruimte-geeft-vaart""#,
         Form::Table => r#","draaiboek":"keukentafeluitdaging""#,
+        Form::Mirror => r#","draaiboek":"spiegelgesprek""#,
         Form::Statements | Form::Actions => "",
     };
     let body = format!(r#"{{"statement_decks":{decks},"role_deck":"keukentafel","settings":{settings}{draaiboek}}}"#);
@@ -323,6 +328,11 @@ async fn set_up(run: &Run<'_>) -> anyhow::Result<Table> {
             .map(|cards| cards.iter().filter_map(|card| card["id"].as_str().map(str::to_owned)).collect())
             .unwrap_or_default();
         cards.reverse();
+    }
+    if form == Form::Mirror {
+        // The first player speaks; everyone else listens.
+        send(&mut trainer_sink, r#"{"type":"mirror","id":4,"do":"speakers","seats":[0]}"#.to_owned()).await?;
+        until(&mut trainer_stream, "\"ack\"").await?;
     }
     if form == Form::Actions {
         // Every player proposes once; the trainer shows the proposals and opens the vote.
@@ -402,6 +412,10 @@ async fn play_form(run: &Run<'_>, table: Table) -> anyhow::Result<()> {
                 let lay = r#"{"type":"table","do":"lay","case":"scheiding-strijd"}"#;
                 send(&mut trainer_sink, lay.to_owned()).await?;
             }
+            Form::Mirror => {
+                let ask = r#"{"type":"mirror","do":"ask","question":"toegang-gehoord"}"#;
+                send(&mut trainer_sink, ask.to_owned()).await?;
+            }
             _ => {
                 // Every player places its dots at once, on one proposal or another.
                 for (seat, sink) in sinks.iter_mut().enumerate() {
@@ -433,6 +447,43 @@ async fn play_form(run: &Run<'_>, table: Table) -> anyhow::Result<()> {
                         }
                     }
                     if text.contains("\"revealed\":[") {
+                        done[seat] = true;
+                    }
+                }
+                Form::Mirror => {
+                    // Seat 0 speaks and types; one listener a round (in turn, as a listener notes
+                    // at most 60 in a step) notes an observation, which only they see come back;
+                    // the other listeners have only the question to see.
+                    let noting = 1 + (round as usize) % players.saturating_sub(1).max(1);
+                    let said = match seat {
+                        0 => Some(format!("Antwoord {round}")),
+                        seat if seat == noting => Some(format!("Waarneming {round}-{seat}")),
+                        _ => None,
+                    };
+                    if !answered[seat] && text.contains(&format!("\"asked\":{round}")) {
+                        answered[seat] = true;
+                        match &said {
+                            Some(said) if seat == 0 => {
+                                send(&mut sinks[seat], format!(r#"{{"type":"mirror","do":"answer","text":"{said}"}}"#))
+                                    .await?;
+                            }
+                            Some(said) => {
+                                let observe = format!(
+                                    r#"{{"type":"mirror","do":"observe","kind":"could_be_better","text":"{said}"}}"#
+                                );
+                                send(&mut sinks[seat], observe).await?;
+                            }
+                            None => done[seat] = true,
+                        }
+                        if answered.iter().all(|answered| *answered) {
+                            last_sent = Instant::now();
+                        }
+                    }
+                    // A refused move (a listener past their 60) ends the seat's round, counted.
+                    if answered[seat]
+                        && (said.as_ref().is_some_and(|said| text.contains(said.as_str()))
+                            || text.contains("\"type\":\"error\""))
+                    {
                         done[seat] = true;
                     }
                 }

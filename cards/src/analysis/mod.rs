@@ -10,7 +10,10 @@ mod steps;
 mod terms;
 
 pub use review::{GivenAnswer, Review, RoleRow, SeriesPoint, ShiftReview, StatementReview, TermReview, series};
-pub use steps::{ActionReview, AskingReview, ShiftSummary, StepReview, TableReview, step_reviews};
+pub use steps::{
+    ActionReview, AskingReview, MirrorQuestionReview, MirrorReview, ObservationReview, ShiftSummary, StepReview,
+    TableReview, step_reviews,
+};
 pub use terms::{Definition, DefinitionGroup, TermLens, term_lens};
 
 use serde::{Deserialize, Serialize};

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::deck::CardId;
 use crate::event::Event;
 use crate::forms::FormKind;
+use crate::forms::mirror::Kind;
 use crate::forms::scale::{Round, ScaleFigures, ScaleShift};
 use crate::forms::table::{Move, TableFigures};
 use crate::log::LoggedEvent;
@@ -31,8 +32,39 @@ pub struct StepReview {
     pub askings: Vec<AskingReview>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tables: Vec<TableReview>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mirror: Option<MirrorReview>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub actions: Vec<ActionReview>,
+}
+
+/// A spiegelgesprek as the review keeps it: the questions put on the table, how many typed
+/// answers each had (their text only in the file the trainer chooses), and every observation by
+/// question and kind, with its group and whether it went to verbeteracties. Never a name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MirrorReview {
+    pub questions: Vec<MirrorQuestionReview>,
+    pub speakers: u32,
+    pub listeners: u32,
+    pub shared: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MirrorQuestionReview {
+    pub question: CardId,
+    pub text: Text,
+    pub typed_answers: u32,
+    /// By kind, then text.
+    pub observations: Vec<ObservationReview>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ObservationReview {
+    pub kind: Kind,
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    pub picked: bool,
 }
 
 /// One revealed round of a keukentafeluitdaging.
@@ -118,6 +150,7 @@ pub fn step_reviews(log: &[LoggedEvent]) -> Vec<StepReview> {
                 used_ms: run.zip(next_start).map(|(run, end)| end.saturating_sub(run.started_at)),
                 askings: Vec::new(),
                 tables: Vec::new(),
+                mirror: None,
                 actions: Vec::new(),
             };
             match (run.map(|run| &run.form), &planned.form) {
@@ -189,6 +222,44 @@ pub fn step_reviews(log: &[LoggedEvent]) -> Vec<StepReview> {
                                 .collect(),
                         });
                     }
+                }
+                (Some(RunningForm::Mirror(mirror)), _) => {
+                    let questions = mirror
+                        .asked
+                        .iter()
+                        .enumerate()
+                        .map(|(index, question)| {
+                            let text =
+                                mirror.questions.iter().find(|card| &card.id == question).map(|card| card.text.clone());
+                            let mut observations: Vec<ObservationReview> = mirror
+                                .observations
+                                .iter()
+                                .filter(|noted| {
+                                    mirror.stage == crate::forms::mirror::Stage::AfterTalk && noted.question == index
+                                })
+                                .map(|noted| ObservationReview {
+                                    kind: noted.kind,
+                                    text: noted.text.clone(),
+                                    group: noted.group.clone(),
+                                    picked: noted.picked,
+                                })
+                                .collect();
+                            observations.sort_by(|a, b| (a.kind, &a.text).cmp(&(b.kind, &b.text)));
+                            MirrorQuestionReview {
+                                question: question.clone(),
+                                text: text.unwrap_or_else(|| Text::new(question.as_str(), "")),
+                                typed_answers: mirror.answers.get(index).map_or(0, |answers| answers.len() as u32),
+                                observations,
+                            }
+                        })
+                        .collect();
+                    let seated = room.seats().count() as u32;
+                    review.mirror = Some(MirrorReview {
+                        questions,
+                        speakers: mirror.speakers.len() as u32,
+                        listeners: seated.saturating_sub(mirror.speakers.len() as u32),
+                        shared: mirror.shared,
+                    });
                 }
                 (Some(RunningForm::Actions(actions)), _) => {
                     review.actions = actions

@@ -25,7 +25,8 @@ pub struct ActionSettings {
     pub dots_per_proposal: u8,
     /// Show who proposed what; hidden by default, so a proposal is weighed by its content.
     pub names_shown: bool,
-    /// Start from the "one point higher" steps of the schaalvragen asked before this step.
+    /// Start from the "one point higher" steps of the schaalvragen asked before this step, and
+    /// the observations the trainer picked in a spiegelgesprek before it.
     pub from_scale: bool,
 }
 
@@ -82,6 +83,8 @@ pub enum Source {
     Seat { seat: SeatId },
     /// A schaalvraag's "wat maakt het één punt hoger?", brought in by the trainer.
     Scale,
+    /// An observation of a spiegelgesprek the trainer picked in the after-talk.
+    Mirror,
 }
 
 /// How far the step has come.

@@ -4,6 +4,7 @@
 //! rules are `statements.rs`.
 
 pub mod actions;
+pub mod mirror;
 pub mod scale;
 pub mod statements;
 pub mod table;
@@ -31,10 +32,13 @@ pub enum FormKind {
     Actions,
     /// De keukentafeluitdaging: who belongs at the table of a case.
     Table,
+    /// Het spiegelgesprek: speakers tell, listeners note what they hear, then the after-talk.
+    Mirror,
 }
 
 impl FormKind {
-    pub const ALL: [FormKind; 4] = [FormKind::Statements, FormKind::Scale, FormKind::Actions, FormKind::Table];
+    pub const ALL: [FormKind; 5] =
+        [FormKind::Statements, FormKind::Scale, FormKind::Actions, FormKind::Table, FormKind::Mirror];
 
     /// The name a draaiboek file uses.
     pub fn name(self) -> &'static str {
@@ -43,6 +47,7 @@ impl FormKind {
             FormKind::Scale => "scale",
             FormKind::Actions => "actions",
             FormKind::Table => "table",
+            FormKind::Mirror => "mirror",
         }
     }
 

@@ -133,6 +133,8 @@ fn a_scale_question_is_short_asks_and_says_what_both_ends_mean() {
     let library = Library::built_in();
     let offenders = questions(&library)
         .flat_map(|(deck, card)| {
+            // The spiegelgesprek's questions are asked aloud, not on a scale: they need no ends.
+            let scale = deck != "spiegelvragen";
             let mut problems = Vec::new();
             for (lang, text) in [("nl", &card.text.nl), ("en", &card.text.en)] {
                 if word_count(text) > MAX_WORDS {
@@ -142,7 +144,7 @@ fn a_scale_question_is_short_asks_and_says_what_both_ends_mean() {
                     problems.push(format!("{deck}/{} ({lang}): not a question", card.id));
                 }
             }
-            if card.low.is_none() || card.high.is_none() {
+            if scale && (card.low.is_none() || card.high.is_none()) {
                 problems.push(format!("{deck}/{}: does not say what 1 and 10 mean", card.id));
             }
             problems
@@ -181,6 +183,33 @@ const CASES_THE_PRACTICE_MEETS: [&str; 14] = [
     "achttien-worden",
     "ondertoezichtstelling",
 ];
+
+#[test]
+fn a_mirror_question_asks_the_speaker_openly_about_their_own_experience() {
+    let library = Library::built_in();
+    let Some(deck) = library.question_deck("spiegelvragen") else {
+        panic!("the built-in mirror questions are missing")
+    };
+    let mut offenders: Vec<String> = Vec::new();
+    if deck.cards.len() < 24 {
+        offenders.push(format!("{} questions, at least 24", deck.cards.len()));
+    }
+    for card in &deck.cards {
+        let first = card.text.nl.split_whitespace().next().unwrap_or_default().to_lowercase();
+        if ["is", "was", "heeft", "had", "kon", "bent", "werd", "wordt"].contains(&first.as_str()) {
+            offenders.push(format!("{}: a yes-or-no question", card.id));
+        }
+        if !card
+            .text
+            .nl
+            .split_whitespace()
+            .any(|word| matches!(word.trim_matches(|c: char| !c.is_alphabetic()), "u" | "uw"))
+        {
+            offenders.push(format!("{}: does not address the speaker as u", card.id));
+        }
+    }
+    fail_unless_empty("these mirror questions need work", offenders);
+}
 
 #[test]
 fn a_case_tells_a_familys_situation_in_three_to_six_sentences_with_a_note_and_themes() {

@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use super::{Report, escape};
-use crate::analysis::{AskingReview, StepReview, TableReview};
+use crate::analysis::{AskingReview, MirrorReview, StepReview, TableReview};
 use crate::forms::FormKind;
 use crate::text::Lang;
 
@@ -13,7 +13,7 @@ struct StepWords {
     agenda: &'static str,
     header: [&'static str; 3],
     minutes: &'static str,
-    forms: [&'static str; 4],
+    forms: [&'static str; 5],
     not_started: &'static str,
     asking: &'static str,
     answers: &'static str,
@@ -38,13 +38,18 @@ struct StepWords {
     sides: &'static str,
     reasons: &'static str,
     moved_roles: &'static str,
+    mirror_people: &'static str,
+    shared: &'static str,
+    typed: &'static str,
+    kinds: [&'static str; 3],
+    to_actions: &'static str,
 }
 
 const NL: StepWords = StepWords {
     agenda: "Het draaiboek",
     header: ["stap", "werkvorm", "tijd (gebruikt / gepland)"],
     minutes: "min",
-    forms: ["Stellingen", "Schaalvraag", "Verbeteracties", "Keukentafeluitdaging"],
+    forms: ["Stellingen", "Schaalvraag", "Verbeteracties", "Keukentafeluitdaging", "Spiegelgesprek"],
     not_started: "niet gedaan",
     asking: "keer gesteld",
     answers: "antwoorden",
@@ -69,13 +74,18 @@ const NL: StepWords = StepWords {
     sides: "Gezin en netwerk zetten gemiddeld {family} professionals aan tafel, de anderen {others}.",
     reasons: "Waarom",
     moved_roles: "Sinds de vorige ronde: {n} keer een rol verplaatst.",
+    mirror_people: "{speakers} sprekers, {listeners} luisteraars.",
+    shared: "De waarnemingen zijn gedeeld met de sprekers, zonder namen.",
+    typed: "{n} getypte antwoorden (alleen in het bestand met antwoorden)",
+    kinds: ["gaat goed", "kan beter", "raakt me"],
+    to_actions: "naar verbeteracties",
 };
 
 const EN: StepWords = StepWords {
     agenda: "The draaiboek",
     header: ["step", "work form", "time (used / planned)"],
     minutes: "min",
-    forms: ["Statements", "Scale question", "Improvement actions", "Kitchen table challenge"],
+    forms: ["Statements", "Scale question", "Improvement actions", "Kitchen table challenge", "Mirror conversation"],
     not_started: "not done",
     asking: "time asked",
     answers: "answers",
@@ -100,6 +110,11 @@ const EN: StepWords = StepWords {
     sides: "Family and network seat {family} professionals on average, the others {others}.",
     reasons: "Why",
     moved_roles: "Since the last round: a role moved {n} times.",
+    mirror_people: "{speakers} speakers, {listeners} listeners.",
+    shared: "The observations were shared with the speakers, without names.",
+    typed: "{n} typed answers (only in the file with answers)",
+    kinds: ["goes well", "could be better", "touches me"],
+    to_actions: "to improvement actions",
 };
 
 fn form(words: &StepWords, form: FormKind) -> &'static str {
@@ -108,6 +123,7 @@ fn form(words: &StepWords, form: FormKind) -> &'static str {
         FormKind::Scale => words.forms[1],
         FormKind::Actions => words.forms[2],
         FormKind::Table => words.forms[3],
+        FormKind::Mirror => words.forms[4],
     }
 }
 
@@ -152,6 +168,9 @@ impl Report {
             for round in &review.tables {
                 self.table_round(page, words, review.number, round);
             }
+            if let Some(mirror) = &review.mirror {
+                self.mirror(page, words, review.number, mirror);
+            }
             if !review.actions.is_empty() {
                 let [rank, action, dots, who, by] = words.actions_header;
                 let _ = write!(
@@ -175,6 +194,39 @@ impl Report {
             }
         }
         page.push_str("</section>");
+    }
+
+    fn mirror(&self, page: &mut String, words: &StepWords, step: u16, mirror: &MirrorReview) {
+        let people = words
+            .mirror_people
+            .replace("{speakers}", &mirror.speakers.to_string())
+            .replace("{listeners}", &mirror.listeners.to_string());
+        let _ = write!(page, "<h3>{step}. {}</h3><p>{people}</p>", form(words, FormKind::Mirror));
+        if mirror.shared {
+            let _ = write!(page, "<p>{}</p>", words.shared);
+        }
+        for question in &mirror.questions {
+            let _ = write!(page, "<h4>{}</h4>", escape(question.text.get(self.lang)));
+            if question.typed_answers > 0 {
+                let _ = write!(
+                    page,
+                    "<p class=\"note\">{}</p>",
+                    words.typed.replace("{n}", &question.typed_answers.to_string())
+                );
+            }
+            if question.observations.is_empty() {
+                continue;
+            }
+            page.push_str("<ul>");
+            for noted in &question.observations {
+                let kind = words.kinds
+                    [crate::forms::mirror::Kind::ALL.iter().position(|kind| *kind == noted.kind).unwrap_or(0)];
+                let group = noted.group.as_deref().map(|group| format!(" [{}]", escape(group))).unwrap_or_default();
+                let picked = if noted.picked { format!(" → {}", words.to_actions) } else { String::new() };
+                let _ = write!(page, "<li>{kind}: {}{group}{picked}</li>", escape(&noted.text));
+            }
+            page.push_str("</ul>");
+        }
     }
 
     fn table_round(&self, page: &mut String, words: &StepWords, step: u16, round: &TableReview) {

@@ -5,7 +5,8 @@
 
 use super::{Phase, Room};
 use crate::event::{Actor, EndReason, Event, Presence, SeatId};
-use crate::forms::actions::{ActionCommand, Actions, MAX_PROPOSAL_CHARS, MAX_PROPOSALS, Stage};
+use crate::forms::actions::{ActionCommand, ActionEvent, Actions, MAX_PROPOSAL_CHARS, MAX_PROPOSALS, Source, Stage};
+use crate::forms::mirror::{MirrorCommand, MirrorEvent, Reader};
 use crate::forms::scale::ScaleCommand;
 use crate::forms::table::TableCommand;
 use crate::forms::{FormKind, Who};
@@ -72,6 +73,8 @@ impl Room {
             RunningForm::Scale(scale) => scale.open().is_some(),
             RunningForm::Actions(actions) => actions.stage == Stage::Voting,
             RunningForm::Table(table) => table.open().is_some(),
+            // The conversation is closed first, so no listener's observation goes unread.
+            RunningForm::Mirror(mirror) => mirror.stage == crate::forms::mirror::Stage::Talking,
         };
         if open {
             return Err(Rejection::RoundOpen);
@@ -101,11 +104,47 @@ impl Room {
             }
             PlannedForm::Scale { .. } => {}
             PlannedForm::Actions { settings } if settings.from_scale => {
-                let texts = self.steps_one_point_higher();
-                if !texts.is_empty() {
-                    let imported = Actions::new(settings.clone()).handle(Who::Trainer, ActionCommand::Import { texts });
-                    let imported = imported.unwrap_or_default();
-                    events.extend(imported.into_iter().map(|action| Event::Actions { step, action }));
+                // The schaalvragen's steps one point higher, then the spiegelgesprekken's picked
+                // observations, each marked with where it came from.
+                let mut scratch = Actions::new(settings.clone());
+                let sources =
+                    [(self.steps_one_point_higher(), Source::Scale), (self.picked_observations(), Source::Mirror)];
+                for (texts, source) in sources {
+                    let room = usize::from(MAX_PROPOSALS).saturating_sub(scratch.proposals.len());
+                    let texts: Vec<String> = texts.into_iter().take(room).collect();
+                    if texts.is_empty() {
+                        continue;
+                    }
+                    let imported = scratch.handle(Who::Trainer, ActionCommand::Import { texts }).unwrap_or_default();
+                    for action in imported {
+                        let action = match action {
+                            ActionEvent::Proposed { proposal, text, .. } => {
+                                ActionEvent::Proposed { proposal, source, text }
+                            }
+                            other => other,
+                        };
+                        scratch.apply(&action);
+                        events.push(Event::Actions { step, action });
+                    }
+                }
+            }
+            PlannedForm::Mirror { .. } => {
+                // Role cards suggest who speaks: the family, its network and client representatives.
+                let speakers: Vec<SeatId> = self
+                    .seats()
+                    .filter(|(_, seat)| !seat.has_left())
+                    .filter(|(_, seat)| {
+                        let group = seat
+                            .role
+                            .as_ref()
+                            .and_then(|role| self.setup.roles.card(role))
+                            .map(|role| role.group.as_str());
+                        group.is_some_and(|group| SPEAKING_GROUPS.contains(&group))
+                    })
+                    .map(|(id, _)| id)
+                    .collect();
+                if !speakers.is_empty() {
+                    events.push(Event::Mirror { step, mirror: MirrorEvent::Speakers { seats: speakers } });
                 }
             }
             PlannedForm::Actions { .. } | PlannedForm::Table { .. } => {}
@@ -135,6 +174,44 @@ impl Room {
             }
         }
         texts
+    }
+
+    /// The observations the trainer picked in the spiegelgesprekken so far, once each, shortened
+    /// to what a proposal holds.
+    fn picked_observations(&self) -> Vec<String> {
+        let mut texts: Vec<String> = Vec::new();
+        let picked = self.steps.iter().filter_map(|run| match &run.form {
+            RunningForm::Mirror(mirror) => Some(mirror.picked().map(|noted| noted.text.clone())),
+            _ => None,
+        });
+        for text in picked.flatten() {
+            let text = shortened(&text, MAX_PROPOSAL_CHARS);
+            if !texts.iter().any(|known| known.to_lowercase() == text.to_lowercase()) {
+                texts.push(text);
+            }
+        }
+        texts
+    }
+
+    pub(super) fn mirror(&self, actor: Actor, command: MirrorCommand) -> Result<Vec<Event>, Rejection> {
+        self.require_under_way()?;
+        let (step, _, run) = self.running_step().ok_or(Rejection::NotThisStep)?;
+        let RunningForm::Mirror(mirror) = &run.form else { return Err(Rejection::NotThisStep) };
+        let who = self.who(actor)?;
+        // Every seat the session knows: a speaker whose seat expired can still be unticked.
+        let seats: Vec<SeatId> = self.seats().map(|(id, _)| id).collect();
+        let events = mirror.handle(who, command, &seats)?;
+        Ok(events.into_iter().map(|mirror| Event::Mirror { step, mirror }).collect())
+    }
+
+    /// How `seat` reads the running spiegelgesprek: as a speaker or a listener.
+    pub(crate) fn mirror_reader(&self, seat: SeatId) -> Reader {
+        match self.running_step() {
+            Some((_, _, StepRun { form: RunningForm::Mirror(mirror), .. })) if mirror.speakers.contains(&seat) => {
+                Reader::Speaker(seat)
+            }
+            _ => Reader::Listener(seat),
+        }
     }
 
     /// When the statements run out: the next step if there is one, else the end.
@@ -184,7 +261,7 @@ impl Room {
         match &run.form {
             RunningForm::Scale(scale) => scale.reveal_without(&here).map(|scale| Event::Scale { step, scale }),
             RunningForm::Table(table) => table.reveal_without(&here).map(|table| Event::Table { step, table }),
-            RunningForm::Statements | RunningForm::Actions(_) => None,
+            RunningForm::Statements | RunningForm::Actions(_) | RunningForm::Mirror(_) => None,
         }
     }
 
@@ -259,10 +336,18 @@ impl Room {
                     form.apply(table);
                 }
             }
+            Event::Mirror { step, mirror } => {
+                if let Some(StepRun { form: RunningForm::Mirror(form), .. }) = self.steps.get_mut(usize::from(*step)) {
+                    form.apply(mirror);
+                }
+            }
             _ => {}
         }
     }
 }
+
+/// The role groups whose cards suggest a speaker in a spiegelgesprek.
+const SPEAKING_GROUPS: [&str; 3] = ["gezin", "netwerk", "clientvertegenwoordiging"];
 
 /// `text` in at most `max` characters, an ellipsis marking where it was cut.
 fn shortened(text: &str, max: usize) -> String {

@@ -769,6 +769,7 @@ fn views_follow_the_updates_and_hide_what_is_not_yours() {
 
 mod agenda;
 mod kitchen_table;
+mod mirror;
 mod properties;
 
 #[test]

@@ -11,7 +11,7 @@
 //! roles = "keukentafel"            # optional: the role deck dealt for the whole meeting
 //!
 //! [[step]]
-//! form = "scale"                   # statements | scale | actions | table
+//! form = "scale"                   # statements | scale | actions | table | mirror
 //! minutes = 10
 //! deck = "schaalvragen"            # a question deck
 //! cards = ["toegang-soepel"]
@@ -40,6 +40,7 @@ use crate::deck::{CardId, DeckErrors, MAX_TITLE_CHARS, Problem, StatementCard, i
 use crate::event::{Perspective, ReaderMode, Settings, TimerMode};
 use crate::forms::FormKind;
 use crate::forms::actions::{ActionSettings, MAX_OWNER_CHARS, MAX_PROPOSAL_CHARS, MAX_PROPOSALS};
+use crate::forms::mirror::MirrorSettings;
 use crate::forms::scale::ScaleSettings;
 use crate::forms::statements::MAX_TAGS;
 use crate::forms::table::TableSettings;
@@ -125,6 +126,14 @@ pub enum StepForm {
         #[serde(default)]
         settings: TableSettings,
     },
+    Mirror {
+        deck: String,
+        /// The questions to put on the table; every one of the deck's when empty.
+        #[serde(default)]
+        cards: Vec<CardId>,
+        #[serde(default)]
+        settings: MirrorSettings,
+    },
 }
 
 impl StepForm {
@@ -134,6 +143,7 @@ impl StepForm {
             StepForm::Scale { .. } => FormKind::Scale,
             StepForm::Actions { .. } => FormKind::Actions,
             StepForm::Table { .. } => FormKind::Table,
+            StepForm::Mirror { .. } => FormKind::Mirror,
         }
     }
 }
@@ -335,6 +345,7 @@ impl Reader<'_, '_> {
             FormKind::Scale => self.scale(step, span),
             FormKind::Actions => self.actions(step, span),
             FormKind::Table => self.table(step, span),
+            FormKind::Mirror => self.mirror(step, span),
         };
         Some(Step { title: title?, minutes: minutes?, form: form? })
     }
@@ -445,6 +456,20 @@ impl Reader<'_, '_> {
         let (deck, cards) = self.deck_and_cards(step.deck, step.cards, span, "cases", found);
         let settings = self.form_settings::<TableSettings>(step.settings, TableSettings::problem);
         Some(StepForm::Table { deck: deck?, cards: cards?, settings: settings? })
+    }
+
+    fn mirror(&mut self, step: RawStep, span: Range<usize>) -> Option<StepForm> {
+        let given = [
+            ("step.decks", step.decks.as_ref().map(Spanned::span)),
+            ("step.themes", step.themes.as_ref().map(Spanned::span)),
+            ("step.terms", step.terms.as_ref().map(Spanned::span)),
+        ];
+        self.not_for("mirror", given);
+        let library = self.library;
+        let found = |id: &str| library.question_deck(id).map(|deck| (deck.id.clone(), card_ids(&deck.cards)));
+        let (deck, cards) = self.deck_and_cards(step.deck, step.cards, span, "questions", found);
+        let settings = self.form_settings::<MirrorSettings>(step.settings, |_| None);
+        Some(StepForm::Mirror { deck: deck?, cards: cards?, settings: settings? })
     }
 
     /// The deck a step names (of `kind`, as `find` looks it up: its id and card ids) and the
@@ -599,6 +624,11 @@ pub fn to_toml(draaiboek: &Agenda) -> String {
                 out.push_str(&format!("deck = {}\ncards = {}\n", quoted(deck), list(&cards)));
                 changed(settings, &TableSettings::default(), &[])
             }
+            StepForm::Mirror { deck, cards, settings } => {
+                let cards: Vec<&str> = cards.iter().map(CardId::as_str).collect();
+                out.push_str(&format!("deck = {}\ncards = {}\n", quoted(deck), list(&cards)));
+                changed(settings, &MirrorSettings::default(), &[])
+            }
         };
         if !settings.is_empty() {
             out.push_str(&format!("settings = {}\n", toml::Value::Table(settings)));
@@ -634,6 +664,7 @@ pub(crate) const BUILT_IN: &[(&str, &str)] = &[
     ("stellingen-containerbegrippen.toml", include_str!("../../draaiboeken/stellingen-containerbegrippen.toml")),
     ("dompelsessie-ruimte-geeft-vaart.toml", include_str!("../../draaiboeken/dompelsessie-ruimte-geeft-vaart.toml")),
     ("keukentafeluitdaging.toml", include_str!("../../draaiboeken/keukentafeluitdaging.toml")),
+    ("spiegelgesprek.toml", include_str!("../../draaiboeken/spiegelgesprek.toml")),
 ];
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ use crate::deck::{Card, CardId, CaseCard, QuestionCard};
 use crate::event::Settings;
 use crate::forms::FormKind;
 use crate::forms::actions::{ActionSettings, Actions, MAX_OWNER_CHARS, MAX_PROPOSAL_CHARS, MAX_PROPOSALS};
+use crate::forms::mirror::{Mirror, MirrorSettings};
 use crate::forms::scale::{Scale, ScaleSettings};
 use crate::forms::table::{KitchenTable, TableSettings};
 use crate::library::Library;
@@ -62,6 +63,13 @@ pub enum PlannedForm {
         cases: Vec<CaseCard>,
         settings: TableSettings,
     },
+    Mirror {
+        /// The question deck the cards came from, for writing the agenda back as a draaiboek.
+        #[serde(default)]
+        deck: String,
+        questions: Vec<QuestionCard>,
+        settings: MirrorSettings,
+    },
 }
 
 impl PlannedForm {
@@ -71,6 +79,7 @@ impl PlannedForm {
             PlannedForm::Scale { .. } => FormKind::Scale,
             PlannedForm::Actions { .. } => FormKind::Actions,
             PlannedForm::Table { .. } => FormKind::Table,
+            PlannedForm::Mirror { .. } => FormKind::Mirror,
         }
     }
 
@@ -85,6 +94,9 @@ impl PlannedForm {
             PlannedForm::Table { cases, settings, .. } => {
                 RunningForm::Table(KitchenTable::new(settings.clone(), cases.clone()))
             }
+            PlannedForm::Mirror { questions, settings, .. } => {
+                RunningForm::Mirror(Mirror::new(settings.clone(), questions.clone()))
+            }
         }
     }
 }
@@ -97,6 +109,7 @@ pub enum RunningForm {
     Scale(Scale),
     Actions(Actions),
     Table(KitchenTable),
+    Mirror(Mirror),
 }
 
 /// When a step started, and its form's state.
@@ -200,6 +213,7 @@ pub enum StepSettings {
     Scale(ScaleSettings),
     Actions(ActionSettings),
     Table(TableSettings),
+    Mirror(MirrorSettings),
 }
 
 impl PlannedForm {
@@ -210,6 +224,7 @@ impl PlannedForm {
             PlannedForm::Scale { settings, .. } => Some(StepSettings::Scale(settings.clone())),
             PlannedForm::Actions { settings } => Some(StepSettings::Actions(settings.clone())),
             PlannedForm::Table { settings, .. } => Some(StepSettings::Table(settings.clone())),
+            PlannedForm::Mirror { settings, .. } => Some(StepSettings::Mirror(settings.clone())),
         }
     }
 }
@@ -284,6 +299,7 @@ impl Plan {
                         }
                         *held = settings;
                     }
+                    (PlannedForm::Mirror { settings: held, .. }, StepSettings::Mirror(settings)) => *held = settings,
                     (PlannedForm::Table { settings: held, .. }, StepSettings::Table(settings)) => {
                         if let Some(text) = settings.problem() {
                             return Err(problem(text.nl, text.en));
@@ -335,6 +351,11 @@ impl Plan {
                 PlannedForm::Table { deck, cases, settings } => StepForm::Table {
                     deck: deck.clone(),
                     cards: cases.iter().map(|card| card.id.clone()).collect(),
+                    settings: settings.clone(),
+                },
+                PlannedForm::Mirror { deck, questions, settings } => StepForm::Mirror {
+                    deck: deck.clone(),
+                    cards: questions.iter().map(|card| card.id.clone()).collect(),
                     settings: settings.clone(),
                 },
             },
@@ -395,6 +416,13 @@ fn resolve_step(number: usize, step: &Step, library: &Library) -> Result<Planned
             };
             let questions = picked(&found.cards, cards, &problem, "vraag", "question")?;
             PlannedForm::Scale { deck: deck.clone(), questions, settings: settings.clone() }
+        }
+        StepForm::Mirror { deck, cards, settings } => {
+            let Some(found) = library.question_deck(deck) else {
+                return Err(problem(format!("geen vragenset \"{deck}\""), format!("no question deck \"{deck}\"")));
+            };
+            let questions = picked(&found.cards, cards, &problem, "vraag", "question")?;
+            PlannedForm::Mirror { deck: deck.clone(), questions, settings: settings.clone() }
         }
         StepForm::Table { deck, cards, settings } => {
             let Some(found) = library.case_deck(deck) else {

@@ -10,6 +10,7 @@ use crate::analysis::ShiftSummary;
 use crate::deck::{CaseCard, QuestionCard};
 use crate::event::{Event, SeatId};
 use crate::forms::actions::{ActionSettings, ActionsView, ProposalId, ProposalView, Source};
+use crate::forms::mirror::{MirrorView, ObservationView, Reader};
 use crate::forms::scale::{Round, RoundView, ScaleAnswer, ScaleSettings, ScaleShift};
 use crate::forms::table::{Layout, TableRoundView, TableSettings};
 use crate::forms::{FormKind, Who};
@@ -34,6 +35,10 @@ pub struct SessionView {
     pub scale: Option<ScaleStepView>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub table: Option<TableStepView>,
+    /// A running spiegelgesprek as this audience sees it (observations: the trainer's after the
+    /// conversation closed; a phone's and the projector's only once the trainer shared them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mirror: Option<MirrorView>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actions: Option<ActionsStepView>,
     /// The learning group's actions from the meeting before: "wat hebben we gedaan met…?".
@@ -108,6 +113,10 @@ pub struct MineView {
     /// Your lay-out of the roles in the open keukentafel round.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub table: Option<Layout>,
+    /// As a listener in a spiegelgesprek: your own observations while the speakers talk, and
+    /// every listener's in the after-talk.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub observations: Vec<ObservationView>,
     /// Your proposals, also while nobody else sees them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub proposals: Vec<ProposalView>,
@@ -126,7 +135,11 @@ impl MineView {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.scale.is_none() && self.table.is_none() && self.proposals.is_empty() && self.dots.is_empty()
+        self.scale.is_none()
+            && self.table.is_none()
+            && self.observations.is_empty()
+            && self.proposals.is_empty()
+            && self.dots.is_empty()
     }
 }
 
@@ -177,7 +190,7 @@ impl Room {
             settings: step.form.settings(),
         });
         let running = self.running_step();
-        let (mut scale, mut actions, mut table) = (None, None, None);
+        let (mut scale, mut actions, mut table, mut mirror) = (None, None, None, None);
         if let Some((_, planned, run)) = running {
             match (&planned.form, &run.form) {
                 (PlannedForm::Scale { questions, settings, .. }, RunningForm::Scale(form)) => {
@@ -210,6 +223,9 @@ impl Room {
                         round,
                     });
                 }
+                (PlannedForm::Mirror { .. }, RunningForm::Mirror(form)) => {
+                    mirror = Some(form.view(if who == Some(Who::Trainer) { Reader::Trainer } else { Reader::Screen }));
+                }
                 (PlannedForm::Actions { settings }, RunningForm::Actions(form)) => {
                     let who = who.filter(|who| *who == Who::Trainer);
                     actions = Some(ActionsStepView { settings: settings.clone(), view: form.view(who) });
@@ -224,6 +240,7 @@ impl Room {
             running_ms: running.zip(now).map(|((_, _, run), now)| now.saturating_sub(run.started_at)),
             scale,
             table,
+            mirror,
             actions,
             carried: plan.carried.clone(),
         })
@@ -238,6 +255,11 @@ impl Room {
             RunningForm::Scale(form) => {
                 mine.rounds = form.rounds.len();
                 mine.scale = form.rounds.last().and_then(|round| round.answers.get(&seat)).cloned();
+            }
+            RunningForm::Mirror(form) => {
+                if let Reader::Listener(_) = self.mirror_reader(seat) {
+                    mine.observations = form.view(Reader::Listener(seat)).observations;
+                }
             }
             RunningForm::Table(form) => {
                 mine.rounds = form.rounds.len();

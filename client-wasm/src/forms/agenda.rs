@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use cards::forms::FormKind;
 use cards::forms::actions::ActionSettings;
+use cards::forms::mirror::MirrorSettings;
 use cards::forms::scale::ScaleSettings;
 use cards::forms::table::TableSettings;
 use cards::protocol::ClientMsg;
@@ -204,6 +205,16 @@ pub fn AgendaEditor(session: Session) -> impl IntoView {
                 Some(deck) => StepForm::Scale { deck, cards: Vec::new(), settings: Default::default() },
                 None => return,
             },
+            "mirror" => match list
+                .as_ref()
+                .and_then(|list| {
+                    list.questions.iter().find(|deck| deck.id == "spiegelvragen").or(list.questions.first())
+                })
+                .map(|deck| deck.id.clone())
+            {
+                Some(deck) => StepForm::Mirror { deck, cards: Vec::new(), settings: MirrorSettings::default() },
+                None => return,
+            },
             "table" => match case_deck {
                 Some(deck) => StepForm::Table { deck, cards: Vec::new(), settings: TableSettings::default() },
                 None => return,
@@ -217,6 +228,7 @@ pub fn AgendaEditor(session: Session) -> impl IntoView {
             StepForm::Actions { .. } => 30,
             StepForm::Statements { .. } => 45,
             StepForm::Table { .. } => 30,
+            StepForm::Mirror { .. } => 60,
         };
         session.send(ClientMsg::EditAgenda(AgendaEdit::Add { step: Step { title: None, minutes, form }, at: None }));
         adding.set(String::new());
@@ -234,6 +246,7 @@ pub fn AgendaEditor(session: Session) -> impl IntoView {
                     <option value="scale">{t().form_scale}</option>
                     <option value="statements">{t().form_statements}</option>
                     <option value="table">{t().form_table}</option>
+                    <option value="mirror">{t().form_mirror}</option>
                     <option value="actions">{t().form_actions}</option>
                 </select>
                 <button id="add-step-submit" class="small" disabled=move || adding.get().is_empty() on:click=add>{t().add}</button>
@@ -299,6 +312,22 @@ fn StepSettingsEditor(session: Session, step: u16, settings: StepSettings) -> im
                 {number("dots-per-proposal", t().actions_dots_per_proposal, actions.dots_per_proposal, actions.dots, |s, n| s.dots_per_proposal = n)}
                 {check("names-shown", t().actions_names_shown, actions.names_shown, |s, on| s.names_shown = on)}
                 {check("from-scale", t().actions_from_scale, actions.from_scale, |s, on| s.from_scale = on)}
+            }
+            .into_any()
+        }
+        StepSettings::Mirror(mirror) => {
+            let check = |field: &str, label: &'static str, on: bool, set: fn(&mut MirrorSettings, bool)| {
+                let mirror = mirror.clone();
+                let change = move |ev| {
+                    let mut next = mirror.clone();
+                    set(&mut next, event_target_checked(&ev));
+                    send(StepSettings::Mirror(next));
+                };
+                view! { <label class="check"><input type="checkbox" id=id(field) checked=on on:change=change />" "{label}</label> }
+            };
+            view! {
+                {check("typed-answers", t().mirror_typed_setting, mirror.typed_answers, |s, on| s.typed_answers = on)}
+                {check("names-shown", t().mirror_names_shown, mirror.names_shown, |s, on| s.names_shown = on)}
             }
             .into_any()
         }

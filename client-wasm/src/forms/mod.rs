@@ -6,6 +6,7 @@
 
 pub mod actions;
 pub mod agenda;
+pub mod mirror;
 pub mod review;
 pub mod scale;
 pub mod table;
@@ -58,5 +59,6 @@ pub fn form_name(form: FormKind) -> &'static str {
         FormKind::Scale => t().form_scale,
         FormKind::Actions => t().form_actions,
         FormKind::Table => t().form_table,
+        FormKind::Mirror => t().form_mirror,
     }
 }

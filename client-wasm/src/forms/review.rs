@@ -2,7 +2,7 @@
 //! it took against the time planned, each schaalvraag asking with its figures and how the group
 //! moved, the action list with its owners, and each step's file to download.
 
-use cards::analysis::{AskingReview, StepReview, TableReview};
+use cards::analysis::{AskingReview, MirrorReview, StepReview, TableReview};
 use cards::log::Names;
 use leptos::prelude::*;
 
@@ -59,6 +59,21 @@ pub fn StepsReview(code: String, steps: Vec<StepReview>, names: Signal<Names>) -
                 }
             });
             let tables = step.tables.iter().map(table_round).collect_view();
+            let mirror = step.mirror.as_ref().map(mirror_review);
+            let mirror_files = step.mirror.is_some().then(|| {
+                let file = format!("standpunt-{code}-stap{}-spiegelgesprek.csv", step.number);
+                let typed_file = file.clone();
+                view! {
+                    <button class="no-print" data-export=format!("mirror-{index}")
+                        on:click=move |_| download(format!("mirror&step={index}"), file.clone(), "text/csv;charset=utf-8")>
+                        {t().export_mirror}
+                    </button>
+                    <button class="no-print" data-export=format!("mirror-typed-{index}")
+                        on:click=move |_| download(format!("mirror&step={index}&answers=typed"), typed_file.clone(), "text/csv;charset=utf-8")>
+                        {t().export_mirror_typed}
+                    </button>
+                }
+            });
             let table_file = (!step.tables.is_empty()).then(|| {
                 let file = format!("standpunt-{code}-stap{}-keukentafel.csv", step.number);
                 view! {
@@ -89,14 +104,16 @@ pub fn StepsReview(code: String, steps: Vec<StepReview>, names: Signal<Names>) -
                     </button>
                 }
             });
-            (!step.askings.is_empty() || !step.tables.is_empty() || !step.actions.is_empty()).then(|| view! {
+            (!step.askings.is_empty() || !step.tables.is_empty() || step.mirror.is_some() || !step.actions.is_empty()).then(|| view! {
                 <article class="card step-review">
                     <h3>{format!("{}. {}", step.number, step_title(step.title.as_ref(), step.form))}</h3>
                     {askings}
                     {tables}
+                    {mirror}
                     {actions}
                     {scale_file}
                     {table_file}
+                    {mirror_files}
                 </article>
             })
         })
@@ -118,6 +135,36 @@ pub fn StepsReview(code: String, steps: Vec<StepReview>, names: Signal<Names>) -
             {move || problem.get().map(|text| view! { <p class="problem">{text}</p> })}
         </section>
     }
+}
+
+/// A spiegelgesprek as the review keeps it: per question, the observations by kind, their
+/// group, which went to verbeteracties; how many typed answers (their text only in the file).
+fn mirror_review(mirror: &MirrorReview) -> impl IntoView + use<> {
+    let questions = mirror
+        .questions
+        .iter()
+        .map(|question| {
+            let items = question
+                .observations
+                .iter()
+                .map(|noted| {
+                    let kind = match noted.kind {
+                        cards::forms::mirror::Kind::GoesWell => t().kind_goes_well,
+                        cards::forms::mirror::Kind::CouldBeBetter => t().kind_could_be_better,
+                        cards::forms::mirror::Kind::TouchesMe => t().kind_touches_me,
+                    };
+                    let group = noted.group.clone().map(|group| format!(" [{group}]")).unwrap_or_default();
+                    let picked = if noted.picked { format!(" → {}", t().mirror_pick) } else { String::new() };
+                    view! { <li>{format!("{kind}: {}{group}{picked}", noted.text)}</li> }
+                })
+                .collect_view();
+            let typed = (question.typed_answers > 0).then(
+                || view! { <p class="muted">{format!("{}: {}", t().mirror_typed_answers, question.typed_answers)}</p> },
+            );
+            view! { <p class="question-text"><strong>{tr(&question.text)}</strong></p>{typed}<ul>{items}</ul> }
+        })
+        .collect_view();
+    view! { <div class="mirror-review">{questions}</div> }
 }
 
 /// One keukentafel round as the review keeps it: the group's table, where it was split, the

@@ -13,6 +13,7 @@ use crate::components::{
 };
 use crate::forms::actions::ActionsPlayer;
 use crate::forms::agenda::{CarriedActions, StepLine};
+use crate::forms::mirror::MirrorPlayer;
 use crate::forms::scale::ScalePlayer;
 use crate::forms::table::TablePlayer;
 use crate::i18n::{t, tr};
@@ -112,6 +113,7 @@ pub fn Play(code: String) -> impl IntoView {
         Stage::Form(FormKind::Scale) => view! { <ScalePlayer session=session /> }.into_any(),
         Stage::Form(FormKind::Actions) => view! { <ActionsPlayer session=session /> }.into_any(),
         Stage::Form(FormKind::Table) => view! { <TablePlayer session=session /> }.into_any(),
+        Stage::Form(FormKind::Mirror) => view! { <MirrorPlayer session=session /> }.into_any(),
         Stage::Form(FormKind::Statements) => ().into_any(),
         Stage::Ended => view! { <p class="notice">{t().ended}</p> }.into_any(),
         Stage::Gone { removed } => {

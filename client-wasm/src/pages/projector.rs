@@ -12,6 +12,7 @@ use cards::forms::FormKind;
 use crate::components::{Announcer, Countdown, QrCode, RevealView, Stage, StatusLine, join_link, stage_memo};
 use crate::forms::actions::ActionsProjector;
 use crate::forms::agenda::{CarriedActions, StepLine};
+use crate::forms::mirror::MirrorProjector;
 use crate::forms::scale::ScaleProjector;
 use crate::forms::table::TableProjector;
 use crate::i18n::{t, tr};
@@ -61,6 +62,7 @@ pub fn Projector(code: String) -> impl IntoView {
         Stage::Form(FormKind::Scale) => view! { <ScaleProjector session=session /> }.into_any(),
         Stage::Form(FormKind::Actions) => view! { <ActionsProjector session=session /> }.into_any(),
         Stage::Form(FormKind::Table) => view! { <TableProjector session=session /> }.into_any(),
+        Stage::Form(FormKind::Mirror) => view! { <MirrorProjector session=session /> }.into_any(),
         Stage::Ended => view! { <p class="notice">{t().ended}</p> }.into_any(),
         _ if locked() => view! {
             <p class="projector-join" id="projector-locked">{t().projector_locked}</p>

@@ -16,6 +16,7 @@ use crate::components::{
 };
 use crate::forms::actions::ActionsTrainer;
 use crate::forms::agenda::{AgendaEditor, AgendaPanel, CarriedActions};
+use crate::forms::mirror::MirrorTrainer;
 use crate::forms::scale::ScaleTrainer;
 use crate::forms::table::TableTrainer;
 use crate::i18n::{count, t, tr};
@@ -61,6 +62,7 @@ pub fn Trainer(code: String) -> impl IntoView {
         Stage::Form(FormKind::Scale) => view! { <ScaleTrainer session=session /> }.into_any(),
         Stage::Form(FormKind::Actions) => view! { <ActionsTrainer session=session /> }.into_any(),
         Stage::Form(FormKind::Table) => view! { <TableTrainer session=session /> }.into_any(),
+        Stage::Form(FormKind::Mirror) => view! { <MirrorTrainer session=session /> }.into_any(),
         Stage::Form(FormKind::Statements) => ().into_any(),
         Stage::Choosing { reader: None } => view! { <CardChoice session=session from_pile=true /> }.into_any(),
         Stage::Choosing { reader } => view! {

@@ -110,6 +110,10 @@ fn every_message_type_update_kind_and_error_code_is_documented() {
         Rejection::TooManyDots { max: 3, per_proposal: 2 },
         Rejection::UnknownCase,
         Rejection::CasesNotPlayed,
+        Rejection::NotASpeaker,
+        Rejection::NotAListener,
+        Rejection::TooManyObservations { max: 60 },
+        Rejection::UnknownObservation,
     ];
     for rejection in rejections {
         assert!(
