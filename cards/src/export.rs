@@ -224,11 +224,9 @@ pub fn started_step(room: &Room, form: FormKind, step: Option<u16>) -> Option<(u
     Some((u16::try_from(index).ok()?, run))
 }
 
-/// A schaalvraag step's answers as CSV (`scale_csv`), with the session's names or pseudonyms.
-pub fn scale_step_csv(room: &Room, step: Option<u16>, names: Names, lang: Lang) -> Option<String> {
-    let (_, run) = started_step(room, FormKind::Scale, step)?;
-    let RunningForm::Scale(scale) = &run.form else { return None };
-    let who = |seat: SeatId| {
+/// How a work form's file names a seat: its name or pseudonym, as `names` says, and its role.
+fn named(room: &Room, names: Names, lang: Lang) -> impl Fn(SeatId) -> (String, Text) + '_ {
+    move |seat: SeatId| {
         let known = room.seat(seat);
         let name = match (names, known) {
             (Names::Real, Some(known)) => known.name.clone(),
@@ -236,24 +234,21 @@ pub fn scale_step_csv(room: &Room, step: Option<u16>, names: Names, lang: Lang) 
         };
         let role = known.and_then(|known| known.role.as_ref()).and_then(|role| room.setup().roles.card(role));
         (name, role.map_or_else(|| Text::new("", ""), |role| role.name.clone()))
-    };
-    Some(scale_csv(scale, who, lang))
+    }
+}
+
+/// A schaalvraag step's answers as CSV (`scale_csv`), with the session's names or pseudonyms.
+pub fn scale_step_csv(room: &Room, step: Option<u16>, names: Names, lang: Lang) -> Option<String> {
+    let (_, run) = started_step(room, FormKind::Scale, step)?;
+    let RunningForm::Scale(scale) = &run.form else { return None };
+    Some(scale_csv(scale, named(room, names, lang), lang))
 }
 
 /// A keukentafel step's lay-outs as CSV (`table_csv`), with the session's names or pseudonyms.
 pub fn table_step_csv(room: &Room, step: Option<u16>, names: Names, lang: Lang) -> Option<String> {
     let (_, run) = started_step(room, FormKind::Table, step)?;
     let RunningForm::Table(kitchen) = &run.form else { return None };
-    let who = |seat: SeatId| {
-        let known = room.seat(seat);
-        let name = match (names, known) {
-            (Names::Real, Some(known)) => known.name.clone(),
-            _ => pseudonym(seat, lang),
-        };
-        let role = known.and_then(|known| known.role.as_ref()).and_then(|role| room.setup().roles.card(role));
-        (name, role.map_or_else(|| Text::new("", ""), |role| role.name.clone()))
-    };
-    Some(table_csv(kitchen, &room.setup().roles, who, lang))
+    Some(table_csv(kitchen, &room.setup().roles, named(room, names, lang), lang))
 }
 
 /// The lay-outs of a keukentafel step, one line per participant, role of the deck and round
