@@ -18,6 +18,8 @@ pub(crate) struct Table {
     pub room: Room,
     pub log: Vec<Event>,
     pub now: u64,
+    /// When each event of `log` happened, by the table's clock.
+    stamps: Vec<u64>,
     rng: ChaCha8Rng,
 }
 
@@ -41,6 +43,7 @@ impl Table {
             room: Room::new(code, setup, trainer),
             log: vec![created],
             now: 1_000_000,
+            stamps: vec![1_000_000],
             rng: ChaCha8Rng::seed_from_u64(7),
         };
         for name in names {
@@ -72,7 +75,17 @@ impl Table {
             self.room.apply(event);
         }
         self.log.extend(events.iter().cloned());
+        self.stamps.extend(std::iter::repeat_n(self.now, events.len()));
         Ok(events)
+    }
+
+    /// The log as the store keeps it: numbered, each event at the time it happened (an event a
+    /// test put in the log by hand at the time it was read).
+    pub fn logged(&self) -> Vec<crate::log::LoggedEvent> {
+        let stamps = self.stamps.iter().copied().chain(std::iter::repeat(self.now));
+        (self.log.iter().zip(stamps).enumerate())
+            .map(|(i, (event, at))| crate::log::LoggedEvent { seq: i as u64 + 1, at, event: event.clone() })
+            .collect()
     }
 
     fn ok(&mut self, actor: Actor, command: Command) -> Vec<Event> {

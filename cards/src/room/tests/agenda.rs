@@ -306,51 +306,34 @@ fn the_trainer_edits_the_agenda_one_step_at_a_time() {
 #[test]
 fn the_review_tells_each_step_in_order_with_its_time_its_figures_how_the_group_moved_and_the_actions() {
     use crate::analysis::Review;
-    use crate::log::{LoggedEvent, Names};
+    use crate::log::Names;
 
     let mut table = dompelsessie();
-    let mut stamps = vec![table.now; table.log.len()];
-    let mut step = |table: &mut Table, actor: Actor, command: Command| {
-        let before = table.log.len();
-        table.ok(actor, command);
-        stamps.extend(std::iter::repeat_n(table.now, table.log.len() - before));
-    };
-    step(&mut table, TRAINER, Command::Start);
-    step(&mut table, TRAINER, ask());
-    step(&mut table, Actor::Player(A), score(3, Some("Eén loket")));
-    step(&mut table, Actor::Player(B), score(4, None));
-    step(&mut table, Actor::Player(C), score(6, None));
+    table.ok(TRAINER, Command::Start);
+    table.ok(TRAINER, ask());
+    table.ok(Actor::Player(A), score(3, Some("Eén loket")));
+    table.ok(Actor::Player(B), score(4, None));
+    table.ok(Actor::Player(C), score(6, None));
     table.now += 12 * 60_000;
-    step(&mut table, TRAINER, Command::NextStep);
+    table.ok(TRAINER, Command::NextStep);
     table.now += 50 * 60_000;
-    step(&mut table, TRAINER, Command::NextStep);
-    step(&mut table, TRAINER, Command::Actions(ActionCommand::Show));
-    step(&mut table, TRAINER, Command::Actions(ActionCommand::OpenVote));
-    step(
-        &mut table,
-        Actor::Player(A),
-        Command::Actions(ActionCommand::Vote { dots: BTreeMap::from([(ProposalId(0), 2)]) }),
-    );
-    step(&mut table, TRAINER, Command::Actions(ActionCommand::CloseVote));
+    table.ok(TRAINER, Command::NextStep);
+    table.ok(TRAINER, Command::Actions(ActionCommand::Show));
+    table.ok(TRAINER, Command::Actions(ActionCommand::OpenVote));
+    table.ok(Actor::Player(A), Command::Actions(ActionCommand::Vote { dots: BTreeMap::from([(ProposalId(0), 2)]) }));
+    table.ok(TRAINER, Command::Actions(ActionCommand::CloseVote));
     let assign = ActionCommand::Assign { proposal: ProposalId(0), owner: "Wijkteam".into(), by: "april".into() };
-    step(&mut table, TRAINER, Command::Actions(assign));
+    table.ok(TRAINER, Command::Actions(assign));
     table.now += 30 * 60_000;
-    step(&mut table, TRAINER, Command::NextStep);
-    step(&mut table, TRAINER, ask());
-    step(&mut table, Actor::Player(A), score(5, None));
-    step(&mut table, Actor::Player(B), score(6, None));
-    step(&mut table, Actor::Player(C), score(6, None));
+    table.ok(TRAINER, Command::NextStep);
+    table.ok(TRAINER, ask());
+    table.ok(Actor::Player(A), score(5, None));
+    table.ok(Actor::Player(B), score(6, None));
+    table.ok(Actor::Player(C), score(6, None));
     table.now += 10 * 60_000;
-    step(&mut table, TRAINER, Command::End);
+    table.ok(TRAINER, Command::End);
 
-    let log: Vec<LoggedEvent> = table
-        .log
-        .iter()
-        .zip(&stamps)
-        .enumerate()
-        .map(|(seq, (event, at))| LoggedEvent { seq: seq as u64 + 1, at: *at, event: event.clone() })
-        .collect();
-    let review = Review::of(&log, Names::Pseudonyms, crate::text::Lang::Nl);
+    let review = Review::of(&table.logged(), Names::Pseudonyms, crate::text::Lang::Nl);
     let steps = &review.steps;
     assert_eq!(
         steps.iter().map(|step| step.form).collect::<Vec<_>>(),

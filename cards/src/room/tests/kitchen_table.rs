@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use super::*;
 use crate::forms::FormKind;
 use crate::forms::table::{Layout, Place, Regie, TableCommand};
-use crate::log::{LoggedEvent, Names};
+use crate::log::Names;
 use crate::session::plan::{Plan, RunningForm};
 
 const CASE: &str = "scheiding-strijd";
@@ -97,25 +97,15 @@ fn someone_away_longer_than_the_grace_period_never_blocks_the_table() {
 #[test]
 fn a_second_round_after_the_talk_shows_who_moved_and_the_review_keeps_both() {
     let mut table = keukentafel();
-    let mut stamps = vec![table.now; table.log.len()];
-    let mut step = |table: &mut Table, actor: Actor, command: Command| {
-        let before = table.log.len();
-        table.ok(actor, command);
-        stamps.extend(std::iter::repeat_n(table.now, table.log.len() - before));
-    };
-    step(&mut table, TRAINER, lay());
-    step(
-        &mut table,
-        Actor::Player(A),
-        layout(&["ouder", "huisarts", "leerkracht"], Some("Zij zien het kind elke dag")),
-    );
-    step(&mut table, Actor::Player(B), layout(&["ouder"], None));
-    step(&mut table, Actor::Player(C), layout(&["ouder", "grootouder"], None));
+    table.ok(TRAINER, lay());
+    table.ok(Actor::Player(A), layout(&["ouder", "huisarts", "leerkracht"], Some("Zij zien het kind elke dag")));
+    table.ok(Actor::Player(B), layout(&["ouder"], None));
+    table.ok(Actor::Player(C), layout(&["ouder", "grootouder"], None));
     table.now += 15 * 60_000;
-    step(&mut table, TRAINER, lay());
-    step(&mut table, Actor::Player(A), layout(&["ouder", "grootouder"], None));
-    step(&mut table, Actor::Player(B), layout(&["ouder"], None));
-    step(&mut table, Actor::Player(C), layout(&["ouder", "grootouder"], None));
+    table.ok(TRAINER, lay());
+    table.ok(Actor::Player(A), layout(&["ouder", "grootouder"], None));
+    table.ok(Actor::Player(B), layout(&["ouder"], None));
+    table.ok(Actor::Player(C), layout(&["ouder", "grootouder"], None));
 
     let view = table.room.session_view(None, None).expect("a session");
     let round = view.table.and_then(|step| step.round).expect("a round");
@@ -129,16 +119,9 @@ fn a_second_round_after_the_talk_shows_who_moved_and_the_review_keeps_both() {
     assert_eq!(Room::replay(&table.log), Some(table.room.clone()), "the log replays to the same session");
 
     table.now += 5 * 60_000;
-    step(&mut table, TRAINER, Command::NextStep);
-    step(&mut table, TRAINER, Command::End);
-    let log: Vec<LoggedEvent> = table
-        .log
-        .iter()
-        .zip(&stamps)
-        .enumerate()
-        .map(|(seq, (event, at))| LoggedEvent { seq: seq as u64 + 1, at: *at, event: event.clone() })
-        .collect();
-    let review = crate::analysis::Review::of(&log, Names::Pseudonyms, crate::text::Lang::Nl);
+    table.ok(TRAINER, Command::NextStep);
+    table.ok(TRAINER, Command::End);
+    let review = crate::analysis::Review::of(&table.logged(), Names::Pseudonyms, crate::text::Lang::Nl);
     let tables = &review.steps[0].tables;
     assert_eq!(tables.iter().map(|round| round.round).collect::<Vec<_>>(), [1, 2]);
     let parent = tables[0].figures.roles.iter().find(|role| role.role.as_str() == "ouder").expect("a role");

@@ -96,7 +96,7 @@ fn the_picked_observations_start_the_verbeteracties() {
 
 #[test]
 fn no_file_holds_an_observation_before_the_after_talk_and_the_log_file_never_links_one_to_a_seat() {
-    use crate::log::{LoggedEvent, Names};
+    use crate::log::Names;
     use crate::text::Lang;
 
     let mut table = spiegelgesprek();
@@ -109,12 +109,6 @@ fn no_file_holds_an_observation_before_the_after_talk_and_the_log_file_never_lin
     table.ok(TRAINER, Command::Mirror(MirrorCommand::Close));
     let csv = crate::export::mirror_step_csv(&table.room, None, false, Lang::Nl).expect("a spiegelgesprek");
     assert!(csv.contains("BRAM-NOTEERT") && !csv.contains("ANNA-TYPT"), "{csv}");
-    let log: Vec<LoggedEvent> = table
-        .log
-        .iter()
-        .enumerate()
-        .map(|(seq, event)| LoggedEvent { seq: seq as u64 + 1, at: 0, event: event.clone() })
-        .collect();
-    let json = crate::export::json(&log, Names::Real, Lang::Nl);
+    let json = crate::export::json(&table.logged(), Names::Real, Lang::Nl);
     assert!(!json.contains("BRAM-NOTEERT") && !json.contains("ANNA-TYPT"), "the log's file links no text to a seat");
 }
