@@ -389,6 +389,12 @@ pub enum Command {
     Mirror(MirrorCommand),
     /// For the verbeteracties step that is running.
     Actions(ActionCommand),
+    /// Trainer: marks this moment of the session, with an optional line of note.
+    Mark {
+        note: Option<String>,
+    },
+    /// Trainer, in the review (any phase, also after the end): a note on a term's definitions.
+    Review(crate::notes::ReviewNote),
     RotateSeatToken {
         seat: SeatId,
         token: TokenDigest,
@@ -588,6 +594,20 @@ pub enum Event {
         step: u16,
         mirror: MirrorEvent,
     },
+    /// The trainer marked a moment (`notes`); never shown to participants.
+    Marked {
+        mark: crate::notes::Mark,
+    },
+    /// In the review: the trainer's grouping of a term's definitions, replacing the computed one.
+    DefinitionsGrouped {
+        term: String,
+        groups: Vec<Vec<crate::notes::DefinitionKey>>,
+    },
+    /// In the review: what the group agreed `term` means (`None`: taken back).
+    DefinitionAgreed {
+        term: String,
+        definition: Option<String>,
+    },
 }
 
 impl Command {
@@ -642,6 +662,9 @@ impl Event {
             Event::Actions { .. } => "actions",
             Event::Table { .. } => "table",
             Event::Mirror { .. } => "mirror",
+            Event::Marked { .. } => "marked",
+            Event::DefinitionsGrouped { .. } => "definitions_grouped",
+            Event::DefinitionAgreed { .. } => "definition_agreed",
         }
     }
 
@@ -674,6 +697,11 @@ impl Event {
                 | Event::Table { .. }
                 | Event::Mirror { .. }
         )
+    }
+
+    /// Whether only trainers may hear of this event: their own notes on the session.
+    pub fn is_trainer_note(&self) -> bool {
+        matches!(self, Event::Marked { .. } | Event::DefinitionsGrouped { .. } | Event::DefinitionAgreed { .. })
     }
 
     /// Whether trainers learn more from this event than players do: the pile they play from

@@ -13,7 +13,7 @@ use crate::forms::scale::Scale;
 use crate::forms::table::{KitchenTable, Place, Regie};
 use crate::log::{AnswerRow, LoggedEvent, Names, pseudonym};
 use crate::room::Room;
-use crate::session::agenda::{CarriedAction, to_toml};
+use crate::session::agenda::{AgreedDefinition, CarriedAction, MAX_AGREED, to_toml};
 use crate::session::plan::{Plan, RunningForm, StepRun};
 use crate::text::{Lang, Text};
 
@@ -178,7 +178,21 @@ pub fn agenda_toml(room: &Room) -> String {
     let mut agenda = plan.to_agenda(&id, &decks, room.settings());
     agenda.roles = Some(setup.roles.id.clone());
     agenda.carried = actions_to_carry(room);
+    agenda.agreed = definitions_to_carry(room, &plan);
     to_toml(&agenda)
+}
+
+/// The definitions the learning group agreed on: those carried into this session, with those
+/// written down in its review taking the place of any for the same term.
+fn definitions_to_carry(room: &Room, plan: &Plan) -> Vec<AgreedDefinition> {
+    let mut agreed: std::collections::BTreeMap<&str, &str> =
+        plan.agreed.iter().map(|agreed| (agreed.term.as_str(), agreed.definition.as_str())).collect();
+    agreed.extend(room.agreed_definitions().iter().map(|(term, definition)| (term.as_str(), definition.as_str())));
+    agreed
+        .into_iter()
+        .take(MAX_AGREED)
+        .map(|(term, definition)| AgreedDefinition { term: term.to_owned(), definition: definition.to_owned() })
+        .collect()
 }
 
 /// The actions the next meeting asks about: of each verbeteracties step, those the trainer

@@ -16,6 +16,8 @@ pub mod library;
 pub mod limits;
 pub mod log;
 pub mod names;
+pub mod notes;
+pub mod pack;
 pub mod protocol;
 mod random;
 pub mod rejection;
@@ -25,6 +27,7 @@ pub mod session;
 pub mod text;
 pub mod token;
 pub mod view;
+pub mod zip;
 
 pub use deck::{CardId, RoleCard, StatementCard};
 pub use event::{Actor, Answer, Command, Event, Position, Presence, RoomCode, SeatId, Settings, Setup, TrainerId};

@@ -103,6 +103,11 @@ pub enum ClientMsg {
     Table(TableCommand),
     /// A move in the running spiegelgesprek step, named by `do`.
     Mirror(MirrorCommand),
+    /// Trainer: "Markeer", this moment of the session, with an optional line of note.
+    Mark {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
 }
 
 impl ClientMsg {
@@ -135,6 +140,7 @@ impl ClientMsg {
         "table",
         "mirror",
         "actions",
+        "mark",
     ];
 
     /// The room command this message asks for, when it needs nothing from the shell: `hello`,
@@ -170,6 +176,7 @@ impl ClientMsg {
             ClientMsg::Actions(command) => Command::Actions(command),
             ClientMsg::Table(command) => Command::Table(command),
             ClientMsg::Mirror(command) => Command::Mirror(command),
+            ClientMsg::Mark { note } => Command::Mark { note },
         })
     }
 }

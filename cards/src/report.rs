@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use crate::analysis::{GivenAnswer, Review, StatementReview, TermReview};
+use crate::analysis::{Camps, GivenAnswer, Review, Side, Stance, StatementReview, TermReview, opening, sentences};
 use crate::chart::{self, Frame};
 use crate::event::Position;
 use crate::export::iso8601;
@@ -39,6 +39,17 @@ struct Words {
     shifts_header: [&'static str; 5],
     of: &'static str,
     source: &'static str,
+    summary: &'static str,
+    agreed: &'static str,
+    marks: &'static str,
+    mark_revealed: &'static str,
+    mark_answering: &'static str,
+    step: &'static str,
+    camps: (&'static str, &'static str, &'static str),
+    opinion: &'static str,
+    opinion_note: &'static str,
+    agrees_on: (&'static str, &'static str),
+    common: &'static str,
 }
 
 const NL: Words = Words {
@@ -71,6 +82,18 @@ const NL: Words = Words {
     shifts_header: ["stelling", "ΔC", "ΔP", "van standpunt veranderd", "naar het midden / ervan af"],
     of: "van",
     source: "Bron",
+    summary: "In het kort",
+    agreed: "Wat wij afspraken",
+    marks: "Gemarkeerde momenten",
+    mark_revealed: "na het tonen van de antwoorden",
+    mark_answering: "tijdens het antwoorden",
+    step: "Stap",
+    camps: ("Eens", "Oneens", "neutraal"),
+    opinion: "Wie antwoordt zoals wie",
+    opinion_note: "Twee groepen mensen die over de hele sessie op elkaar lijkende antwoorden gaven \
+                   (k-means met twee groepen, zoals Polis meningen groepeert).",
+    agrees_on: ("eens met", "oneens met"),
+    common: "Gedeelde grond: hier was (bijna) iedereen het over eens",
 };
 
 const EN: Words = Words {
@@ -103,6 +126,18 @@ const EN: Words = Words {
     shifts_header: ["statement", "ΔC", "ΔP", "changed position", "toward the middle / away from it"],
     of: "of",
     source: "Source",
+    summary: "In short",
+    agreed: "What we agreed",
+    marks: "Marked moments",
+    mark_revealed: "after the answers were shown",
+    mark_answering: "while people answered",
+    step: "Step",
+    camps: ("Agree", "Disagree", "neutral"),
+    opinion: "Who answers like whom",
+    opinion_note: "Two groups of people who gave alike answers across the whole session \
+                   (k-means with two groups, as Polis groups opinions).",
+    agrees_on: ("agree with", "disagree with"),
+    common: "Common ground: (almost) everyone agreed on these",
 };
 
 /// "1 definitie", "2 definities".
@@ -141,9 +176,12 @@ pub fn html(review: &Review, lang: Lang) -> String {
         let _ = write!(page, "<p class=\"note\">{}: {}</p>", words.source, escape(source.get(lang)));
     }
     let _ = write!(page, "<p class=\"note\">{}</p></header>", words.note);
+    report.summary_section(&mut page, review);
+    report.marks_section(&mut page, review);
     report.steps_section(&mut page, &review.steps);
     report.terms_section(&mut page, &review.terms);
     report.statements_section(&mut page, &review.statements);
+    report.opinion_section(&mut page, review);
     report.matrix_section(&mut page, review);
     report.shifts_section(&mut page, review);
     page.push_str("</body></html>\n");
@@ -259,6 +297,9 @@ impl Report {
                     fixed(*distance, 2)
                 );
             }
+            if let Some(camps) = &statement.camps {
+                page.push_str(&self.camps(camps));
+            }
             let arguments: Vec<_> = statement.answers.iter().filter(|answer| answer.argument.is_some()).collect();
             if !arguments.is_empty() {
                 page.push_str("<ul class=\"arguments\">");
@@ -274,6 +315,135 @@ impl Report {
                 page.push_str("</ul>");
             }
             page.push_str("</article>");
+        }
+        page.push_str("</section>");
+    }
+
+    /// The review's sentences, and the definitions the group agreed on.
+    fn summary_section(&self, page: &mut String, review: &Review) {
+        let said = sentences(review, self.lang);
+        if !said.is_empty() {
+            let _ = write!(page, "<section class=\"summary\"><h2>{}</h2><ul>", self.words.summary);
+            for sentence in said {
+                let _ = write!(page, "<li>{}</li>", escape(&sentence));
+            }
+            page.push_str("</ul></section>");
+        }
+        let agreed: Vec<&TermReview> = review.terms.iter().filter(|term| term.agreed.is_some()).collect();
+        if !agreed.is_empty() {
+            let _ = write!(page, "<section class=\"agreed\"><h2>{}</h2><dl>", self.words.agreed);
+            for term in agreed {
+                let _ = write!(
+                    page,
+                    "<dt>{}</dt><dd>{}</dd>",
+                    self.term(&term.term),
+                    escape(term.agreed.as_deref().unwrap_or_default())
+                );
+            }
+            page.push_str("</dl></section>");
+        }
+    }
+
+    fn marks_section(&self, page: &mut String, review: &Review) {
+        if review.marks.is_empty() {
+            return;
+        }
+        let (words, lang) = (self.words, self.lang);
+        let _ = write!(page, "<section class=\"marks\"><h2>{}</h2><ul>", words.marks);
+        for mark in &review.marks {
+            let mut place = vec![iso8601(mark.at).get(11..16).unwrap_or_default().to_owned()];
+            if let Some(step) = mark.step.and_then(|step| review.steps.get(usize::from(step))) {
+                place.push(format!("{} {} · {}", words.step, step.number, escape(&steps::step_name(step, lang))));
+            }
+            if let Some(statement) = &mark.statement {
+                let when = if mark.revealed { words.mark_revealed } else { words.mark_answering };
+                place.push(format!("&lsquo;{}&rsquo; ({when})", escape(&opening(statement.get(lang)))));
+            }
+            let note =
+                mark.note.as_deref().map(|note| format!(" <strong>{}</strong>", escape(note))).unwrap_or_default();
+            let _ = write!(page, "<li><span class=\"n\">{}</span>{note}</li>", place.join(" · "));
+        }
+        page.push_str("</ul></section>");
+    }
+
+    /// Who landed on each side of a split vote, by name or by role group, and their firmest
+    /// arguments.
+    fn camps(&self, camps: &Camps) -> String {
+        let (words, lang) = (self.words, self.lang);
+        let mut html = String::from("<div class=\"camps\">");
+        for (label, camp) in [(words.camps.0, &camps.agree), (words.camps.1, &camps.disagree)] {
+            let who = if camp.people.is_empty() {
+                camp.groups
+                    .iter()
+                    .map(|(group, n)| format!("{n} {}", escape(chart::group_label(group).get(lang))))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            } else {
+                camp.people.iter().map(|name| escape(name)).collect::<Vec<_>>().join(", ")
+            };
+            let _ = write!(html, "<div class=\"camp\"><p><strong>{label} ({})</strong>: {who}</p>", camp.count);
+            for quote in &camp.quotes {
+                let _ = write!(
+                    html,
+                    "<blockquote>&ldquo;{}&rdquo; <span class=\"n\">— {}</span></blockquote>",
+                    escape(&quote.text),
+                    escape(quote.role.get(lang))
+                );
+            }
+            html.push_str("</div>");
+        }
+        if camps.neutral > 0 {
+            let _ = write!(html, "<p class=\"n\">{} {}</p>", camps.neutral, words.camps.2);
+        }
+        html.push_str("</div>");
+        html
+    }
+
+    fn opinion_section(&self, page: &mut String, review: &Review) {
+        if review.opinion_groups.is_empty() && review.common.is_empty() {
+            return;
+        }
+        let (words, lang) = (self.words, self.lang);
+        let stance = |stance: &Stance| {
+            let side = match stance.side {
+                Side::Agree => words.agrees_on.0,
+                Side::Disagree => words.agrees_on.1,
+            };
+            format!(
+                "<li>{side} &lsquo;{}&rsquo; <span class=\"n\">({}%)</span></li>",
+                escape(stance.text.get(lang)),
+                fixed(stance.share * 100.0, 0)
+            )
+        };
+        let _ = write!(page, "<section class=\"opinion\"><h2>{}</h2>", words.opinion);
+        if !review.opinion_groups.is_empty() {
+            let _ = write!(page, "<p class=\"note\">{}</p>", words.opinion_note);
+        }
+        for (number, group) in review.opinion_groups.iter().enumerate() {
+            let who = if group.people.is_empty() {
+                group
+                    .groups
+                    .iter()
+                    .map(|(g, n)| format!("{n} {}", escape(chart::group_label(g).get(lang))))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            } else {
+                group.people.iter().map(|name| escape(name)).collect::<Vec<_>>().join(", ")
+            };
+            let _ = write!(
+                page,
+                "<div class=\"group\"><h3>{} {} ({})</h3><p>{who}</p><ul>",
+                words.group,
+                number + 1,
+                group.size
+            );
+            group.agrees_on.iter().for_each(|agreed| page.push_str(&stance(agreed)));
+            page.push_str("</ul></div>");
+        }
+        if !review.common.is_empty() {
+            let _ = write!(page, "<h3>{}</h3><ul>", words.common);
+            review.common.iter().for_each(|agreed| page.push_str(&stance(agreed)));
+            page.push_str("</ul>");
         }
         page.push_str("</section>");
     }
@@ -453,7 +623,10 @@ table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #d9d4c7;
 .plot{margin:.3rem 0}.groups{list-style:none;padding:0;margin:.2rem 0;display:flex;flex-wrap:wrap;gap:.2rem 1rem;font-size:.9em}\
 .groups svg{width:.9em;height:.9em;margin-right:.3em;vertical-align:-.1em}\
 article{break-inside:avoid;border-top:1px solid #d9d4c7;padding:.5rem 0}.group{break-inside:avoid}\
-.matrix td{text-align:center}@media print{body{margin:0}h2{break-after:avoid}}";
+.matrix td{text-align:center}.summary li{font-size:1.1em;margin:.3rem 0}dt{font-weight:bold}dd{margin:0 0 .5rem 1rem}\
+.camps{display:flex;flex-wrap:wrap;gap:0 2rem}.camp{flex:1 1 16rem}blockquote{margin:.2rem 0 .2rem 1rem;font-style:italic}\
+tr,li,blockquote,figure,.camps{break-inside:avoid}\
+@media print{body{margin:0;max-width:none;font-size:10.5pt}h2{break-after:avoid}h3{break-after:avoid}section.step{break-before:page}}";
 
 #[cfg(test)]
 mod tests {
@@ -476,6 +649,7 @@ mod tests {
             common_ground: None,
             farthest_roles: None,
             answers,
+            camps: None,
         };
         Review {
             code: "ABCDEF".to_owned(),
@@ -494,6 +668,9 @@ mod tests {
             matrix: Vec::new(),
             shifts: Vec::new(),
             steps: Vec::new(),
+            common: Vec::new(),
+            opinion_groups: Vec::new(),
+            marks: Vec::new(),
         }
     }
 

@@ -87,6 +87,10 @@ pub struct Room {
     phase: Phase,
     /// The agenda's steps that have started, the running one last (`room/steps.rs`).
     steps: Vec<StepRun>,
+    /// How many moments the trainer marked.
+    marks: u32,
+    /// What the group agreed each term means, as the trainer wrote it down in the review.
+    agreed: BTreeMap<String, String>,
 }
 
 impl Room {
@@ -108,6 +112,8 @@ impl Room {
             assigned: BTreeMap::new(),
             phase: Phase::Lobby,
             steps: Vec::new(),
+            marks: 0,
+            agreed: BTreeMap::new(),
         }
     }
 
@@ -347,6 +353,11 @@ impl Room {
             Command::Table(command) => self.kitchen_table(actor, command, now),
             Command::Mirror(command) => self.mirror(actor, command),
             Command::Actions(command) => self.actions(actor, command),
+            Command::Mark { note } => self.mark(actor, note),
+            Command::Review(note) => {
+                self.require_trainer(actor)?;
+                Ok(vec![crate::notes::review_note(note)?])
+            }
             Command::SetPresence { seat, here } => {
                 if actor != Actor::Server {
                     return Err(Rejection::NotTrainer);
@@ -742,6 +753,16 @@ impl Room {
                 self.trainers.remove(trainer);
             }
             Event::Ended { reason } => self.phase = Phase::Ended(*reason),
+            Event::Marked { .. } => self.marks += 1,
+            Event::DefinitionsGrouped { .. } => {}
+            Event::DefinitionAgreed { term, definition } => match definition {
+                Some(definition) => {
+                    self.agreed.insert(term.clone(), definition.clone());
+                }
+                None => {
+                    self.agreed.remove(term);
+                }
+            },
             Event::RoleAssigned { seat, role } => {
                 self.assigned.retain(|_, given| Some(&*given) != role.as_ref());
                 match role {
@@ -758,6 +779,34 @@ impl Room {
                 self.apply_step(event);
             }
         }
+    }
+
+    /// Marks this moment: which step runs, which statement is on the table and whether its
+    /// answers are shown. Only while the session runs.
+    fn mark(&self, actor: Actor, note: Option<String>) -> Result<Vec<Event>, Rejection> {
+        self.require_trainer(actor)?;
+        let statement = match &self.phase {
+            Phase::Lobby | Phase::Ended(_) => return Err(Rejection::WrongPhase),
+            Phase::Turn(_) if self.require_statements_step().is_err() => None,
+            Phase::Turn(turn) => turn.statement.clone().map(|card| crate::notes::MarkedStatement {
+                turn: turn.number,
+                card,
+                revealed: turn.revealed.is_some(),
+            }),
+        };
+        let step = self.steps.len().checked_sub(1).and_then(|last| u16::try_from(last).ok());
+        let mark = crate::notes::Mark { step, statement, note: crate::notes::mark_note(note)? };
+        Ok(vec![Event::Marked { mark }])
+    }
+
+    /// How many moments the trainer marked.
+    pub fn marks(&self) -> u32 {
+        self.marks
+    }
+
+    /// What the group agreed its terms mean, by term, as written in the review.
+    pub fn agreed_definitions(&self) -> &BTreeMap<String, String> {
+        &self.agreed
     }
 
     /// Folds a statement game's event into the turn on the table.

@@ -59,6 +59,9 @@ pub struct View {
     /// What is yours alone in the running step.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mine: Option<MineView>,
+    /// How many moments the trainers marked; only trainers are told.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub marks: u32,
 }
 
 /// The decks a room plays with. A statement deck combined from several has their ids joined
@@ -263,6 +266,10 @@ pub enum Update {
         seat: SeatId,
         role: Option<CardId>,
     },
+    /// A trainer marked a moment; `count` marked so far (only ever sent to trainers).
+    Marked {
+        count: u32,
+    },
 }
 
 impl Update {
@@ -289,6 +296,7 @@ impl Update {
         "role_assigned",
         "session",
         "your_step",
+        "marked",
     ];
 }
 
@@ -315,7 +323,7 @@ impl Room {
             Identity::Trainer { .. } if event.changes_pile() && self.settings().reader == ReaderMode::Trainer => {
                 Audience::Trainer
             }
-            Identity::Trainer { .. } if event.is_step_event() => Audience::Trainer,
+            Identity::Trainer { .. } if event.is_step_event() || event.is_trainer_note() => Audience::Trainer,
             _ => Audience::Everyone,
         }
     }
@@ -380,6 +388,7 @@ impl Room {
                 Some(now),
             ),
             mine: own_seat.and_then(|seat| self.mine_view(seat)),
+            marks: if matches!(you, Identity::Trainer { .. }) { self.marks() } else { 0 },
         }
     }
 
@@ -393,6 +402,12 @@ impl Room {
     /// What `audience` learns from `event` beyond what everyone learns: a seat its own answer or
     /// hand, trainers the pile.
     pub fn audience_updates(&self, event: &Event, audience: Audience) -> Vec<Update> {
+        if event.is_trainer_note() {
+            return match (event, audience) {
+                (Event::Marked { .. }, Audience::Trainer) => vec![Update::Marked { count: self.marks() }],
+                _ => Vec::new(),
+            };
+        }
         if event.is_step_event() {
             return self.step_updates_for(event, audience);
         }
@@ -456,7 +471,10 @@ impl Room {
             Event::ScreensLocked { token } => {
                 vec![Update::ScreensPrivate { private: token.is_some(), link: self.screen_link() }]
             }
-            Event::NameRefused { .. } => Vec::new(),
+            Event::NameRefused { .. }
+            | Event::Marked { .. }
+            | Event::DefinitionsGrouped { .. }
+            | Event::DefinitionAgreed { .. } => Vec::new(),
             Event::TrainerAdded { .. } | Event::TrainerRemoved { .. } => {
                 vec![Update::Trainers { trainers: self.trainers().collect() }]
             }
@@ -656,6 +674,7 @@ impl View {
                 self.session = Some(session);
             }
             Update::YourStep { mine } => self.mine = (!mine.is_empty()).then(|| mine.clone()),
+            Update::Marked { count } => self.marks = *count,
         }
     }
 

@@ -124,10 +124,18 @@ fn names_query(names: cards::log::Names) -> &'static str {
 
 /// A room's review, as its trainer sees it; the server computes it, with pseudonyms in the
 /// visitor's language.
-pub async fn room_review(code: &str, token: &str) -> Result<cards::analysis::Review, Text> {
-    let path = format!("/api/rooms/{code}/review?names=pseudonyms&lang={}", lang_query());
+pub async fn room_review(code: &str, token: &str, names: cards::log::Names) -> Result<cards::analysis::Review, Text> {
+    let path = format!("/api/rooms/{code}/review?names={}&lang={}", names_query(names), lang_query());
     let (status, body) = send("GET", &path, None, &[("X-Trainer-Token", token)]).await?;
     parse(status, &body)
+}
+
+/// A trainer's note in the review: a regrouping of a term's definitions or the definition the
+/// group agreed on.
+pub async fn review_note(code: &str, token: &str, note: &serde_json::Value) -> Result<(), Text> {
+    let headers = [("X-Trainer-Token", token), ("Content-Type", "application/json")];
+    let (status, body) = send("POST", &format!("/api/rooms/{code}/notes"), Some(note.to_string()), &headers).await?;
+    if status == 204 { Ok(()) } else { parse::<serde_json::Value>(status, &body).map(|_| ()) }
 }
 
 /// A room's log as an export file (`csv`, `json` or `html`), byte for byte as the server sent
@@ -139,7 +147,17 @@ pub async fn room_export(
     names: cards::log::Names,
 ) -> Result<js_sys::ArrayBuffer, Text> {
     let path = format!("/api/rooms/{code}/export?format={format}&names={}&lang={}", names_query(names), lang_query());
-    let response = request("GET", &path, None, &[("X-Trainer-Token", token)]).await?;
+    download_bytes(&path, token).await
+}
+
+/// The debrief pack (a zip file of the report, each step's file and the draaiboek).
+pub async fn debrief_pack(code: &str, token: &str, names: cards::log::Names) -> Result<js_sys::ArrayBuffer, Text> {
+    download_bytes(&format!("/api/rooms/{code}/pack?names={}&lang={}", names_query(names), lang_query()), token).await
+}
+
+/// A file the server makes for a trainer, byte for byte.
+async fn download_bytes(path: &str, token: &str) -> Result<js_sys::ArrayBuffer, Text> {
+    let response = request("GET", path, None, &[("X-Trainer-Token", token)]).await?;
     if response.status() == 200 {
         let bytes = JsFuture::from(response.array_buffer().map_err(|_| unreachable_server())?)
             .await

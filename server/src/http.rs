@@ -17,6 +17,7 @@ use cards::api::{
 use cards::deck::{DeckErrors, parse_deck_file};
 use cards::event::Setup;
 use cards::log::{LoggedEvent, Names, answers};
+use cards::notes::ReviewNote;
 use cards::session::agenda::{is_agenda_file, parse_agenda};
 use cards::session::plan::Loaded;
 use cards::{Lang, Rejection, Room, RoomCode, Text};
@@ -45,6 +46,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/rooms/{code}/review", get(room_review))
         .route("/api/rooms/{code}/export", get(room_export))
         .route("/api/rooms/{code}/decks", post(upload_deck))
+        .route("/api/rooms/{code}/notes", post(review_note))
+        .route("/api/rooms/{code}/pack", get(debrief_pack))
         .fallback(get(client_files::serve))
         .layer(axum::middleware::from_fn_with_state(state.limits.request_timeout, within_time))
         .layer(axum::middleware::from_fn(crate::security_headers::add))
@@ -569,6 +572,69 @@ async fn room_export(
     };
     let disposition = format!("attachment; filename=\"{name}\"");
     ([(header::CONTENT_TYPE, mime.to_owned()), (header::CONTENT_DISPOSITION, disposition)], body).into_response()
+}
+
+/// The debrief pack: the report, each step's file and the draaiboek in one zip file.
+async fn debrief_pack(
+    State(state): State<Arc<AppState>>,
+    ClientIp(ip): ClientIp,
+    Path(code): Path<String>,
+    Query(query): Query<ReviewQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let (code, records) = match trainer_log(&state, ip, &code, &headers).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let log = logged(records);
+    let modified = log.last().map_or(0, |last| last.at);
+    let archive = cards::zip::stored(&cards::pack::files(&log, query.names(), query.lang()), modified);
+    let name = match query.lang() {
+        Lang::Nl => format!("nagesprek-{code}.zip"),
+        Lang::En => format!("debrief-{code}.zip"),
+    };
+    let disposition = format!("attachment; filename=\"{name}\"");
+    ([(header::CONTENT_TYPE, "application/zip".to_owned()), (header::CONTENT_DISPOSITION, disposition)], archive)
+        .into_response()
+}
+
+/// A trainer's note from the review: how a term's definitions belong together, or what the
+/// group agreed the term means. It goes into the room's log (waking the room if it sleeps).
+async fn review_note(
+    State(state): State<Arc<AppState>>,
+    ClientIp(ip): ClientIp,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    let (code, _) = match authorise(&state, ip, &code, &headers).await {
+        Ok(authorised) => authorised,
+        Err(response) => return response,
+    };
+    let note: ReviewNote = match serde_json::from_slice(&body) {
+        Ok(note) => note,
+        Err(error) => return refuse(StatusCode::BAD_REQUEST, &Rejection::BadMessage(error.to_string())),
+    };
+    let Some(room) = state.rooms.find(&code).await else {
+        return refuse(StatusCode::NOT_FOUND, &Rejection::UnknownRoom);
+    };
+    let (done, result) = tokio::sync::oneshot::channel();
+    let token = header(&headers, TRAINER_TOKEN);
+    if room.send(RoomMsg::Note { token, note, done }).await.is_err() {
+        return refuse(StatusCode::NOT_FOUND, &Rejection::UnknownRoom);
+    }
+    match result.await {
+        Ok(Ok(())) => StatusCode::NO_CONTENT.into_response(),
+        Ok(Err(rejection @ Rejection::BadToken)) => {
+            state.guard.failed(ip);
+            refuse(StatusCode::FORBIDDEN, &rejection)
+        }
+        Ok(Err(rejection @ (Rejection::BadMessage(_) | Rejection::TextTooLong { .. }))) => {
+            refuse(StatusCode::BAD_REQUEST, &rejection)
+        }
+        Ok(Err(rejection)) => refuse(StatusCode::SERVICE_UNAVAILABLE, &rejection),
+        Err(_) => refuse(StatusCode::NOT_FOUND, &Rejection::UnknownRoom),
+    }
 }
 
 fn logged(records: Vec<crate::store::Record>) -> Vec<LoggedEvent> {

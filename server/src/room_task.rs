@@ -126,6 +126,12 @@ pub enum RoomMsg {
         deck: AnyDeck,
         done: oneshot::Sender<Result<(), Rejection>>,
     },
+    /// A trainer's note from the review (a regrouping of definitions, an agreed definition).
+    Note {
+        token: String,
+        note: cards::notes::ReviewNote,
+        done: oneshot::Sender<Result<(), Rejection>>,
+    },
     /// A trainer's draaiboek file, already read against the server's decks, to follow.
     UploadAgenda {
         token: String,
@@ -405,6 +411,9 @@ impl RoomActor {
                 }
                 RoomMsg::UploadAgenda { token, agenda, done } => {
                     let _ = done.send(self.upload_agenda(&token, &agenda).await);
+                }
+                RoomMsg::Note { token, note, done } => {
+                    let _ = done.send(self.review_note(&token, note).await);
                 }
             }
             while let Some((conn, why)) = self.released.pop() {
@@ -737,6 +746,12 @@ impl RoomActor {
     }
 
     /// Follows an uploaded draaiboek from now on.
+    async fn review_note(&mut self, token: &str, note: cards::notes::ReviewNote) -> Result<(), Rejection> {
+        let trainer = self.room.trainer_with_token(token).ok_or(Rejection::BadToken)?;
+        let events = self.decide(Actor::Trainer(trainer), Command::Review(note))?;
+        self.commit(events).await
+    }
+
     async fn upload_agenda(&mut self, token: &str, agenda: &Agenda) -> Result<(), Rejection> {
         let trainer = self.room.trainer_with_token(token).ok_or(Rejection::BadToken)?;
         let commands = self.load_agenda(agenda)?;
@@ -855,11 +870,14 @@ impl RoomActor {
             // anyone hears that it ended.
             self.place = None;
         }
+        let only_notes = staged.only_notes();
         let frames = staged.into_frames(self.seq);
         let recipients: Vec<(ConnId, Utf8Bytes)> = self
             .conns
             .iter()
-            .map(|(conn, known)| (*conn, frames[&Frame::for_identity(known.identity, &frames)].clone()))
+            .map(|(conn, known)| (*conn, Frame::for_identity(known.identity, &frames)))
+            .filter(|(_, frame)| !only_notes || *frame == Frame::Trainer)
+            .map(|(conn, frame)| (conn, frames[&frame].clone()))
             .collect();
         for (conn, frame) in recipients {
             self.send_to(conn, frame);

@@ -40,11 +40,14 @@ pub struct Staged {
     everyone: Vec<Piece>,
     trainer: Option<Vec<Piece>>,
     seats: BTreeMap<SeatId, Vec<Piece>>,
+    /// Some event so far is not a trainer's own note.
+    not_notes: bool,
 }
 
 impl Staged {
     /// Adds what `event`, just applied to `room`, tells each frame.
     pub fn add(&mut self, room: &Room, event: &Event) {
+        self.not_notes |= !event.is_trainer_note();
         let public = pieces(room.public_updates(event));
         // The seats this event tells something of their own: the one it is private to, and in a
         // work form's step every player (their own part may change by another's move).
@@ -72,6 +75,12 @@ impl Staged {
             list.extend(public.iter().cloned());
         }
         self.everyone.extend(public);
+    }
+
+    /// Whether everything staged is a trainer's note (a marked moment): then only trainers
+    /// get a frame, so no screen can tell from its traffic that a moment was marked.
+    pub fn only_notes(&self) -> bool {
+        !self.not_notes
     }
 
     /// The `update` message of each frame, bringing a view to event `seq`.

@@ -5,11 +5,18 @@
 //! its own. Every figure comes with the n it stands on: groups in a learning meeting are small,
 //! so there are no p-values, only the numbers and how many answers they rest on.
 
+mod camps;
 mod review;
+mod sentences;
 mod steps;
 mod terms;
 
-pub use review::{GivenAnswer, Review, RoleRow, SeriesPoint, ShiftReview, StatementReview, TermReview, series};
+pub use camps::{Camp, Camps, OpinionGroup, Quote, Side, Stance};
+pub use sentences::{Measure, decimal, figure, number, opening, sentences};
+
+pub use review::{
+    GivenAnswer, MarkReview, Review, RoleRow, SeriesPoint, ShiftReview, StatementReview, TermReview, series,
+};
 pub use steps::{
     ActionReview, AskingReview, MirrorQuestionReview, MirrorReview, ObservationReview, ShiftSummary, StepReview,
     TableReview, step_reviews,

@@ -3,8 +3,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::camps::{Camps, FirstVote, OpinionGroup, Stance, camps, common_stances, opinion_groups};
 use super::terms::{Definition, TermLens, term_lens};
 use super::{Distribution, Shift, Split, common_ground};
+use crate::notes::{DefinitionKey, Mark};
 use serde::{Deserialize, Serialize};
 
 use crate::chart::group_order;
@@ -47,6 +49,31 @@ pub struct Review {
     /// The agenda's steps in order, when the session followed one.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub steps: Vec<super::StepReview>,
+    /// The statements at least three quarters of everyone agreed (or disagreed) with, in the
+    /// order played.
+    #[serde(default)]
+    pub common: Vec<Stance>,
+    /// Two groups of people who tend to answer alike, largest first; empty when the answers
+    /// show no such groups.
+    #[serde(default)]
+    pub opinion_groups: Vec<OpinionGroup>,
+    /// The moments the trainer marked, in order.
+    #[serde(default)]
+    pub marks: Vec<MarkReview>,
+}
+
+/// A marked moment as the review shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MarkReview {
+    /// Milliseconds since the epoch.
+    pub at: u64,
+    /// The agenda's step it was marked in (counted from 0).
+    pub step: Option<u16>,
+    /// The statement on the table: its turn and text, and whether its answers were shown.
+    pub turn: Option<u32>,
+    pub statement: Option<Text>,
+    pub revealed: bool,
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -66,6 +93,9 @@ pub struct StatementReview {
     /// Every answer of the first vote: position, role, who (per `Names`), argument; ordered by
     /// role group and role, so a dot plot shows each group together.
     pub answers: Vec<GivenAnswer>,
+    /// Who landed on each side, when the first vote split.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub camps: Option<Camps>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -88,6 +118,9 @@ pub struct TermReview {
     pub lens: TermLens,
     /// The mean of (1 − mean consensus) and the definitions' spread, whichever are known.
     pub disagreement: Option<f64>,
+    /// What the group agreed the term means, written down by the trainer in the review.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agreed: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -105,6 +138,21 @@ pub struct ShiftReview {
     pub first: Distribution,
     pub last: Distribution,
     pub shift: Shift,
+    /// Who changed position, from where to where, in seat order.
+    #[serde(default)]
+    pub moves: Vec<Moved>,
+}
+
+/// One person's move between the first vote and the re-vote.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Moved {
+    /// The name or pseudonym; `None` when the room revealed without names.
+    pub participant: Option<String>,
+    pub role: Text,
+    pub from: Position,
+    pub to: Position,
+    /// Closer to the first vote's median than before (`Some(false)`: further from it).
+    pub toward_middle: Option<bool>,
 }
 
 impl Review {
@@ -131,17 +179,21 @@ impl Review {
         }
         let mut statements = Vec::new();
         let mut shifts = Vec::new();
+        let mut first_votes: Vec<FirstVote<'_>> = Vec::new();
         for votes in by_turn.values() {
             let (Some(first), Some(last)) = (votes.values().next(), votes.values().next_back()) else { continue };
             statements.push(statement_review(first));
+            first_votes.push((first[0].turn, &first[0].statement_text, first.clone()));
             if votes.len() > 1 {
                 shifts.push(shift_review(first, last));
             }
         }
+        let (common, opinion_groups) = (common_stances(&first_votes), opinion_groups(&first_votes));
         statements.sort_by(|a, b| rank(a.consensus).total_cmp(&rank(b.consensus)).then(a.turn.cmp(&b.turn)));
 
         let matrix = role_matrix(&statements);
-        let terms = term_reviews(&statements, &rows);
+        let mut terms = term_reviews(&statements, &rows);
+        apply_term_notes(&mut terms, log);
         let term_labels = (terms.iter().map(|term| term.term.as_str()))
             .chain(statements.iter().flat_map(|statement| statement.terms.iter().map(String::as_str)))
             .map(|term| (term.to_owned(), term_label(term)))
@@ -160,8 +212,53 @@ impl Review {
             matrix,
             shifts,
             steps: super::step_reviews(log),
+            common,
+            opinion_groups,
+            marks: marks(log, room.as_ref()),
         }
     }
+}
+
+/// The trainer's grouping of each term's definitions and the agreed definition, the latest of
+/// each as the log has them.
+fn apply_term_notes(terms: &mut [TermReview], log: &[LoggedEvent]) {
+    let mut grouped: BTreeMap<&str, &Vec<Vec<DefinitionKey>>> = BTreeMap::new();
+    let mut agreed: BTreeMap<&str, &Option<String>> = BTreeMap::new();
+    for logged in log {
+        match &logged.event {
+            Event::DefinitionsGrouped { term, groups } => {
+                grouped.insert(term, groups);
+            }
+            Event::DefinitionAgreed { term, definition } => {
+                agreed.insert(term, definition);
+            }
+            _ => {}
+        }
+    }
+    for term in terms {
+        if let Some(groups) = grouped.get(term.term.as_str()) {
+            term.lens = term.lens.clone().regrouped(groups);
+        }
+        term.agreed = agreed.get(term.term.as_str()).and_then(|definition| (*definition).clone());
+    }
+}
+
+fn marks(log: &[LoggedEvent], room: Option<&Room>) -> Vec<MarkReview> {
+    log.iter()
+        .filter_map(|logged| match &logged.event {
+            Event::Marked { mark: Mark { step, statement, note } } => Some(MarkReview {
+                at: logged.at,
+                step: *step,
+                turn: statement.as_ref().map(|marked| marked.turn),
+                statement: statement
+                    .as_ref()
+                    .and_then(|marked| Some(room?.setup().statements.card(&marked.card)?.text.clone())),
+                revealed: statement.as_ref().is_some_and(|marked| marked.revealed),
+                note: note.clone(),
+            }),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Sorts statements without a consensus (all passed) last.
@@ -205,6 +302,7 @@ fn statement_review(vote: &[&AnswerRow]) -> StatementReview {
         split: first.split(),
         common_ground: common_ground(roles.iter().map(|(_, distribution)| distribution)),
         farthest_roles: farthest,
+        camps: camps(vote),
         answers: given
             .into_iter()
             .map(|row| GivenAnswer {
@@ -224,12 +322,33 @@ fn shift_review(first: &[&AnswerRow], last: &[&AnswerRow]) -> ShiftReview {
         last.iter().filter_map(|row| before.get(&row.seat).map(|position| (*position, row.position))).collect();
     let (first_distribution, last_distribution) =
         (Distribution::of(first.iter().map(|row| row.position)), Distribution::of(last.iter().map(|row| row.position)));
+    let median = first_distribution.median().map(i32::from);
+    let moves = last
+        .iter()
+        .filter_map(|row| {
+            let before = *before.get(&row.seat)?;
+            (before != row.position).then(|| Moved {
+                participant: (!row.anonymous).then(|| row.participant.clone()),
+                role: row.role.clone(),
+                from: before,
+                to: row.position,
+                toward_middle: match (before, row.position, median) {
+                    (Position::Scale(from), Position::Scale(to), Some(median)) => {
+                        let (from, to) = ((i32::from(from) - median).abs(), (i32::from(to) - median).abs());
+                        (from != to).then_some(to < from)
+                    }
+                    _ => None,
+                },
+            })
+        })
+        .collect();
     ShiftReview {
         statement: first[0].statement.clone(),
         text: first[0].statement_text.clone(),
         first: first_distribution,
         last: last_distribution,
         shift: Shift::between(&first_distribution, &last_distribution, &pairs),
+        moves,
     }
 }
 
@@ -282,6 +401,7 @@ fn term_reviews(statements: &[StatementReview], rows: &[AnswerRow]) -> Vec<TermR
             let definitions = latest
                 .values()
                 .map(|row| Definition {
+                    key: Some(DefinitionKey { seat: row.seat, statement: row.statement.clone() }),
                     text: row.definition.clone().unwrap_or_default(),
                     role: row.role.clone(),
                     participant: row.participant.clone(),
@@ -290,7 +410,14 @@ fn term_reviews(statements: &[StatementReview], rows: &[AnswerRow]) -> Vec<TermR
             let lens = term_lens(term, definitions);
             let parts: Vec<f64> = [mean_consensus.map(|c| 1.0 - c), lens.spread].into_iter().flatten().collect();
             let disagreement = (!parts.is_empty()).then(|| parts.iter().sum::<f64>() / parts.len() as f64);
-            TermReview { term: term.to_owned(), statements: carrying.len(), mean_consensus, lens, disagreement }
+            TermReview {
+                term: term.to_owned(),
+                statements: carrying.len(),
+                mean_consensus,
+                lens,
+                disagreement,
+                agreed: None,
+            }
         })
         .collect();
     reviews.sort_by(|a, b| b.disagreement.unwrap_or(-1.0).total_cmp(&a.disagreement.unwrap_or(-1.0)));
@@ -313,6 +440,9 @@ pub struct SeriesPoint {
     pub consensus: Option<f64>,
     /// Statements with that term in that session.
     pub statements: usize,
+    /// What the group agreed the term means in that session's review.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agreed: Option<String>,
 }
 
 /// Per term, how consensus went from session to session (oldest first).
@@ -327,6 +457,7 @@ pub fn series(reviews: &[Review]) -> BTreeMap<String, Vec<SeriesPoint>> {
                 created: review.created,
                 consensus: term.mean_consensus,
                 statements: term.statements,
+                agreed: term.agreed.clone(),
             });
         }
     }

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use rust_stemmers::{Algorithm, Stemmer};
 use serde::{Deserialize, Serialize};
 
+use crate::notes::DefinitionKey;
 use crate::text::Text;
 
 /// Two definitions this similar or more are in one group.
@@ -21,6 +22,9 @@ pub struct Definition {
     pub text: String,
     pub role: Text,
     pub participant: String,
+    /// Which answer it was given with, so the trainer can move it to another group.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<DefinitionKey>,
 }
 
 /// Definitions that say much the same; indices into `TermLens::definitions`.
@@ -46,6 +50,9 @@ pub struct TermLens {
     /// neither stands alone more than the other (their two groups say they differ). Never the
     /// most shared one.
     pub outliers: Vec<usize>,
+    /// The trainer grouped the definitions by hand in the review (`regrouped`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub by_hand: bool,
 }
 
 pub fn term_lens(term: &str, definitions: Vec<Definition>) -> TermLens {
@@ -74,7 +81,43 @@ pub fn term_lens(term: &str, definitions: Vec<Definition>) -> TermLens {
         _ => Some(i),
     });
     let outliers = (0..n).filter(|i| n >= 3 && stands_alone(*i)).collect();
-    TermLens { term: term.to_owned(), groups: groups(&similarity), definitions, spread, most_shared, outliers }
+    TermLens {
+        term: term.to_owned(),
+        groups: groups(&similarity),
+        definitions,
+        spread,
+        most_shared,
+        outliers,
+        by_hand: false,
+    }
+}
+
+impl TermLens {
+    /// The lens as the trainer grouped it in the review: the groups named, in their order,
+    /// then every definition they do not name on its own. A definition alone is an outlier
+    /// (with three or more); the most shared one stays only if it is not alone. Keys the lens
+    /// does not know are passed over.
+    pub fn regrouped(mut self, by_hand: &[Vec<DefinitionKey>]) -> TermLens {
+        let index =
+            |key: &DefinitionKey| self.definitions.iter().position(|definition| definition.key.as_ref() == Some(key));
+        let mut placed = vec![false; self.definitions.len()];
+        let mut groups: Vec<DefinitionGroup> = Vec::new();
+        for group in by_hand {
+            let members: Vec<usize> =
+                group.iter().filter_map(index).filter(|&i| !std::mem::replace(&mut placed[i], true)).collect();
+            if !members.is_empty() {
+                groups.push(DefinitionGroup { members });
+            }
+        }
+        groups.extend((0..placed.len()).filter(|&i| !placed[i]).map(|i| DefinitionGroup { members: vec![i] }));
+        let alone: Vec<usize> =
+            groups.iter().filter(|group| group.members.len() == 1).map(|group| group.members[0]).collect();
+        self.most_shared = self.most_shared.filter(|shared| !alone.contains(shared));
+        self.outliers = if self.definitions.len() >= 3 { alone } else { Vec::new() };
+        self.groups = groups;
+        self.by_hand = true;
+        self
+    }
 }
 
 /// Single-link groups: definitions joined by any chain of similar pairs.
@@ -270,6 +313,10 @@ mod tests {
             .iter()
             .enumerate()
             .map(|(i, text)| Definition {
+                key: Some(DefinitionKey {
+                    seat: crate::event::SeatId(i as u16),
+                    statement: crate::deck::CardId::new("s1"),
+                }),
                 text: (*text).to_owned(),
                 role: Text::new(format!("rol {i}"), ""),
                 participant: format!("Deelnemer {i}"),
@@ -300,6 +347,33 @@ mod tests {
         assert!(matches!(lens.most_shared, Some(0..=2)));
         let spread = lens.spread.expect("a spread");
         assert!(spread > 0.3 && spread < 0.9, "{spread}");
+    }
+
+    /// Worked by hand: the two "gezin beslist" definitions are one group and "de professional"
+    /// another; the trainer puts the third with the first two and leaves the fourth alone.
+    #[test]
+    fn the_trainer_regroups_definitions_by_hand() {
+        let lens = term_lens(
+            "regie",
+            definitions(&[
+                "Het gezin beslist zelf",
+                "Het gezin beslist zelf over de hulp",
+                "De professional houdt het overzicht",
+                "Niemand weet het",
+            ]),
+        );
+        let key = |i: usize| lens.definitions[i].key.clone().expect("a key");
+        let unknown = DefinitionKey { seat: crate::event::SeatId(99), statement: crate::deck::CardId::new("s1") };
+        let regrouped = lens.clone().regrouped(&[vec![key(2), key(0), unknown], vec![key(1)], vec![key(0)]]);
+        let members: Vec<Vec<usize>> = regrouped.groups.iter().map(|group| group.members.clone()).collect();
+        assert_eq!(
+            members,
+            [vec![2, 0], vec![1], vec![3]],
+            "named groups first, a definition only once, the rest alone"
+        );
+        assert_eq!(regrouped.outliers, [1, 3]);
+        assert!(regrouped.by_hand && !lens.by_hand);
+        assert_eq!(regrouped.spread, lens.spread, "the spread measures the texts, not the grouping");
     }
 
     #[test]

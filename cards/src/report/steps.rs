@@ -127,6 +127,15 @@ fn form(words: &StepWords, form: FormKind) -> &'static str {
     }
 }
 
+/// A step's title, or its work form's name when it has none.
+pub(super) fn step_name(review: &StepReview, lang: Lang) -> String {
+    let words = match lang {
+        Lang::Nl => &NL,
+        Lang::En => &EN,
+    };
+    review.title.as_ref().map_or(form(words, review.form), |title| title.get(lang)).to_owned()
+}
+
 fn minutes(ms: u64) -> String {
     let seconds = ms / 1000;
     format!("{}:{:02}", seconds / 60, seconds % 60)

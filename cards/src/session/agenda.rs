@@ -45,6 +45,7 @@ use crate::forms::scale::ScaleSettings;
 use crate::forms::statements::MAX_TAGS;
 use crate::forms::table::TableSettings;
 use crate::library::Library;
+use crate::notes::{MAX_AGREED_CHARS, MAX_TERM_CHARS};
 use crate::text::Text;
 
 /// Steps one draaiboek may have: a long day, not an endless one.
@@ -67,7 +68,21 @@ pub struct Agenda {
     /// we gedaan met…?". A downloaded draaiboek carries the ranked ones.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub carried: Vec<CarriedAction>,
+    /// What the learning group agreed its terms mean, in meetings before: shown at the start
+    /// beside the actions. A downloaded draaiboek carries those agreed in the review.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub agreed: Vec<AgreedDefinition>,
 }
+
+/// What the group agreed a term means ("Wat wij onder regie verstaan").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgreedDefinition {
+    pub term: String,
+    pub definition: String,
+}
+
+/// Agreed definitions a draaiboek may carry.
+pub const MAX_AGREED: usize = 20;
 
 /// An action the group agreed on last time: what, who picked it up, by when.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -159,6 +174,15 @@ struct RawAgenda {
     step: Vec<Spanned<RawStep>>,
     #[serde(default)]
     carried: Vec<Spanned<RawCarried>>,
+    #[serde(default)]
+    agreed: Vec<Spanned<RawAgreed>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAgreed {
+    term: Option<Spanned<String>>,
+    definition: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -274,7 +298,36 @@ impl Reader<'_, '_> {
         }
         let carried: Vec<Option<CarriedAction>> = raw.carried.into_iter().map(|action| self.carried(action)).collect();
         let carried: Option<Vec<CarriedAction>> = carried.into_iter().collect();
-        Some(Agenda { id: id?.as_str().to_owned(), title: title?, roles: roles?, steps: steps?, carried: carried? })
+        if raw.agreed.len() > MAX_AGREED {
+            let problem = Problem::OutOfRange { min: 0, max: MAX_AGREED as u32 };
+            self.check.report(raw.agreed[MAX_AGREED].span(), "agreed", problem);
+        }
+        let agreed: Vec<Option<AgreedDefinition>> = raw.agreed.into_iter().map(|agreed| self.agreed(agreed)).collect();
+        let agreed: Option<Vec<AgreedDefinition>> = agreed.into_iter().collect();
+        Some(Agenda {
+            id: id?.as_str().to_owned(),
+            title: title?,
+            roles: roles?,
+            steps: steps?,
+            carried: carried?,
+            agreed: agreed?,
+        })
+    }
+
+    /// A definition agreed in a meeting before: its term and its text, both needed.
+    fn agreed(&mut self, agreed: Spanned<RawAgreed>) -> Option<AgreedDefinition> {
+        let span = agreed.span();
+        let agreed = agreed.into_inner();
+        let mut needed = |value: Option<Spanned<String>>, field: &'static str, max: usize| match value {
+            None => {
+                self.check.report(span.clone(), field, Problem::Missing);
+                None
+            }
+            value => self.limited(value, field, max).flatten(),
+        };
+        let term = needed(agreed.term, "agreed.term", MAX_TERM_CHARS);
+        let definition = needed(agreed.definition, "agreed.definition", MAX_AGREED_CHARS);
+        Some(AgreedDefinition { term: term?, definition: definition? })
     }
 
     /// An action from the meeting before: its text (up to a proposal's length), who and when
@@ -596,6 +649,13 @@ pub fn to_toml(draaiboek: &Agenda) -> String {
             }
         }
     }
+    for agreed in &draaiboek.agreed {
+        out.push_str(&format!(
+            "\n[[agreed]]\nterm = {}\ndefinition = {}\n",
+            quoted(&agreed.term),
+            quoted(&agreed.definition)
+        ));
+    }
     for step in &draaiboek.steps {
         out.push_str(&format!("\n[[step]]\nform = \"{}\"\nminutes = {}\n", step.form.kind().name(), step.minutes));
         if let Some(title) = &step.title {
@@ -673,6 +733,22 @@ mod tests {
 
     fn errors(source: &str) -> String {
         parse_agenda("test.toml", source, &Library::built_in()).map(|_| ()).expect_err("invalid").to_string()
+    }
+
+    #[test]
+    fn the_definitions_agreed_before_come_along_write_back_and_name_their_problems() {
+        let library = Library::built_in();
+        let source = "id = \"vervolg\"\nkind = \"draaiboek\"\ntitle.nl = \"Vervolg\"\n\n[[agreed]]\nterm = \"regie\"\ndefinition = \"Het gezin beslist; wij \\\"denken\\\" mee.\"\n\n[[step]]\nform = \"actions\"\nminutes = 20\n";
+        let draaiboek = parse_agenda("vervolg.toml", source, &library).expect("valid");
+        let agreed =
+            AgreedDefinition { term: "regie".into(), definition: "Het gezin beslist; wij \"denken\" mee.".into() };
+        assert_eq!(draaiboek.agreed, [agreed]);
+        let written = to_toml(&draaiboek);
+        assert_eq!(parse_agenda("again.toml", &written, &library).expect("reads back"), draaiboek, "{written}");
+        let missing = source.replace("term = \"regie\"\n", "");
+        assert!(errors(&missing).contains("test.toml:5: agreed.term"), "{}", errors(&missing));
+        let typo = source.replace("definition =", "definitie =");
+        assert!(errors(&typo).contains("definitie"), "{}", errors(&typo));
     }
 
     #[test]

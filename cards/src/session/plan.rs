@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::agenda::{Agenda, CarriedAction, MAX_STEP_MINUTES, MAX_STEPS, Step, StepForm};
+use super::agenda::{Agenda, AgreedDefinition, CarriedAction, MAX_AGREED, MAX_STEP_MINUTES, MAX_STEPS, Step, StepForm};
 use crate::deck::MAX_TITLE_CHARS;
 use crate::deck::{Card, CardId, CaseCard, QuestionCard};
 use crate::event::Settings;
@@ -17,6 +17,7 @@ use crate::forms::mirror::{Mirror, MirrorSettings};
 use crate::forms::scale::{Scale, ScaleSettings};
 use crate::forms::table::{KitchenTable, TableSettings};
 use crate::library::Library;
+use crate::notes::{MAX_AGREED_CHARS, MAX_TERM_CHARS};
 use crate::rejection::Rejection;
 use crate::text::Text;
 
@@ -29,6 +30,9 @@ pub struct Plan {
     /// The learning group's actions from the meeting before, asked about at the start.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub carried: Vec<CarriedAction>,
+    /// What the learning group agreed its terms mean, in meetings before.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub agreed: Vec<AgreedDefinition>,
 }
 
 /// One step: its work form with what it needs, and the minutes it is planned to take.
@@ -170,8 +174,18 @@ impl Plan {
             )));
         }
         let steps = agenda.steps.iter().enumerate().map(|(index, step)| resolve_step(index + 1, step, library));
-        let carried = agenda.carried.clone();
-        Ok(Plan { title: agenda.title.clone(), steps: steps.collect::<Result<_, _>>()?, carried })
+        let agreed_fits = agenda.agreed.len() <= MAX_AGREED
+            && agenda.agreed.iter().all(|agreed| {
+                !too_long(&agreed.term, MAX_TERM_CHARS) && !too_long(&agreed.definition, MAX_AGREED_CHARS)
+            });
+        if !agreed_fits {
+            return Err(Rejection::BadAgenda(Text::new(
+                format!("hoogstens {MAX_AGREED} afgesproken begrippen, van hoogstens {MAX_AGREED_CHARS} tekens"),
+                format!("at most {MAX_AGREED} agreed definitions, of at most {MAX_AGREED_CHARS} characters"),
+            )));
+        }
+        let (carried, agreed) = (agenda.carried.clone(), agenda.agreed.clone());
+        Ok(Plan { title: agenda.title.clone(), steps: steps.collect::<Result<_, _>>()?, carried, agreed })
     }
 }
 
@@ -237,6 +251,7 @@ impl Plan {
             title: Text::new("Sessie", "Session"),
             steps: vec![PlannedStep { title: None, minutes: 45, form: PlannedForm::Statements }],
             carried: Vec::new(),
+            agreed: Vec::new(),
         }
     }
 
@@ -366,6 +381,7 @@ impl Plan {
             roles: None,
             steps: steps.collect(),
             carried: Vec::new(),
+            agreed: Vec::new(),
         }
     }
 }

@@ -15,7 +15,7 @@ use crate::forms::scale::{Round, RoundView, ScaleAnswer, ScaleSettings, ScaleShi
 use crate::forms::table::{Layout, TableRoundView, TableSettings};
 use crate::forms::{FormKind, Who};
 use crate::room::Room;
-use crate::session::agenda::CarriedAction;
+use crate::session::agenda::{AgreedDefinition, CarriedAction};
 use crate::session::plan::{PlannedForm, RunningForm, StepSettings};
 use crate::text::Text;
 
@@ -44,6 +44,9 @@ pub struct SessionView {
     /// The learning group's actions from the meeting before: "wat hebben we gedaan met…?".
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub carried: Vec<CarriedAction>,
+    /// What the learning group agreed its terms mean, in meetings before.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub agreed: Vec<AgreedDefinition>,
 }
 
 /// One step of the agenda.
@@ -243,6 +246,7 @@ impl Room {
             mirror,
             actions,
             carried: plan.carried.clone(),
+            agreed: plan.agreed.clone(),
         })
     }
 

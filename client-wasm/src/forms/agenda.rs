@@ -369,8 +369,9 @@ fn StepSettingsEditor(session: Session, step: u16, settings: StepSettings) -> im
 pub fn CarriedActions(session: Session) -> impl IntoView {
     move || {
         session.view.with(|view| {
-            let carried = view.as_ref()?.session.as_ref()?.carried.clone();
-            (!carried.is_empty()).then(|| {
+            let session = view.as_ref()?.session.as_ref()?;
+            let (carried, agreed) = (session.carried.clone(), session.agreed.clone());
+            let actions = (!carried.is_empty()).then(|| {
                 let items = carried
                     .into_iter()
                     .map(|action| {
@@ -389,7 +390,20 @@ pub fn CarriedActions(session: Session) -> impl IntoView {
                         <ul>{items}</ul>
                     </section>
                 }
-            })
+            });
+            let definitions = (!agreed.is_empty()).then(|| {
+                let items = agreed
+                    .into_iter()
+                    .map(|agreed| view! { <dt>{agreed.term}</dt><dd>{agreed.definition}</dd> })
+                    .collect_view();
+                view! {
+                    <section class="carried" id="agreed-before" aria-labelledby="agreed-before-title">
+                        <h2 id="agreed-before-title">{t().agreed_before_title}</h2>
+                        <dl>{items}</dl>
+                    </section>
+                }
+            });
+            (actions.is_some() || definitions.is_some()).then(|| view! { {actions}{definitions} })
         })
     }
 }

@@ -4,9 +4,10 @@
 
 use std::collections::BTreeMap;
 
-use cards::analysis::{Review, StatementReview, TermReview, series};
+use cards::analysis::{Measure, Review, StatementReview, TermReview, series};
 use cards::chart::{self, Frame};
 use cards::log::Names;
+use cards::notes::DefinitionKey;
 use cards::text::{fixed, signed};
 use cards::{Position, Text};
 use leptos::prelude::*;
@@ -15,6 +16,7 @@ use crate::api;
 use crate::components::{LangSwitch, group_legend, split_line};
 use crate::forms::review::StepsReview;
 use crate::i18n::{t, tr};
+use crate::pages::review_glance::{CampsView, Marks, OpinionGroups, Summary, measured};
 use crate::storage;
 
 /// One room's review, with its exports.
@@ -23,16 +25,20 @@ pub fn ReviewPage(code: String) -> impl IntoView {
     let Some(token) = storage::trainer_token(&code) else {
         return view! { <p class="notice">{t().trainer_no_token}</p> }.into_any();
     };
+    let pseudonyms = RwSignal::new(true);
+    let names = move || if pseudonyms.get() { Names::Pseudonyms } else { Names::Real };
+    // Counts the trainer's notes saved in this review, so the review is fetched again after each.
+    let saved = RwSignal::new(0u32);
     let review = {
         let (code, token) = (code.clone(), token.clone());
         LocalResource::new(move || {
-            let (code, token) = (code.clone(), token.clone());
-            async move { api::room_review(&code, &token).await }
+            let (code, token, names) = (code.clone(), token.clone(), names());
+            saved.track();
+            crate::i18n::language().track();
+            async move { api::room_review(&code, &token, names).await }
         })
     };
-    let pseudonyms = RwSignal::new(true);
     let series_name = RwSignal::new(storage::series(&code).unwrap_or_default());
-    let names = move || if pseudonyms.get() { Names::Pseudonyms } else { Names::Real };
 
     let code_for_exports = code.clone();
     let body = move || {
@@ -43,7 +49,14 @@ pub fn ReviewPage(code: String) -> impl IntoView {
                 let steps = (!steps.is_empty()).then(|| {
                     view! { <StepsReview code=code_for_exports.clone() steps=steps names=Signal::derive(names) /> }
                 });
-                view! { {steps} <ReviewBody review=review /> <Exports code=code_for_exports.clone() names=Signal::derive(names) /> }.into_any()
+                view! {
+                    <Summary review=review.clone() />
+                    <Marks review=review.clone() />
+                    {steps}
+                    <ReviewBody review=review code=code_for_exports.clone() saved=saved />
+                    <Exports code=code_for_exports.clone() names=Signal::derive(names) />
+                }
+                .into_any()
             }
         })
     };
@@ -90,13 +103,25 @@ fn Exports(code: String, names: Signal<Names>) -> impl IntoView {
             }
         });
     };
+    let download_pack = move || {
+        let code = code.get_value();
+        let token = storage::trainer_token(&code).unwrap_or_default();
+        let names = names.get_untracked();
+        leptos::task::spawn_local(async move {
+            match api::debrief_pack(&code, &token, names).await {
+                Ok(bytes) => api::download(&format!("{}-{code}.zip", t().pack_file), "application/zip", &bytes),
+                Err(message) => problem.set(Some(tr(&message))),
+            }
+        });
+    };
     view! {
         <section class="panel no-print" aria-label=t().exports>
             <h2>{t().exports}</h2>
             <div class="controls">
                 <button id="export-csv" on:click=move |_| download("csv", "text/csv;charset=utf-8")>{t().export_csv}</button>
                 <button id="export-json" on:click=move |_| download("json", "application/json")>{t().export_json}</button>
-                <button id="export-html" class="primary" on:click=move |_| download("html", "text/html;charset=utf-8")>{t().export_html}</button>
+                <button id="export-html" on:click=move |_| download("html", "text/html;charset=utf-8")>{t().export_html}</button>
+                <button id="export-pack" class="primary" on:click=move |_| download_pack()>{t().export_pack}</button>
                 <button on:click=move |_| { let _ = web_sys::window().map(|window| window.print()); }>{t().print}</button>
             </div>
             {move || problem.get().map(|text| view! { <p class="problem">{text}</p> })}
@@ -133,7 +158,7 @@ fn EraseRoom(code: String) -> impl IntoView {
 }
 
 #[component]
-fn ReviewBody(review: Review) -> impl IntoView {
+fn ReviewBody(review: Review, code: String, saved: RwSignal<u32>) -> impl IntoView {
     let summary = format!(
         "{} · {} · {} · {}",
         tr(&review.statement_deck),
@@ -158,14 +183,11 @@ fn ReviewBody(review: Review) -> impl IntoView {
             <h2>{t().statements_ranked}</h2>
             {statements.into_iter().map(|statement| view! { <StatementCard statement=statement labels=labels.clone() /> }).collect_view()}
         </section>
+        <OpinionGroups groups=review.opinion_groups.clone() common=review.common.clone() />
         <HeatMap review=review.clone() />
-        {(!terms.is_empty()).then(|| view! { <TermLenses terms=terms labels=labels.clone() /> })}
+        {(!terms.is_empty()).then(|| view! { <TermLenses terms=terms labels=labels.clone() code=code saved=saved /> })}
         <Shifts review=review />
     }
-}
-
-fn figure(value: Option<f64>) -> String {
-    value.map_or("–".to_owned(), |value| fixed(value, 2))
 }
 
 /// "1 stelling", "3 stellingen".
@@ -192,10 +214,10 @@ fn TermsRanked(terms: Vec<TermReview>, labels: BTreeMap<String, Text>) -> impl I
                             <rect class="meter-track" width="100" height="10"></rect>
                             <rect class="meter-fill" width=fixed(width, 0) height="10"></rect>
                         </svg>
-                        " "{figure(term.disagreement)}
+                        " "{term.disagreement.map_or("–".to_owned(), |value| cards::analysis::decimal(value, crate::i18n::lang()))}
                     </td>
-                    <td>{figure(term.mean_consensus)}<span class="n">{format!(" (n={})", term.statements)}</span></td>
-                    <td>{figure(term.lens.spread)}<span class="n">{format!(" (n={})", term.lens.definitions.len())}</span></td>
+                    <td>{measured(Measure::Consensus, term.mean_consensus)}<span class="n">{format!(" (n={})", term.statements)}</span></td>
+                    <td>{measured(Measure::Spread, term.lens.spread)}<span class="n">{format!(" (n={})", term.lens.definitions.len())}</span></td>
                 </tr>
             }
         })
@@ -214,20 +236,26 @@ fn TermsRanked(terms: Vec<TermReview>, labels: BTreeMap<String, Text>) -> impl I
 #[component]
 fn StatementCard(statement: StatementReview, labels: BTreeMap<String, Text>) -> impl IntoView {
     let split = statement.split.map(|split| split_line(&split));
-    let farthest = statement
-        .farthest_roles
-        .clone()
-        .map(|(a, b, distance)| format!("{}: {} ↔ {} ({})", t().farthest, tr(&a), tr(&b), fixed(distance, 2)));
+    let farthest = statement.farthest_roles.clone().map(|(a, b, distance)| {
+        view! { <p>{format!("{}: {} ↔ {} (", t().farthest, tr(&a), tr(&b))}{measured(Measure::Distance, Some(distance))}")"</p> }
+    });
+    let camps = statement.camps.clone().map(|camps| view! { <CampsView camps=camps /> });
     view! {
         <article class="card statement-review">
             <p class="statement-text">{tr(&statement.text)}</p>
             <p class="terms">{statement.terms.iter().map(|term| term_name(&labels, term)).collect::<Vec<_>>().join(", ")}</p>
             <DotPlot statement=statement.clone() />
             <p>
-                "C "{figure(statement.consensus)}" · P "{figure(statement.polarization)}" · "{split}
+                {t().agreement}": "{measured(Measure::Consensus, statement.consensus)}" · "
+                {t().polarization}": "{measured(Measure::Polarization, statement.polarization)}" · "
+                {t().common_ground}": "{measured(Measure::CommonGround, statement.common_ground)}
+            </p>
+            <p>
+                {split}
                 <span class="n">{format!(" (n={}, {} {})", statement.first.n(), t().passes_counted, statement.first.passes)}</span>
             </p>
-            {farthest.map(|text| view! { <p>{text}</p> })}
+            {farthest}
+            {camps}
         </article>
     }
 }
@@ -314,55 +342,150 @@ fn HeatMap(review: Review) -> impl IntoView {
 }
 
 #[component]
-fn TermLenses(terms: Vec<TermReview>, labels: BTreeMap<String, Text>) -> impl IntoView {
+fn TermLenses(
+    terms: Vec<TermReview>,
+    labels: BTreeMap<String, Text>,
+    code: String,
+    saved: RwSignal<u32>,
+) -> impl IntoView {
     let lenses = terms
         .into_iter()
-        .filter(|term| !term.lens.definitions.is_empty())
+        .filter(|term| !term.lens.definitions.is_empty() || term.agreed.is_some())
         .map(|term| {
-            let lens = term.lens;
-            let groups = lens
-                .groups
-                .iter()
-                .enumerate()
-                .map(|(number, group)| {
-                    let items = group
-                        .members
-                        .iter()
-                        .map(|&index| {
-                            let definition = &lens.definitions[index];
-                            let shared = lens.most_shared == Some(index);
-                            let alone = lens.outliers.contains(&index);
-                            view! {
-                                <li>
-                                    "“"{definition.text.clone()}"” "
-                                    <span class="n">"— "{tr(&definition.role)}</span>
-                                    {shared.then(|| view! { <em class="tag">{t().most_shared}</em> })}
-                                    {alone.then(|| view! { <em class="tag">{t().outlier}</em> })}
-                                </li>
-                            }
-                        })
-                        .collect_view();
-                    view! {
-                        <div class="definition-group">
-                            <p class="n">{format!("{} {} · {}", t().group, number + 1, count(group.members.len(), t().definition_one, t().definitions))}</p>
-                            <ul>{items}</ul>
-                        </div>
-                    }
-                })
-                .collect_view();
-            view! {
-                <article class="card term-lens">
-                    <h3>{format!("{} “{}”", t().what_means, term_name(&labels, &lens.term))}</h3>
-                    {groups}
-                </article>
-            }
+            let name = term_name(&labels, &term.term);
+            view! { <TermLensCard term=term name=name code=code.clone() saved=saved /> }
         })
         .collect_view();
     view! {
         <section aria-label=t().term_lens>
             <h2>{t().term_lens}</h2>
+            <p class="hint no-print">{t().term_lens_hint}</p>
             {lenses}
         </section>
+    }
+}
+
+/// One term's definitions in their groups. The trainer moves a definition to another group or
+/// a new one, merges a group with the one above it, and writes down what the group agreed the
+/// term means; each change is saved in the room's log and the review is fetched again.
+#[component]
+fn TermLensCard(term: TermReview, name: String, code: String, saved: RwSignal<u32>) -> impl IntoView {
+    let lens = term.lens.clone();
+    let problem = RwSignal::new(None::<String>);
+    let groups: Vec<Vec<DefinitionKey>> = lens
+        .groups
+        .iter()
+        .map(|group| group.members.iter().filter_map(|&i| lens.definitions[i].key.clone()).collect())
+        .collect();
+    let send = {
+        let code = code.clone();
+        move |note: serde_json::Value| {
+            let code = code.clone();
+            let token = storage::trainer_token(&code).unwrap_or_default();
+            leptos::task::spawn_local(async move {
+                match api::review_note(&code, &token, &note).await {
+                    Ok(()) => saved.update(|n| *n += 1),
+                    Err(message) => problem.set(Some(tr(&message))),
+                }
+            });
+        }
+    };
+    let term_id = term.term.clone();
+    let regroup = {
+        let (send, term_id) = (send.clone(), term_id.clone());
+        move |groups: Vec<Vec<DefinitionKey>>| {
+            let groups: Vec<Vec<DefinitionKey>> = groups.into_iter().filter(|group| !group.is_empty()).collect();
+            send(serde_json::json!({ "do": "group", "term": term_id, "groups": groups }));
+        }
+    };
+    let group_count = groups.len();
+    let cards_of_groups = lens
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(number, group)| {
+            let items = group
+                .members
+                .iter()
+                .map(|&index| {
+                    let definition = &lens.definitions[index];
+                    let shared = lens.most_shared == Some(index);
+                    let alone = lens.outliers.contains(&index);
+                    let mover = definition.key.clone().map(|key| {
+                        let (groups, regroup) = (groups.clone(), regroup.clone());
+                        let options = (0..group_count)
+                            .map(|target| {
+                                view! { <option value=target.to_string() selected=target == number>{format!("{} {}", t().group, target + 1)}</option> }
+                            })
+                            .collect_view();
+                        let label = format!("{} “{}”", t().move_to_group, definition.text);
+                        view! {
+                            <select class="move-definition no-print" aria-label=label
+                                on:change=move |ev| {
+                                    let target = event_target_value(&ev);
+                                    let mut moved = groups.clone();
+                                    moved.iter_mut().for_each(|group| group.retain(|held| *held != key));
+                                    match target.parse::<usize>() {
+                                        Ok(target) if target < moved.len() => moved[target].push(key.clone()),
+                                        _ => moved.push(vec![key.clone()]),
+                                    }
+                                    regroup(moved);
+                                }>
+                                {options}
+                                <option value="new">{t().new_group}</option>
+                            </select>
+                        }
+                    });
+                    view! {
+                        <li>
+                            "“"{definition.text.clone()}"” "
+                            <span class="n">"— "{tr(&definition.role)}</span>
+                            {shared.then(|| view! { <em class="tag">{t().most_shared}</em> })}
+                            {alone.then(|| view! { <em class="tag">{t().outlier}</em> })}
+                            " "{mover}
+                        </li>
+                    }
+                })
+                .collect_view();
+            let merge = (number > 0).then(|| {
+                let (groups, regroup) = (groups.clone(), regroup.clone());
+                view! {
+                    <button class="merge-groups no-print" on:click=move |_| {
+                        let mut merged = groups.clone();
+                        let taken = merged.remove(number);
+                        merged[number - 1].extend(taken);
+                        regroup(merged);
+                    }>{format!("{} {}", t().merge_with_group, number)}</button>
+                }
+            });
+            view! {
+                <div class="definition-group">
+                    <p class="n">{format!("{} {} · {}", t().group, number + 1, count(group.members.len(), t().definition_one, t().definitions))}</p>
+                    <ul>{items}</ul>
+                    {merge}
+                </div>
+            }
+        })
+        .collect_view();
+    let by_hand = lens.by_hand.then(|| view! { <p class="hint">{t().grouped_by_hand}</p> });
+    let field = format!("agreed-{}", term.term);
+    let draft = RwSignal::new(term.agreed.clone().unwrap_or_default());
+    let agree =
+        move |_| send(serde_json::json!({ "do": "agree", "term": term_id, "definition": draft.get_untracked() }));
+    let agreed_label = format!("{} ‘{name}’ {}", t().agreed_before, t().agreed_after);
+    view! {
+        <article class="card term-lens">
+            <h3>{format!("{} “{}”", t().what_means, name)}</h3>
+            {by_hand}
+            {cards_of_groups}
+            <div class="agreed">
+                <label for=field.clone()>{agreed_label}</label>
+                <textarea id=field rows="3" maxlength=cards::notes::MAX_AGREED_CHARS.to_string()
+                    prop:value=move || draft.get() on:input=move |ev| draft.set(event_target_value(&ev))></textarea>
+                <button class="save-agreed no-print" on:click=agree>{t().save_agreed}</button>
+            </div>
+            {move || problem.get().map(|text| view! { <p class="problem" role="alert">{text}</p> })}
+        </article>
     }
 }
 
@@ -372,31 +495,86 @@ fn Shifts(review: Review) -> impl IntoView {
         return ().into_any();
     }
     let delta = |value: Option<f64>| value.map_or("–".to_owned(), |value| signed(value, 2));
-    let rows = review
+    let position = |position: Position| match position {
+        Position::Scale(n) => n.to_string(),
+        Position::Pass => t().pass.to_owned(),
+    };
+    let shifts = review
         .shifts
         .into_iter()
         .map(|shift| {
+            let moves = shift
+                .moves
+                .iter()
+                .map(|moved| {
+                    let who = match &moved.participant {
+                        Some(name) => format!("{name} ({})", tr(&moved.role)),
+                        None => tr(&moved.role),
+                    };
+                    let way = match moved.toward_middle {
+                        Some(true) => format!(" · {}", t().toward_middle),
+                        Some(false) => format!(" · {}", t().away_from_middle),
+                        None => String::new(),
+                    };
+                    view! { <li>{format!("{who}: {} → {}{way}", position(moved.from), position(moved.to))}</li> }
+                })
+                .collect_view();
             view! {
-                <tr>
-                    <td>{tr(&shift.text)}</td>
-                    <td>{delta(shift.shift.consensus_change)}</td>
-                    <td>{delta(shift.shift.polarization_change)}</td>
-                    <td>{format!("{} {} {}", shift.shift.moved, t().of, shift.shift.n)}</td>
-                    <td>{format!("{} / {}", shift.shift.toward_median, shift.shift.away_from_median)}</td>
-                </tr>
+                <article class="card shift">
+                    <p class="statement-text">{tr(&shift.text)}</p>
+                    <div class="before-after">
+                        <figure><figcaption>{t().before}</figcaption>{distribution_bars(&shift.first)}</figure>
+                        <figure><figcaption>{t().after}</figcaption>{distribution_bars(&shift.last)}</figure>
+                    </div>
+                    <p>
+                        {t().agreement}": "{measured(Measure::Consensus, shift.first.consensus())}" → "
+                        {measured(Measure::Consensus, shift.last.consensus())}
+                        <span class="n">{format!(" (ΔC {}, ΔP {})", delta(shift.shift.consensus_change), delta(shift.shift.polarization_change))}</span>
+                    </p>
+                    <p>{format!("{}: {} {} {}", t().moved_players, shift.shift.moved, t().of, shift.shift.n)}</p>
+                    <ul class="moves">{moves}</ul>
+                </article>
             }
         })
         .collect_view();
     view! {
         <section aria-label=t().shifts>
             <h2>{t().shifts}</h2>
-            <table class="review-table">
-                <thead><tr><th>{t().statement}</th><th>"ΔC"</th><th>"ΔP"</th><th>{t().moved_players}</th><th>{t().toward_away}</th></tr></thead>
-                <tbody>{rows}</tbody>
-            </table>
+            {shifts}
         </section>
     }
     .into_any()
+}
+
+/// How many answered each scale point (and passed), as a row of bars with the counts in them.
+fn distribution_bars(distribution: &cards::analysis::Distribution) -> impl IntoView + use<> {
+    let most = distribution.counts.iter().copied().chain([distribution.passes]).max().unwrap_or(0).max(1);
+    let labels = ["1", "2", "3", "4", "5", t().pass];
+    let bars = distribution
+        .counts
+        .iter()
+        .copied()
+        .chain([distribution.passes])
+        .zip(labels)
+        .enumerate()
+        .map(|(column, (count, label))| {
+            let height = 60.0 * f64::from(count) / f64::from(most);
+            let x = 10.0 + column as f64 * 40.0;
+            view! {
+                <rect class="bar" x=fixed(x, 0) y=fixed(70.0 - height, 1) width="30" height=fixed(height, 1)></rect>
+                <text x=fixed(x + 15.0, 0) y="86">{label}</text>
+                <text class="count" x=fixed(x + 15.0, 0) y=fixed(66.0 - height, 1)>{count.to_string()}</text>
+            }
+        })
+        .collect_view();
+    let summary = distribution
+        .counts
+        .iter()
+        .zip(1..)
+        .map(|(count, point)| format!("{point}: {count}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    view! { <svg class="bars" viewBox="0 0 250 92" role="img" aria-label=summary>{bars}</svg> }
 }
 
 /// Every session this browser ran, grouped by learning group, and per term how consensus
@@ -445,7 +623,7 @@ fn SeriesChart(name: String, codes: Vec<String>) -> impl IntoView {
             let mut reviews = Vec::new();
             for code in codes {
                 let Some(token) = storage::trainer_token(&code) else { continue };
-                if let Ok(review) = api::room_review(&code, &token).await {
+                if let Ok(review) = api::room_review(&code, &token, Names::Pseudonyms).await {
                     reviews.push(review);
                 }
             }
@@ -479,9 +657,15 @@ fn SeriesChart(name: String, codes: Vec<String>) -> impl IntoView {
                             })
                         })
                         .collect_view();
+                    // Beside the line, what the group agreed the term means, meeting by meeting.
+                    let agreed = points
+                        .iter()
+                        .filter_map(|point| point.agreed.as_ref().map(|agreed| (point.session.clone(), agreed.clone())))
+                        .map(|(session, agreed)| view! { <li><span class="n">{session}": "</span>{agreed}</li> })
+                        .collect_view();
                     view! {
                         <figure class="series-term">
-                            <figcaption>{term_name(&labels, &term)}</figcaption>
+                            <figcaption>{term_name(&labels, &term)}<ul class="series-agreed">{agreed}</ul></figcaption>
                             <svg viewBox="0 0 600 190" role="img" aria-label=t().series_chart>
                                 <line class="axis" x1="40" y1="170" x2="580" y2="170"></line>
                                 <line class="axis" x1="40" y1="20" x2="40" y2="170"></line>

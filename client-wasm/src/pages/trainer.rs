@@ -88,6 +88,8 @@ pub fn Trainer(code: String) -> impl IntoView {
         .into_any(),
     };
     let running = move || !matches!(stage.get(), Stage::NotJoined | Stage::Gone { .. } | Stage::Ended);
+    // A memo, so the mark's half-typed note survives the next statement.
+    let marking = Memo::new(move |_| running() && !matches!(stage.get(), Stage::Lobby));
     let ended = move || matches!(stage.get(), Stage::Ended);
     let review_link = format!("/review/{code}");
     // The end button sits at the bottom of the page: bring the news that the session is over,
@@ -131,6 +133,7 @@ pub fn Trainer(code: String) -> impl IntoView {
         <div class="console">
             <div class="controls">{controls}</div>
             <div class="console-side">
+                {move || marking.get().then(|| view! { <MarkMoment session=session /> })}
                 {move || running().then(|| view! { <CarriedActions session=session /> <AgendaPanel session=session /> })}
                 // Once the session runs, the steps after the running one can still change.
                 {move || (running() && !matches!(stage.get(), Stage::Lobby)).then(|| view! { <AgendaEditor session=session /> })}
@@ -701,6 +704,33 @@ fn DeckUpload(session: Session) -> impl IntoView {
         <p class="hint">{t().upload_hint}</p>
         <p class="hint"><a id="guide-link" href=guide_href() target="_blank">{t().guide_link}</a></p>
         {report}
+    }
+}
+
+/// "Markeer": one tap marks this moment of the session for the review, with an optional line
+/// of note. Participants and screens never hear of it.
+#[component]
+fn MarkMoment(session: Session) -> impl IntoView {
+    let note = RwSignal::new(String::new());
+    let marks = move || session.view.with(|view| view.as_ref().map_or(0, |view| view.marks));
+    let mark = move |_| {
+        let text = note.get_untracked();
+        session.send(ClientMsg::Mark { note: (!text.trim().is_empty()).then_some(text) });
+        note.set(String::new());
+    };
+    view! {
+        <section class="panel mark-moment" aria-labelledby="mark-title">
+            <h2 id="mark-title" class="visually-hidden">{t().mark}</h2>
+            <label for="mark-note">{t().mark_note}</label>
+            <div class="controls">
+                <input id="mark-note" maxlength=cards::notes::MAX_NOTE_CHARS.to_string()
+                    prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev)) />
+                <button id="mark" on:click=mark>"★ "{t().mark}</button>
+            </div>
+            {move || (marks() > 0).then(|| view! {
+                <p class="muted" id="marks-done" role="status">{t().marks_done.replace("{count}", &marks().to_string())}</p>
+            })}
+        </section>
     }
 }
 

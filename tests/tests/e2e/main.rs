@@ -10,6 +10,7 @@ mod browser_spiegelgesprek;
 mod browser_werkvormen;
 mod client_files;
 mod content;
+mod debrief;
 mod decks;
 mod durability;
 mod errors;
