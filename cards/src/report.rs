@@ -3,7 +3,9 @@
 
 use std::fmt::Write as _;
 
-use crate::analysis::{Camps, GivenAnswer, Review, Side, Stance, StatementReview, TermReview, opening, sentences};
+use crate::analysis::{
+    Camps, GivenAnswer, Measure, Review, Side, Stance, StatementReview, TermReview, opening, sentences,
+};
 use crate::chart::{self, Frame};
 use crate::event::Position;
 use crate::export::iso8601;
@@ -281,8 +283,8 @@ impl Report {
                 escape(statement.text.get(lang)),
                 statement.terms.iter().map(|term| self.term(term)).collect::<Vec<_>>().join(", "),
                 self.dot_plot(statement),
-                figure(statement.consensus),
-                figure(statement.polarization),
+                words_for(Measure::Consensus, statement.consensus, lang),
+                words_for(Measure::Polarization, statement.polarization, lang),
                 statement.first.n(),
                 words.pass,
                 statement.first.passes
@@ -302,7 +304,10 @@ impl Report {
             }
             let arguments: Vec<_> = statement.answers.iter().filter(|answer| answer.argument.is_some()).collect();
             if !arguments.is_empty() {
-                page.push_str("<ul class=\"arguments\">");
+                // A split statement's camps quote the firmest arguments; on paper that is enough,
+                // and every argument stays in the file.
+                let class = if statement.camps.is_some() { "arguments beside-camps" } else { "arguments" };
+                let _ = write!(page, "<ul class=\"{class}\">");
                 for answer in arguments {
                     let _ = write!(
                         page,
@@ -351,7 +356,7 @@ impl Report {
         let (words, lang) = (self.words, self.lang);
         let _ = write!(page, "<section class=\"marks\"><h2>{}</h2><ul>", words.marks);
         for mark in &review.marks {
-            let mut place = vec![iso8601(mark.at).get(11..16).unwrap_or_default().to_owned()];
+            let mut place = vec![format!("{} UTC", iso8601(mark.at).get(11..16).unwrap_or_default())];
             if let Some(step) = mark.step.and_then(|step| review.steps.get(usize::from(step))) {
                 place.push(format!("{} {} · {}", words.step, step.number, escape(&steps::step_name(step, lang))));
             }
@@ -491,8 +496,9 @@ impl Report {
         svg
     }
 
+    /// Roles × statements; with one statement it would say what its dot plot says.
     fn matrix_section(&self, page: &mut String, review: &Review) {
-        if review.matrix.is_empty() {
+        if review.matrix.is_empty() || review.statements.len() < 2 {
             return;
         }
         let words = self.words;
@@ -599,6 +605,11 @@ fn figure(value: Option<f64>) -> String {
     value.map_or("–".to_owned(), |value| fixed(value, 2))
 }
 
+/// A figure with its meaning in words ("0,88 · grote overeenstemming"), escaped.
+fn words_for(measure: Measure, value: Option<f64>, lang: Lang) -> String {
+    escape(&crate::analysis::figure(measure, value, lang))
+}
+
 /// Text from the room as HTML text, never as markup.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -623,10 +634,14 @@ table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #d9d4c7;
 .plot{margin:.3rem 0}.groups{list-style:none;padding:0;margin:.2rem 0;display:flex;flex-wrap:wrap;gap:.2rem 1rem;font-size:.9em}\
 .groups svg{width:.9em;height:.9em;margin-right:.3em;vertical-align:-.1em}\
 article{break-inside:avoid;border-top:1px solid #d9d4c7;padding:.5rem 0}.group{break-inside:avoid}\
-.matrix td{text-align:center}.summary li{font-size:1.1em;margin:.3rem 0}dt{font-weight:bold}dd{margin:0 0 .5rem 1rem}\
+.matrix td{text-align:center}.matrix td .n{color:inherit}.summary li{font-size:1.1em;margin:.3rem 0}dt{font-weight:bold}dd{margin:0 0 .5rem 1rem}\
 .camps{display:flex;flex-wrap:wrap;gap:0 2rem}.camp{flex:1 1 16rem}blockquote{margin:.2rem 0 .2rem 1rem;font-style:italic}\
 tr,li,blockquote,figure,.camps{break-inside:avoid}\
-@media print{body{margin:0;max-width:none;font-size:10.5pt}h2{break-after:avoid}h3{break-after:avoid}section.step{break-before:page}}";
+table{break-inside:avoid}\
+@media print{@page{size:A4;margin:12mm}body{margin:0;max-width:none;font-size:8.5pt;line-height:1.3}\
+h1{font-size:13pt;margin:0}h2{font-size:10.5pt;margin:.5rem 0 .2rem;break-after:avoid}h3{font-size:9.5pt;margin:.3rem 0 .1rem;break-after:avoid}\
+p,ul,dl,blockquote{margin-top:.15rem;margin-bottom:.15rem}li{margin:0}.summary li{font-size:inherit;margin:0}article{padding:.2rem 0}\
+.plot{float:right;width:14rem;margin:0 0 .2rem .8rem}.plot .dots{width:100%}article{overflow:hidden}.arguments{columns:2;column-gap:1.5rem}.beside-camps{display:none}th,td{padding:.1rem .3rem}}";
 
 #[cfg(test)]
 mod tests {

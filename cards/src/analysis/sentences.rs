@@ -123,6 +123,15 @@ pub fn opening(text: &str) -> String {
     format!("{}…", words[..end].join(" ").trim_end_matches([',', ';', ':', '.']))
 }
 
+/// "a, b en c" ("a, b and c").
+fn listed(items: Vec<String>, lang: Lang) -> String {
+    let and = if matches!(lang, Lang::Nl) { " en " } else { " and " };
+    match items.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{}{and}{last}", rest.join(", ")),
+        _ => items.concat(),
+    }
+}
+
 /// A role group named as a crowd: "de gezinsrollen", "the professionals".
 fn crowd(group: &str, lang: Lang) -> String {
     let (nl, en) = match group {
@@ -179,10 +188,11 @@ pub fn sentences(review: &Review, lang: Lang) -> Vec<String> {
     if let Some((statement, (a, b, _))) = farthest {
         let text = opening(statement.text.get(lang));
         let (a, b) = (a.get(lang), b.get(lang));
+        // Role names are quoted like labels: they start with a capital wherever they stand.
         said.push(if nl {
-            format!("Het verst uit elkaar stonden {a} en {b}, bij ‘{text}’.")
+            format!("Het verst uit elkaar stonden ‘{a}’ en ‘{b}’, bij ‘{text}’.")
         } else {
-            format!("{a} and {b} stood furthest apart, on ‘{text}’.")
+            format!("‘{a}’ and ‘{b}’ stood furthest apart, on ‘{text}’.")
         });
     }
     let moved = review.shifts.iter().filter(|shift| shift.shift.consensus_change.is_some()).max_by(|a, b| {
@@ -283,9 +293,7 @@ fn divided_sentence(statement: &StatementReview, term: Option<&str>, lang: Lang)
         }
     };
     let (agreed, split) = groups_within(statement);
-    let crowds = |groups: &[&str]| {
-        groups.iter().map(|group| crowd(group, lang)).collect::<Vec<_>>().join(if nl { " en " } else { " and " })
-    };
+    let crowds = |groups: &[&str]| listed(groups.iter().map(|group| crowd(group, lang)).collect(), lang);
     match (agreed.is_empty(), split.is_empty(), nl) {
         (false, false, true) => {
             sentence.push_str(&format!("; {} waren het onderling eens, {} niet", crowds(&agreed), crowds(&split)))
@@ -293,10 +301,8 @@ fn divided_sentence(statement: &StatementReview, term: Option<&str>, lang: Lang)
         (false, false, false) => {
             sentence.push_str(&format!("; {} agreed among themselves, {} did not", crowds(&agreed), crowds(&split)))
         }
-        (true, false, true) => sentence.push_str(&format!("; ook {} waren het onderling niet eens", crowds(&split))),
-        (true, false, false) => {
-            sentence.push_str(&format!("; {} did not agree among themselves either", crowds(&split)))
-        }
+        (true, false, true) => sentence.push_str(&format!("; {} waren het onderling niet eens", crowds(&split))),
+        (true, false, false) => sentence.push_str(&format!("; {} did not agree among themselves", crowds(&split))),
         _ => {}
     }
     sentence.push('.');

@@ -68,6 +68,7 @@ pub fn ReviewPage(code: String) -> impl IntoView {
             <LangSwitch />
         </header>
         <h1 class="review-title">{t().review}" · "{code.clone()}</h1>
+        <Suspense fallback=|| view! { <p class="muted">{t().loading}</p> }>{body}</Suspense>
         <div class="panel no-print review-options">
             <label class="check">
                 <input type="checkbox" prop:checked=move || pseudonyms.get() on:change=move |ev| pseudonyms.set(event_target_checked(&ev)) />
@@ -82,7 +83,6 @@ pub fn ReviewPage(code: String) -> impl IntoView {
                 } />
             <p class="hint">{t().series_hint}</p>
         </div>
-        <Suspense fallback=|| view! { <p class="muted">{t().loading}</p> }>{body}</Suspense>
     }
     .into_any()
 }
@@ -468,7 +468,8 @@ fn TermLensCard(term: TermReview, name: String, code: String, saved: RwSignal<u3
         })
         .collect_view();
     let by_hand = lens.by_hand.then(|| view! { <p class="hint">{t().grouped_by_hand}</p> });
-    let field = format!("agreed-{}", term.term);
+    // An id holds no spaces: "eigen regie" is `agreed-eigen-regie`.
+    let field = format!("agreed-{}", term.term.replace(|c: char| !c.is_alphanumeric(), "-"));
     let draft = RwSignal::new(term.agreed.clone().unwrap_or_default());
     let agree =
         move |_| send(serde_json::json!({ "do": "agree", "term": term_id, "definition": draft.get_untracked() }));

@@ -124,7 +124,9 @@ pub fn Marks(review: Review) -> impl IntoView {
         .marks
         .iter()
         .map(|mark| {
-            let mut place = vec![cards::export::iso8601(mark.at).get(11..16).unwrap_or_default().to_owned()];
+            // The trainer's own clock, not UTC.
+            let at = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(mark.at as f64));
+            let mut place = vec![format!("{:02}:{:02}", at.get_hours(), at.get_minutes())];
             if let Some(step) = mark.step.and_then(|step| review.steps.get(usize::from(step))) {
                 let name = step.title.as_ref().map_or_else(String::new, tr);
                 place.push(format!("{} {} {name}", t().step, step.number));

@@ -3,6 +3,7 @@
 mod abuse;
 mod abuse_costs;
 mod browser;
+mod browser_debrief;
 mod browser_keukentafel;
 mod browser_monday;
 mod browser_reconnect;
