@@ -7,7 +7,9 @@
 //! `cargo xtask bench --soak` runs the soak instead: 20,000 short sessions (2,000 with
 //! `--quick`) against one fresh server, with its memory at the start and the end; results in
 //! target/bench/soak.json. The abuse scenario (also `--abuse` on its own) plays 50 rooms with
-//! and without `standpunt-abuse` beside them; results in target/bench/abuse.json.
+//! and without `standpunt-abuse` beside them; results in target/bench/abuse.json. The review of a
+//! 40-person, three-hour session (also `--review` on its own) is timed by `standpunt-review`;
+//! results in target/bench/review.json.
 
 use std::fmt::Write as _;
 use std::io::{BufRead, BufReader};
@@ -78,6 +80,11 @@ pub fn run(args: &[String]) -> Result {
     let quick = args.iter().any(|arg| arg == "--quick");
     if args.iter().any(|arg| arg == "--soak") {
         return soak(if quick { 2_000 } else { 20_000 });
+    }
+    if args.iter().any(|arg| arg == "--review") {
+        step("building release binaries");
+        status(cargo().args(["build", "--release", "--package", "bench"]))?;
+        return review_cost(&target_dir().join("release"), &target_dir().join("bench")).map(|_| ());
     }
     if args.iter().any(|arg| arg == "--abuse") {
         step("building release binaries");
@@ -156,6 +163,7 @@ pub fn run(args: &[String]) -> Result {
         outcomes.push(measure(&server, "game", "10,000 players, flat out", 8, 1_250, 15, None, &release, false, None)?);
     }
     abuse(&release, &out, if quick { 5 } else { 20 })?;
+    review_cost(&release, &out)?;
     let gzip: Vec<(&str, u64)> =
         CLIENT_APPS.iter().map(|app| Ok((*app, gzip_size(&client, app)?))).collect::<Result<_>>()?;
 
@@ -612,6 +620,32 @@ fn soak(sessions: usize) -> Result {
         return Err(format!("{errors} of the soak's sessions failed (target/bench/soak-generator.log)"));
     }
     Ok(())
+}
+
+/// The review of a 40-person, three-hour session (some 5,000 events), computed as the server
+/// computes it (`standpunt-review`, on core 0): its time, its JSON's size and the report's.
+/// Written to target/bench/review.json.
+fn review_cost(release: &Path, out: &Path) -> Result<String> {
+    step("the review of a 40-person, 3-hour session");
+    std::fs::create_dir_all(out).map_err(|error| format!("cannot create {}: {error}", out.display()))?;
+    let output = pinned(0)
+        .arg(release.join("standpunt-review"))
+        .output()
+        .map_err(|error| format!("cannot run standpunt-review: {error}"))?;
+    let line = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+    if !output.status.success() || line.is_empty() {
+        return Err(format!("standpunt-review failed: {}", String::from_utf8_lossy(&output.stderr)));
+    }
+    println!(
+        "review of {} events: {:.0} ms (median of 7), JSON {:.0} KB, report {:.1} ms",
+        json_number(&line, "events").unwrap_or(0.0),
+        json_number(&line, "review_ms_median").unwrap_or(0.0),
+        json_number(&line, "review_json_kb").unwrap_or(0.0),
+        json_number(&line, "report_ms").unwrap_or(0.0)
+    );
+    let file = out.join("review.json");
+    std::fs::write(&file, format!("{line}\n")).map_err(|error| format!("cannot write {}: {error}", file.display()))?;
+    Ok(line)
 }
 
 /// Runs `sessions` soak sessions against `server`; `progress` hears how many are done every
