@@ -356,7 +356,26 @@ impl Room {
             Command::Mark { note } => self.mark(actor, note),
             Command::Review(note) => {
                 self.require_trainer(actor)?;
-                Ok(vec![crate::notes::review_note(note)?])
+                let event = crate::notes::review_note(note)?;
+                match &event {
+                    // At most as many agreed terms as a draaiboek carries.
+                    Event::DefinitionAgreed { term, definition: Some(_) }
+                        if !self.agreed.contains_key(term)
+                            && self.agreed.len() >= crate::session::agenda::MAX_AGREED =>
+                    {
+                        Err(Rejection::BadMessage(format!(
+                            "at most {} agreed definitions",
+                            crate::session::agenda::MAX_AGREED
+                        )))
+                    }
+                    // A grouping names seats the room has.
+                    Event::DefinitionsGrouped { groups, .. }
+                        if groups.iter().flatten().any(|key| self.seat(key.seat).is_none()) =>
+                    {
+                        Err(Rejection::BadMessage("a definition names a seat this room does not have".to_owned()))
+                    }
+                    _ => Ok(vec![event]),
+                }
             }
             Command::SetPresence { seat, here } => {
                 if actor != Actor::Server {

@@ -46,7 +46,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/rooms/{code}/review", get(room_review))
         .route("/api/rooms/{code}/export", get(room_export))
         .route("/api/rooms/{code}/decks", post(upload_deck))
-        .route("/api/rooms/{code}/notes", post(review_note))
+        .route("/api/rooms/{code}/notes", post(review_note).layer(DefaultBodyLimit::max(MAX_NOTE_BYTES)))
         .route("/api/rooms/{code}/pack", get(debrief_pack))
         .fallback(get(client_files::serve))
         .layer(axum::middleware::from_fn_with_state(state.limits.request_timeout, within_time))
@@ -597,6 +597,9 @@ async fn debrief_pack(
     ([(header::CONTENT_TYPE, "application/zip".to_owned()), (header::CONTENT_DISPOSITION, disposition)], archive)
         .into_response()
 }
+
+/// A review note's body: a grouping of a few hundred definitions fits many times over.
+const MAX_NOTE_BYTES: usize = 64 * 1024;
 
 /// A trainer's note from the review: how a term's definitions belong together, or what the
 /// group agreed the term means. It goes into the room's log (waking the room if it sleeps).

@@ -871,13 +871,17 @@ impl RoomActor {
             self.place = None;
         }
         let only_notes = staged.only_notes();
-        let frames = staged.into_frames(self.seq);
+        let mut frames = staged.into_frames(self.seq);
+        if only_notes {
+            // Not even a reconnecting phone hears, from an empty update, that a note was made.
+            frames.retain(|frame, _| *frame == Frame::Trainer);
+        }
         let recipients: Vec<(ConnId, Utf8Bytes)> = self
             .conns
             .iter()
-            .map(|(conn, known)| (*conn, Frame::for_identity(known.identity, &frames)))
-            .filter(|(_, frame)| !only_notes || *frame == Frame::Trainer)
-            .map(|(conn, frame)| (conn, frames[&frame].clone()))
+            .filter_map(|(conn, known)| {
+                Some((*conn, frames.get(&Frame::for_identity(known.identity, &frames))?.clone()))
+            })
             .collect();
         for (conn, frame) in recipients {
             self.send_to(conn, frame);

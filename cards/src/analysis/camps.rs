@@ -216,7 +216,13 @@ pub fn opinion_groups(votes: &[FirstVote<'_>]) -> Vec<OpinionGroup> {
 
 fn opinion_group(members: &[&AnswerRow], votes: &[FirstVote<'_>]) -> OpinionGroup {
     let seats: Vec<SeatId> = members.iter().map(|row| row.seat).collect();
-    let named = members.iter().all(|row| !row.anonymous);
+    // Named only if none of its members' answers was given without names: a group's line
+    // "agrees with …" would otherwise tie a name to an anonymous vote.
+    let named = votes
+        .iter()
+        .flat_map(|(_, _, rows)| rows.iter())
+        .filter(|row| seats.contains(&row.seat))
+        .all(|row| !row.anonymous);
     let agrees_on = votes
         .iter()
         .filter_map(|(turn, text, rows)| {

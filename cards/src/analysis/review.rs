@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::chart::group_order;
 use crate::deck::CardId;
-use crate::event::{Event, Position};
+use crate::event::{Event, Position, SeatId};
 use crate::library::term_label;
 use crate::log::{AnswerRow, LoggedEvent, Names, answers};
 use crate::room::Room;
@@ -318,6 +318,7 @@ fn statement_review(vote: &[&AnswerRow]) -> StatementReview {
 
 fn shift_review(first: &[&AnswerRow], last: &[&AnswerRow]) -> ShiftReview {
     let before: BTreeMap<_, _> = first.iter().map(|row| (row.seat, row.position)).collect();
+    let anonymous_before: BTreeSet<SeatId> = first.iter().filter(|row| row.anonymous).map(|row| row.seat).collect();
     let pairs: Vec<(Position, Position)> =
         last.iter().filter_map(|row| before.get(&row.seat).map(|position| (*position, row.position))).collect();
     let (first_distribution, last_distribution) =
@@ -328,7 +329,7 @@ fn shift_review(first: &[&AnswerRow], last: &[&AnswerRow]) -> ShiftReview {
         .filter_map(|row| {
             let before = *before.get(&row.seat)?;
             (before != row.position).then(|| Moved {
-                participant: (!row.anonymous).then(|| row.participant.clone()),
+                participant: (!row.anonymous && !anonymous_before.contains(&row.seat)).then(|| row.participant.clone()),
                 role: row.role.clone(),
                 from: before,
                 to: row.position,

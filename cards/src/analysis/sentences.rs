@@ -123,6 +123,12 @@ pub fn opening(text: &str) -> String {
     format!("{}…", words[..end].join(" ").trim_end_matches([',', ';', ':', '.']))
 }
 
+/// The sentence with a capital first letter ("two people…" → "Two people…").
+fn capitalised(sentence: String) -> String {
+    let mut chars = sentence.chars();
+    chars.next().map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
+}
+
 /// "a, b en c" ("a, b and c").
 fn listed(items: Vec<String>, lang: Lang) -> String {
     let and = if matches!(lang, Lang::Nl) { " en " } else { " and " };
@@ -156,8 +162,13 @@ pub fn sentences(review: &Review, lang: Lang) -> Vec<String> {
     if let Some(statement) = divided {
         // The most divided term's least agreed statement, when there is a term; else the least
         // agreed statement of all.
+        // A term can rank high for its definitions alone: name it only with a statement of it
+        // that did divide the group.
         let (statement, about) = match term.and_then(|term| {
-            let carrying = review.statements.iter().find(|s| s.terms.contains(&term.term))?;
+            let carrying = review
+                .statements
+                .iter()
+                .find(|s| s.terms.contains(&term.term) && s.consensus.is_some_and(|c| c < 0.8))?;
             Some((carrying, review.term_name(&term.term, lang)))
         }) {
             Some((carrying, name)) => (carrying, Some(name)),
@@ -167,16 +178,20 @@ pub fn sentences(review: &Review, lang: Lang) -> Vec<String> {
     }
     if let Some(common) = review.common.iter().max_by(|a, b| a.share.total_cmp(&b.share)) {
         let text = opening(common.text.get(lang));
-        let everyone = common.share >= 0.999;
-        said.push(match (nl, common.side, everyone) {
-            (true, Side::Agree, true) => format!("Iedereen was het eens met ‘{text}’."),
-            (true, Side::Agree, false) => format!("Bijna iedereen was het eens met ‘{text}’."),
-            (true, Side::Disagree, true) => format!("Iedereen was het oneens met ‘{text}’."),
-            (true, Side::Disagree, false) => format!("Bijna iedereen was het oneens met ‘{text}’."),
-            (false, Side::Agree, true) => format!("Everyone agreed with ‘{text}’."),
-            (false, Side::Agree, false) => format!("Almost everyone agreed with ‘{text}’."),
-            (false, Side::Disagree, true) => format!("Everyone disagreed with ‘{text}’."),
-            (false, Side::Disagree, false) => format!("Almost everyone disagreed with ‘{text}’."),
+        // Of those who took a position: a pass is no answer either way.
+        let who = match (nl, common.share) {
+            (true, share) if share >= 0.999 => "Iedereen die een standpunt innam",
+            (true, share) if share >= 0.9 => "Bijna iedereen",
+            (true, _) => "Een ruime meerderheid",
+            (false, share) if share >= 0.999 => "Everyone who took a position",
+            (false, share) if share >= 0.9 => "Almost everyone",
+            (false, _) => "A large majority",
+        };
+        said.push(match (nl, common.side) {
+            (true, Side::Agree) => format!("{who} was het eens met ‘{text}’."),
+            (true, Side::Disagree) => format!("{who} was het oneens met ‘{text}’."),
+            (false, Side::Agree) => format!("{who} agreed with ‘{text}’."),
+            (false, Side::Disagree) => format!("{who} disagreed with ‘{text}’."),
         });
     }
     let farthest = review
@@ -203,24 +218,31 @@ pub fn sentences(review: &Review, lang: Lang) -> Vec<String> {
         let text = opening(shift.text.get(lang));
         let (n, moved) = (number(shift.shift.n, lang), number(shift.shift.moved, lang));
         let closer = shift.shift.consensus_change.unwrap_or(0.0);
+        let shifted = if shift.shift.moved == 1 { "schoof" } else { "schoven" };
+        let toward = shift.shift.toward_median;
+        let middle = match (nl, toward) {
+            (_, 0) => String::new(),
+            (true, _) => format!(", {} naar het midden van de groep", number(toward, lang)),
+            (false, _) => format!(", {} toward the group's middle", number(toward, lang)),
+        };
         said.push(match (nl, shift.shift.moved, closer) {
             (true, 0, _) => format!("Na het gesprek over ‘{text}’ bleef iedereen bij zijn antwoord."),
             (false, 0, _) => format!("After the talk about ‘{text}’ everyone kept their answer."),
             (true, _, c) if c > 0.05 => format!(
-                "Na het gesprek over ‘{text}’ kwam de groep dichter bij elkaar: {moved} van de {n} schoof op, {} naar het midden van de groep.",
-                number(shift.shift.toward_median, lang)
+                "Na het gesprek over ‘{text}’ kwam de groep dichter bij elkaar: {moved} van de {n} {shifted} op{middle}."
             ),
-            (false, _, c) if c > 0.05 => format!(
-                "After the talk about ‘{text}’ the group came closer: {moved} of {n} moved, {} toward the group's middle.",
-                number(shift.shift.toward_median, lang)
-            ),
+            (false, _, c) if c > 0.05 => {
+                format!("After the talk about ‘{text}’ the group came closer: {moved} of {n} moved{middle}.")
+            }
             (true, _, c) if c < -0.05 => {
-                format!("Na het gesprek over ‘{text}’ ging de groep verder uiteen: {moved} van de {n} schoof op.")
+                format!("Na het gesprek over ‘{text}’ ging de groep verder uiteen: {moved} van de {n} {shifted} op.")
             }
             (false, _, c) if c < -0.05 => {
                 format!("After the talk about ‘{text}’ the group drew further apart: {moved} of {n} moved.")
             }
-            (true, _, _) => format!("Na het gesprek over ‘{text}’ schoof {moved} van de {n} op, zonder dat de groep dichter bij elkaar kwam."),
+            (true, _, _) => format!(
+                "Na het gesprek over ‘{text}’ {shifted} {moved} van de {n} op, zonder dat de groep dichter bij elkaar kwam."
+            ),
             (false, _, _) => format!("After the talk about ‘{text}’ {moved} of {n} moved, without the group coming closer."),
         });
     }
@@ -231,9 +253,9 @@ pub fn sentences(review: &Review, lang: Lang) -> Vec<String> {
             let (given, groups_said) = (number(given as u32, lang), number(groups as u32, lang));
             said.push(match (nl, groups) {
                 (true, 1) => format!("Wat ‘{name}’ betekent schreven {given} mensen op; hun omschrijvingen zeggen ongeveer hetzelfde."),
-                (false, 1) => format!("{given} people wrote what ‘{name}’ means to them; they say much the same."),
+                (false, 1) => capitalised(format!("{given} people wrote what ‘{name}’ means to them; they say much the same.")),
                 (true, _) => format!("Wat ‘{name}’ betekent schreven {given} mensen op; hun omschrijvingen vallen in {groups_said} groepen."),
-                (false, _) => format!("{given} people wrote what ‘{name}’ means to them; their definitions fall into {groups_said} groups."),
+                (false, _) => capitalised(format!("{given} people wrote what ‘{name}’ means to them; their definitions fall into {groups_said} groups.")),
             });
         }
         if let Some(agreed) = &term.agreed {
@@ -256,7 +278,7 @@ fn divided_sentence(statement: &StatementReview, term: Option<&str>, lang: Lang)
     let (agree, disagree) = (statement.first.agreeing(), statement.first.counts[0] + statement.first.counts[1]);
     let opening_clause = match (nl, term) {
         (true, Some(term)) => format!("Over ‘{term}’ verschilt de groep het meest: bij ‘{text}’"),
-        (true, None) => format!("Het meest verdeeld was de groep bij ‘{text}’:"),
+        (true, None) => format!("De groep was het meest verdeeld bij ‘{text}’: daar"),
         (false, Some(term)) => format!("The group differs most about ‘{term}’: on ‘{text}’"),
         (false, None) => format!("The group was most divided on ‘{text}’:"),
     };
@@ -301,6 +323,8 @@ fn divided_sentence(statement: &StatementReview, term: Option<&str>, lang: Lang)
         (false, false, false) => {
             sentence.push_str(&format!("; {} agreed among themselves, {} did not", crowds(&agreed), crowds(&split)))
         }
+        (false, true, true) => sentence.push_str(&format!("; {} waren het onderling eens", crowds(&agreed))),
+        (false, true, false) => sentence.push_str(&format!("; {} agreed among themselves", crowds(&agreed))),
         (true, false, true) => sentence.push_str(&format!("; {} waren het onderling niet eens", crowds(&split))),
         (true, false, false) => sentence.push_str(&format!("; {} did not agree among themselves", crowds(&split))),
         _ => {}
@@ -324,7 +348,9 @@ fn groups_within(statement: &StatementReview) -> (Vec<&str>, Vec<&str>) {
         if n < 2 {
             continue;
         }
-        let one_side = distribution.agreeing().max(distribution.counts[0] + distribution.counts[1]);
+        // All in the middle is agreeing too.
+        let one_side =
+            distribution.agreeing().max(distribution.counts[0] + distribution.counts[1]).max(distribution.counts[2]);
         if 4 * one_side >= 3 * n {
             agreed.push(group);
         } else {
@@ -438,6 +464,34 @@ mod tests {
         );
         let english = sentences(&review, Lang::En);
         assert!(english[0].starts_with("The group differs most about ‘regie’: on ‘Ook als een gezin vastloopt…’ six people (agree) stand against four (disagree)"), "{}", english[0]);
+    }
+
+    /// Without a term the sentence still reads as Dutch; a group all in the middle agreed
+    /// among itself; a term divided only in its definitions is not named with a calm statement.
+    #[test]
+    fn a_statement_without_a_divided_term_is_named_on_its_own() {
+        let split = statement(
+            1,
+            "Een plan maak je samen met het gezin en niet voor het gezin.",
+            &["plan"],
+            vec![
+                answer(5, "gezin"),
+                answer(4, "gezin"),
+                answer(1, "professional"),
+                answer(3, "netwerk"),
+                answer(3, "netwerk"),
+            ],
+        );
+        let calm = statement(2, "Iedereen doet mee.", &["regie"], vec![answer(4, "gezin"), answer(4, "professional")]);
+        // "regie" ranks first for its definitions, but its one statement found the group agreed.
+        let terms =
+            vec![term("regie", 0.9, term_lens("regie", Vec::new())), term("plan", 0.2, term_lens("plan", Vec::new()))];
+        let said = sentences(&review(vec![split, calm], terms), Lang::Nl);
+        assert_eq!(
+            said[0],
+            "De groep was het meest verdeeld bij ‘Een plan maak je samen met…’: daar staan twee mensen (eens) tegenover één \
+             (oneens); de gezinsrollen en de rollen uit het netwerk waren het onderling eens."
+        );
     }
 
     #[test]

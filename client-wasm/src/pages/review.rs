@@ -68,7 +68,8 @@ pub fn ReviewPage(code: String) -> impl IntoView {
             <LangSwitch />
         </header>
         <h1 class="review-title">{t().review}" · "{code.clone()}</h1>
-        <Suspense fallback=|| view! { <p class="muted">{t().loading}</p> }>{body}</Suspense>
+        // A transition keeps the review on screen while it is fetched again after a note.
+        <Transition fallback=|| view! { <p class="muted">{t().loading}</p> }>{body}</Transition>
         <div class="panel no-print review-options">
             <label class="check">
                 <input type="checkbox" prop:checked=move || pseudonyms.get() on:change=move |ev| pseudonyms.set(event_target_checked(&ev)) />

@@ -1,0 +1,218 @@
+//! The PostgreSQL store, for a deployment of more than one node (`--store postgres://…`). The
+//! same promise as SQLite's: an append is committed before it is acknowledged, and the writer
+//! commits whatever queued in one transaction. The unique (room, seq) key refuses a second
+//! event at a place in a room's log, so two writers can never fork one history.
+//!
+//! The `Backend` trait is synchronous and runs on the writer's blocking thread; this backend
+//! drives `tokio-postgres` from there with the runtime's handle (`Handle::block_on` is allowed
+//! on a blocking thread), and its connection runs as a task of the same runtime. A new
+//! database gets its tables on first start (`migrate`); a database newer than this server is
+//! refused rather than misread.
+
+use cards::{Event, RoomCode};
+use tokio::runtime::Handle;
+use tokio_postgres::{Client, NoTls};
+
+use super::{Backend, Record, RoomSummary, StoreError};
+
+/// The schema this server writes; each step up is a migration in `MIGRATIONS`.
+const SCHEMA_VERSION: i32 = 1;
+
+/// The migrations, in order: `MIGRATIONS[n]` brings a database from version `n` to `n + 1`.
+const MIGRATIONS: [&str; 1] = ["CREATE TABLE events (
+        room TEXT NOT NULL,
+        seq BIGINT NOT NULL,
+        at BIGINT NOT NULL,
+        kind TEXT NOT NULL,
+        body TEXT NOT NULL,
+        PRIMARY KEY (room, seq)
+    );
+    CREATE INDEX events_by_time ON events (room, at);"];
+
+pub struct Postgres {
+    client: Client,
+    runtime: Handle,
+}
+
+fn failed(error: tokio_postgres::Error) -> StoreError {
+    StoreError::Backend(error.to_string())
+}
+
+impl Postgres {
+    /// Connects to `url` (`postgres://user:password@host:port/database`) and brings the
+    /// database's schema up to date. Call from a blocking thread (`spawn_blocking`) or outside
+    /// the runtime: it waits for the database on `runtime`.
+    pub fn connect(url: &str, runtime: Handle) -> Result<Postgres, StoreError> {
+        if url.contains("sslmode=require") || url.contains("sslmode=verify") {
+            return Err(StoreError::Backend(
+                "this server connects to PostgreSQL without TLS; use a local socket, a private network or a TLS tunnel (sslmode=disable)".to_owned(),
+            ));
+        }
+        let (client, connection) = runtime.block_on(tokio_postgres::connect(url, NoTls)).map_err(failed)?;
+        runtime.spawn(async move {
+            if let Err(error) = connection.await {
+                tracing::error!(%error, "the connection to PostgreSQL ended");
+            }
+        });
+        let mut store = Postgres { client, runtime };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// Creates the tables on a new database, runs the migrations an older one lacks, and
+    /// refuses a database written by a newer server. Two nodes starting at once take turns (an
+    /// advisory lock held for the transaction).
+    fn migrate(&mut self) -> Result<(), StoreError> {
+        let (client, runtime) = (&mut self.client, &self.runtime);
+        runtime.block_on(async {
+            let transaction = client.transaction().await.map_err(failed)?;
+            transaction.execute("SELECT pg_advisory_xact_lock(7365637)", &[]).await.map_err(failed)?;
+            transaction
+                .batch_execute("CREATE TABLE IF NOT EXISTS standpunt_schema (version INTEGER NOT NULL)")
+                .await
+                .map_err(failed)?;
+            let row = transaction.query_opt("SELECT version FROM standpunt_schema", &[]).await.map_err(failed)?;
+            let version: i32 = row.map_or(0, |row| row.get(0));
+            if version > SCHEMA_VERSION {
+                return Err(StoreError::Backend(format!(
+                    "the database has schema version {version}; this server knows up to {SCHEMA_VERSION}: update the server"
+                )));
+            }
+            for migration in &MIGRATIONS[usize::try_from(version).unwrap_or(0)..] {
+                transaction.batch_execute(migration).await.map_err(failed)?;
+            }
+            if version == 0 {
+                transaction.execute("INSERT INTO standpunt_schema (version) VALUES ($1)", &[&SCHEMA_VERSION]).await
+            } else {
+                transaction.execute("UPDATE standpunt_schema SET version = $1", &[&SCHEMA_VERSION]).await
+            }
+            .map_err(failed)?;
+            transaction.commit().await.map_err(failed)
+        })
+    }
+
+    /// One summary per room, newest first (`standpunt rooms`).
+    pub fn summaries(&mut self) -> Result<Vec<RoomSummary>, StoreError> {
+        let rows = self
+            .runtime
+            .block_on(self.client.query(
+                "SELECT room, MIN(at), MAX(at), COUNT(*) FILTER (WHERE kind = 'joined'),
+                        COUNT(*) FILTER (WHERE kind = 'turn_started'), BOOL_OR(kind = 'ended')
+                 FROM events GROUP BY room ORDER BY MIN(at) DESC",
+                &[],
+            ))
+            .map_err(failed)?;
+        Ok(rows
+            .iter()
+            .map(|row| RoomSummary {
+                code: row.get(0),
+                created: unsigned(row.get(1)),
+                last_activity: unsigned(row.get(2)),
+                players: unsigned(row.get(3)),
+                rounds: unsigned(row.get(4)),
+                ended: row.get(5),
+            })
+            .collect())
+    }
+
+    /// Deletes a room's whole log; `false` if there was none.
+    pub fn delete(&mut self, room: &RoomCode) -> Result<bool, StoreError> {
+        let deleted = self
+            .runtime
+            .block_on(self.client.execute("DELETE FROM events WHERE room = $1", &[&room.as_str()]))
+            .map_err(failed)?;
+        Ok(deleted > 0)
+    }
+}
+
+fn unsigned(value: i64) -> u64 {
+    u64::try_from(value).unwrap_or(0)
+}
+
+fn signed(value: u64) -> Result<i64, StoreError> {
+    i64::try_from(value).map_err(|_| StoreError::Backend(format!("{value} does not fit the store")))
+}
+
+impl Backend for Postgres {
+    /// One transaction with one multi-row insert per hundred events: a group commit of many
+    /// rooms costs a few round trips, not one per event.
+    fn append(&mut self, records: &mut dyn Iterator<Item = &Record>) -> Result<(), StoreError> {
+        let mut rows = Vec::new();
+        for record in records {
+            let body = serde_json::to_string(&record.event).map_err(|error| StoreError::Backend(error.to_string()))?;
+            rows.push((record.room.as_str().to_owned(), signed(record.seq)?, signed(record.at)?, record.event.kind(), body));
+        }
+        let (client, runtime) = (&mut self.client, &self.runtime);
+        runtime.block_on(async {
+            let transaction = client.transaction().await.map_err(failed)?;
+            for chunk in rows.chunks(100) {
+                let mut sql = String::from("INSERT INTO events (room, seq, at, kind, body) VALUES ");
+                let mut values: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = Vec::new();
+                for (index, (room, seq, at, kind, body)) in chunk.iter().enumerate() {
+                    let at_param = index * 5;
+                    if index > 0 {
+                        sql.push(',');
+                    }
+                    sql.push_str(&format!(
+                        "(${}, ${}, ${}, ${}, ${})",
+                        at_param + 1,
+                        at_param + 2,
+                        at_param + 3,
+                        at_param + 4,
+                        at_param + 5
+                    ));
+                    values.extend([room as _, seq as _, at as _, kind as _, body as _]);
+                }
+                transaction.execute(&sql, &values).await.map_err(failed)?;
+            }
+            transaction.commit().await.map_err(failed)
+        })
+    }
+
+    fn records(&mut self, room: &RoomCode) -> Result<Vec<Record>, StoreError> {
+        let rows = self
+            .runtime
+            .block_on(
+                self.client.query("SELECT seq, at, body FROM events WHERE room = $1 ORDER BY seq", &[&room.as_str()]),
+            )
+            .map_err(failed)?;
+        rows.iter()
+            .map(|row| {
+                let (seq, at, body): (i64, i64, &str) = (row.get(0), row.get(1), row.get(2));
+                let event: Event = serde_json::from_str(body).map_err(|error| {
+                    StoreError::Backend(format!("room {room}, event {seq} is unreadable: {error}"))
+                })?;
+                Ok(Record { room: room.clone(), seq: unsigned(seq), at: unsigned(at), event })
+            })
+            .collect()
+    }
+
+    fn rooms_older_than(&mut self, before: u64) -> Result<Vec<RoomCode>, StoreError> {
+        let before = signed(before)?;
+        let rows = self
+            .runtime
+            .block_on(self.client.query("SELECT room FROM events GROUP BY room HAVING MAX(at) < $1", &[&before]))
+            .map_err(failed)?;
+        Ok(rows.iter().filter_map(|row| RoomCode::parse(row.get(0))).collect())
+    }
+
+    fn delete_room(&mut self, room: &RoomCode) -> Result<(), StoreError> {
+        self.delete(room).map(|_| ())
+    }
+
+    fn size_bytes(&mut self) -> Result<u64, StoreError> {
+        let row = self
+            .runtime
+            .block_on(self.client.query_one("SELECT pg_total_relation_size('events')", &[]))
+            .map_err(failed)?;
+        Ok(unsigned(row.get(0)))
+    }
+
+    fn rooms(&mut self) -> Result<Vec<RoomCode>, StoreError> {
+        let rows = self
+            .runtime
+            .block_on(self.client.query("SELECT DISTINCT room FROM events ORDER BY room", &[]))
+            .map_err(failed)?;
+        Ok(rows.iter().filter_map(|row| RoomCode::parse(row.get(0))).collect())
+    }
+}
