@@ -13,6 +13,9 @@ pub use crate::guard::GuardLimits;
 pub struct Config {
     /// The folder for the event store.
     pub data_dir: PathBuf,
+    /// A PostgreSQL database for the event store (`postgres://user@host:port/database`), for a
+    /// deployment of more than one node; `None`: the SQLite file in `data_dir`.
+    pub store: Option<String>,
     /// The built browser client (`index.html`, the wasm and its glue), if there is one.
     pub client_dir: Option<PathBuf>,
     pub library: Library,
@@ -134,6 +137,7 @@ impl Config {
     pub fn new(data_dir: PathBuf) -> Config {
         Config {
             data_dir,
+            store: None,
             client_dir: None,
             library: Library::built_in(),
             seat_hold: Duration::from_secs(10 * 60),

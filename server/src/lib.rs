@@ -28,7 +28,7 @@ use std::sync::Arc;
 
 pub use config::{Config, GuardLimits, Lifetimes, Limits};
 pub use join_address::{join_addresses, startup_message};
-pub use store::{Record, RoomSummary, Sqlite};
+pub use store::{Backend, Postgres, Record, RoomSummary, Sqlite, StoreError};
 use tokio::net::TcpListener;
 
 /// How long the server waits, once it is told to stop, for rooms to finish what they have in
@@ -43,8 +43,16 @@ pub async fn run(
     config: Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let sqlite = store::Sqlite::open(&config.data_dir)?;
-    let store = store::Store::start(sqlite, config.limits.store_queue);
+    let store = match &config.store {
+        // Connecting waits for the database, on a blocking thread as the writer does.
+        Some(url) => {
+            let (url, runtime) = (url.clone(), tokio::runtime::Handle::current());
+            let postgres = tokio::task::spawn_blocking(move || store::Postgres::connect(&url, runtime)).await??;
+            tracing::info!("the event store is PostgreSQL");
+            store::Store::start(postgres, config.limits.store_queue)
+        }
+        None => store::Store::start(store::Sqlite::open(&config.data_dir)?, config.limits.store_queue),
+    };
     let library = Arc::new(config.library);
     deck_choice::shelve(&library);
     let shared = room_task::Shared { store: store.clone(), library: library.clone(), queue: config.limits.room_queue };

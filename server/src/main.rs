@@ -9,7 +9,7 @@ use anyhow::{Context as _, bail};
 use cards::log::{LoggedEvent, Names};
 use cards::{RoomCode, export};
 use clap::{Parser, Subcommand, ValueEnum};
-use server::{Config, Sqlite};
+use server::{Backend, Config, Postgres, Sqlite};
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
@@ -37,6 +37,10 @@ struct Serve {
     /// Folder for the event store.
     #[arg(long, global = true, default_value = "./standpunt-data")]
     data: PathBuf,
+    /// A PostgreSQL database for the event store instead of the SQLite file in --data
+    /// (postgres://user:password@host:port/database), for running more than one node.
+    #[arg(long, global = true, env = "STANDPUNT_STORE")]
+    store: Option<String>,
     /// Folder with extra deck files (*.toml) to offer besides the built-in decks.
     #[arg(long)]
     decks: Option<PathBuf>,
@@ -111,6 +115,14 @@ enum Tool {
     },
     /// Delete a room's log for good.
     Delete { room: String },
+    /// Copy every room from one store to another (sqlite:FOLDER or postgres://…), each log
+    /// read back and compared; a room already in the target must hold the same log.
+    Migrate {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+    },
     /// Work on deck files.
     #[command(subcommand)]
     Decks(DeckTool),
@@ -149,7 +161,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         None => serve(cli.serve),
-        Some(tool) => run_tool(tool, &cli.serve.data),
+        Some(tool) => run_tool(tool, &cli.serve.data, cli.serve.store.as_deref()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -167,6 +179,7 @@ async fn serve(options: Serve) -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
     let mut config = Config::new(options.data);
+    config.store = options.store;
     config.client_dir = Some(options.client);
     config.seat_hold = Duration::from_secs(options.seat_hold_minutes * 60);
     config.reveal_grace = Duration::from_secs(options.reveal_grace_seconds);
@@ -194,11 +207,85 @@ async fn serve(options: Serve) -> anyhow::Result<()> {
     server::run(listener, config, shutdown_signal()).await
 }
 
-fn run_tool(tool: Tool, data: &Path) -> anyhow::Result<()> {
+/// The store a command works on: the SQLite file in a folder, or a PostgreSQL database with
+/// the runtime its connection runs on (dropped after it).
+enum ToolStore {
+    Sqlite(Sqlite),
+    /// The runtime is kept only to outlive the connection that runs on it.
+    Postgres {
+        store: Postgres,
+        _runtime: tokio::runtime::Runtime,
+    },
+}
+
+impl ToolStore {
+    /// `postgres://…` or `postgresql://…`, `sqlite:FOLDER`, or a folder.
+    fn open(place: &str) -> anyhow::Result<ToolStore> {
+        if place.starts_with("postgres://") || place.starts_with("postgresql://") {
+            let runtime = tokio::runtime::Runtime::new()?;
+            let postgres = Postgres::connect(place, runtime.handle().clone())?;
+            return Ok(ToolStore::Postgres { store: postgres, _runtime: runtime });
+        }
+        Ok(ToolStore::Sqlite(Sqlite::open_existing(Path::new(place.strip_prefix("sqlite:").unwrap_or(place)))?))
+    }
+
+    fn backend(&mut self) -> &mut dyn Backend {
+        match self {
+            ToolStore::Sqlite(sqlite) => sqlite,
+            ToolStore::Postgres { store, .. } => store,
+        }
+    }
+
+    fn summaries(&mut self) -> anyhow::Result<Vec<server::RoomSummary>> {
+        Ok(match self {
+            ToolStore::Sqlite(sqlite) => sqlite.summaries()?,
+            ToolStore::Postgres { store, .. } => store.summaries()?,
+        })
+    }
+
+    fn delete(&mut self, room: &RoomCode) -> anyhow::Result<bool> {
+        Ok(match self {
+            ToolStore::Sqlite(sqlite) => sqlite.delete(room)?,
+            ToolStore::Postgres { store, .. } => store.delete(room)?,
+        })
+    }
+}
+
+/// Copies every room of `from` into `to` and reads each log back to compare. A room already in
+/// `to` is left alone when its log is the same, and stops the copy when it is not.
+fn migrate(from: &str, to: &str) -> anyhow::Result<()> {
+    let (mut source, mut target) = (ToolStore::open(from)?, ToolStore::open(to)?);
+    let (mut copied, mut kept, mut events) = (0, 0, 0);
+    for room in source.backend().rooms()? {
+        let records = source.backend().records(&room)?;
+        let there = target.backend().records(&room)?;
+        if !there.is_empty() {
+            if there != records {
+                bail!("room {room} is already in {to} with another log; nothing more was copied");
+            }
+            kept += 1;
+            continue;
+        }
+        target.backend().append(&mut records.iter())?;
+        if target.backend().records(&room)? != records {
+            bail!("room {room} reads back differently from {to}; nothing more was copied");
+        }
+        copied += 1;
+        events += records.len();
+    }
+    println!("copied {copied} rooms ({events} events), each log read back and compared; {kept} were already there");
+    Ok(())
+}
+
+fn run_tool(tool: Tool, data: &Path, store: Option<&str>) -> anyhow::Result<()> {
     if let Tool::Decks(DeckTool::Check { files }) = &tool {
         return check_decks(files);
     }
-    let store = Sqlite::open_existing(data)?;
+    if let Tool::Migrate { from, to } = &tool {
+        return migrate(from, to);
+    }
+    let place = store.map_or_else(|| data.display().to_string(), str::to_owned);
+    let mut store = ToolStore::open(&place)?;
     match tool {
         Tool::Rooms => {
             println!("{:<8} {:<20} {:>8} {:>7}  state", "code", "created (UTC)", "players", "rounds");
@@ -211,12 +298,13 @@ fn run_tool(tool: Tool, data: &Path) -> anyhow::Result<()> {
         Tool::Export { room, format, names, lang } => {
             let code = parse_code(&room)?;
             let log: Vec<LoggedEvent> = store
+                .backend()
                 .records(&code)?
                 .into_iter()
                 .map(|record| LoggedEvent { seq: record.seq, at: record.at, event: record.event })
                 .collect();
             if log.is_empty() {
-                bail!("there is no room {code} in {}", data.display());
+                bail!("there is no room {code} in {place}");
             }
             let names = if names { Names::Real } else { Names::Pseudonyms };
             let lang = match lang {
@@ -231,11 +319,11 @@ fn run_tool(tool: Tool, data: &Path) -> anyhow::Result<()> {
                 }
             }
         }
-        Tool::Decks(_) => unreachable!("handled above"),
+        Tool::Decks(_) | Tool::Migrate { .. } => unreachable!("handled above"),
         Tool::Delete { room } => {
             let code = parse_code(&room)?;
             if !store.delete(&code)? {
-                bail!("there is no room {code} in {}", data.display());
+                bail!("there is no room {code} in {place}");
             }
             println!("deleted room {code}");
         }

@@ -2,6 +2,7 @@
 //! their view with the browser's reducer, and a little HTTP.
 
 pub mod browser;
+pub mod postgres;
 pub mod process;
 
 use std::net::SocketAddr;

@@ -130,6 +130,15 @@ pub fn tool(data_dir: &Path, args: &[&str]) -> String {
     String::from_utf8(output.stdout).expect("utf-8 output")
 }
 
+/// Runs one of the binary's tools on a PostgreSQL store (`--store URL`); returns its standard
+/// output.
+pub fn tool_with_store(store: &str, args: &[&str]) -> String {
+    let output =
+        std::process::Command::new(binary()).args(args).args(["--store", store]).output().expect("run standpunt");
+    assert!(output.status.success(), "standpunt {args:?} failed: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout).expect("utf-8 output")
+}
+
 /// Runs one of the binary's tools that should fail; returns its standard error.
 pub fn tool_fails(data_dir: &Path, args: &[&str]) -> String {
     let output =

@@ -2,9 +2,9 @@
 //!
 //! - `run [-- SERVER ARGS]`: builds the browser client in release and starts the server with
 //!   its embedded defaults (SQLite store in ./standpunt-data, built-in decks).
-//! - `test`: checks the formatting first, then the same set-up plus Chromium and ChromeDriver
-//!   and hunspell with the Dutch and British English dictionaries, clippy with warnings as
-//!   errors, and every test.
+//! - `test`: checks the formatting first, then the same set-up plus Chromium and ChromeDriver,
+//!   hunspell with the Dutch and British English dictionaries and PostgreSQL, clippy with
+//!   warnings as errors, and every test.
 //! - `bench`: release builds, then the load generator against the server and the bare relay;
 //!   a table on stdout and target/bench/summary.json (see BENCHMARKS.md); `--soak` runs 20,000
 //!   short sessions, `--abuse` only the scenario of hostile requests beside 50 playing rooms.
@@ -65,7 +65,8 @@ fn test(args: &[String]) -> Result {
         .args(["test", "--workspace", "--exclude", "client-wasm"])
         .env("STANDPUNT_CLIENT_DIR", &client)
         .env("AXE_CORE_JS", &axe)
-        .env("STANDPUNT_REQUIRE_HUNSPELL", "1");
+        .env("STANDPUNT_REQUIRE_HUNSPELL", "1")
+        .env("STANDPUNT_REQUIRE_POSTGRES", "1");
     if !args.is_empty() {
         cargo.arg("--").args(args.iter().skip_while(|arg| *arg == "--"));
     }
@@ -232,12 +233,20 @@ fn locked_version(package: &str) -> Result<String> {
 }
 
 /// What `test` needs from Debian: Chromium and ChromeDriver for the browser tests, hunspell
-/// and its Dutch and British English dictionaries for the spelling check of the card text.
-const PACKAGES: &[&str] = &["chromium", "chromium-driver", "hunspell", "hunspell-nl", "hunspell-en-gb"];
+/// and its Dutch and British English dictionaries for the spelling check of the card text,
+/// PostgreSQL for the store's contract tests (a throwaway cluster each).
+const PACKAGES: &[&str] = &["chromium", "chromium-driver", "hunspell", "hunspell-nl", "hunspell-en-gb", "postgresql"];
 
 fn system_packages_present() -> bool {
     let dictionary = |name: &str| Path::new("/usr/share/hunspell").join(format!("{name}.dic")).is_file();
-    which("chromium") && which("chromedriver") && which("hunspell") && dictionary("nl_NL") && dictionary("en_GB")
+    let postgres = std::fs::read_dir("/usr/lib/postgresql")
+        .is_ok_and(|versions| versions.flatten().any(|version| version.path().join("bin/initdb").is_file()));
+    which("chromium")
+        && which("chromedriver")
+        && which("hunspell")
+        && dictionary("nl_NL")
+        && dictionary("en_GB")
+        && postgres
 }
 
 /// Installs [`PACKAGES`] when any is missing. apt can fail once while it upgrades parts of the
@@ -246,7 +255,7 @@ fn ensure_system_packages() -> Result {
     if system_packages_present() {
         return Ok(());
     }
-    step("installing Chromium, ChromeDriver and hunspell with its dictionaries (Debian packages)");
+    step("installing Chromium, ChromeDriver, hunspell with its dictionaries and PostgreSQL (Debian packages)");
     let install = || {
         status(Command::new("apt-get").arg("update"))?;
         status(

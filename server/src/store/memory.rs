@@ -57,6 +57,10 @@ impl Backend for Memory {
         Ok(old.map(|(code, _)| code.clone()).collect())
     }
 
+    fn rooms(&mut self) -> Result<Vec<RoomCode>, StoreError> {
+        Ok(self.logs.keys().cloned().collect())
+    }
+
     fn delete_room(&mut self, room: &RoomCode) -> Result<(), StoreError> {
         self.logs.remove(room);
         Ok(())

@@ -5,9 +5,11 @@
 
 #[cfg(test)]
 pub mod memory;
+mod postgres;
 mod sqlite;
 
 use cards::{Event, RoomCode};
+pub use postgres::Postgres;
 pub use sqlite::{RoomSummary, Sqlite};
 use tokio::sync::{mpsc, oneshot};
 
@@ -40,7 +42,7 @@ impl From<rusqlite::Error> for StoreError {
 }
 
 /// Where events are kept. Synchronous: it runs on the writer thread only. SQLite is the
-/// embedded default; a PostgreSQL backend for a multi-node deployment implements the same.
+/// embedded default; PostgreSQL (`postgres.rs`) serves a deployment of more than one node.
 pub trait Backend: Send + 'static {
     /// Appends all records atomically: all are durable when this returns `Ok`, none otherwise.
     fn append(&mut self, records: &mut dyn Iterator<Item = &Record>) -> Result<(), StoreError>;
@@ -56,6 +58,9 @@ pub trait Backend: Send + 'static {
 
     /// How many bytes the store holds, for `--max-store-mb`.
     fn size_bytes(&mut self) -> Result<u64, StoreError>;
+
+    /// Every room with a log, in code order (`standpunt migrate`).
+    fn rooms(&mut self) -> Result<Vec<RoomCode>, StoreError>;
 
     /// Puts the backend back in a usable state after a panic in the middle of an append (an
     /// open transaction is rolled back).

@@ -140,7 +140,13 @@ impl Backend for Postgres {
         let mut rows = Vec::new();
         for record in records {
             let body = serde_json::to_string(&record.event).map_err(|error| StoreError::Backend(error.to_string()))?;
-            rows.push((record.room.as_str().to_owned(), signed(record.seq)?, signed(record.at)?, record.event.kind(), body));
+            rows.push((
+                record.room.as_str().to_owned(),
+                signed(record.seq)?,
+                signed(record.at)?,
+                record.event.kind(),
+                body,
+            ));
         }
         let (client, runtime) = (&mut self.client, &self.runtime);
         runtime.block_on(async {
@@ -161,7 +167,8 @@ impl Backend for Postgres {
                         at_param + 4,
                         at_param + 5
                     ));
-                    values.extend([room as _, seq as _, at as _, kind as _, body as _]);
+                    let row: [&(dyn tokio_postgres::types::ToSql + Sync); 5] = [room, seq, at, kind, body];
+                    values.extend(row);
                 }
                 transaction.execute(&sql, &values).await.map_err(failed)?;
             }
@@ -179,9 +186,8 @@ impl Backend for Postgres {
         rows.iter()
             .map(|row| {
                 let (seq, at, body): (i64, i64, &str) = (row.get(0), row.get(1), row.get(2));
-                let event: Event = serde_json::from_str(body).map_err(|error| {
-                    StoreError::Backend(format!("room {room}, event {seq} is unreadable: {error}"))
-                })?;
+                let event: Event = serde_json::from_str(body)
+                    .map_err(|error| StoreError::Backend(format!("room {room}, event {seq} is unreadable: {error}")))?;
                 Ok(Record { room: room.clone(), seq: unsigned(seq), at: unsigned(at), event })
             })
             .collect()

@@ -256,6 +256,12 @@ impl Backend for Sqlite {
         Ok(codes.iter().filter_map(|code| RoomCode::parse(code)).collect())
     }
 
+    fn rooms(&mut self) -> Result<Vec<RoomCode>, StoreError> {
+        let mut select = self.db.prepare_cached("SELECT DISTINCT room FROM events ORDER BY room")?;
+        let codes: Vec<String> = select.query_map([], |row| row.get(0))?.collect::<Result<_, _>>()?;
+        Ok(codes.iter().filter_map(|code| RoomCode::parse(code)).collect())
+    }
+
     /// The pages in use, free pages left by deletions not counted: they are used again.
     fn size_bytes(&mut self) -> Result<u64, StoreError> {
         let used: u64 = self.db.query_row(

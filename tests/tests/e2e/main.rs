@@ -25,5 +25,6 @@ mod protocol_doc;
 mod review;
 mod round;
 mod spiegelgesprek;
+mod store_contract;
 mod tidy;
 mod werkvormen;

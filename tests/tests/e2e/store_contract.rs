@@ -1,0 +1,115 @@
+//! The event store's contract, one suite run against both backends: the SQLite file in a
+//! folder and PostgreSQL in a throwaway cluster. What the rooms count on: an append is all or
+//! nothing, a place in a room's log is taken once (the fence that keeps two writers from
+//! forking a history), logs read back in order and equal, retention finds old rooms, a room
+//! erased is gone, and the store can be reopened (and, for PostgreSQL, migrated twice).
+//! Then the real server on PostgreSQL: a round played, the server restarted, the room back.
+
+use cards::protocol::ClientMsg;
+use cards::view::PhaseView;
+use cards::{Event, RoomCode};
+use server::{Backend, Postgres, Record, Sqlite};
+use tests::TestServer;
+use tests::postgres::Cluster;
+
+fn code(text: &str) -> RoomCode {
+    RoomCode::parse(text).expect("a room code")
+}
+
+fn record(room: &str, seq: u64, at: u64, event: Event) -> Record {
+    Record { room: code(room), seq, at, event }
+}
+
+fn created(room: &str) -> Event {
+    let library = cards::Library::built_in();
+    let statements = library.statement_deck("containerbegrippen").expect("built in").clone();
+    let roles = library.role_deck("keukentafel").expect("built in").clone();
+    let setup = cards::Setup::new(cards::Settings::default(), statements, roles);
+    Event::Created { code: code(room), setup: Box::new(setup), trainer: cards::TokenDigest::of("trainer") }
+}
+
+/// The contract, against a store that `reopen` opens again on the same data.
+fn keeps_the_contract(store: &mut dyn Backend, reopen: &mut dyn FnMut() -> Box<dyn Backend>) {
+    let (first, second) = ("AAAAAA", "BBBBBB");
+    assert!(store.rooms().expect("rooms").is_empty(), "a new store is empty");
+    let opening = [record(first, 1, 1_000, created(first)), record(first, 2, 1_001, Event::Locked { locked: true })];
+    store.append(&mut opening.iter()).expect("an append");
+    store.append(&mut [record(second, 1, 5_000, created(second))].iter()).expect("another room");
+    assert_eq!(store.records(&code(first)).expect("read"), opening, "read back in order and equal, decks and all");
+
+    // A place in a log is taken once, and a batch that tries is refused whole.
+    let clash =
+        [record(second, 2, 5_001, Event::Locked { locked: true }), record(first, 2, 1_002, Event::TimerExpired)];
+    assert!(store.append(&mut clash.iter()).is_err(), "event 2 of {first} is taken");
+    assert_eq!(store.records(&code(second)).expect("read").len(), 1, "nothing of the refused batch is kept");
+    assert!(store.records(&code("CCCCCC")).expect("read").is_empty(), "a room without a log reads empty");
+
+    assert_eq!(store.rooms_older_than(2_000).expect("retention"), [code(first)]);
+    assert_eq!(store.rooms().expect("rooms"), [code(first), code(second)]);
+    assert!(store.size_bytes().expect("size") > 0);
+    store.delete_room(&code(first)).expect("erase");
+    assert!(store.records(&code(first)).expect("read").is_empty(), "an erased room is gone");
+
+    let mut again = reopen();
+    assert_eq!(again.rooms().expect("rooms"), [code(second)], "what was stored is there after reopening");
+    assert_eq!(again.records(&code(second)).expect("read")[0], record(second, 1, 5_000, created(second)));
+}
+
+#[test]
+fn sqlite_keeps_the_store_contract() {
+    let dir = tests::scratch_dir("contract-sqlite");
+    let mut store = Sqlite::open(&dir).expect("a new store");
+    keeps_the_contract(&mut store, &mut || Box::new(Sqlite::open(&dir).expect("the store again")));
+}
+
+#[test]
+fn postgres_keeps_the_store_contract() {
+    let Some(cluster) = Cluster::start("contract") else { return };
+    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+    let mut store = Postgres::connect(&cluster.url, runtime.handle().clone()).expect("a new database gets its tables");
+    let url = cluster.url.clone();
+    let handle = runtime.handle().clone();
+    keeps_the_contract(&mut store, &mut || Box::new(Postgres::connect(&url, handle.clone()).expect("migrated twice")));
+    let refused = Postgres::connect(&format!("{}?sslmode=require", cluster.url), runtime.handle().clone());
+    assert!(refused.is_err_and(|error| error.to_string().contains("TLS")), "TLS asked for is said, not skipped");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_server_keeps_its_rooms_in_postgres_across_a_restart_and_the_tools_and_migrate_read_them() {
+    let Some(cluster) = Cluster::start("server") else { return };
+    let url = cluster.url.clone();
+    let server = TestServer::start_with(|config| config.store = Some(url.clone())).await;
+    let (code, token, mut trainer, mut players) = server.statement_on_the_table(&["Anna", "Bram"]).await;
+    for (player, position) in players.iter_mut().zip([2, 4]) {
+        let answer = cards::Answer { position: cards::Position::Scale(position), argument: None, definition: None };
+        player.request(ClientMsg::Answer(answer)).await.expect("answer");
+    }
+    trainer.until(|view| matches!(&view.phase, PhaseView::Turn(turn) if turn.reveal.is_some())).await;
+    // Everything acknowledged is committed: a second server on the same database sees it.
+    drop((trainer, players, server));
+
+    let url = cluster.url.clone();
+    let again = TestServer::start_with(|config| config.store = Some(url.clone())).await;
+    let mut trainer = again.trainer(&code, &token).await;
+    let view = trainer.until(|view| matches!(&view.phase, PhaseView::Turn(turn) if turn.reveal.is_some())).await;
+    assert_eq!(view.seats.len(), 2, "the room came back from PostgreSQL with its seats and its reveal");
+
+    // The command line reads the same database, and copies it to SQLite and back unchanged.
+    let rooms = tests::process::tool_with_store(&cluster.url, &["rooms"]);
+    assert!(rooms.contains(&code), "{rooms}");
+    let dir = tests::scratch_dir("migrate-target");
+    std::fs::create_dir_all(&dir).expect("a folder");
+    drop(server::Sqlite::open(&dir).expect("an empty SQLite store"));
+    let copied = tests::process::tool_with_store(
+        &cluster.url,
+        &["migrate", "--from", &cluster.url, "--to", &format!("sqlite:{}", dir.display())],
+    );
+    assert!(copied.starts_with("copied 1 rooms"), "{copied}");
+    let csv = tests::process::tool(&dir, &["export", &code, "--format", "csv"]);
+    assert_eq!(csv, tests::process::tool_with_store(&cluster.url, &["export", &code, "--format", "csv"]));
+    let twice = tests::process::tool_with_store(
+        &cluster.url,
+        &["migrate", "--from", &cluster.url, "--to", &format!("sqlite:{}", dir.display())],
+    );
+    assert!(twice.contains("1 were already there"), "{twice}");
+}
