@@ -16,6 +16,9 @@ pub struct Config {
     /// A PostgreSQL database for the event store (`postgres://user@host:port/database`), for a
     /// deployment of more than one node; `None`: the SQLite file in `data_dir`.
     pub store: Option<String>,
+    /// With a shared database: how long this node's hold on a room lasts unless renewed, which
+    /// is how long a room waits for a node that died or hangs before another takes it.
+    pub owner_lease: Duration,
     /// The built browser client (`index.html`, the wasm and its glue), if there is one.
     pub client_dir: Option<PathBuf>,
     pub library: Library,
@@ -138,6 +141,7 @@ impl Config {
         Config {
             data_dir,
             store: None,
+            owner_lease: Duration::from_secs(10),
             client_dir: None,
             library: Library::built_in(),
             seat_hold: Duration::from_secs(10 * 60),

@@ -30,6 +30,7 @@ use crate::client_ip::ClientIp;
 use crate::connection;
 use crate::deck_choice;
 use crate::room_task::RoomMsg;
+use crate::rooms::Found;
 use crate::store::Record;
 
 pub fn router(state: Arc<AppState>) -> Router {
@@ -89,7 +90,19 @@ async fn websocket(
         return StatusCode::TOO_MANY_REQUESTS.into_response();
     };
     let room = match params.room.as_deref().and_then(RoomCode::parse) {
-        Some(code) => state.rooms.find(&code).await,
+        Some(code) => match state.rooms.locate(&code).await {
+            Found::Here(room) => Some(room),
+            // Another node runs it (the balancer is moving rooms between nodes): close with
+            // "try again later", and the client comes back with back-off as after a restart.
+            Found::Elsewhere => {
+                return ws.on_upgrade(|mut socket| async move {
+                    let reason = axum::extract::ws::Utf8Bytes::from_static("room runs on another node; try again");
+                    let frame = axum::extract::ws::CloseFrame { code: 1013, reason };
+                    let _ = socket.send(axum::extract::ws::Message::Close(Some(frame))).await;
+                });
+            }
+            Found::Missing => None,
+        },
         None => None,
     };
     let limits = state.limits.clone();
@@ -224,11 +237,13 @@ async fn create_room(
 /// address's lockout, as on the websocket.
 async fn room_status(State(state): State<Arc<AppState>>, ClientIp(ip): ClientIp, Path(code): Path<String>) -> Response {
     let room = match RoomCode::parse(&code) {
-        Some(code) => state.rooms.find(&code).await,
-        None => None,
+        Some(code) => state.rooms.locate(&code).await,
+        None => Found::Missing,
     };
-    let Some(room) = room else {
-        return failure(&state, ip, StatusCode::NOT_FOUND, &Rejection::UnknownRoom);
+    let room = match room {
+        Found::Here(room) => room,
+        Found::Elsewhere => return elsewhere(),
+        Found::Missing => return failure(&state, ip, StatusCode::NOT_FOUND, &Rejection::UnknownRoom),
     };
     let (done, status) = tokio::sync::oneshot::channel();
     if room.send(RoomMsg::Status { done }).await.is_err() {
@@ -288,8 +303,10 @@ async fn upload_deck(
     };
     let (title, cards) = deck.summary();
     let accepted = DeckAccepted { id: deck.id().to_owned(), title: title.clone(), cards, draaiboek: false };
-    let Some(room) = state.rooms.find(&code).await else {
-        return refuse(StatusCode::NOT_FOUND, &Rejection::UnknownRoom);
+    let room = match state.rooms.locate(&code).await {
+        Found::Here(room) => room,
+        Found::Elsewhere => return elsewhere(),
+        Found::Missing => return refuse(StatusCode::NOT_FOUND, &Rejection::UnknownRoom),
     };
     let (done, result) = tokio::sync::oneshot::channel();
     if room.send(RoomMsg::Upload { token, deck, done }).await.is_err() {
@@ -320,8 +337,10 @@ async fn upload_agenda(
     };
     let accepted =
         DeckAccepted { id: agenda.id.clone(), title: agenda.title.clone(), cards: agenda.steps.len(), draaiboek: true };
-    let Some(room) = state.rooms.find(code).await else {
-        return refuse(StatusCode::NOT_FOUND, &Rejection::UnknownRoom);
+    let room = match state.rooms.locate(code).await {
+        Found::Here(room) => room,
+        Found::Elsewhere => return elsewhere(),
+        Found::Missing => return refuse(StatusCode::NOT_FOUND, &Rejection::UnknownRoom),
     };
     let (done, result) = tokio::sync::oneshot::channel();
     if room.send(RoomMsg::UploadAgenda { token, agenda: Box::new(agenda), done }).await.is_err() {
@@ -618,8 +637,10 @@ async fn review_note(
         Ok(note) => note,
         Err(error) => return refuse(StatusCode::BAD_REQUEST, &Rejection::BadMessage(error.to_string())),
     };
-    let Some(room) = state.rooms.find(&code).await else {
-        return refuse(StatusCode::NOT_FOUND, &Rejection::UnknownRoom);
+    let room = match state.rooms.locate(&code).await {
+        Found::Here(room) => room,
+        Found::Elsewhere => return elsewhere(),
+        Found::Missing => return refuse(StatusCode::NOT_FOUND, &Rejection::UnknownRoom),
     };
     let (done, result) = tokio::sync::oneshot::channel();
     let token = header(&headers, TRAINER_TOKEN);
@@ -638,6 +659,13 @@ async fn review_note(
         Ok(Err(rejection)) => refuse(StatusCode::SERVICE_UNAVAILABLE, &rejection),
         Err(_) => refuse(StatusCode::NOT_FOUND, &Rejection::UnknownRoom),
     }
+}
+
+/// Another node runs the room: 503 with `Retry-After`, as the balancer moves it.
+fn elsewhere() -> Response {
+    let mut response = refuse(StatusCode::SERVICE_UNAVAILABLE, &Rejection::StoreUnavailable);
+    response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(1));
+    response
 }
 
 fn logged(records: Vec<crate::store::Record>) -> Vec<LoggedEvent> {

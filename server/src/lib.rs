@@ -28,8 +28,16 @@ use std::sync::Arc;
 
 pub use config::{Config, GuardLimits, Lifetimes, Limits};
 pub use join_address::{join_addresses, startup_message};
-pub use store::{Backend, Postgres, Record, RoomSummary, Sqlite, StoreError};
+pub use store::{Backend, Owner, Postgres, Record, RoomSummary, Sqlite, StoreError};
 use tokio::net::TcpListener;
+
+/// This node's name in the room owners' table: the host, the process and a random part, so a
+/// restarted node is a new owner and never mistakes an old lease for its own.
+fn node_name() -> String {
+    let host = std::fs::read_to_string("/etc/hostname").unwrap_or_default();
+    let host = host.trim();
+    format!("{}-{}-{:08x}", if host.is_empty() { "node" } else { host }, std::process::id(), rand::random::<u32>())
+}
 
 /// How long the server waits, once it is told to stop, for rooms to finish what they have in
 /// hand and for connections to be told; then it closes the store and returns regardless.
@@ -46,9 +54,11 @@ pub async fn run(
     let store = match &config.store {
         // Connecting waits for the database, on a blocking thread as the writer does.
         Some(url) => {
+            let owner = store::Owner { node: node_name(), lease: config.owner_lease };
+            tracing::info!(node = owner.node, "the event store is PostgreSQL; rooms are owned per node");
             let (url, runtime) = (url.clone(), tokio::runtime::Handle::current());
-            let postgres = tokio::task::spawn_blocking(move || store::Postgres::connect(&url, runtime)).await??;
-            tracing::info!("the event store is PostgreSQL");
+            let postgres =
+                tokio::task::spawn_blocking(move || store::Postgres::connect(&url, runtime, owner)).await??;
             store::Store::start(postgres, config.limits.store_queue)
         }
         None => store::Store::start(store::Sqlite::open(&config.data_dir)?, config.limits.store_queue),
@@ -60,6 +70,26 @@ pub async fn run(
     // nobody comes back to.
     let rooms = rooms::Rooms::new(shared, config.limits.max_rooms, config.limits.room_lifetimes);
     let retention = config.retention.map(|retention| tokio::spawn(keep_retention(rooms.clone(), retention)));
+    // On a shared database this node keeps its rooms by renewing its lease well before it runs
+    // out (a third of the way); a node that stops renewing (dead, or hung) loses them.
+    // Rooms another node asked for are handed over: the balancer sends their connections there.
+    let renewal = config.store.is_some().then(|| {
+        let (store, rooms, every) = (store.clone(), rooms.clone(), config.owner_lease / 3);
+        tokio::spawn(async move {
+            let mut ticks = tokio::time::interval(every);
+            loop {
+                ticks.tick().await;
+                match store.renew().await {
+                    Ok(wanted) => {
+                        for code in wanted {
+                            rooms.hand_over(&code).await;
+                        }
+                    }
+                    Err(error) => tracing::error!(%error, "cannot renew this node's rooms"),
+                }
+            }
+        })
+    });
     let guard = guard::Guard::new(config.limits.guard.clone());
     let join_addresses = join_addresses(listener.local_addr()?, config.public_url.as_deref());
     let drain = drain::Drain::new();
@@ -84,6 +114,9 @@ pub async fn run(
     tracing::info!("stopping: rooms finish what they have in hand and tell their participants");
     if let Some(retention) = retention {
         retention.abort();
+    }
+    if let Some(renewal) = renewal {
+        renewal.abort();
     }
     let stopped = tokio::time::timeout(SHUTDOWN_GRACE, async {
         rooms.shut_down().await;

@@ -41,6 +41,10 @@ struct Serve {
     /// (postgres://user:password@host:port/database), for running more than one node.
     #[arg(long, global = true, env = "STANDPUNT_STORE")]
     store: Option<String>,
+    /// With --store: seconds a node's hold on a room lasts unless renewed (every third of it);
+    /// a room waits this long for a node that died or hangs before another node takes it.
+    #[arg(long, default_value_t = 10)]
+    owner_lease_seconds: u64,
     /// Folder with extra deck files (*.toml) to offer besides the built-in decks.
     #[arg(long)]
     decks: Option<PathBuf>,
@@ -180,6 +184,7 @@ async fn serve(options: Serve) -> anyhow::Result<()> {
         .init();
     let mut config = Config::new(options.data);
     config.store = options.store;
+    config.owner_lease = Duration::from_secs(options.owner_lease_seconds.max(1));
     config.client_dir = Some(options.client);
     config.seat_hold = Duration::from_secs(options.seat_hold_minutes * 60);
     config.reveal_grace = Duration::from_secs(options.reveal_grace_seconds);
@@ -223,7 +228,9 @@ impl ToolStore {
     fn open(place: &str) -> anyhow::Result<ToolStore> {
         if place.starts_with("postgres://") || place.starts_with("postgresql://") {
             let runtime = tokio::runtime::Runtime::new()?;
-            let postgres = Postgres::connect(place, runtime.handle().clone())?;
+            // A command is a node of its own, holding a room only while it writes it.
+            let owner = server::Owner { node: format!("standpunt-tool-{}", std::process::id()), lease: Duration::ZERO };
+            let postgres = Postgres::connect(place, runtime.handle().clone(), owner)?;
             return Ok(ToolStore::Postgres { store: postgres, _runtime: runtime });
         }
         Ok(ToolStore::Sqlite(Sqlite::open_existing(Path::new(place.strip_prefix("sqlite:").unwrap_or(place)))?))
@@ -266,7 +273,11 @@ fn migrate(from: &str, to: &str) -> anyhow::Result<()> {
             kept += 1;
             continue;
         }
+        if !target.backend().claim(&room)? {
+            bail!("room {room} is being run by a node on {to}; stop the nodes before migrating");
+        }
         target.backend().append(&mut records.iter())?;
+        target.backend().release(&room)?;
         if target.backend().records(&room)? != records {
             bail!("room {room} reads back differently from {to}; nothing more was copied");
         }

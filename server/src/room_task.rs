@@ -62,6 +62,8 @@ pub enum Release {
     ShuttingDown,
     /// The trainer gave the projector link a new token: screens watching so far are closed.
     ScreenLinkChanged,
+    /// Another node runs the room now: come back (through the balancer) to it.
+    Moved,
 }
 
 impl Release {
@@ -76,6 +78,7 @@ impl Release {
             Release::TooSlow => None,
             Release::ShuttingDown => Some((1001, "server shutting down")),
             Release::ScreenLinkChanged => Some((4005, "screen link changed")),
+            Release::Moved => Some((1012, "room moved to another node")),
         }
     }
 }
@@ -125,6 +128,10 @@ pub enum RoomMsg {
         token: String,
         deck: AnyDeck,
         done: oneshot::Sender<Result<(), Rejection>>,
+    },
+    /// Another node asked for the room: let every connection go (to come back there) and stop.
+    HandOver {
+        done: oneshot::Sender<()>,
     },
     /// A trainer's note from the review (a regrouping of definitions, an agreed definition).
     Note {
@@ -197,6 +204,10 @@ pub async fn open(code: RoomCode, setup: Setup, trainer_token: &Token, store: &S
     let trainer = TokenDigest::of(&trainer_token.to_hex());
     let created = Event::Created { code: code.clone(), setup: Box::new(setup.clone()), trainer };
     let record = Record { room: code.clone(), seq: 1, at: now_ms(), event: created };
+    // A new room is this node's before its first event is written.
+    if !store.claim(code.clone()).await.map_err(|_| Rejection::StoreUnavailable)? {
+        return Err(Rejection::StoreUnavailable);
+    }
     store.append(vec![record]).await.map_err(|_| Rejection::StoreUnavailable)?;
     Ok(Room::new(code, setup, trainer))
 }
@@ -213,6 +224,9 @@ pub enum Exit {
     Quiet { abandoned: bool },
     /// Erased, or the server is stopping.
     Stopped,
+    /// Another node runs the room now (this node's lease on it ran out and it was taken): its
+    /// connections were told to come back, through the balancer, to that node.
+    Lost,
 }
 
 struct Conn {
@@ -247,6 +261,8 @@ pub struct RoomActor {
     uploads: u32,
     /// New seats taken from each network address while this task ran.
     joins_from: HashMap<IpAddr, u16>,
+    /// The store refused an append because another node runs the room now.
+    lost: bool,
 }
 
 /// Decks a room takes over HTTP while it runs: every upload is stored in the room's log.
@@ -317,6 +333,7 @@ impl RoomActor {
             tick_failures: 0,
             uploads: 0,
             joins_from: HashMap::new(),
+            lost: false,
         }
     }
 
@@ -415,9 +432,19 @@ impl RoomActor {
                 RoomMsg::Note { token, note, done } => {
                     let _ = done.send(self.review_note(&token, note).await);
                 }
+                RoomMsg::HandOver { done } => {
+                    self.release_all(Release::Moved);
+                    let _ = done.send(());
+                    return Exit::Stopped;
+                }
             }
             while let Some((conn, why)) = self.released.pop() {
                 self.release(conn, Some(why)).await;
+            }
+            if self.lost {
+                tracing::warn!(room = %self.room.code(), "another node runs this room now; its connections go there");
+                self.release_all(Release::Moved);
+                return Exit::Lost;
             }
         }
     }
@@ -821,6 +848,11 @@ impl RoomActor {
         };
         if let StoreError::Panicked(why) = &error {
             panic!("the event store panicked while storing room {code} ({why}); its state may differ from its log");
+        }
+        if let StoreError::NotOwner(_) = &error {
+            // Nothing was stored; the room is run elsewhere from its log, and this copy goes.
+            self.lost = true;
+            return Err(Rejection::StoreUnavailable);
         }
         tracing::error!(room = %code, %error, "events not stored; command refused");
         let rejection = Rejection::StoreUnavailable;

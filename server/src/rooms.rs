@@ -72,6 +72,14 @@ impl Drop for Running {
     }
 }
 
+/// Where a room runs, as this node sees it.
+pub enum Found {
+    Here(RoomHandle),
+    /// Another live node runs it: come back (through the balancer) in a moment.
+    Elsewhere,
+    Missing,
+}
+
 impl Rooms {
     pub fn new(shared: Shared, max_rooms: usize, lifetimes: Lifetimes) -> Rooms {
         Rooms(Arc::new(Registry {
@@ -131,35 +139,57 @@ impl Rooms {
     }
 
     /// The room's task: the one in memory, or one woken from the room's log. `None` if there
-    /// is no such room (or the store cannot be read).
+    /// is no such room, another node runs it, or the store cannot be read.
+    #[cfg(test)]
     pub async fn find(&self, code: &RoomCode) -> Option<RoomHandle> {
+        match self.locate(code).await {
+            Found::Here(handle) => Some(handle),
+            Found::Elsewhere | Found::Missing => None,
+        }
+    }
+
+    /// Where the room runs: here (in memory, or woken from its log now), on another node, or
+    /// nowhere.
+    pub async fn locate(&self, code: &RoomCode) -> Found {
         if let Some(handle) = self.get(code) {
-            return Some(handle);
+            return Found::Here(handle);
         }
         let _waking = self.0.store_lock.lock().await;
         if let Some(handle) = self.get(code) {
-            return Some(handle);
+            return Found::Here(handle);
         }
         self.wake(code).await
     }
 
-    /// Starts the task of a room from its log; the store lock is held by the caller.
-    async fn wake(&self, code: &RoomCode) -> Option<RoomHandle> {
+    /// Starts the task of a room from its log; the store lock is held by the caller. The room
+    /// is taken for this node first, so the log read is the whole of it.
+    async fn wake(&self, code: &RoomCode) -> Found {
+        match self.0.shared.store.claim(code.clone()).await {
+            Ok(true) => {}
+            Ok(false) => return Found::Elsewhere,
+            Err(error) => {
+                tracing::error!(room = %code, %error, "cannot take the room for this node");
+                return Found::Missing;
+            }
+        }
         let records = match self.0.shared.store.records(code.clone()).await {
             Ok(records) => records,
             Err(error) => {
                 tracing::error!(room = %code, %error, "cannot read the room's log");
-                return None;
+                return Found::Missing;
             }
         };
-        let mut room = Room::replay(records.iter().map(|record| &record.event))?;
+        let Some(mut room) = Room::replay(records.iter().map(|record| &record.event)) else {
+            let _ = self.0.shared.store.release(code.clone()).await;
+            return Found::Missing;
+        };
         deck_choice::share_decks(&mut room);
         let seq = records.last().map_or(1, |record| record.seq);
         let place = (!room_task::has_ended(&room)).then(|| Running::force(&self.0.running));
         let handle = self.start(code.clone(), room, seq, place);
         self.0.open.insert(code.clone(), handle.clone());
         tracing::info!(room = %code, "room woken from its log");
-        Some(handle)
+        Found::Here(handle)
     }
 
     /// The room's task if it is in memory.
@@ -200,6 +230,22 @@ impl Rooms {
         Ok(old.len())
     }
 
+    /// Gives `code` to the node that asked for it: its task tells its connections to come back
+    /// (they reach that node through the balancer) and stops, and the room is released.
+    pub async fn hand_over(&self, code: &RoomCode) {
+        let Some(handle) = self.get(code) else {
+            let _ = self.0.shared.store.release(code.clone()).await;
+            return;
+        };
+        let (done, stopped) = tokio::sync::oneshot::channel();
+        if handle.send(room_task::RoomMsg::HandOver { done }).await.is_ok() {
+            let _ = stopped.await;
+        }
+        self.0.open.remove_if(code, |_, open| open.task() == handle.task());
+        tracing::info!(room = %code, "room handed over to the node that asked for it");
+        let _ = self.0.shared.store.release(code.clone()).await;
+    }
+
     /// Tells every room the server is stopping: each finishes what it has in hand, tells its
     /// connections (close 1001) and stops. Returns once they all have.
     pub async fn shut_down(&self) {
@@ -214,7 +260,12 @@ impl Rooms {
         for stopped in waiting {
             let _ = stopped.await;
         }
+        // Handed over: another node may take each room at once, without waiting for the lease.
+        let codes: Vec<RoomCode> = self.0.open.iter().map(|entry| entry.key().clone()).collect();
         self.0.open.clear();
+        for code in codes {
+            let _ = self.0.shared.store.release(code).await;
+        }
     }
 
     pub fn store(&self) -> &crate::store::Store {
@@ -235,11 +286,17 @@ impl Rooms {
                             if abandoned {
                                 rooms.erase_abandoned(&code).await;
                             }
+                            // Another node may run it from now on.
+                            let _ = rooms.0.shared.store.release(code.clone()).await;
                             return;
                         }
                         // Someone is about to connect: carry on.
                     }
                     Ok(Exit::Stopped) => return,
+                    Ok(Exit::Lost) => {
+                        rooms.0.open.remove_if(&code, |_, handle| handle.task() == task);
+                        return;
+                    }
                     Err(panic) => {
                         drop(actor);
                         drop(mailbox);

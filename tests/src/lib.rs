@@ -2,6 +2,7 @@
 //! their view with the browser's reducer, and a little HTTP.
 
 pub mod browser;
+pub mod cluster;
 pub mod postgres;
 pub mod process;
 
@@ -160,6 +161,40 @@ impl TestClient {
         let url = format!("ws://{addr}/ws?room={room}");
         let (socket, _) = tokio_tungstenite::connect_async(url).await.expect("websocket connects");
         TestClient { socket, next_id: 1, frames: Vec::new(), view: None, seq: 0, seat_token: None }
+    }
+
+    /// `connect`, or `None` when nobody answers (a balancer with no live node, say).
+    pub async fn try_connect(addr: SocketAddr, room: &str) -> Option<TestClient> {
+        let url = format!("ws://{addr}/ws?room={room}");
+        // A node that hangs never answers: give up on it soon, as a phone's retry does.
+        let connecting = tokio_tungstenite::connect_async(url);
+        let (socket, _) = tokio::time::timeout(Duration::from_secs(3), connecting).await.ok()?.ok()?;
+        Some(TestClient { socket, next_id: 1, frames: Vec::new(), view: None, seq: 0, seat_token: None })
+    }
+
+    /// `hello`, or `None` when the server closes the connection instead of answering (a node
+    /// that says the room runs elsewhere, a node that dies).
+    pub async fn try_hello(&mut self, join: Join) -> Option<Result<(), Refused>> {
+        let id = self.next_id;
+        self.next_id += 1;
+        let hello = Request { id: Some(id), msg: ClientMsg::Hello { protocol: PROTOCOL_VERSION, join, since: None } };
+        self.socket.send(Message::text(hello.encode())).await.ok()?;
+        loop {
+            let frame = tokio::time::timeout(Duration::from_secs(3), self.socket.next()).await.ok()??.ok()?;
+            let Message::Text(text) = frame else {
+                if let Message::Close(_) = frame {
+                    return None;
+                }
+                continue;
+            };
+            match self.absorb(&text) {
+                ServerMsg::Welcome { id: Some(answered), .. } if answered == id => return Some(Ok(())),
+                ServerMsg::Error { id: Some(failed), code, message } if failed == id => {
+                    return Some(Err(Refused { code, message: message.nl }));
+                }
+                _ => {}
+            }
+        }
     }
 
     pub async fn hello(&mut self, join: Join) -> Result<(), Refused> {

@@ -50,6 +50,32 @@ impl ServerProcess {
         ServerProcess::spawn_with(data_dir, "warn", Stdio::null(), &args).await
     }
 
+    /// Starts it as one node of several: on `addr`, its store the PostgreSQL database `store`,
+    /// holding its rooms for `lease_seconds` unless renewed; its log goes to `log`.
+    pub async fn start_node(
+        data_dir: &Path,
+        addr: SocketAddr,
+        store: &str,
+        lease_seconds: u64,
+        log: &Path,
+    ) -> ServerProcess {
+        let file = std::fs::OpenOptions::new().create(true).append(true).open(log).expect("open the node's log");
+        let args = [
+            "--addr".into(),
+            addr.to_string(),
+            "--store".into(),
+            store.to_owned(),
+            "--owner-lease-seconds".into(),
+            lease_seconds.to_string(),
+        ];
+        ServerProcess::spawn_with(data_dir, "info", Stdio::from(file), &args).await
+    }
+
+    /// The process id, for signals (SIGSTOP, SIGCONT).
+    pub fn pid(&self) -> u32 {
+        self.child.id().expect("it runs")
+    }
+
     async fn spawn(data_dir: &Path, log_level: &str, stderr: Stdio) -> ServerProcess {
         ServerProcess::spawn_with(data_dir, log_level, stderr, &["--addr".into(), "127.0.0.1:0".into()]).await
     }

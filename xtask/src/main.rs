@@ -3,7 +3,7 @@
 //! - `run [-- SERVER ARGS]`: builds the browser client in release and starts the server with
 //!   its embedded defaults (SQLite store in ./standpunt-data, built-in decks).
 //! - `test`: checks the formatting first, then the same set-up plus Chromium and ChromeDriver,
-//!   hunspell with the Dutch and British English dictionaries and PostgreSQL, clippy with
+//!   hunspell with the Dutch and British English dictionaries, PostgreSQL and HAProxy, clippy with
 //!   warnings as errors, and every test.
 //! - `bench`: release builds, then the load generator against the server and the bare relay;
 //!   a table on stdout and target/bench/summary.json (see BENCHMARKS.md); `--soak` runs 20,000
@@ -234,8 +234,10 @@ fn locked_version(package: &str) -> Result<String> {
 
 /// What `test` needs from Debian: Chromium and ChromeDriver for the browser tests, hunspell
 /// and its Dutch and British English dictionaries for the spelling check of the card text,
-/// PostgreSQL for the store's contract tests (a throwaway cluster each).
-const PACKAGES: &[&str] = &["chromium", "chromium-driver", "hunspell", "hunspell-nl", "hunspell-en-gb", "postgresql"];
+/// PostgreSQL for the store's contract tests (a throwaway cluster each) and HAProxy for the
+/// nodes behind a balancer.
+const PACKAGES: &[&str] =
+    &["chromium", "chromium-driver", "hunspell", "hunspell-nl", "hunspell-en-gb", "postgresql", "haproxy"];
 
 fn system_packages_present() -> bool {
     let dictionary = |name: &str| Path::new("/usr/share/hunspell").join(format!("{name}.dic")).is_file();
@@ -255,7 +257,7 @@ fn ensure_system_packages() -> Result {
     if system_packages_present() {
         return Ok(());
     }
-    step("installing Chromium, ChromeDriver, hunspell with its dictionaries and PostgreSQL (Debian packages)");
+    step("installing Chromium, ChromeDriver, hunspell with its dictionaries, PostgreSQL and HAProxy (Debian packages)");
     let install = || {
         status(Command::new("apt-get").arg("update"))?;
         status(

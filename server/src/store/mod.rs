@@ -9,7 +9,7 @@ mod postgres;
 mod sqlite;
 
 use cards::{Event, RoomCode};
-pub use postgres::Postgres;
+pub use postgres::{Owner, Postgres};
 pub use sqlite::{RoomSummary, Sqlite};
 use tokio::sync::{mpsc, oneshot};
 
@@ -33,6 +33,10 @@ pub enum StoreError {
     Panicked(String),
     #[error("the event store has stopped")]
     Stopped,
+    /// Another node took the room (its lease on this node had run out): this node's copy of the
+    /// room is stale and must go. Nothing of the refused append was stored.
+    #[error("room {0} is run by another node now")]
+    NotOwner(RoomCode),
 }
 
 impl From<rusqlite::Error> for StoreError {
@@ -65,6 +69,23 @@ pub trait Backend: Send + 'static {
     /// Puts the backend back in a usable state after a panic in the middle of an append (an
     /// open transaction is rolled back).
     fn recover(&mut self) {}
+
+    /// Takes `room` for this node before it runs it: `false` when another live node runs it.
+    /// A store that serves one node owns every room.
+    fn claim(&mut self, _room: &RoomCode) -> Result<bool, StoreError> {
+        Ok(true)
+    }
+
+    /// Keeps this node's rooms its own for another lease; returns those another node asked
+    /// for (the balancer sends their connections there now), to be handed over.
+    fn renew(&mut self) -> Result<Vec<RoomCode>, StoreError> {
+        Ok(Vec::new())
+    }
+
+    /// Lets another node take `room` at once (it left this node's memory, or the node stops).
+    fn release(&mut self, _room: &RoomCode) -> Result<(), StoreError> {
+        Ok(())
+    }
 }
 
 /// One room's events, waiting to be made durable.
@@ -90,6 +111,17 @@ enum Job {
     },
     Size {
         done: oneshot::Sender<Result<u64, StoreError>>,
+    },
+    Claim {
+        room: RoomCode,
+        done: oneshot::Sender<Result<bool, StoreError>>,
+    },
+    Renew {
+        done: oneshot::Sender<Result<Vec<RoomCode>, StoreError>>,
+    },
+    Release {
+        room: RoomCode,
+        done: oneshot::Sender<Result<(), StoreError>>,
     },
     /// Finish what queued before, close the backend, and stop.
     Close {
@@ -135,6 +167,21 @@ impl Store {
     /// How many bytes the store holds.
     pub async fn size_bytes(&self) -> Result<u64, StoreError> {
         self.ask(|done| Job::Size { done }).await?
+    }
+
+    /// Takes `room` for this node; `false` when another live node runs it.
+    pub async fn claim(&self, room: RoomCode) -> Result<bool, StoreError> {
+        self.ask(|done| Job::Claim { room, done }).await?
+    }
+
+    /// Keeps this node's rooms its own for another lease; returns those another node wants.
+    pub async fn renew(&self) -> Result<Vec<RoomCode>, StoreError> {
+        self.ask(|done| Job::Renew { done }).await?
+    }
+
+    /// Lets another node take `room` at once.
+    pub async fn release(&self, room: RoomCode) -> Result<(), StoreError> {
+        self.ask(|done| Job::Release { room, done }).await?
     }
 
     /// Writes what is queued, closes the backend and stops the writer; later calls fail with
@@ -201,6 +248,15 @@ fn run_jobs(backend: &mut impl Backend, jobs: Vec<Job>) -> Option<oneshot::Sende
             }
             Job::Size { done } => {
                 let _ = done.send(backend.size_bytes());
+            }
+            Job::Claim { room, done } => {
+                let _ = done.send(backend.claim(&room));
+            }
+            Job::Renew { done } => {
+                let _ = done.send(backend.renew());
+            }
+            Job::Release { room, done } => {
+                let _ = done.send(backend.release(&room));
             }
             Job::Close { done } => return Some(done),
         }

@@ -16,10 +16,11 @@ use tokio_postgres::{Client, NoTls};
 use super::{Backend, Record, RoomSummary, StoreError};
 
 /// The schema this server writes; each step up is a migration in `MIGRATIONS`.
-const SCHEMA_VERSION: i32 = 1;
+const SCHEMA_VERSION: i32 = 2;
 
 /// The migrations, in order: `MIGRATIONS[n]` brings a database from version `n` to `n + 1`.
-const MIGRATIONS: [&str; 1] = ["CREATE TABLE events (
+const MIGRATIONS: [&str; 2] = [
+    "CREATE TABLE events (
         room TEXT NOT NULL,
         seq BIGINT NOT NULL,
         at BIGINT NOT NULL,
@@ -27,11 +28,34 @@ const MIGRATIONS: [&str; 1] = ["CREATE TABLE events (
         body TEXT NOT NULL,
         PRIMARY KEY (room, seq)
     );
-    CREATE INDEX events_by_time ON events (room, at);"];
+    CREATE INDEX events_by_time ON events (room, at);",
+    // Which node runs which room, until when (milliseconds, the database's clock).
+    // `wanted`: a node the balancer now sends the room's connections to asked for it.
+    "CREATE TABLE room_owners (
+        room TEXT PRIMARY KEY,
+        node TEXT NOT NULL,
+        expires BIGINT NOT NULL,
+        wanted BOOLEAN NOT NULL DEFAULT false
+    );
+    CREATE INDEX room_owners_by_node ON room_owners (node);",
+];
+
+/// The database's clock in milliseconds: every node's lease is measured by one clock.
+const NOW_MS: &str = "(extract(epoch from clock_timestamp()) * 1000)::bigint";
+
+/// Who this store writes for: a node runs a room while its lease on it holds. A room is taken
+/// by another node only once the lease ran out (a node that died, or hangs); the lease is
+/// renewed well before, and given up when the room leaves memory.
+#[derive(Debug, Clone)]
+pub struct Owner {
+    pub node: String,
+    pub lease: std::time::Duration,
+}
 
 pub struct Postgres {
     client: Client,
     runtime: Handle,
+    owner: Owner,
 }
 
 fn failed(error: tokio_postgres::Error) -> StoreError {
@@ -42,7 +66,7 @@ impl Postgres {
     /// Connects to `url` (`postgres://user:password@host:port/database`) and brings the
     /// database's schema up to date. Call from a blocking thread (`spawn_blocking`) or outside
     /// the runtime: it waits for the database on `runtime`.
-    pub fn connect(url: &str, runtime: Handle) -> Result<Postgres, StoreError> {
+    pub fn connect(url: &str, runtime: Handle, owner: Owner) -> Result<Postgres, StoreError> {
         if url.contains("sslmode=require") || url.contains("sslmode=verify") {
             return Err(StoreError::Backend(
                 "this server connects to PostgreSQL without TLS; use a local socket, a private network or a TLS tunnel (sslmode=disable)".to_owned(),
@@ -54,7 +78,7 @@ impl Postgres {
                 tracing::error!(%error, "the connection to PostgreSQL ended");
             }
         });
-        let mut store = Postgres { client, runtime };
+        let mut store = Postgres { client, runtime, owner };
         store.migrate()?;
         Ok(store)
     }
@@ -121,6 +145,9 @@ impl Postgres {
             .runtime
             .block_on(self.client.execute("DELETE FROM events WHERE room = $1", &[&room.as_str()]))
             .map_err(failed)?;
+        self.runtime
+            .block_on(self.client.execute("DELETE FROM room_owners WHERE room = $1", &[&room.as_str()]))
+            .map_err(failed)?;
         Ok(deleted > 0)
     }
 }
@@ -135,10 +162,17 @@ fn signed(value: u64) -> Result<i64, StoreError> {
 
 impl Backend for Postgres {
     /// One transaction with one multi-row insert per hundred events: a group commit of many
-    /// rooms costs a few round trips, not one per event.
+    /// rooms costs a few round trips, not one per event. It first checks, holding the rows,
+    /// that this node still owns every room it writes for: a node whose lease ran out and whose
+    /// room another node took fails here (`NotOwner`), before it can write a stale event, and
+    /// a node taking a room waits for an append in flight to end before it reads the log.
     fn append(&mut self, records: &mut dyn Iterator<Item = &Record>) -> Result<(), StoreError> {
         let mut rows = Vec::new();
+        let mut rooms: Vec<String> = Vec::new();
         for record in records {
+            if !rooms.iter().any(|room| room == record.room.as_str()) {
+                rooms.push(record.room.as_str().to_owned());
+            }
             let body = serde_json::to_string(&record.event).map_err(|error| StoreError::Backend(error.to_string()))?;
             rows.push((
                 record.room.as_str().to_owned(),
@@ -148,9 +182,18 @@ impl Backend for Postgres {
                 body,
             ));
         }
-        let (client, runtime) = (&mut self.client, &self.runtime);
+        let (client, runtime, node) = (&mut self.client, &self.runtime, &self.owner.node);
         runtime.block_on(async {
             let transaction = client.transaction().await.map_err(failed)?;
+            let owned = transaction
+                .query("SELECT room FROM room_owners WHERE node = $1 AND room = ANY($2) FOR SHARE", &[node, &rooms])
+                .await
+                .map_err(failed)?;
+            let owned: Vec<String> = owned.iter().map(|row| row.get(0)).collect();
+            if let Some(lost) = rooms.iter().find(|room| !owned.contains(room)) {
+                return Err(RoomCode::parse(lost)
+                    .map_or_else(|| StoreError::Backend(format!("room {lost} has no owner")), StoreError::NotOwner));
+            }
             for chunk in rows.chunks(100) {
                 let mut sql = String::from("INSERT INTO events (room, seq, at, kind, body) VALUES ");
                 let mut values: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = Vec::new();
@@ -212,6 +255,47 @@ impl Backend for Postgres {
             .block_on(self.client.query_one("SELECT pg_total_relation_size('events')", &[]))
             .map_err(failed)?;
         Ok(unsigned(row.get(0)))
+    }
+
+    /// Takes the room when nobody holds it, this node already does, or the holder's lease ran
+    /// out; one statement, so two nodes never both take it.
+    fn claim(&mut self, room: &RoomCode) -> Result<bool, StoreError> {
+        let lease = i64::try_from(self.owner.lease.as_millis()).unwrap_or(i64::MAX);
+        let sql = format!(
+            "INSERT INTO room_owners (room, node, expires) VALUES ($1, $2, {NOW_MS} + $3)
+             ON CONFLICT (room) DO UPDATE SET node = EXCLUDED.node, expires = EXCLUDED.expires, wanted = false
+             WHERE room_owners.node = EXCLUDED.node OR room_owners.expires < {NOW_MS}
+             RETURNING node"
+        );
+        let (client, runtime, node) = (&mut self.client, &self.runtime, &self.owner.node);
+        let rows = runtime.block_on(client.query(&sql, &[&room.as_str(), node, &lease])).map_err(failed)?;
+        if rows.is_empty() {
+            // Another node runs it; the balancer sends its connections here now (a node came
+            // back, or joined): ask that node to hand it over.
+            runtime
+                .block_on(client.execute("UPDATE room_owners SET wanted = true WHERE room = $1", &[&room.as_str()]))
+                .map_err(failed)?;
+        }
+        Ok(!rows.is_empty())
+    }
+
+    fn renew(&mut self) -> Result<Vec<RoomCode>, StoreError> {
+        let lease = i64::try_from(self.owner.lease.as_millis()).unwrap_or(i64::MAX);
+        let sql = format!("UPDATE room_owners SET expires = {NOW_MS} + $2 WHERE node = $1 RETURNING room, wanted");
+        let rows = self.runtime.block_on(self.client.query(&sql, &[&self.owner.node, &lease])).map_err(failed)?;
+        Ok(rows.iter().filter(|row| row.get::<_, bool>(1)).filter_map(|row| RoomCode::parse(row.get(0))).collect())
+    }
+
+    fn release(&mut self, room: &RoomCode) -> Result<(), StoreError> {
+        self.runtime
+            .block_on(
+                self.client.execute(
+                    "DELETE FROM room_owners WHERE room = $1 AND node = $2",
+                    &[&room.as_str(), &self.owner.node],
+                ),
+            )
+            .map_err(failed)?;
+        Ok(())
     }
 
     fn rooms(&mut self) -> Result<Vec<RoomCode>, StoreError> {

@@ -21,6 +21,7 @@ mod hardening;
 mod keukentafel;
 mod lifecycle;
 mod monday;
+mod nodes;
 mod protocol_doc;
 mod review;
 mod round;

@@ -8,7 +8,7 @@
 use cards::protocol::ClientMsg;
 use cards::view::PhaseView;
 use cards::{Event, RoomCode};
-use server::{Backend, Postgres, Record, Sqlite};
+use server::{Backend, Owner, Postgres, Record, Sqlite, StoreError};
 use tests::TestServer;
 use tests::postgres::Cluster;
 
@@ -32,6 +32,9 @@ fn created(room: &str) -> Event {
 fn keeps_the_contract(store: &mut dyn Backend, reopen: &mut dyn FnMut() -> Box<dyn Backend>) {
     let (first, second) = ("AAAAAA", "BBBBBB");
     assert!(store.rooms().expect("rooms").is_empty(), "a new store is empty");
+    for room in [first, second] {
+        assert!(store.claim(&code(room)).expect("claim"), "a room nobody runs is this node's to take");
+    }
     let opening = [record(first, 1, 1_000, created(first)), record(first, 2, 1_001, Event::Locked { locked: true })];
     store.append(&mut opening.iter()).expect("an append");
     store.append(&mut [record(second, 1, 5_000, created(second))].iter()).expect("another room");
@@ -62,16 +65,56 @@ fn sqlite_keeps_the_store_contract() {
     keeps_the_contract(&mut store, &mut || Box::new(Sqlite::open(&dir).expect("the store again")));
 }
 
+fn node(name: &str, lease_ms: u64) -> Owner {
+    Owner { node: name.to_owned(), lease: std::time::Duration::from_millis(lease_ms) }
+}
+
 #[test]
 fn postgres_keeps_the_store_contract() {
     let Some(cluster) = Cluster::start("contract") else { return };
     let runtime = tokio::runtime::Runtime::new().expect("a runtime");
-    let mut store = Postgres::connect(&cluster.url, runtime.handle().clone()).expect("a new database gets its tables");
-    let url = cluster.url.clone();
-    let handle = runtime.handle().clone();
-    keeps_the_contract(&mut store, &mut || Box::new(Postgres::connect(&url, handle.clone()).expect("migrated twice")));
-    let refused = Postgres::connect(&format!("{}?sslmode=require", cluster.url), runtime.handle().clone());
+    let connect = |owner: Owner| Postgres::connect(&cluster.url, runtime.handle().clone(), owner);
+    let mut store = connect(node("a", 60_000)).expect("a new database gets its tables");
+    keeps_the_contract(&mut store, &mut || Box::new(connect(node("a", 60_000)).expect("migrated twice")));
+    let refused =
+        Postgres::connect(&format!("{}?sslmode=require", cluster.url), runtime.handle().clone(), node("a", 1));
     assert!(refused.is_err_and(|error| error.to_string().contains("TLS")), "TLS asked for is said, not skipped");
+}
+
+/// Two nodes on one database: a room is one node's while its lease holds; once the lease ran
+/// out another node takes it, and the first node's next append is refused (`NotOwner`) even
+/// at a place in the log nobody took, so the log keeps one history. A released room is taken
+/// at once.
+#[test]
+fn a_node_whose_room_was_taken_cannot_append_to_it() {
+    let Some(cluster) = Cluster::start("fence") else { return };
+    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+    let connect = |owner: Owner| Postgres::connect(&cluster.url, runtime.handle().clone(), owner).expect("a node");
+    let (mut steady, mut other) = (connect(node("steady", 60_000)), connect(node("other", 60_000)));
+    let room = "DDDDDD";
+    assert!(steady.claim(&code(room)).expect("claim"));
+    steady.append(&mut [record(room, 1, 1, created(room))].iter()).expect("the owner appends");
+    assert!(!other.claim(&code(room)).expect("claim"), "a live lease keeps the room its node's");
+    assert!(
+        matches!(other.append(&mut [record(room, 2, 2, Event::TimerExpired)].iter()), Err(StoreError::NotOwner(_))),
+        "a node that does not own a room cannot write to it"
+    );
+
+    // A node whose lease runs out at once (as one that hangs past its lease): the room is taken.
+    let mut hung = connect(node("hung", 0));
+    let moved = "EEEEEE";
+    assert!(hung.claim(&code(moved)).expect("claim"));
+    hung.append(&mut [record(moved, 1, 1, created(moved))].iter()).expect("the owner appends");
+    assert!(other.claim(&code(moved)).expect("claim"), "an expired lease lets another node take the room");
+    let stale = hung.append(&mut [record(moved, 2, 2, Event::Locked { locked: true })].iter());
+    assert!(matches!(stale, Err(StoreError::NotOwner(_))), "the old owner's next append fails: {stale:?}");
+    other.append(&mut [record(moved, 2, 3, Event::TimerExpired)].iter()).expect("the new owner appends");
+    let log = other.records(&code(moved)).expect("read");
+    assert_eq!(log.iter().map(|r| (r.seq, r.event.kind())).collect::<Vec<_>>(), [(1, "created"), (2, "timer_expired")]);
+
+    // Released (left memory, or the node stopped): taken at once, lease or not.
+    steady.release(&code(room)).expect("release");
+    assert!(other.claim(&code(room)).expect("claim"), "a released room is free");
 }
 
 #[tokio::test(flavor = "multi_thread")]
