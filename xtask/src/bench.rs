@@ -9,7 +9,8 @@
 //! target/bench/soak.json. The abuse scenario (also `--abuse` on its own) plays 50 rooms with
 //! and without `standpunt-abuse` beside them; results in target/bench/abuse.json. The review of a
 //! 40-person, three-hour session (also `--review` on its own) is timed by `standpunt-review`;
-//! results in target/bench/review.json.
+//! results in target/bench/review.json. `--store postgres` runs the headline scenario on one node
+//! with SQLite and with PostgreSQL (a throwaway cluster); results in target/bench/postgres.json.
 
 use std::fmt::Write as _;
 use std::io::{BufRead, BufReader};
@@ -80,6 +81,15 @@ pub fn run(args: &[String]) -> Result {
     let quick = args.iter().any(|arg| arg == "--quick");
     if args.iter().any(|arg| arg == "--soak") {
         return soak(if quick { 2_000 } else { 20_000 });
+    }
+    if args.windows(2).any(|pair| pair[0] == "--store" && pair[1] == "postgres") {
+        step("building release binaries");
+        status(cargo().args(["build", "--release", "--package", "server", "--package", "bench"]))?;
+        return postgres_beside_sqlite(
+            &target_dir().join("release"),
+            &target_dir().join("bench"),
+            if quick { 3 } else { 12 },
+        );
     }
     if args.iter().any(|arg| arg == "--review") {
         step("building release binaries");
@@ -620,6 +630,110 @@ fn soak(sessions: usize) -> Result {
         return Err(format!("{errors} of the soak's sessions failed (target/bench/soak-generator.log)"));
     }
     Ok(())
+}
+
+/// The headline scenario (15 rooms of 8 in closed loop) on one node with its store in SQLite and
+/// in PostgreSQL (a throwaway cluster on this machine, not pinned: it shares both cores with the
+/// server and the generator), each run twice, alternating. Written to target/bench/postgres.json.
+fn postgres_beside_sqlite(release: &Path, out: &Path, seconds: u64) -> Result {
+    std::fs::create_dir_all(out).map_err(|error| format!("cannot create {}: {error}", out.display()))?;
+    let cluster = ThrowawayPostgres::start(&out.join("postgres"))?;
+    let mut outcomes = Vec::new();
+    for run in 1..=2 {
+        for (store, extra) in [("SQLite", Vec::new()), ("PostgreSQL", vec!["--store", cluster.url.as_str()])] {
+            let server = Server::launch("game", release, out, &extra, false)?;
+            let label = format!("closed P=8, {store} #{run}");
+            outcomes.push(measure(&server, "game", &label, 8, 15, seconds, None, release, false, None)?);
+        }
+    }
+    println!(
+        "\n{:<32} {:>10} {:>9} {:>9} {:>12} {:>7}",
+        "store", "rounds/s", "p50 ms", "p99 ms", "CPU ms/round", "errors"
+    );
+    let mut json = Vec::new();
+    for outcome in &outcomes {
+        println!(
+            "{:<32} {:>10.0} {:>9.2} {:>9.2} {:>12.2} {:>7}",
+            outcome.label,
+            outcome.rounds_per_s,
+            outcome.p50_ms,
+            outcome.p99_ms,
+            outcome.cpu_ms_per_round,
+            outcome.errors
+        );
+        json.push(format!(
+            "{{\"label\": \"{}\", \"rounds_per_s\": {:.1}, \"p50_ms\": {:.2}, \"p99_ms\": {:.2}, \"cpu_ms_per_round\": {:.3}, \"errors\": {}}}",
+            outcome.label, outcome.rounds_per_s, outcome.p50_ms, outcome.p99_ms, outcome.cpu_ms_per_round, outcome.errors
+        ));
+    }
+    let file = out.join("postgres.json");
+    std::fs::write(&file, format!("[{}]\n", json.join(",\n ")))
+        .map_err(|error| format!("cannot write {}: {error}", file.display()))?;
+    println!("summary: {}", file.display());
+    Ok(())
+}
+
+/// A PostgreSQL cluster of its own in `dir`, run as the `postgres` user (PostgreSQL refuses
+/// root), on a free port of 127.0.0.1 only; stopped on drop.
+struct ThrowawayPostgres {
+    data: PathBuf,
+    pg_ctl: PathBuf,
+    url: String,
+}
+
+impl ThrowawayPostgres {
+    fn start(dir: &Path) -> Result<ThrowawayPostgres> {
+        let bin = std::fs::read_dir("/usr/lib/postgresql")
+            .map_err(|_| "PostgreSQL is not installed (cargo xtask test installs it)".to_owned())?
+            .flatten()
+            .map(|version| version.path().join("bin"))
+            .filter(|bin| bin.join("initdb").is_file())
+            .max()
+            .ok_or("PostgreSQL is not installed (cargo xtask test installs it)")?;
+        let _ = std::fs::remove_dir_all(dir);
+        std::fs::create_dir_all(dir).map_err(|error| format!("cannot create {}: {error}", dir.display()))?;
+        status(Command::new("chown").args(["-R", "postgres:postgres"]).arg(dir))?;
+        let data = dir.join("data");
+        let as_postgres = |program: &Path| {
+            let mut command = Command::new("runuser");
+            command.args(["-u", "postgres", "--"]).arg(program);
+            command
+        };
+        status(as_postgres(&bin.join("initdb")).arg("-D").arg(&data).args([
+            "-U",
+            "standpunt",
+            "-A",
+            "trust",
+            "--no-sync",
+        ]))?;
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|free| free.local_addr())
+            .map_err(|error| format!("no free port: {error}"))?
+            .port();
+        let options = format!("-p {port} -k {} -c listen_addresses=127.0.0.1", dir.display());
+        let pg_ctl = bin.join("pg_ctl");
+        status(
+            as_postgres(&pg_ctl)
+                .arg("-D")
+                .arg(&data)
+                .args(["-o", &options, "-l"])
+                .arg(dir.join("server.log"))
+                .args(["-w", "start"]),
+        )?;
+        Ok(ThrowawayPostgres { data, pg_ctl, url: format!("postgres://standpunt@127.0.0.1:{port}/postgres") })
+    }
+}
+
+impl Drop for ThrowawayPostgres {
+    fn drop(&mut self) {
+        let _ = Command::new("runuser")
+            .args(["-u", "postgres", "--"])
+            .arg(&self.pg_ctl)
+            .arg("-D")
+            .arg(&self.data)
+            .args(["-m", "fast", "stop"])
+            .output();
+    }
 }
 
 /// The review of a 40-person, three-hour session (some 5,000 events), computed as the server
