@@ -303,10 +303,9 @@ async fn upload_deck(
     };
     let (title, cards) = deck.summary();
     let accepted = DeckAccepted { id: deck.id().to_owned(), title: title.clone(), cards, draaiboek: false };
-    let room = match state.rooms.locate(&code).await {
-        Found::Here(room) => room,
-        Found::Elsewhere => return elsewhere(),
-        Found::Missing => return refuse(StatusCode::NOT_FOUND, &Rejection::UnknownRoom),
+    let room = match room_here(&state, &code).await {
+        Ok(room) => room,
+        Err(response) => return response,
     };
     let (done, result) = tokio::sync::oneshot::channel();
     if room.send(RoomMsg::Upload { token, deck, done }).await.is_err() {
@@ -337,10 +336,9 @@ async fn upload_agenda(
     };
     let accepted =
         DeckAccepted { id: agenda.id.clone(), title: agenda.title.clone(), cards: agenda.steps.len(), draaiboek: true };
-    let room = match state.rooms.locate(code).await {
-        Found::Here(room) => room,
-        Found::Elsewhere => return elsewhere(),
-        Found::Missing => return refuse(StatusCode::NOT_FOUND, &Rejection::UnknownRoom),
+    let room = match room_here(state, code).await {
+        Ok(room) => room,
+        Err(response) => return response,
     };
     let (done, result) = tokio::sync::oneshot::channel();
     if room.send(RoomMsg::UploadAgenda { token, agenda: Box::new(agenda), done }).await.is_err() {
@@ -637,10 +635,9 @@ async fn review_note(
         Ok(note) => note,
         Err(error) => return refuse(StatusCode::BAD_REQUEST, &Rejection::BadMessage(error.to_string())),
     };
-    let room = match state.rooms.locate(&code).await {
-        Found::Here(room) => room,
-        Found::Elsewhere => return elsewhere(),
-        Found::Missing => return refuse(StatusCode::NOT_FOUND, &Rejection::UnknownRoom),
+    let room = match room_here(&state, &code).await {
+        Ok(room) => room,
+        Err(response) => return response,
     };
     let (done, result) = tokio::sync::oneshot::channel();
     let token = header(&headers, TRAINER_TOKEN);
@@ -658,6 +655,16 @@ async fn review_note(
         }
         Ok(Err(rejection)) => refuse(StatusCode::SERVICE_UNAVAILABLE, &rejection),
         Err(_) => refuse(StatusCode::NOT_FOUND, &Rejection::UnknownRoom),
+    }
+}
+
+/// The room's task on this node, for a request that must reach it (an upload, a note): 404
+/// for no such room, 503 with `Retry-After` while another node runs it.
+async fn room_here(state: &AppState, code: &RoomCode) -> Result<crate::room_task::RoomHandle, Response> {
+    match state.rooms.locate(code).await {
+        Found::Here(room) => Ok(room),
+        Found::Elsewhere => Err(elsewhere()),
+        Found::Missing => Err(refuse(StatusCode::NOT_FOUND, &Rejection::UnknownRoom)),
     }
 }
 
