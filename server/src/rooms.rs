@@ -103,6 +103,17 @@ impl Rooms {
         for _ in 0..CODE_ATTEMPTS {
             let (code, trainer_token) = self.reserve_code();
             match room_task::open(code.clone(), setup.clone(), &trainer_token, &self.0.shared.store).await {
+                Ok(_) if self.0.shared.store.shared_between_nodes() => {
+                    // The balancer sends the room's connections to the node its code hashes
+                    // to, which need not be this one: let that node take the room from its
+                    // log when the first of them arrives, instead of sending them away.
+                    self.0.open.remove(&code);
+                    if let Err(error) = self.0.shared.store.release(code.clone()).await {
+                        tracing::warn!(room = %code, %error, "cannot let the new room go; it moves at its lease's end");
+                    }
+                    tracing::info!(room = %code, "room opened, for the node the balancer picks");
+                    return Ok(Created { code, trainer_token });
+                }
                 Ok(room) => {
                     let handle = self.start(code.clone(), room, 1, place.take());
                     self.0.open.insert(code.clone(), handle);

@@ -9,7 +9,9 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 
-use cards::protocol::Join;
+use cards::protocol::{ClientMsg, Join};
+use cards::view::PhaseView;
+use cards::{Answer, Position};
 
 use crate::TestClient;
 use crate::postgres::Cluster;
@@ -23,6 +25,8 @@ pub struct Nodes {
     dir: PathBuf,
     store: String,
     lease_seconds: u64,
+    /// More options for every node.
+    extra: Vec<String>,
 }
 
 /// The configuration of `deploy/haproxy.cfg` with these addresses.
@@ -50,6 +54,11 @@ fn haproxy_config(balancer: SocketAddr, nodes: &[SocketAddr]) -> String {
 
 impl Nodes {
     pub async fn start(cluster: &Cluster, count: usize, lease_seconds: u64) -> Option<Nodes> {
+        Nodes::start_with(cluster, count, lease_seconds, &[]).await
+    }
+
+    /// As `start`, each node started with `extra` options too.
+    pub async fn start_with(cluster: &Cluster, count: usize, lease_seconds: u64, extra: &[&str]) -> Option<Nodes> {
         if Command::new("haproxy").arg("-v").output().is_err() {
             let message = "HAProxy is not installed (`cargo xtask test` installs it)";
             assert!(std::env::var_os("STANDPUNT_REQUIRE_POSTGRES").is_none(), "{message}");
@@ -76,6 +85,7 @@ impl Nodes {
             dir,
             store: cluster.url.clone(),
             lease_seconds,
+            extra: extra.iter().map(|option| (*option).to_owned()).collect(),
         };
         for index in 0..count {
             let node = nodes.launch(index).await;
@@ -97,7 +107,7 @@ impl Nodes {
     async fn launch(&self, index: usize) -> ServerProcess {
         let data = self.dir.join(format!("node{}", index + 1));
         let log = self.dir.join(format!("node{}.log", index + 1));
-        ServerProcess::start_node(&data, self.addrs[index], &self.store, self.lease_seconds, &log).await
+        ServerProcess::start_node(&data, self.addrs[index], &self.store, self.lease_seconds, &log, &self.extra).await
     }
 
     /// Waits until HAProxy's health checks see node `index` up (or down), as its stats say.
@@ -148,6 +158,11 @@ impl Nodes {
         self.until_balanced(index, true).await;
     }
 
+    /// The process ids of the nodes that run, and the balancer's (for their CPU time).
+    pub fn pids(&self) -> (Vec<u32>, u32) {
+        (self.nodes.iter().flatten().map(ServerProcess::pid).collect(), self.haproxy.id())
+    }
+
     pub fn signal(&self, index: usize, signal: &str) {
         let pid = self.nodes[index].as_ref().expect("the node runs").pid().to_string();
         let sent = Command::new("kill").args([&format!("-{signal}"), &pid]).status().expect("run kill");
@@ -192,4 +207,67 @@ pub async fn join_again(addr: SocketAddr, code: &str, join: Join) -> (TestClient
         }
     }
     panic!("no node took {join:?} back within a minute")
+}
+
+/// Joins through the balancer as a phone does, trying again while no node takes the room.
+pub async fn joined(nodes: &Nodes, code: &str, join: Join) -> TestClient {
+    join_again(nodes.balancer, code, join).await.0
+}
+
+/// A room's trainer and players, connected through the balancer.
+pub struct Game {
+    pub code: String,
+    pub token: String,
+    pub trainer: TestClient,
+    pub players: Vec<TestClient>,
+}
+
+/// A room of `players` with the first statement on the table.
+pub async fn game(nodes: &Nodes, players: usize) -> Game {
+    let (code, token) = crate::create_room(nodes.balancer, cards::Settings::default()).await;
+    let trainer = joined(nodes, &code, Join::Trainer { token: token.clone() }).await;
+    let mut clients = Vec::new();
+    for n in 1..=players {
+        clients.push(joined(nodes, &code, Join::Player { name: format!("Speler {n}") }).await);
+    }
+    let mut game = Game { code, token, trainer, players: clients };
+    game.trainer.request(ClientMsg::Start).await.expect("start");
+    let card = game.players[0].until(|view| !view.hand.is_empty()).await.hand[0].id.clone();
+    game.players[0].request(ClientMsg::Play { card }).await.expect("play");
+    for player in &mut game.players {
+        player.until(|view| matches!(&view.phase, PhaseView::Turn(turn) if turn.statement.is_some())).await;
+    }
+    game
+}
+
+/// A position on the statement on the table.
+pub fn answer(position: u8) -> ClientMsg {
+    ClientMsg::Answer(Answer { position: Position::Scale(position), argument: None, definition: None })
+}
+
+impl Game {
+    /// Everyone back through the balancer with their token, all at once, as phones do after
+    /// their node went; returns the most tries any of them took.
+    pub async fn everyone_back(&mut self, nodes: &Nodes) -> u32 {
+        let code = self.code.as_str();
+        let mut joins = vec![Join::Trainer { token: self.token.clone() }];
+        joins.extend(
+            self.players.iter().map(|player| Join::Seat { token: player.seat_token.clone().expect("a seat token") }),
+        );
+        let back =
+            futures_util::future::join_all(joins.into_iter().map(|join| join_again(nodes.balancer, code, join))).await;
+        let most = back.iter().map(|(_, tries)| *tries).max().unwrap_or(0);
+        let mut clients = back.into_iter().map(|(client, _)| client);
+        self.trainer = clients.next().expect("the trainer");
+        self.players = clients.collect();
+        most
+    }
+
+    /// The room's whole log, read through the balancer with the trainer's token.
+    pub async fn log(&self, nodes: &Nodes) -> Vec<cards::log::LoggedEvent> {
+        let path = format!("/api/rooms/{}/log", self.code);
+        let response = crate::http_request(nodes.balancer, "GET", &path, &[("X-Trainer-Token", &self.token)], "").await;
+        assert_eq!(response.status, 200);
+        serde_json::from_slice(&response.body).expect("the log")
+    }
 }

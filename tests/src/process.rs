@@ -10,10 +10,14 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
 /// Builds the binary once per test run (cargo only builds test harnesses for `cargo test`)
-/// and returns its path.
+/// and returns its path; `STANDPUNT_BINARY` names another build instead (the benchmarks run
+/// the release build).
 pub fn binary() -> &'static Path {
     static BINARY: OnceLock<PathBuf> = OnceLock::new();
     BINARY.get_or_init(|| {
+        if let Some(binary) = std::env::var_os("STANDPUNT_BINARY") {
+            return binary.into();
+        }
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
         let status = std::process::Command::new(cargo)
             .args(["build", "--quiet", "--package", "server", "--bin", "standpunt"])
@@ -58,9 +62,10 @@ impl ServerProcess {
         store: &str,
         lease_seconds: u64,
         log: &Path,
+        extra: &[String],
     ) -> ServerProcess {
         let file = std::fs::OpenOptions::new().create(true).append(true).open(log).expect("open the node's log");
-        let args = [
+        let mut args = vec![
             "--addr".into(),
             addr.to_string(),
             "--store".into(),
@@ -68,6 +73,7 @@ impl ServerProcess {
             "--owner-lease-seconds".into(),
             lease_seconds.to_string(),
         ];
+        args.extend_from_slice(extra);
         ServerProcess::spawn_with(data_dir, "info", Stdio::from(file), &args).await
     }
 

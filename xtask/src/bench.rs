@@ -10,7 +10,9 @@
 //! and without `standpunt-abuse` beside them; results in target/bench/abuse.json. The review of a
 //! 40-person, three-hour session (also `--review` on its own) is timed by `standpunt-review`;
 //! results in target/bench/review.json. `--store postgres` runs the headline scenario on one node
-//! with SQLite and with PostgreSQL (a throwaway cluster); results in target/bench/postgres.json.
+//! with SQLite and with PostgreSQL (a throwaway cluster), results in target/bench/postgres.json;
+//! then one node and three behind HAProxy, and the failover time of a killed node
+//! (`standpunt-nodes`), results in target/bench/nodes.json.
 
 use std::fmt::Write as _;
 use std::io::{BufRead, BufReader};
@@ -83,13 +85,13 @@ pub fn run(args: &[String]) -> Result {
         return soak(if quick { 2_000 } else { 20_000 });
     }
     if args.windows(2).any(|pair| pair[0] == "--store" && pair[1] == "postgres") {
-        step("building release binaries");
+        step("building release binaries, and the test harness's driver of several nodes");
         status(cargo().args(["build", "--release", "--package", "server", "--package", "bench"]))?;
-        return postgres_beside_sqlite(
-            &target_dir().join("release"),
-            &target_dir().join("bench"),
-            if quick { 3 } else { 12 },
-        );
+        status(cargo().args(["build", "--package", "tests", "--bin", "standpunt-nodes"]))?;
+        let (release, out) = (target_dir().join("release"), target_dir().join("bench"));
+        let seconds = if quick { 3 } else { 12 };
+        postgres_beside_sqlite(&release, &out, seconds)?;
+        return several_nodes(&release, &out, seconds, if quick { 3 } else { 20 });
     }
     if args.iter().any(|arg| arg == "--review") {
         step("building release binaries");
@@ -670,6 +672,34 @@ fn postgres_beside_sqlite(release: &Path, out: &Path, seconds: u64) -> Result {
     std::fs::write(&file, format!("[{}]\n", json.join(",\n ")))
         .map_err(|error| format!("cannot write {}: {error}", file.display()))?;
     println!("summary: {}", file.display());
+    Ok(())
+}
+
+/// One node and three behind HAProxy on one PostgreSQL database under the headline load, and
+/// the failover time over `kills` kills with a 2 s lease and over a few with the default 10 s
+/// (`standpunt-nodes`, which runs the release server). Written to target/bench/nodes.json.
+fn several_nodes(release: &Path, out: &Path, seconds: u64, kills: usize) -> Result {
+    let driver = target_dir().join("debug").join("standpunt-nodes");
+    let run = |seconds: u64, kills: usize, lease: u64| -> Result<String> {
+        step(&format!("several nodes: load for {seconds} s, {kills} kills with a {lease} s lease"));
+        let output = Command::new(&driver)
+            .env("STANDPUNT_BINARY", release.join("standpunt"))
+            .args(["--load".as_ref(), release.join("standpunt-load").as_os_str()])
+            .args(["--seconds", &seconds.to_string(), "--kills", &kills.to_string(), "--lease", &lease.to_string()])
+            .stderr(Stdio::inherit())
+            .output()
+            .map_err(|error| format!("cannot run {}: {error}", driver.display()))?;
+        if !output.status.success() {
+            return Err(format!("{} failed ({})", driver.display(), output.status));
+        }
+        Ok(String::from_utf8_lossy(&output.stdout).trim().to_owned())
+    };
+    let short_lease = run(seconds, kills, 2)?;
+    let default_lease = run(0, kills.min(5), 10)?;
+    let file = out.join("nodes.json");
+    std::fs::write(&file, format!("[{short_lease},\n {default_lease}]\n"))
+        .map_err(|error| format!("cannot write {}: {error}", file.display()))?;
+    println!("\n{short_lease}\n{default_lease}\nsummary: {}", file.display());
     Ok(())
 }
 

@@ -6,6 +6,7 @@
 #[cfg(test)]
 pub mod memory;
 mod postgres;
+mod postgres_tls;
 mod sqlite;
 
 use cards::{Event, RoomCode};
@@ -86,6 +87,12 @@ pub trait Backend: Send + 'static {
     fn release(&mut self, _room: &RoomCode) -> Result<(), StoreError> {
         Ok(())
     }
+
+    /// Whether other nodes run rooms from this store too (their balancer decides which node
+    /// runs a room, not the node that created it).
+    fn shared_between_nodes(&self) -> bool {
+        false
+    }
 }
 
 /// One room's events, waiting to be made durable.
@@ -133,6 +140,7 @@ enum Job {
 #[derive(Clone)]
 pub struct Store {
     jobs: mpsc::Sender<Job>,
+    shared_between_nodes: bool,
 }
 
 impl Store {
@@ -140,8 +148,14 @@ impl Store {
     /// dropped.
     pub fn start(backend: impl Backend, queue: usize) -> Store {
         let (jobs, queued) = mpsc::channel(queue);
+        let shared_between_nodes = backend.shared_between_nodes();
         tokio::spawn(write_loop(backend, queued));
-        Store { jobs }
+        Store { jobs, shared_between_nodes }
+    }
+
+    /// Whether other nodes run rooms from this store too.
+    pub fn shared_between_nodes(&self) -> bool {
+        self.shared_between_nodes
     }
 
     /// Returns once the records are durable.

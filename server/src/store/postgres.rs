@@ -11,7 +11,9 @@
 
 use cards::{Event, RoomCode};
 use tokio::runtime::Handle;
-use tokio_postgres::{Client, NoTls};
+use tokio_postgres::tls::MakeTlsConnect;
+use tokio_postgres::{Client, NoTls, Socket};
+use tokio_postgres_rustls::MakeRustlsConnect;
 
 use super::{Backend, Record, RoomSummary, StoreError};
 
@@ -58,8 +60,41 @@ pub struct Postgres {
     owner: Owner,
 }
 
+/// Connects, and runs the connection as a task of `runtime`.
+fn spawn_connection<T>(runtime: &Handle, config: &tokio_postgres::Config, tls: T) -> Result<Client, StoreError>
+where
+    T: MakeTlsConnect<Socket> + Send + 'static,
+    T::Stream: Send + 'static,
+{
+    let (client, connection) = runtime
+        .block_on(config.connect(tls))
+        .map_err(|error| StoreError::Backend(format!("cannot connect to PostgreSQL: {}", described(&error))))?;
+    runtime.spawn(async move {
+        if let Err(error) = connection.await {
+            tracing::error!(%error, "the connection to PostgreSQL ended");
+        }
+    });
+    Ok(client)
+}
+
 fn failed(error: tokio_postgres::Error) -> StoreError {
-    StoreError::Backend(error.to_string())
+    StoreError::Backend(described(&error))
+}
+
+/// The error with what caused it: `tokio-postgres` says only "db error" for what the database
+/// said, and keeps a TLS refusal's reason in its source.
+fn described(error: &tokio_postgres::Error) -> String {
+    if let Some(database) = error.as_db_error() {
+        return format!("PostgreSQL says: {}", database.message());
+    }
+    let mut described = error.to_string();
+    let mut cause = std::error::Error::source(error);
+    while let Some(reason) = cause {
+        described.push_str(": ");
+        described.push_str(&reason.to_string());
+        cause = reason.source();
+    }
+    described
 }
 
 impl Postgres {
@@ -67,17 +102,11 @@ impl Postgres {
     /// database's schema up to date. Call from a blocking thread (`spawn_blocking`) or outside
     /// the runtime: it waits for the database on `runtime`.
     pub fn connect(url: &str, runtime: Handle, owner: Owner) -> Result<Postgres, StoreError> {
-        if url.contains("sslmode=require") || url.contains("sslmode=verify") {
-            return Err(StoreError::Backend(
-                "this server connects to PostgreSQL without TLS; use a local socket, a private network or a TLS tunnel (sslmode=disable)".to_owned(),
-            ));
-        }
-        let (client, connection) = runtime.block_on(tokio_postgres::connect(url, NoTls)).map_err(failed)?;
-        runtime.spawn(async move {
-            if let Err(error) = connection.await {
-                tracing::error!(%error, "the connection to PostgreSQL ended");
-            }
-        });
+        let connection = super::postgres_tls::connection(url).map_err(StoreError::Backend)?;
+        let client = match connection.tls {
+            None => spawn_connection(&runtime, &connection.config, NoTls)?,
+            Some(tls) => spawn_connection(&runtime, &connection.config, MakeRustlsConnect::new(tls))?,
+        };
         let mut store = Postgres { client, runtime, owner };
         store.migrate()?;
         Ok(store)
@@ -304,5 +333,9 @@ impl Backend for Postgres {
             .block_on(self.client.query("SELECT DISTINCT room FROM events ORDER BY room", &[]))
             .map_err(failed)?;
         Ok(rows.iter().filter_map(|row| RoomCode::parse(row.get(0))).collect())
+    }
+
+    fn shared_between_nodes(&self) -> bool {
+        true
     }
 }

@@ -5,72 +5,11 @@
 
 use std::time::Instant;
 
+use cards::Position;
 use cards::protocol::{ClientMsg, Join};
 use cards::view::PhaseView;
-use cards::{Answer, Position};
-use tests::TestClient;
-use tests::cluster::{Nodes, join_again};
+use tests::cluster::{Nodes, answer, game, joined};
 use tests::postgres::Cluster;
-
-/// A room's trainer and players, connected through the balancer.
-struct Game {
-    code: String,
-    token: String,
-    trainer: TestClient,
-    players: Vec<TestClient>,
-}
-
-/// Joins through the balancer as a phone does: a room made on one node moves to the node its
-/// code hashes to, and meanwhile that node says "try again" (1013).
-async fn joined(nodes: &Nodes, code: &str, join: Join) -> TestClient {
-    join_again(nodes.balancer, code, join).await.0
-}
-
-/// A room of `players` with the first statement on the table.
-async fn game(nodes: &Nodes, players: usize) -> Game {
-    let (code, token) = tests::create_room(nodes.balancer, cards::Settings::default()).await;
-    let trainer = joined(nodes, &code, Join::Trainer { token: token.clone() }).await;
-    let mut clients = Vec::new();
-    for n in 1..=players {
-        clients.push(joined(nodes, &code, Join::Player { name: format!("Speler {n}") }).await);
-    }
-    let mut game = Game { code, token, trainer, players: clients };
-    game.trainer.request(ClientMsg::Start).await.expect("start");
-    let card = game.players[0].until(|view| !view.hand.is_empty()).await.hand[0].id.clone();
-    game.players[0].request(ClientMsg::Play { card }).await.expect("play");
-    for player in &mut game.players {
-        player.until(|view| matches!(&view.phase, PhaseView::Turn(turn) if turn.statement.is_some())).await;
-    }
-    game
-}
-
-fn answer(position: u8) -> ClientMsg {
-    ClientMsg::Answer(Answer { position: Position::Scale(position), argument: None, definition: None })
-}
-
-impl Game {
-    /// Everyone back through the balancer with their token, as phones do after their node went.
-    async fn everyone_back(&mut self, nodes: &Nodes) -> u32 {
-        let (trainer, mut most) =
-            join_again(nodes.balancer, &self.code, Join::Trainer { token: self.token.clone() }).await;
-        self.trainer = trainer;
-        for player in &mut self.players {
-            let token = player.seat_token.clone().expect("a seat token");
-            let (back, tries) = join_again(nodes.balancer, &self.code, Join::Seat { token }).await;
-            *player = back;
-            most = most.max(tries);
-        }
-        most
-    }
-
-    /// The room's whole log, read through the balancer with the trainer's token.
-    async fn log(&self, nodes: &Nodes) -> Vec<cards::log::LoggedEvent> {
-        let path = format!("/api/rooms/{}/log", self.code);
-        let response = tests::http_request(nodes.balancer, "GET", &path, &[("X-Trainer-Token", &self.token)], "").await;
-        assert_eq!(response.status, 200);
-        serde_json::from_slice(&response.body).expect("the log")
-    }
-}
 
 /// One history: every place in the log taken once, in order, from 1.
 fn one_history(log: &[cards::log::LoggedEvent]) {

@@ -78,7 +78,54 @@ fn postgres_keeps_the_store_contract() {
     keeps_the_contract(&mut store, &mut || Box::new(connect(node("a", 60_000)).expect("migrated twice")));
     let refused =
         Postgres::connect(&format!("{}?sslmode=require", cluster.url), runtime.handle().clone(), node("a", 1));
-    assert!(refused.is_err_and(|error| error.to_string().contains("TLS")), "TLS asked for is said, not skipped");
+    assert!(
+        refused.is_err_and(|error| error.to_string().contains("TLS")),
+        "TLS required of a server without it: refused, never connected in the clear"
+    );
+}
+
+/// TLS as the URL asks for it, read as `psql` reads it, against a cluster that takes TLS
+/// connections only, its certificate made out to 127.0.0.1 by a root of its own.
+#[tokio::test(flavor = "multi_thread")]
+async fn postgres_over_tls_encrypts_as_the_url_asks_and_checks_the_certificate_when_told() {
+    let Some(cluster) = Cluster::start_tls("tls") else { return };
+    let handle = tokio::runtime::Handle::current();
+    let connect = |url: String| {
+        let handle = handle.clone();
+        tokio::task::spawn_blocking(move || Postgres::connect(&url, handle, node("a", 60_000)).map(drop))
+    };
+    let with = |query: &str| format!("{}?{query}", cluster.url);
+    let root = cluster.root_certificate().display().to_string();
+    let stranger = cluster.stranger_root_certificate().display().to_string();
+    let by_name = cluster.url.replace("127.0.0.1", "localhost");
+    let outcome = |result: Result<Result<(), StoreError>, tokio::task::JoinError>| {
+        result.expect("connect ran").map_err(|error| error.to_string())
+    };
+
+    let plain = outcome(connect(with("sslmode=disable")).await);
+    assert!(plain.as_ref().is_err_and(|error| error.contains("no encryption")), "the cluster takes TLS only: {plain:?}");
+    outcome(connect(cluster.url.clone()).await).expect("the default (prefer) encrypts when the server offers it");
+    outcome(connect(with("sslmode=require")).await).expect("require: encrypted, whoever's certificate it is");
+    outcome(connect(with(&format!("sslmode=verify-full&sslrootcert={root}"))).await)
+        .expect("verify-full: made out to 127.0.0.1 by the root named");
+    let unknown = outcome(connect(with(&format!("sslmode=verify-full&sslrootcert={stranger}"))).await);
+    assert!(unknown.is_err_and(|error| error.contains("certificate")), "another root: refused, and said why");
+    let unknown = outcome(connect(with(&format!("sslmode=require&sslrootcert={stranger}"))).await);
+    assert!(unknown.is_err(), "require with a root named checks it, as libpq does");
+    let other_name = outcome(connect(format!("{by_name}?sslmode=verify-full&sslrootcert={root}")).await);
+    assert!(
+        other_name.is_err_and(|error| error.contains("certificate")),
+        "verify-full: localhost is not the name on it"
+    );
+    outcome(connect(format!("{by_name}?sslmode=verify-ca&sslrootcert={root}")).await)
+        .expect("verify-ca: the root signed it, whatever the name");
+
+    // The real server and its tools on the database over verified TLS.
+    let url = with(&format!("sslmode=verify-full&sslrootcert={root}"));
+    let server = TestServer::start_with(|config| config.store = Some(url.clone())).await;
+    let (code, _token) = server.create_room().await;
+    let rooms = tests::process::tool_with_store(&url, &["rooms"]);
+    assert!(rooms.contains(&code), "{rooms}");
 }
 
 /// Two nodes on one database: a room is one node's while its lease holds; once the lease ran
