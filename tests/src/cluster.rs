@@ -139,6 +139,15 @@ impl Nodes {
         self.nodes.iter().position(|running| running.as_ref().is_some_and(|running| running.pid() == pid))
     }
 
+    /// How long the lease on `code` has left, in milliseconds of the database's clock.
+    pub async fn lease_left_ms(&self, code: &str) -> Option<i64> {
+        let (client, connection) = tokio_postgres::connect(&self.store, tokio_postgres::NoTls).await.ok()?;
+        tokio::spawn(connection);
+        let sql =
+            "SELECT expires - (extract(epoch from clock_timestamp()) * 1000)::bigint FROM room_owners WHERE room = $1";
+        client.query_opt(sql, &[&code]).await.ok()?.map(|row| row.get(0))
+    }
+
     /// SIGKILL: the node is gone without a word.
     pub async fn kill(&mut self, index: usize) {
         if let Some(node) = self.nodes[index].take() {

@@ -10,7 +10,8 @@
 //!    one node and to three, on the same database: rounds/s, p99, the nodes' and the
 //!    balancer's CPU time a round.
 //! 2. Failover, `K` times: a room of eight with the first statement on the table and four
-//!    answers given; its node is killed (SIGKILL) and every client comes back through the
+//!    answers given; a lease or a little more later (at another point of the renewal cycle
+//!    each time) its node is killed (SIGKILL) and every client comes back through the
 //!    balancer at once, trying every 100 ms, as phones do; the time from the kill to the last
 //!    one back in its seat, and whether the four answers are still theirs. The killed node is
 //!    started again before the next kill.
@@ -107,16 +108,23 @@ async fn throughput(cluster: &Cluster, options: &Options, count: usize) -> serde
     })
 }
 
-/// Seconds from SIGKILL of a room's node to its last client back in its seat, `kills` times.
-async fn failover(cluster: &Cluster, options: &Options) -> Vec<f64> {
+/// Seconds from SIGKILL of a room's node to its last client back in its seat, `kills` times,
+/// and the seconds its lease had left at each kill.
+async fn failover(cluster: &Cluster, options: &Options) -> (Vec<f64>, Vec<f64>) {
     let mut nodes = Nodes::start(cluster, 3, options.lease).await.expect("HAProxy and PostgreSQL are installed");
-    let mut times = Vec::new();
+    let (mut times, mut leases_left) = (Vec::new(), Vec::new());
     for kill in 1..=options.kills {
         let mut game = game(&nodes, 8).await;
         for player in &mut game.players[..4] {
             player.request(answer(3)).await.expect("answer, acknowledged");
         }
+        // A room is taken when its first connection arrives and its lease renewed every
+        // third of a lease: kill at another moment of that cycle each time, not right after
+        // the room was taken, when its lease has the longest left to run.
+        let phase = options.lease as f64 * (1.0 + (kill % 10) as f64 / 30.0);
+        tokio::time::sleep(std::time::Duration::from_secs_f64(phase)).await;
         let owner = nodes.owner(&game.code).await.expect("a node runs the room");
+        let lease_left = nodes.lease_left_ms(&game.code).await.unwrap_or_default();
         let killed = Instant::now();
         nodes.kill(owner).await;
         let tries = game.everyone_back(&nodes).await;
@@ -128,12 +136,15 @@ async fn failover(cluster: &Cluster, options: &Options) -> Vec<f64> {
             };
             assert_eq!(mine, Some(Position::Scale(3)), "an acknowledged answer survived the kill");
         }
-        eprintln!("kill {kill}: everyone back in {seconds:.2} s ({tries} tries at most)");
+        eprintln!(
+            "kill {kill}: everyone back in {seconds:.2} s ({tries} tries at most; the lease had {lease_left} ms left)"
+        );
         times.push(seconds);
+        leases_left.push(lease_left as f64 / 1000.0);
         drop(game);
         nodes.restart(owner).await;
     }
-    times
+    (times, leases_left)
 }
 
 /// The value below which `share` of the sorted `values` lie (nearest rank).
@@ -157,7 +168,7 @@ async fn main() {
     for count in [1, 3].into_iter().filter(|_| options.seconds > 0) {
         loads.push(throughput(&cluster, &options, count).await);
     }
-    let mut times = failover(&cluster, &options).await;
+    let (mut times, leases_left) = failover(&cluster, &options).await;
     times.sort_by(f64::total_cmp);
     let summary = serde_json::json!({
         "lease_s": options.lease,
@@ -169,6 +180,7 @@ async fn main() {
             "min_s": times.first(),
             "max_s": times.last(),
             "each_s": times,
+            "lease_left_at_kill_s": leases_left,
         },
     });
     println!("{summary}");

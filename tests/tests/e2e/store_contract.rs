@@ -103,7 +103,10 @@ async fn postgres_over_tls_encrypts_as_the_url_asks_and_checks_the_certificate_w
     };
 
     let plain = outcome(connect(with("sslmode=disable")).await);
-    assert!(plain.as_ref().is_err_and(|error| error.contains("no encryption")), "the cluster takes TLS only: {plain:?}");
+    assert!(
+        plain.as_ref().is_err_and(|error| error.contains("no encryption")),
+        "the cluster takes TLS only: {plain:?}"
+    );
     outcome(connect(cluster.url.clone()).await).expect("the default (prefer) encrypts when the server offers it");
     outcome(connect(with("sslmode=require")).await).expect("require: encrypted, whoever's certificate it is");
     outcome(connect(with(&format!("sslmode=verify-full&sslrootcert={root}"))).await)
