@@ -52,9 +52,10 @@ pub struct Limits {
     /// The websocket read buffer per connection, to begin with (it grows for a larger message
     /// and is kept small for the thousands of connections that mostly wait).
     pub read_buffer_bytes: usize,
-    /// The websocket write buffer per connection, and the most it may grow to (a frame larger
-    /// than that could not be sent at all: a welcome with large decks, a reveal of forty long
-    /// arguments).
+    /// The websocket write buffer per connection (0: each frame goes to the socket at once),
+    /// and the most it may hold while the socket takes no more. The server's frames are
+    /// fragments of at most 1 KiB (`websocket.rs`), so a connection's buffer stays that small
+    /// unless its client falls behind.
     pub write_buffer_bytes: usize,
     pub max_write_buffer_bytes: usize,
     /// Messages a connection may send per second on average, and in one burst; more closes it
@@ -114,7 +115,7 @@ impl Default for Limits {
         Limits {
             max_message_bytes: 16 * 1024,
             socket_send_buffer_bytes: 64 * 1024,
-            read_buffer_bytes: 1024,
+            read_buffer_bytes: 512,
             write_buffer_bytes: 0,
             max_write_buffer_bytes: 1024 * 1024,
             messages_per_second: 20,

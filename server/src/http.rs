@@ -4,7 +4,7 @@
 use std::net::IpAddr;
 use std::sync::Arc;
 
-use axum::extract::{DefaultBodyLimit, Path, Query, State, WebSocketUpgrade};
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -22,7 +22,11 @@ use cards::session::agenda::{is_agenda_file, parse_agenda};
 use cards::session::plan::Loaded;
 use cards::{Lang, Rejection, Room, RoomCode, Text};
 use cards::{export, report};
+use futures_util::SinkExt;
 use serde::Deserialize;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::protocol::{CloseFrame, WebSocketConfig};
+use tokio_tungstenite::tungstenite::{Message, Utf8Bytes};
 
 use crate::app_state::AppState;
 use crate::client_files;
@@ -81,7 +85,7 @@ async fn websocket(
     ClientIp(ip): ClientIp,
     Query(params): Query<WsParams>,
     headers: HeaderMap,
-    ws: WebSocketUpgrade,
+    ws: crate::websocket::Upgrade,
 ) -> Response {
     if !origin_allowed(&headers, state.public_url.as_deref(), &state.allowed_origins) {
         return StatusCode::FORBIDDEN.into_response();
@@ -95,10 +99,10 @@ async fn websocket(
             // Another node runs it (the balancer is moving rooms between nodes): close with
             // "try again later", and the client comes back with back-off as after a restart.
             Found::Elsewhere => {
-                return ws.on_upgrade(|mut socket| async move {
-                    let reason = axum::extract::ws::Utf8Bytes::from_static("room runs on another node; try again");
-                    let frame = axum::extract::ws::CloseFrame { code: 1013, reason };
-                    let _ = socket.send(axum::extract::ws::Message::Close(Some(frame))).await;
+                return ws.on_upgrade(WebSocketConfig::default(), |mut socket| async move {
+                    let reason = Utf8Bytes::from_static("room runs on another node; try again");
+                    let frame = CloseFrame { code: CloseCode::Again, reason };
+                    let _ = socket.send(Message::Close(Some(frame))).await;
                 });
             }
             Found::Missing => None,
@@ -110,15 +114,16 @@ async fn websocket(
     let (live, stopping) = state.drain.enter();
     // The protocol's limit is checked on each message, so a client that sends too much gets a
     // clean 1009; the socket's own limit, four times higher, only bounds memory.
-    ws.max_message_size(limits.max_message_bytes * 4)
-        .max_frame_size(limits.max_message_bytes * 4)
+    let config = WebSocketConfig::default()
+        .max_message_size(Some(limits.max_message_bytes * 4))
+        .max_frame_size(Some(limits.max_message_bytes * 4))
         .read_buffer_size(limits.read_buffer_bytes)
         .write_buffer_size(limits.write_buffer_bytes)
-        .max_write_buffer_size(limits.max_write_buffer_bytes)
-        .on_upgrade(move |socket| async move {
-            let peer = connection::Peer { ip, guard, _slot: slot, _live: live, stopping };
-            connection::serve(socket, room, limits, peer).await;
-        })
+        .max_write_buffer_size(limits.max_write_buffer_bytes);
+    ws.on_upgrade(config, move |socket| async move {
+        let peer = connection::Peer { ip, guard, _slot: slot, _live: live, stopping };
+        connection::serve(socket, room, limits, peer).await;
+    })
 }
 
 /// Browsers always say which page opens a websocket. It must be this server's own or one the

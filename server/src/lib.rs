@@ -16,12 +16,14 @@ mod guard;
 mod guide;
 mod http;
 mod join_address;
+mod outbox;
 mod room_task;
 mod rooms;
 mod security_headers;
 mod staged;
 mod store;
 mod token;
+mod websocket;
 
 use std::future::Future;
 use std::sync::Arc;

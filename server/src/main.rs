@@ -15,6 +15,9 @@ use tracing_subscriber::EnvFilter;
 
 /// jemalloc instead of glibc's malloc: glibc keeps what a busy hour freed in its per-thread
 /// arenas, so an idle server stayed at its peak (BENCHMARKS.md, "Soak: 20,000 sessions").
+/// The `system-allocator` feature leaves it out, for heap profilers that watch malloc
+/// (heaptrack: BENCHMARKS.md, "Memory per room").
+#[cfg(not(feature = "system-allocator"))]
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 

@@ -9,7 +9,6 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::net::IpAddr;
 use std::sync::Arc;
 
-use axum::extract::ws::Utf8Bytes;
 use cards::api::RoomStatus;
 use cards::deck::AnyDeck;
 use cards::event::{LeaveReason, Setup};
@@ -23,6 +22,7 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 use tokio::sync::{mpsc, oneshot};
 use tokio::time::Instant;
+use tokio_tungstenite::tungstenite::Utf8Bytes;
 
 use crate::clock::{instant_at, now_ms};
 use crate::config::Lifetimes;
@@ -35,8 +35,7 @@ use crate::token::Token;
 /// Identifies one websocket connection for the lifetime of the process.
 pub type ConnId = u64;
 
-/// Frames on their way to one connection.
-pub type Outbox = mpsc::Sender<Utf8Bytes>;
+pub use crate::outbox::Outbox;
 
 /// Resolves when the room lets go of a connection, with why (or an error when it just forgot
 /// it): the connection task then closes the socket.
@@ -147,17 +146,21 @@ pub enum RoomMsg {
     },
 }
 
+/// What a room's task reads its messages from. They come boxed: the queue's blocks hold 32
+/// slots each, and a slot of a 200-byte message made each room's mailbox cost some 13 KB.
+pub type Mailbox = mpsc::Receiver<Box<RoomMsg>>;
+
 /// A cheap, cloneable way to reach a room's task.
 #[derive(Clone)]
 pub struct RoomHandle {
-    tx: mpsc::Sender<RoomMsg>,
+    tx: mpsc::Sender<Box<RoomMsg>>,
     /// Which task of the room this is: a room woken again gets a new one.
     task: u64,
 }
 
 impl RoomHandle {
     /// A handle and the mailbox its task reads, holding `queue` messages.
-    pub fn new(task: u64, queue: usize) -> (RoomHandle, mpsc::Receiver<RoomMsg>) {
+    pub fn new(task: u64, queue: usize) -> (RoomHandle, Mailbox) {
         let (tx, rx) = mpsc::channel(queue);
         (RoomHandle { tx, task }, rx)
     }
@@ -183,7 +186,7 @@ impl RoomHandle {
 
     /// Sends a message, waiting while the room's queue is full. Fails only if the room is gone.
     pub async fn send(&self, msg: RoomMsg) -> Result<(), RoomGone> {
-        self.tx.send(msg).await.map_err(|_| RoomGone)
+        self.tx.send(Box::new(msg)).await.map_err(|_| RoomGone)
     }
 }
 
@@ -280,8 +283,11 @@ struct Broadcast {
 /// most of what a room cost (heaptrack, BENCHMARKS.md). The bound counts every frame of a
 /// broadcast, so a change of the trainer's pile empties the buffer: whoever reconnects across
 /// it, or misses more than the buffer holds, gets its whole view instead, which is always right.
+/// 8 KiB holds a round's answers and its reveal in a room of eight: what a phone misses while
+/// its screen is off for a moment; at 16 KiB the buffer was a third of a started room
+/// (BENCHMARKS.md, "Memory per room").
 const RECENT_BROADCASTS: usize = 32;
-const RECENT_BYTES: usize = 16 * 1024;
+const RECENT_BYTES: usize = 8 * 1024;
 
 /// The recent broadcasts, oldest first, within both bounds.
 #[derive(Default)]
@@ -338,7 +344,7 @@ impl RoomActor {
     }
 
     /// Serves the room until it has been quiet long enough to leave memory, or is stopped.
-    pub async fn run(&mut self, rx: &mut mpsc::Receiver<RoomMsg>) -> Exit {
+    pub async fn run(&mut self, rx: &mut Mailbox) -> Exit {
         if !self.held {
             self.hold_every_seat().await;
             self.held = true;
@@ -351,7 +357,7 @@ impl RoomActor {
                 Some(msg) => msg,
                 None => tokio::select! {
                     msg = rx.recv() => match msg {
-                        Some(msg) => msg,
+                        Some(msg) => *msg,
                         None => return Exit::Stopped,
                     },
                     () = sleep_until(deadline) => {
@@ -394,7 +400,7 @@ impl RoomActor {
                     tokio::task::yield_now().await;
                     let mut batch = vec![(conn, id, msg)];
                     while batch.len() < MAX_BATCH {
-                        match rx.try_recv() {
+                        match rx.try_recv().map(|msg| *msg) {
                             Ok(RoomMsg::Request { conn, id, msg }) => batch.push((conn, id, msg)),
                             Ok(other) => {
                                 carried = Some(other);

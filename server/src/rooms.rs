@@ -357,11 +357,10 @@ mod tests {
     use std::sync::atomic::Ordering;
     use std::time::Duration;
 
-    use axum::extract::ws::Utf8Bytes;
     use cards::protocol::{ClientMsg, Join, PROTOCOL_VERSION, ServerMsg};
     use cards::token::TokenDigest;
     use cards::{Library, Presence, SeatId, Settings, View};
-    use tokio::sync::{mpsc, oneshot};
+    use tokio::sync::oneshot;
 
     use super::*;
     use crate::room_task::{Release, Released, RoomMsg};
@@ -389,14 +388,14 @@ mod tests {
     /// A connection as its room sees it: the frames queued for it, and its release.
     struct Conn {
         id: u64,
-        frames: mpsc::Receiver<Utf8Bytes>,
+        frames: crate::outbox::Frames,
         released: Released,
         room: RoomHandle,
     }
 
     impl Conn {
         async fn hello(room: &RoomHandle, id: u64, join: Join) -> Conn {
-            let (outbox, frames) = mpsc::channel(256);
+            let (outbox, frames) = crate::outbox::channel(256);
             let (joined, seated) = oneshot::channel();
             let hello = RoomMsg::Hello {
                 conn: id,

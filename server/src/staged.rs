@@ -9,10 +9,10 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use axum::extract::ws::Utf8Bytes;
 use cards::protocol::{encode_update, update_message};
 use cards::view::Audience;
 use cards::{Event, Identity, Room, SeatId, TrainerId, Update};
+use tokio_tungstenite::tungstenite::Utf8Bytes;
 
 /// Who gets which frame of a commit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -9,7 +9,9 @@
 //! target/bench/soak.json. The abuse scenario (also `--abuse` on its own) plays 50 rooms with
 //! and without `standpunt-abuse` beside them; results in target/bench/abuse.json. The review of a
 //! 40-person, three-hour session (also `--review` on its own) is timed by `standpunt-review`;
-//! results in target/bench/review.json. `--store postgres` runs the headline scenario on one node
+//! results in target/bench/review.json. What rooms cost in memory (also `--memory` on its own):
+//! 375 rooms of eight created, seated, started and played 20 rounds, the RSS after each stage;
+//! results in target/bench/memory.json. `--store postgres` runs the headline scenario on one node
 //! with SQLite and with PostgreSQL (a throwaway cluster), results in target/bench/postgres.json;
 //! then one node and three behind HAProxy, and the failover time of a killed node
 //! (`standpunt-nodes`), results in target/bench/nodes.json.
@@ -98,6 +100,15 @@ pub fn run(args: &[String]) -> Result {
         status(cargo().args(["build", "--release", "--package", "bench"]))?;
         return review_cost(&target_dir().join("release"), &target_dir().join("bench")).map(|_| ());
     }
+    if args.iter().any(|arg| arg == "--memory") {
+        step("building release binaries");
+        status(cargo().args(["build", "--release", "--package", "server", "--package", "bench"]))?;
+        return room_memory(
+            &target_dir().join("release"),
+            &target_dir().join("bench"),
+            if quick { 50 } else { ROOMS_FOR_MEMORY },
+        );
+    }
     if args.iter().any(|arg| arg == "--abuse") {
         step("building release binaries");
         status(cargo().args(["build", "--release", "--package", "server", "--package", "bench"]))?;
@@ -176,6 +187,7 @@ pub fn run(args: &[String]) -> Result {
     }
     abuse(&release, &out, if quick { 5 } else { 20 })?;
     review_cost(&release, &out)?;
+    room_memory(&release, &out, if quick { 50 } else { ROOMS_FOR_MEMORY })?;
     let gzip: Vec<(&str, u64)> =
         CLIENT_APPS.iter().map(|app| Ok((*app, gzip_size(&client, app)?))).collect::<Result<_>>()?;
 
@@ -700,6 +712,74 @@ fn several_nodes(release: &Path, out: &Path, seconds: u64, kills: usize) -> Resu
     std::fs::write(&file, format!("[{short_lease},\n {default_lease}]\n"))
         .map_err(|error| format!("cannot write {}: {error}", file.display()))?;
     println!("\n{short_lease}\n{default_lease}\nsummary: {}", file.display());
+    Ok(())
+}
+
+/// Rooms of eight the memory stages set up: 3,000 players, as the issue that set the target
+/// measured them beside boardgame.io.
+const ROOMS_FOR_MEMORY: usize = 375;
+/// Statement rounds each room plays before the last reading.
+const ROUNDS_FOR_MEMORY: u64 = 20;
+
+/// What rooms cost, a stage at a time (`standpunt-load --memory`): `rooms` rooms of eight with
+/// all four statement decks created, then the trainer and eight players seated in each lobby,
+/// then started, then 20 statement rounds played; the server's RSS once it settled after each.
+/// Written to target/bench/memory.json.
+fn room_memory(release: &Path, out: &Path, rooms: usize) -> Result {
+    use std::io::Write as _;
+    const PLAYERS: usize = 8;
+    step(&format!("memory per room: {rooms} rooms of {PLAYERS}, a stage at a time"));
+    let server = Server::start("game", release, out)?;
+    let before = Memory::settled(server.pid());
+    let mut generator = pinned(1)
+        .arg(release.join("standpunt-load"))
+        .args(["--url", &server.url, "--memory", &ROUNDS_FOR_MEMORY.to_string()])
+        .args(["--rooms", &rooms.to_string(), "--players", &PLAYERS.to_string()])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .map_err(|error| format!("cannot run the load generator: {error}"))?;
+    let mut next_stage = generator.stdin.take().ok_or("no stdin")?;
+    let mut lines = BufReader::new(generator.stdout.take().ok_or("no stdout")?).lines();
+    let mut stages = Vec::new();
+    while let Some(Ok(line)) = lines.next() {
+        let memory = Memory::settled(server.pid());
+        let name = line.split("\"stage\":\"").nth(1).and_then(|rest| rest.split('"').next()).unwrap_or("?").to_owned();
+        println!("{name:>8}: {:.1} MiB  {line}", memory.rss);
+        stages.push((name, memory.rss, line));
+        if writeln!(next_stage, "next").is_err() {
+            break;
+        }
+    }
+    let _ = generator.wait();
+    let rss = |name: &str| stages.iter().find(|(stage, ..)| stage == name).map(|(_, rss, _)| *rss);
+    let (Some(created), Some(seated), Some(started), Some(played)) =
+        (rss("created"), rss("seated"), rss("started"), rss("played"))
+    else {
+        return Err(format!("the memory stages did not all finish: {stages:?}"));
+    };
+    let kib = |from: f64, to: f64, count: usize| (to - from) * 1024.0 / count as f64;
+    let players = rooms * PLAYERS;
+    let figures = [
+        ("room_at_creation_kib", kib(before.rss, created, rooms)),
+        ("room_at_start_kib", kib(seated, started, rooms)),
+        ("room_over_rounds_kib", kib(started, played, rooms)),
+        ("per_player_seated_kib", kib(before.rss, seated, players)),
+        ("per_player_started_kib", kib(before.rss, started, players)),
+        ("per_player_played_kib", kib(before.rss, played, players)),
+    ];
+    for (name, value) in &figures {
+        println!("{name:<24} {value:8.1}");
+    }
+    let json = format!(
+        "{{\n  \"rooms\": {rooms},\n  \"players_per_room\": {PLAYERS},\n  \"rounds\": {ROUNDS_FOR_MEMORY},\n  \"before_mib\": {:.2},\n  \"created_mib\": {created:.2},\n  \"seated_mib\": {seated:.2},\n  \"started_mib\": {started:.2},\n  \"played_mib\": {played:.2},\n{}\n}}\n",
+        before.rss,
+        figures.iter().map(|(name, value)| format!("  \"{name}\": {value:.1}")).collect::<Vec<_>>().join(",\n")
+    );
+    let file = out.join("memory.json");
+    std::fs::write(&file, json).map_err(|error| format!("cannot write {}: {error}", file.display()))?;
+    println!("summary: {}", file.display());
     Ok(())
 }
 

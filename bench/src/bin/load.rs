@@ -6,6 +6,11 @@
 //! plays closed loop (the next round as soon as the last one is revealed) or, with `--rate`,
 //! open loop (each room starts a round every 1/N seconds; latency counts from the planned start).
 //! `standpunt-load --url … --idle N` connects N players and holds them.
+//! `standpunt-load --url … --memory K --rooms R --players P` sets R rooms up a stage at a time
+//! (created; the trainer and P players seated in the lobby; started; K statement rounds played,
+//! each statement voted once), prints a line after each stage and waits for a line on stdin
+//! before the next, so whoever reads the server's memory reads it between stages; the
+//! connections stay open (and answer pings) throughout.
 //! `standpunt-load --url … --soak N [--concurrency C] [--players P]` runs N short sessions, C at
 //! a time: each creates a room, seats a trainer and P players (3 by default), plays one
 //! statement that everyone answers, ends the session and disconnects; it prints a progress line
@@ -28,7 +33,7 @@ use anyhow::{Context as _, bail};
 use futures_util::stream::{SplitSink, SplitStream, select_all};
 use futures_util::{SinkExt, StreamExt};
 use hdrhistogram::Histogram;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpSocket, TcpStream};
 use tokio::sync::Mutex;
 use tokio::time::Instant;
@@ -51,6 +56,8 @@ struct Options {
     rate: Option<f64>,
     idle: Option<usize>,
     soak: Option<usize>,
+    /// `--memory ROUNDS`: rooms set up a stage at a time, ROUNDS played at the end.
+    memory: Option<u64>,
     concurrency: usize,
     form: Form,
 }
@@ -84,6 +91,9 @@ async fn main() -> anyhow::Result<()> {
     if let Some(sessions) = options.soak {
         return soak(&options, sessions, &sources).await;
     }
+    if let Some(rounds) = options.memory {
+        return memory_stages(&options, rounds, &sources).await;
+    }
     // Every room is set up first; the clock starts when the last one is ready.
     let ready = Arc::new(tokio::sync::Barrier::new(options.rooms + 1));
     let mut tasks = Vec::new();
@@ -100,6 +110,8 @@ async fn main() -> anyhow::Result<()> {
                 players,
                 rate,
                 seconds,
+                rounds: None,
+                votes: VOTES,
                 totals: &totals,
                 histogram: &histogram,
                 sources: &sources,
@@ -149,6 +161,7 @@ fn parse() -> anyhow::Result<Options> {
         rate: None,
         idle: None,
         soak: None,
+        memory: None,
         concurrency: 50,
         form: Form::Statements,
     };
@@ -163,6 +176,7 @@ fn parse() -> anyhow::Result<Options> {
             "--rate" => options.rate = Some(value.parse()?),
             "--idle" => options.idle = Some(value.parse()?),
             "--soak" => options.soak = Some(value.parse()?),
+            "--memory" => options.memory = Some(value.parse()?),
             "--concurrency" => options.concurrency = value.parse::<usize>()?.max(1),
             "--form" => {
                 options.form = match value.as_str() {
@@ -244,6 +258,10 @@ struct Run<'a> {
     players: usize,
     rate: Option<f64>,
     seconds: u64,
+    /// Statement rounds to play at most (`--memory`), beside the time.
+    rounds: Option<u64>,
+    /// How often each statement is voted on before the next.
+    votes: u32,
     totals: &'a Totals,
     histogram: &'a Mutex<Histogram<u64>>,
     sources: &'a AtomicU64,
@@ -254,9 +272,9 @@ struct Run<'a> {
 async fn play_room(run: Run<'_>, ready: &tokio::sync::Barrier) -> anyhow::Result<()> {
     let setup = set_up(&run).await;
     ready.wait().await;
-    let room = setup?;
+    let mut room = setup?;
     match run.form {
-        Form::Statements => play(&run, room).await,
+        Form::Statements => play(&run, &mut room).await,
         Form::Scale | Form::Table | Form::Mirror | Form::Actions => play_form(&run, room).await,
     }
 }
@@ -274,7 +292,15 @@ struct Table {
 }
 
 async fn set_up(run: &Run<'_>) -> anyhow::Result<Table> {
-    let Run { addr, room, players, sources, form, .. } = *run;
+    let (code, token) = create(run).await?;
+    let mut table = seat(run, &code, &token).await?;
+    start(run, &mut table).await?;
+    Ok(table)
+}
+
+/// Opens the room with all four statement decks; its code and trainer token.
+async fn create(run: &Run<'_>) -> anyhow::Result<(String, String)> {
+    let Run { addr, sources, form, .. } = *run;
     let decks = r#"["containerbegrippen","samenwerken-rond-het-gezin","ruimte-geeft-vaart","wijkteam"]"#;
     let settings = r#"{"hand_size":3,"reader":"trainer","perspective":"role","rotate_roles_every":0,"timer":{"mode":"off"},"auto_reveal":true,"anonymous":false}"#;
     let draaiboek = match form {
@@ -289,8 +315,12 @@ async fn set_up(run: &Run<'_>) -> anyhow::Result<Table> {
     let (Some(code), Some(token)) = (answer["code"].as_str(), answer["trainer_token"].as_str()) else {
         bail!("no room was created: {created}");
     };
-    let (code, token) = (code.to_owned(), token.to_owned());
+    Ok((code.to_owned(), token.to_owned()))
+}
 
+/// The trainer and every player connected and welcomed, in the lobby.
+async fn seat(run: &Run<'_>, code: &str, token: &str) -> anyhow::Result<Table> {
+    let Run { addr, room, players, sources, .. } = *run;
     let (mut trainer_sink, mut trainer_stream) = connect(addr, &format!("/ws?room={code}"), sources).await?.split();
     let hello = format!(r#"{{"type":"hello","id":1,"protocol":1,"join":{{"as":"trainer","token":"{token}"}}}}"#);
     send(&mut trainer_sink, hello).await?;
@@ -312,18 +342,26 @@ async fn set_up(run: &Run<'_>) -> anyhow::Result<Table> {
         sinks.push(sink);
         streams.push(stream);
     }
+    Ok(Table { trainer_sink, trainer_stream, sinks, streams, cards })
+}
+
+/// The trainer starts the session (after an agenda of verbeteracties, for that form); the
+/// pile is read from what the trainer is shown.
+async fn start(run: &Run<'_>, table: &mut Table) -> anyhow::Result<()> {
+    let Run { room, form, .. } = *run;
+    let Table { trainer_sink, trainer_stream, sinks, streams, cards } = table;
     if form == Form::Actions {
         let agenda = r#"{"type":"set_agenda","id":3,"agenda":{"id":"bench","title":{"nl":"Bench"},"steps":[{"minutes":30,"form":"actions","settings":{"dots":3,"dots_per_proposal":2}}]}}"#;
-        send(&mut trainer_sink, agenda.to_owned()).await?;
-        until(&mut trainer_stream, "\"ack\"").await?;
+        send(trainer_sink, agenda.to_owned()).await?;
+        until(trainer_stream, "\"ack\"").await?;
     }
-    send(&mut trainer_sink, r#"{"type":"start","id":2}"#.to_owned()).await?;
+    send(trainer_sink, r#"{"type":"start","id":2}"#.to_owned()).await?;
     // The game shows its trainer the pile once the cards are dealt; the relay in its welcome.
-    let started: serde_json::Value = serde_json::from_str(&until(&mut trainer_stream, "\"turn_started\"").await?)?;
+    let started: serde_json::Value = serde_json::from_str(&until(trainer_stream, "\"turn_started\"").await?)?;
     if let Some(pile) =
         started["updates"].as_array().and_then(|updates| updates.iter().find(|update| update["kind"] == "pile"))
     {
-        cards = pile["cards"]
+        *cards = pile["cards"]
             .as_array()
             .map(|cards| cards.iter().filter_map(|card| card["id"].as_str().map(str::to_owned)).collect())
             .unwrap_or_default();
@@ -331,8 +369,8 @@ async fn set_up(run: &Run<'_>) -> anyhow::Result<Table> {
     }
     if form == Form::Mirror {
         // The first player speaks; everyone else listens.
-        send(&mut trainer_sink, r#"{"type":"mirror","id":4,"do":"speakers","seats":[0]}"#.to_owned()).await?;
-        until(&mut trainer_stream, "\"ack\"").await?;
+        send(trainer_sink, r#"{"type":"mirror","id":4,"do":"speakers","seats":[0]}"#.to_owned()).await?;
+        until(trainer_stream, "\"ack\"").await?;
     }
     if form == Form::Actions {
         // Every player proposes once; the trainer shows the proposals and opens the vote.
@@ -340,14 +378,14 @@ async fn set_up(run: &Run<'_>) -> anyhow::Result<Table> {
             let propose = format!(r#"{{"type":"actions","id":4,"do":"propose","text":"Voorstel {room}-{seat}"}}"#);
             send(sink, propose).await?;
         }
-        for stream in &mut streams {
+        for stream in streams.iter_mut() {
             until(stream, "\"ack\"").await?;
         }
-        send(&mut trainer_sink, r#"{"type":"actions","id":5,"do":"show"}"#.to_owned()).await?;
-        send(&mut trainer_sink, r#"{"type":"actions","id":6,"do":"open_vote"}"#.to_owned()).await?;
-        until(&mut trainer_stream, "\"voting\"").await?;
+        send(trainer_sink, r#"{"type":"actions","id":5,"do":"show"}"#.to_owned()).await?;
+        send(trainer_sink, r#"{"type":"actions","id":6,"do":"open_vote"}"#.to_owned()).await?;
+        until(trainer_stream, "\"voting\"").await?;
     }
-    Ok(Table { trainer_sink, trainer_stream, sinks, streams, cards })
+    Ok(())
 }
 
 /// Records a round's latency (from its planned start in an open loop, else from `last_sent`)
@@ -516,12 +554,14 @@ async fn play_form(run: &Run<'_>, table: Table) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn play(run: &Run<'_>, table: Table) -> anyhow::Result<()> {
-    let Run { room, rooms, players, rate, seconds, totals, histogram, .. } = *run;
-    let Table { mut trainer_sink, mut trainer_stream, mut sinks, streams, mut cards } = table;
+/// Statement rounds until the time is up (or `run.rounds` are played), each statement voted
+/// `run.votes` times; the room's connections stay open.
+async fn play(run: &Run<'_>, table: &mut Table) -> anyhow::Result<()> {
+    let Run { room, rooms, players, rate, seconds, rounds, votes, totals, histogram, .. } = *run;
+    let Table { trainer_sink, trainer_stream, sinks, streams, cards } = table;
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let mut events =
-        select_all(streams.into_iter().enumerate().map(|(seat, stream)| stream.map(move |frame| (seat, frame))));
+        select_all(streams.iter_mut().enumerate().map(|(seat, stream)| stream.map(move |frame| (seat, frame))));
     let answer = r#"{"type":"answer","position":4,"argument":"Omdat het gezin zelf het beste weet wat nodig is."}"#;
 
     let mut vote = 0u32;
@@ -529,14 +569,16 @@ async fn play(run: &Run<'_>, table: Table) -> anyhow::Result<()> {
     // Rooms start their rounds spread over one interval, as real classes are not in step.
     let phase = interval.map_or(Duration::ZERO, |interval| interval.mul_f64(room as f64 / rooms.max(1) as f64));
     let mut planned = Instant::now() + phase;
-    while Instant::now() < deadline {
+    let mut played = 0u64;
+    while Instant::now() < deadline && rounds.is_none_or(|rounds| played < rounds) {
+        played += 1;
         if interval.is_some() {
             tokio::time::sleep_until(planned).await;
         }
         // The trainer puts a statement on the table, or opens a re-vote.
-        let command = if vote == 0 || vote == VOTES {
-            if vote == VOTES {
-                send(&mut trainer_sink, r#"{"type":"next"}"#.to_owned()).await?;
+        let command = if vote == 0 || vote == votes {
+            if vote == votes {
+                send(trainer_sink, r#"{"type":"next"}"#.to_owned()).await?;
             }
             vote = 0;
             let Some(card) = cards.pop() else { break };
@@ -546,7 +588,7 @@ async fn play(run: &Run<'_>, table: Table) -> anyhow::Result<()> {
         };
         vote += 1;
         let started = Instant::now();
-        send(&mut trainer_sink, command).await?;
+        send(trainer_sink, command).await?;
         // Every player answers the moment the statement reaches them.
         let mut answered = vec![false; players];
         let mut revealed = vec![false; players];
@@ -573,7 +615,7 @@ async fn play(run: &Run<'_>, table: Table) -> anyhow::Result<()> {
             }
         }
         finish_round(&mut planned, interval, last_answer, histogram, totals).await?;
-        drain(&mut trainer_stream, totals).await;
+        drain(trainer_stream, totals).await;
     }
     Ok(())
 }
@@ -620,6 +662,107 @@ async fn hold_idle(options: &Options, count: usize, sources: &Arc<AtomicU64>) ->
     Ok(())
 }
 
+/// The stages of `--memory`, as printed.
+const STAGES: [&str; 4] = ["created", "seated", "started", "played"];
+
+/// `--memory`: every room goes through `STAGES` together; after each, a line on stdout, and
+/// the next stage when a line arrives on stdin.
+async fn memory_stages(options: &Options, rounds: u64, sources: &Arc<AtomicU64>) -> anyhow::Result<()> {
+    let (stage, _) = tokio::sync::watch::channel(0usize);
+    let (finished, mut finishing) = tokio::sync::mpsc::channel::<anyhow::Result<usize>>(options.rooms.max(1));
+    let totals = Arc::new(Totals::default());
+    let histogram = Arc::new(Mutex::new(Histogram::<u64>::new_with_bounds(1, 60_000_000, 3)?));
+    for room in 0..options.rooms {
+        let (mut stage, finished) = (stage.subscribe(), finished.clone());
+        let (totals, histogram, sources) = (totals.clone(), histogram.clone(), sources.clone());
+        let (addr, rooms, players) = (options.addr, options.rooms, options.players);
+        tokio::spawn(async move {
+            let run = Run {
+                addr,
+                form: Form::Statements,
+                room,
+                rooms,
+                players,
+                rate: None,
+                seconds: u64::MAX / 4,
+                rounds: Some(rounds),
+                votes: 1,
+                totals: &totals,
+                histogram: &histogram,
+                sources: &sources,
+            };
+            if let Err(error) = room_in_stages(&run, &mut stage, &finished).await {
+                let _ = finished.send(Err(error.context(format!("room {room}")))).await;
+            }
+        });
+    }
+    let mut stdin = tokio::io::BufReader::new(tokio::io::stdin()).lines();
+    for (index, name) in STAGES.iter().enumerate() {
+        stage.send_replace(index + 1);
+        for _ in 0..options.rooms {
+            match finishing.recv().await {
+                Some(Ok(done)) if done == index + 1 => {}
+                Some(Ok(other)) => bail!("a room finished stage {other} during stage {}", index + 1),
+                Some(Err(error)) => return Err(error),
+                None => bail!("the rooms stopped"),
+            }
+        }
+        let connections = if index == 0 { 0 } else { options.rooms * (options.players + 1) };
+        println!(
+            "{}",
+            serde_json::json!({ "stage": name, "rooms": options.rooms, "players": options.rooms * options.players, "connections": connections, "errors": totals.errors.load(Ordering::Relaxed) })
+        );
+        if stdin.next_line().await?.is_none() {
+            return Ok(());
+        }
+    }
+    Ok(())
+}
+
+/// One room through the stages of `--memory`, reading what it is sent while it waits.
+async fn room_in_stages(
+    run: &Run<'_>,
+    stage: &mut tokio::sync::watch::Receiver<usize>,
+    finished: &tokio::sync::mpsc::Sender<anyhow::Result<usize>>,
+) -> anyhow::Result<()> {
+    stage.wait_for(|stage| *stage >= 1).await?;
+    let (code, token) = create(run).await?;
+    finished.send(Ok(1)).await?;
+    stage.wait_for(|stage| *stage >= 2).await?;
+    let mut table = seat(run, &code, &token).await?;
+    finished.send(Ok(2)).await?;
+    listen_until(&mut table, stage, 3).await?;
+    start(run, &mut table).await?;
+    finished.send(Ok(3)).await?;
+    listen_until(&mut table, stage, 4).await?;
+    play(run, &mut table).await?;
+    finished.send(Ok(4)).await?;
+    listen_until(&mut table, stage, usize::MAX).await
+}
+
+/// Reads every connection of the room (answering pings) until `stage` is reached.
+async fn listen_until(
+    table: &mut Table,
+    stage: &mut tokio::sync::watch::Receiver<usize>,
+    until_stage: usize,
+) -> anyhow::Result<()> {
+    let Table { trainer_stream, streams, .. } = table;
+    let mut frames = select_all(std::iter::once(trainer_stream).chain(streams.iter_mut()));
+    loop {
+        tokio::select! {
+            reached = stage.wait_for(|stage| *stage >= until_stage) => {
+                reached?;
+                return Ok(());
+            }
+            frame = frames.next() => {
+                if frame.is_none() {
+                    bail!("the room's connections closed");
+                }
+            }
+        }
+    }
+}
+
 /// Runs `sessions` short sessions, `options.concurrency` at a time, from set-up to goodbye.
 async fn soak(options: &Options, sessions: usize, sources: &Arc<AtomicU64>) -> anyhow::Result<()> {
     let totals = Arc::new(Totals::default());
@@ -648,6 +791,8 @@ async fn soak(options: &Options, sessions: usize, sources: &Arc<AtomicU64>) -> a
                     players,
                     rate: None,
                     seconds: 0,
+                    rounds: None,
+                    votes: VOTES,
                     totals: &totals,
                     histogram: &histogram,
                     sources: &sources,

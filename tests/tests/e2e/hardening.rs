@@ -325,3 +325,75 @@ async fn a_trainer_erases_a_room_at_once() {
     let mut late = server.connect(&code).await;
     assert_eq!(late.hello(Join::Observer { token: None }).await.expect_err("gone").code, "unknown_room");
 }
+
+/// Reads one frame the server wrote (servers do not mask): whether it is final, its opcode and
+/// its payload.
+async fn server_frame(stream: &mut tokio::net::TcpStream) -> (bool, u8, Vec<u8>) {
+    let mut head = [0u8; 2];
+    stream.read_exact(&mut head).await.expect("a frame");
+    let len = match head[1] & 0x7f {
+        126 => u64::from(stream.read_u16().await.expect("a length")),
+        127 => stream.read_u64().await.expect("a length"),
+        short => u64::from(short),
+    };
+    let mut payload = vec![0; usize::try_from(len).expect("a frame that fits")];
+    stream.read_exact(&mut payload).await.expect("the payload");
+    (head[0] & 0x80 != 0, head[0] & 0x0f, payload)
+}
+
+/// A long message (a trainer's welcome with four decks, some 10 KB) reaches the client whole,
+/// on the wire as fragments of at most 1 KiB: no connection keeps a write buffer the size of the
+/// largest message it was ever sent.
+#[tokio::test]
+async fn a_long_message_goes_out_in_fragments_of_one_kib_that_make_one_message() {
+    let server = TestServer::start().await;
+    let decks = r#"{"statement_decks":["containerbegrippen","samenwerken-rond-het-gezin","ruimte-geeft-vaart","wijkteam"],"role_deck":"keukentafel"}"#;
+    let created =
+        tests::http_request(server.addr, "POST", "/api/rooms", &[("Content-Type", "application/json")], decks).await;
+    let created: serde_json::Value = serde_json::from_slice(&created.body).expect("a room");
+    let (code, token) =
+        (created["code"].as_str().expect("a code"), created["trainer_token"].as_str().expect("a token"));
+
+    let mut stream = tokio::net::TcpStream::connect(server.addr).await.expect("connect");
+    let upgrade = format!(
+        "GET /ws?room={code} HTTP/1.1\r\nHost: {}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n",
+        server.addr
+    );
+    stream.write_all(upgrade.as_bytes()).await.expect("ask for a websocket");
+    let mut answer = Vec::new();
+    while !answer.ends_with(b"\r\n\r\n") {
+        answer.push(stream.read_u8().await.expect("the answer"));
+    }
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 101"), "{answer}");
+    assert!(answer.contains("s3pPLMBiTxaQ9kYGzzhZRbK+xOo="), "the accept key RFC 6455 gives for this key: {answer}");
+
+    // The hello, masked as a client must.
+    let hello = format!(r#"{{"type":"hello","protocol":1,"join":{{"as":"trainer","token":"{token}"}}}}"#);
+    let mask = [7u8, 1, 8, 4];
+    let mut frame = vec![0x81, 0x80 | 126];
+    frame.extend(u16::try_from(hello.len()).expect("a short hello").to_be_bytes());
+    frame.extend(mask);
+    frame.extend(hello.bytes().enumerate().map(|(i, byte)| byte ^ mask[i % 4]));
+    stream.write_all(&frame).await.expect("say hello");
+
+    let mut message = Vec::new();
+    let mut sizes = Vec::new();
+    loop {
+        let (last, opcode, payload) = server_frame(&mut stream).await;
+        if opcode == 0x9 || opcode == 0xA {
+            continue; // a ping or pong between the fragments is allowed
+        }
+        assert_eq!(opcode, if sizes.is_empty() { 0x1 } else { 0x0 }, "text, then continuations");
+        sizes.push(payload.len());
+        message.extend(payload);
+        if last {
+            break;
+        }
+    }
+    assert!(sizes.len() > 1, "a long welcome is sent in fragments: {sizes:?}");
+    assert!(sizes.iter().all(|size| *size <= 1024), "no fragment over 1 KiB: {sizes:?}");
+    let welcome: serde_json::Value = serde_json::from_slice(&message).expect("the fragments make one JSON message");
+    assert_eq!(welcome["type"], "welcome");
+    assert!(message.len() > 8 * 1024, "the welcome with four decks is long ({} bytes)", message.len());
+}
