@@ -6,10 +6,15 @@
 //! stayed in memory once per connection: two thirds of what a started room cost (heaptrack,
 //! BENCHMARKS.md "Memory per room"). A longer message goes out here as fragments of at most
 //! `FRAGMENT` bytes (RFC 6455 §5.4), which every client reassembles into the same message, so no
-//! connection's buffer grows past one fragment. axum's `WebSocket` sends whole messages only,
+//! connection's buffer grows past one fragment. Under tungstenite, `Coalescing` holds the
+//! fragments of a message until it is flushed and writes them with one call, so fragments cost
+//! no more system calls than a whole frame did. axum's `WebSocket` sends whole messages only,
 //! so the upgrade is done here, as axum does it, over the same tungstenite.
 
 use std::future::Future;
+use std::io;
+use std::pin::Pin;
+use std::task::{Context, Poll, ready};
 
 use axum::body::{Body, Bytes};
 use axum::extract::FromRequestParts;
@@ -19,6 +24,7 @@ use axum::response::{IntoResponse, Response};
 use futures_util::{Sink, SinkExt};
 use hyper::upgrade::{OnUpgrade, Upgraded};
 use hyper_util::rt::TokioIo;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::protocol::frame::Frame;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::{Data, OpCode};
@@ -29,7 +35,65 @@ use tokio_tungstenite::tungstenite::{Error, Message, Utf8Bytes, handshake};
 pub const FRAGMENT: usize = 1024;
 
 /// A connection after the handshake.
-pub type Socket = WebSocketStream<TokioIo<Upgraded>>;
+pub type Socket = WebSocketStream<Coalescing<TokioIo<Upgraded>>>;
+
+/// How much the connection holds before it writes what it has, within one flush.
+const HOLD_AT_MOST: usize = 64 * 1024;
+
+/// The socket under tungstenite: what it writes is held until it flushes (at the end of each
+/// message), then written in one go, and the buffer let go. A message's fragments cost one
+/// `write` call, as the whole message did, and an idle connection holds no buffer here.
+pub struct Coalescing<S> {
+    inner: S,
+    pending: Vec<u8>,
+    written: usize,
+}
+
+impl<S: AsyncWrite + Unpin> Coalescing<S> {
+    fn new(inner: S) -> Coalescing<S> {
+        Coalescing { inner, pending: Vec::new(), written: 0 }
+    }
+
+    /// Writes what is held, then lets the buffer go.
+    fn poll_write_held(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        while self.written < self.pending.len() {
+            let n = ready!(Pin::new(&mut self.inner).poll_write(cx, &self.pending[self.written..]))?;
+            if n == 0 {
+                return Poll::Ready(Err(io::ErrorKind::WriteZero.into()));
+            }
+            self.written += n;
+        }
+        self.pending = Vec::new();
+        self.written = 0;
+        Poll::Ready(Ok(()))
+    }
+}
+
+impl<S: AsyncRead + Unpin> AsyncRead for Coalescing<S> {
+    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_read(cx, buf)
+    }
+}
+
+impl<S: AsyncWrite + Unpin> AsyncWrite for Coalescing<S> {
+    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        if self.pending.len() - self.written >= HOLD_AT_MOST {
+            ready!(self.poll_write_held(cx))?;
+        }
+        self.pending.extend_from_slice(buf);
+        Poll::Ready(Ok(buf.len()))
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        ready!(self.poll_write_held(cx))?;
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        ready!(self.poll_write_held(cx))?;
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
 
 /// A request to open a websocket (HTTP/1.1 `Upgrade: websocket`), checked as RFC 6455 asks.
 pub struct Upgrade {
@@ -88,8 +152,8 @@ impl Upgrade {
         tokio::spawn(async move {
             match self.on_upgrade.await {
                 Ok(upgraded) => {
-                    let socket =
-                        WebSocketStream::from_raw_socket(TokioIo::new(upgraded), Role::Server, Some(config)).await;
+                    let io = Coalescing::new(TokioIo::new(upgraded));
+                    let socket = WebSocketStream::from_raw_socket(io, Role::Server, Some(config)).await;
                     // On the heap at its own size: the task then holds no room for the states
                     // of the upgrade it has left behind.
                     Box::pin(serve(socket)).await;
@@ -136,7 +200,45 @@ fn fragments(bytes: Bytes) -> impl Iterator<Item = Frame> {
 
 #[cfg(test)]
 mod tests {
+    use tokio::io::AsyncWriteExt;
+
     use super::*;
+
+    /// A socket that counts the calls that write to it.
+    #[derive(Default)]
+    struct Wire {
+        writes: usize,
+        bytes: Vec<u8>,
+    }
+
+    impl AsyncWrite for Wire {
+        fn poll_write(mut self: Pin<&mut Self>, _: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+            self.writes += 1;
+            self.bytes.extend_from_slice(buf);
+            Poll::Ready(Ok(buf.len()))
+        }
+
+        fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+            Poll::Ready(Ok(()))
+        }
+
+        fn poll_shutdown(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+            Poll::Ready(Ok(()))
+        }
+    }
+
+    #[tokio::test]
+    async fn the_fragments_of_a_message_reach_the_socket_in_one_write_and_leave_no_buffer() {
+        let mut socket = Coalescing::new(Wire::default());
+        for fragment in [&b"{\"type\":"[..], b"\"welcome\",", b"\"view\":{}}"] {
+            socket.write_all(fragment).await.expect("held");
+        }
+        assert_eq!(socket.inner.writes, 0, "nothing is written before the flush");
+        socket.flush().await.expect("flushed");
+        assert_eq!(socket.inner.writes, 1, "one write for the whole message");
+        assert_eq!(socket.inner.bytes, b"{\"type\":\"welcome\",\"view\":{}}");
+        assert_eq!(socket.pending.capacity(), 0, "an idle connection holds no buffer");
+    }
 
     #[test]
     fn a_long_message_is_cut_into_fragments_that_put_it_back_together() {

@@ -11,7 +11,9 @@
 //! 40-person, three-hour session (also `--review` on its own) is timed by `standpunt-review`;
 //! results in target/bench/review.json. What rooms cost in memory (also `--memory` on its own):
 //! 375 rooms of eight created, seated, started and played 20 rounds, the RSS after each stage;
-//! results in target/bench/memory.json. `--store postgres` runs the headline scenario on one node
+//! results in target/bench/memory.json. `--before PATH` runs the closed-loop scenarios with
+//! another build of the server and this one in turns; results in target/bench/before-after.json.
+//! `--store postgres` runs the headline scenario on one node
 //! with SQLite and with PostgreSQL (a throwaway cluster), results in target/bench/postgres.json;
 //! then one node and three behind HAProxy, and the failover time of a killed node
 //! (`standpunt-nodes`), results in target/bench/nodes.json.
@@ -99,6 +101,12 @@ pub fn run(args: &[String]) -> Result {
         step("building release binaries");
         status(cargo().args(["build", "--release", "--package", "bench"]))?;
         return review_cost(&target_dir().join("release"), &target_dir().join("bench")).map(|_| ());
+    }
+    if let Some(before) = args.windows(2).find(|pair| pair[0] == "--before").map(|pair| PathBuf::from(&pair[1])) {
+        step("building release binaries");
+        status(cargo().args(["build", "--release", "--package", "server", "--package", "bench"]))?;
+        let release = target_dir().join("release");
+        return before_and_after(&before, &release, &target_dir().join("bench"), if quick { 3 } else { 12 });
     }
     if args.iter().any(|arg| arg == "--memory") {
         step("building release binaries");
@@ -712,6 +720,52 @@ fn several_nodes(release: &Path, out: &Path, seconds: u64, kills: usize) -> Resu
     std::fs::write(&file, format!("[{short_lease},\n {default_lease}]\n"))
         .map_err(|error| format!("cannot write {}: {error}", file.display()))?;
     println!("\n{short_lease}\n{default_lease}\nsummary: {}", file.display());
+    Ok(())
+}
+
+/// The closed-loop scenarios with an earlier build of the server (`--before PATH`, the
+/// `standpunt` binary of another commit) and this one, run in turns so both meet the machine
+/// as it is at that moment; P=8 three times. Written to target/bench/before-after.json.
+fn before_and_after(before: &Path, release: &Path, out: &Path, seconds: u64) -> Result {
+    let earlier = out.join("before");
+    std::fs::create_dir_all(&earlier).map_err(|error| format!("cannot create {}: {error}", earlier.display()))?;
+    std::fs::copy(before, earlier.join("standpunt"))
+        .map_err(|error| format!("cannot copy {}: {error}", before.display()))?;
+    let mut outcomes = Vec::new();
+    for (players, rooms, repeats) in [(3, 40, 1), (8, 15, 3), (30, 4, 1)] {
+        for run in 1..=repeats {
+            for (build, binaries) in [("before", earlier.as_path()), ("after", release)] {
+                let server = Server::start("game", binaries, out)?;
+                let label = format!("closed P={players} #{run} {build}");
+                outcomes.push(measure(&server, "game", &label, players, rooms, seconds, None, release, false, None)?);
+            }
+        }
+    }
+    println!(
+        "\n{:<26} {:>10} {:>9} {:>9} {:>12} {:>9} {:>7}",
+        "run", "rounds/s", "p50 ms", "p99 ms", "CPU ms/round", "RSS MiB", "errors"
+    );
+    let mut json = Vec::new();
+    for outcome in &outcomes {
+        println!(
+            "{:<26} {:>10.0} {:>9.2} {:>9.2} {:>12.3} {:>9.1} {:>7}",
+            outcome.label,
+            outcome.rounds_per_s,
+            outcome.p50_ms,
+            outcome.p99_ms,
+            outcome.cpu_ms_per_round,
+            outcome.rss_mib,
+            outcome.errors
+        );
+        json.push(format!(
+            "{{\"label\": \"{}\", \"rounds_per_s\": {:.1}, \"p50_ms\": {:.2}, \"p99_ms\": {:.2}, \"cpu_ms_per_round\": {:.3}, \"rss_mib\": {:.1}, \"errors\": {}}}",
+            outcome.label, outcome.rounds_per_s, outcome.p50_ms, outcome.p99_ms, outcome.cpu_ms_per_round, outcome.rss_mib, outcome.errors
+        ));
+    }
+    let file = out.join("before-after.json");
+    std::fs::write(&file, format!("[{}]\n", json.join(",\n ")))
+        .map_err(|error| format!("cannot write {}: {error}", file.display()))?;
+    println!("summary: {}", file.display());
     Ok(())
 }
 
