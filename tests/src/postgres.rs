@@ -67,24 +67,7 @@ impl Cluster {
     pub fn stranger_root_certificate(&self) -> PathBuf {
         let path = self.dir.join("stranger.crt");
         if !path.exists() {
-            openssl(
-                &self.dir,
-                &[
-                    "req",
-                    "-x509",
-                    "-newkey",
-                    "rsa:2048",
-                    "-nodes",
-                    "-days",
-                    "2",
-                    "-subj",
-                    "/CN=Stranger",
-                    "-keyout",
-                    "stranger.key",
-                    "-out",
-                    "stranger.crt",
-                ],
-            );
+            self_signed_root(&self.dir, "Stranger", "stranger");
         }
         path
     }
@@ -142,27 +125,17 @@ fn openssl(dir: &Path, args: &[&str]) {
     assert!(output.status.success(), "openssl {args:?} failed: {}", String::from_utf8_lossy(&output.stderr));
 }
 
+/// A root certificate of its own, `NAME.crt` and `NAME.key`, for two days.
+fn self_signed_root(dir: &Path, subject: &str, name: &str) {
+    let (subject, key, certificate) = (format!("/CN={subject}"), format!("{name}.key"), format!("{name}.crt"));
+    let args = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", &subject];
+    openssl(dir, &[&args[..], &["-keyout", &key, "-out", &certificate]].concat());
+}
+
 /// A root (root.crt) and a server certificate for 127.0.0.1 it signed (server.crt, server.key,
 /// readable by its owner only, as PostgreSQL demands).
 fn certificates(dir: &Path) {
-    openssl(
-        dir,
-        &[
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "2",
-            "-subj",
-            "/CN=Standpunt test root",
-            "-keyout",
-            "root.key",
-            "-out",
-            "root.crt",
-        ],
-    );
+    self_signed_root(dir, "Standpunt test root", "root");
     openssl(
         dir,
         &[

@@ -10,8 +10,8 @@
 //!    one node and to three, on the same database: rounds/s, p99, the nodes' and the
 //!    balancer's CPU time a round.
 //! 2. Failover, `K` times: a room of eight with the first statement on the table and four
-//!    answers given; a lease or a little more later (at another point of the renewal cycle
-//!    each time) its node is killed (SIGKILL) and every client comes back through the
+//!    answers given; once its lease was renewed, at another point of the renewal cycle each
+//!    time, its node is killed (SIGKILL) and every client comes back through the
 //!    balancer at once, trying every 100 ms, as phones do; the time from the kill to the last
 //!    one back in its seat, and whether the four answers are still theirs. The killed node is
 //!    started again before the next kill.
@@ -119,12 +119,13 @@ async fn failover(cluster: &Cluster, options: &Options) -> (Vec<f64>, Vec<f64>) 
             player.request(answer(3)).await.expect("answer, acknowledged");
         }
         // A room is taken when its first connection arrives and its lease renewed every
-        // third of a lease: kill at another moment of that cycle each time, not right after
-        // the room was taken, when its lease has the longest left to run.
-        let phase = options.lease as f64 * (1.0 + (kill % 10) as f64 / 30.0);
-        tokio::time::sleep(std::time::Duration::from_secs_f64(phase)).await;
+        // third of a lease, so the lease left runs between two thirds and all of it: kill at
+        // another point of that cycle each time, not right after the room was taken, when it
+        // has all of it left.
+        let lease_ms = i64::try_from(options.lease * 1000).unwrap_or(i64::MAX);
+        let point = lease_ms - lease_ms * (2 * (kill as i64 % 10) + 1) / 60;
+        let lease_left = until_lease_left(&nodes, &game.code, point).await;
         let owner = nodes.owner(&game.code).await.expect("a node runs the room");
-        let lease_left = nodes.lease_left_ms(&game.code).await.unwrap_or_default();
         let killed = Instant::now();
         nodes.kill(owner).await;
         let tries = game.everyone_back(&nodes).await;
@@ -145,6 +146,22 @@ async fn failover(cluster: &Cluster, options: &Options) -> (Vec<f64>, Vec<f64>) 
         nodes.restart(owner).await;
     }
     (times, leases_left)
+}
+
+/// Waits until the room's node has renewed its lease once and the lease has `left_ms` or less
+/// to run; returns what it had left then.
+async fn until_lease_left(nodes: &Nodes, code: &str, left_ms: i64) -> i64 {
+    let mut ticks = tokio::time::interval(std::time::Duration::from_millis(20));
+    let (mut renewed, mut before) = (false, i64::MAX);
+    loop {
+        ticks.tick().await;
+        let Some(left) = nodes.lease_left_ms(code).await else { continue };
+        renewed |= left > before;
+        if renewed && left <= left_ms {
+            return left;
+        }
+        before = left;
+    }
 }
 
 /// The value below which `share` of the sorted `values` lie (nearest rank).
