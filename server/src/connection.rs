@@ -51,7 +51,7 @@ pub async fn serve(socket: Socket, room: Option<RoomHandle>, limits: Limits, pee
     // The reader and the writer live as long as the connection, on the heap each at its own
     // size: kept inline, the task's future was the sum of every state either passes through
     // (6.7 KB a connection, heaptrack).
-    let writer = Box::pin(async move {
+    let mut writer = Box::pin(async move {
         let mut ping = tokio::time::interval(limits.ping_interval);
         ping.set_missed_tick_behavior(MissedTickBehavior::Delay);
         // Until the reader says how (or that nothing special is needed), a close may come.
@@ -94,7 +94,7 @@ pub async fn serve(socket: Socket, room: Option<RoomHandle>, limits: Limits, pee
         }
     });
 
-    let reader = Box::pin(async {
+    let mut reader = Box::pin(async {
         let mut stopping = peer.stopping.clone();
         let mut session = Session { conn, room: room.clone(), outbox, released: None, peer };
         let mut bucket = Bucket::new(limits.messages_per_second, limits.message_burst);
@@ -162,7 +162,6 @@ pub async fn serve(socket: Socket, room: Option<RoomHandle>, limits: Limits, pee
         }
     });
 
-    let (mut reader, mut writer) = (reader, writer);
     tokio::select! {
         // The writer sends what the room already queued (a removal notice, a close frame).
         () = &mut reader => {

@@ -1,4 +1,4 @@
-//! The websocket handshake, and messages written as fragments of a few KiB.
+//! The websocket handshake, and messages written as fragments of 1 KiB.
 //!
 //! tungstenite writes each frame into its connection's write buffer before the socket, and that
 //! buffer keeps the capacity of the largest frame the connection ever sent for as long as it
