@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::client::{ClientConfig, WebPkiServerVerifier};
-use rustls::crypto::WebPkiSupportedAlgorithms;
+use rustls::crypto::{CryptoProvider, WebPkiSupportedAlgorithms};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{CertificateError, DigitallySignedStruct, Error, RootCertStore, SignatureScheme};
@@ -74,24 +74,19 @@ pub fn connection(url: &str) -> Result<Connection, String> {
     let builder = ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
         .map_err(|error| format!("TLS cannot be set up: {error}"))?;
+    let algorithms = provider.signature_verification_algorithms;
+    let chain_to = |provider: Arc<CryptoProvider>| {
+        WebPkiServerVerifier::builder_with_provider(Arc::new(roots(root.as_deref())?), provider)
+            .build()
+            .map_err(|error| format!("TLS cannot be set up: {error}"))
+    };
     let tls = match mode {
         Mode::Disable => None,
-        Mode::Prefer | Mode::Require => Some(
-            builder
-                .dangerous()
-                .with_custom_certificate_verifier(Arc::new(Unchecked(provider.signature_verification_algorithms)))
-                .with_no_client_auth(),
-        ),
-        Mode::VerifyCa | Mode::VerifyFull => {
-            let roots = Arc::new(roots(root.as_deref())?);
-            let webpki = WebPkiServerVerifier::builder_with_provider(roots, provider)
-                .build()
-                .map_err(|error| format!("TLS cannot be set up: {error}"))?;
-            Some(if mode == Mode::VerifyFull {
-                builder.with_webpki_verifier(webpki).with_no_client_auth()
-            } else {
-                builder.dangerous().with_custom_certificate_verifier(Arc::new(AnyName(webpki))).with_no_client_auth()
-            })
+        Mode::VerifyFull => Some(builder.with_webpki_verifier(chain_to(provider)?).with_no_client_auth()),
+        Mode::Prefer | Mode::Require | Mode::VerifyCa => {
+            let chain = if mode == Mode::VerifyCa { Some(chain_to(provider)?) } else { None };
+            let verifier = Arc::new(Verifier { chain, algorithms });
+            Some(builder.dangerous().with_custom_certificate_verifier(verifier).with_no_client_auth())
         }
     };
     Ok(Connection { config, tls })
@@ -179,52 +174,17 @@ fn roots(path: Option<&str>) -> Result<RootCertStore, String> {
     Ok(roots)
 }
 
-/// `prefer` and `require`: encrypted, but whose certificate it is goes unchecked, as libpq does.
-/// The handshake's signatures are still verified, so the session key belongs to that certificate.
+/// What `prefer`, `require` and `verify-ca` check of the server's certificate, as libpq does:
+/// nothing (`chain: None`: encrypted, but whose certificate it is goes unchecked), or that its
+/// chain ends at one of the roots, whatever name it is made out to. The handshake's signatures
+/// are verified either way, so the session key belongs to the certificate presented.
 #[derive(Debug)]
-struct Unchecked(WebPkiSupportedAlgorithms);
-
-impl ServerCertVerifier for Unchecked {
-    fn verify_server_cert(
-        &self,
-        _end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp_response: &[u8],
-        _now: UnixTime,
-    ) -> Result<ServerCertVerified, Error> {
-        Ok(ServerCertVerified::assertion())
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        certificate: &CertificateDer<'_>,
-        signed: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, Error> {
-        rustls::crypto::verify_tls12_signature(message, certificate, signed, &self.0)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        certificate: &CertificateDer<'_>,
-        signed: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, Error> {
-        rustls::crypto::verify_tls13_signature(message, certificate, signed, &self.0)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.supported_schemes()
-    }
+struct Verifier {
+    chain: Option<Arc<WebPkiServerVerifier>>,
+    algorithms: WebPkiSupportedAlgorithms,
 }
 
-/// `verify-ca`: the chain must end at one of the roots; the name on the certificate may be
-/// another host's.
-#[derive(Debug)]
-struct AnyName(Arc<WebPkiServerVerifier>);
-
-impl ServerCertVerifier for AnyName {
+impl ServerCertVerifier for Verifier {
     fn verify_server_cert(
         &self,
         end_entity: &CertificateDer<'_>,
@@ -233,7 +193,8 @@ impl ServerCertVerifier for AnyName {
         ocsp_response: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, Error> {
-        match self.0.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now) {
+        let Some(chain) = &self.chain else { return Ok(ServerCertVerified::assertion()) };
+        match chain.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now) {
             Err(Error::InvalidCertificate(
                 CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
             )) => Ok(ServerCertVerified::assertion()),
@@ -247,7 +208,7 @@ impl ServerCertVerifier for AnyName {
         certificate: &CertificateDer<'_>,
         signed: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, Error> {
-        self.0.verify_tls12_signature(message, certificate, signed)
+        rustls::crypto::verify_tls12_signature(message, certificate, signed, &self.algorithms)
     }
 
     fn verify_tls13_signature(
@@ -256,11 +217,11 @@ impl ServerCertVerifier for AnyName {
         certificate: &CertificateDer<'_>,
         signed: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, Error> {
-        self.0.verify_tls13_signature(message, certificate, signed)
+        rustls::crypto::verify_tls13_signature(message, certificate, signed, &self.algorithms)
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.supported_verify_schemes()
+        self.algorithms.supported_schemes()
     }
 }
 
