@@ -75,7 +75,7 @@ pub async fn run(
     // On a shared database this node keeps its rooms by renewing its lease well before it runs
     // out (a third of the way); a node that stops renewing (dead, or hung) loses them.
     // Rooms another node asked for are handed over: the balancer sends their connections there.
-    let renewal = config.store.is_some().then(|| {
+    let renewal = store.shared_between_nodes().then(|| {
         let (store, rooms, every) = (store.clone(), rooms.clone(), config.owner_lease / 3);
         tokio::spawn(async move {
             let mut ticks = tokio::time::interval(every);

@@ -41,7 +41,8 @@ struct Serve {
     #[arg(long, global = true, default_value = "./standpunt-data")]
     data: PathBuf,
     /// A PostgreSQL database for the event store instead of the SQLite file in --data
-    /// (postgres://user:password@host:port/database), for running more than one node.
+    /// (postgres://user:password@host:port/database; TLS as psql reads it, e.g.
+    /// ?sslmode=verify-full&sslrootcert=FILE), for running more than one node.
     #[arg(long, global = true, env = "STANDPUNT_STORE")]
     store: Option<String>,
     /// With --store: seconds a node's hold on a room lasts unless renewed (every third of it);
